@@ -1,0 +1,25 @@
+#include "tenet/common/source.h"
+
+namespace tenet {
+
+SourceManager::SourceManager() { files_.push_back(File{"<none>", "", {0}}); }
+
+FileId SourceManager::add(std::string path, std::string text) {
+    File f{std::move(path), std::move(text), {0}};
+    for (uint32_t i = 0; i < f.text.size(); ++i)
+        if (f.text[i] == '\n') f.line_starts.push_back(i + 1);
+    files_.push_back(std::move(f));
+    return static_cast<FileId>(files_.size() - 1);
+}
+
+std::string_view SourceManager::line_text(FileId id, uint32_t line) const {
+    if (id >= files_.size() || line == 0) return {};
+    const File& f = files_[id];
+    if (line > f.line_starts.size()) return {};
+    uint32_t b = f.line_starts[line - 1];
+    uint32_t e = line < f.line_starts.size() ? f.line_starts[line] - 1 : f.text.size();
+    if (e > b && f.text[e - 1] == '\r') --e;
+    return std::string_view(f.text).substr(b, e - b);
+}
+
+} // namespace tenet
