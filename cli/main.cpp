@@ -1,0 +1,33 @@
+// tenet: the command-line entry point.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"Tenet: policies for infrastructure as code, checked against every frontend.\n"
+                 "\nExamples:\n"
+                 "  tenet check --model examples/model/s3.json\n"
+                 "  tenet check --model model.json --policy policies/ --no-default-policies\n"
+                 "  tenet compile -o pack.tnb policies/\n"
+                 "  tenet disasm pack.tnb\n",
+                 "tenet"};
+    app.require_subcommand(1);
+    app.fallthrough();
+    int exit_code = 0;
+    tenet::cli::add_check_command(app, exit_code);
+    tenet::cli::add_compile_command(app, exit_code);
+    tenet::cli::add_disasm_command(app, exit_code);
+    tenet::cli::add_version_command(app, exit_code);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2; // usage errors share the input-error exit code
+    }
+    return exit_code;
+}

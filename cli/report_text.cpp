@@ -1,0 +1,135 @@
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include "report.h"
+
+namespace tenet::cli {
+
+std::string subject_name(const CheckReport& r, const Finding& f) {
+    if (f.resource == kStackResource) return "stack";
+    return std::string(r.model->resources[f.resource].address->view());
+}
+
+namespace {
+
+struct Style {
+    bool color;
+    std::string paint(fmt::text_style st, std::string_view s) const {
+        return color ? fmt::format(st, "{}", s) : std::string(s);
+    }
+};
+
+fmt::text_style verdict_style(Verdict v) {
+    switch (v) {
+    case Verdict::Fail: return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
+    case Verdict::Unknown: return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
+    case Verdict::Error: return fmt::fg(fmt::terminal_color::magenta) | fmt::emphasis::bold;
+    case Verdict::Pass: return fmt::fg(fmt::terminal_color::green);
+    }
+    return {};
+}
+
+// The source line of `loc`, read from the SourceManager or, when the model named a
+// file it did not load, from disk.
+std::string line_at(SourceManager& sm, const SourceLoc& loc) {
+    if (!loc.valid() || loc.file == 0 || loc.file >= sm.size()) return {};
+    std::string_view line = sm.line_text(loc.file, loc.line);
+    if (!line.empty() || !sm.text(loc.file).empty()) return std::string(line);
+    std::ifstream in(sm.path(loc.file));
+    std::string text;
+    for (uint32_t i = 0; i < loc.line && std::getline(in, text); ++i) {}
+    return in ? text : std::string();
+}
+
+// Length of the token starting at `column` (1-based), at least 1.
+size_t token_length(const std::string& line, uint32_t column) {
+    size_t start = column - 1, end = start;
+    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+    return std::max<size_t>(1, end - start);
+}
+
+void render_finding(std::string& out, const CheckReport& r, const Finding& f, bool blocking,
+                    const Style& st) {
+    const RuleInfo& rule = r.program->rules[f.rule];
+    std::string where = "stack";
+    if (f.loc.valid()) where = fmt::format("{}:{}:{}", r.sources->path(f.loc.file), f.loc.line, f.loc.column);
+    out += fmt::format("{}: {}[{}] {}: {}\n", st.paint(fmt::emphasis::bold, where),
+                       st.paint(verdict_style(f.verdict), verdict_name(f.verdict)), rule.id,
+                       severity_name(rule.severity),
+                       f.message.empty() ? rule.title : f.message);
+    std::string line = line_at(*r.sources, f.loc);
+    if (!line.empty() && f.loc.column >= 1 && f.loc.column <= line.size() + 1) {
+        std::string num = std::to_string(f.loc.line);
+        std::string pad(num.size(), ' ');
+        out += fmt::format(" {} |\n", pad);
+        out += fmt::format(" {} | {}\n", num, line);
+        out += fmt::format(" {} | {}{}\n", pad, std::string(f.loc.column - 1, ' '),
+                           st.paint(verdict_style(f.verdict),
+                                    std::string(token_length(line, f.loc.column), '^')));
+    }
+    out += fmt::format("   = resource: {}\n", subject_name(r, f));
+    if (!f.reason.empty())
+        out += fmt::format("   = {}: {}\n", f.verdict == Verdict::Error ? "error" : "unknown because",
+                           f.reason);
+    if (!f.related.empty() && f.resource == kStackResource) {
+        std::string names;
+        for (size_t i = 0; i < f.related.size() && i < 10; ++i)
+            names += (i ? ", " : "") + std::string(r.model->resources[f.related[i]].address->view());
+        if (f.related.size() > 10) names += fmt::format(" and {} more", f.related.size() - 10);
+        out += fmt::format("   = failing: {}\n", names);
+    }
+    if (!rule.fix.empty() && f.verdict != Verdict::Pass) out += fmt::format("   = fix: {}\n", rule.fix);
+    if (f.verdict == Verdict::Fail && !blocking)
+        out += fmt::format("   = not blocking ({} rule)\n", level_name(rule.level));
+    out += "\n";
+}
+
+} // namespace
+
+std::string render_text(const CheckReport& r, bool color) {
+    Style st{color};
+    std::string out;
+    for (auto& e : r.input_errors) out += fmt::format("{}: {}\n", st.paint(fmt::fg(fmt::terminal_color::red), "input error"), e);
+    if (!r.input_errors.empty()) out += "\n";
+
+    // Group by file in path order, stack-level findings last.
+    std::vector<size_t> order(r.findings.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    auto file_key = [&](const Finding& f) {
+        return f.loc.valid() ? std::string(r.sources->path(f.loc.file)) : std::string("\xff");
+    };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        const Finding &x = r.findings[a], &y = r.findings[b];
+        auto kx = file_key(x), ky = file_key(y);
+        if (kx != ky) return kx < ky;
+        if (x.loc.line != y.loc.line) return x.loc.line < y.loc.line;
+        return a < b;
+    });
+    std::map<Verdict, size_t> by_verdict;
+    std::map<Severity, size_t> fails_by_severity;
+    size_t blocking = 0;
+    for (size_t i : order) {
+        const Finding& f = r.findings[i];
+        by_verdict[f.verdict]++;
+        if (f.verdict == Verdict::Fail) fails_by_severity[r.program->rules[f.rule].severity]++;
+        if (r.blocking[i]) ++blocking;
+        if (f.verdict == Verdict::Pass) continue;
+        render_finding(out, r, f, r.blocking[i], st);
+    }
+    std::string sev;
+    for (auto it = fails_by_severity.rbegin(); it != fails_by_severity.rend(); ++it)
+        sev += fmt::format("{}{} {}", sev.empty() ? "" : ", ", it->second, severity_name(it->first));
+    out += fmt::format("{} {} failed{}, {} unknown, {} error{}, {} passed; {} blocking\n",
+                       st.paint(fmt::emphasis::bold, "Summary:"), by_verdict[Verdict::Fail],
+                       sev.empty() ? "" : " (" + sev + ")", by_verdict[Verdict::Unknown],
+                       by_verdict[Verdict::Error], by_verdict[Verdict::Error] == 1 ? "" : "s",
+                       r.passes, blocking);
+    return out;
+}
+
+} // namespace tenet::cli
