@@ -109,34 +109,34 @@ std::string render_diagnostic(const Diagnostic& d, const SourceManager& sm, bool
     return out;
 }
 
+size_t edit_distance(std::string_view a, std::string_view b) {
+    // Two rows of the Levenshtein table.
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates) {
     size_t limit = std::max<size_t>(2, word.size() / 3);
     std::string best;
     size_t best_dist = limit + 1;
-    std::vector<size_t> prev, cur;
     for (const std::string& c : candidates) {
         if (c == word) continue;
         size_t diff = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
         if (diff > limit) continue;
-        // Levenshtein distance, two rows.
-        prev.assign(c.size() + 1, 0);
-        cur.assign(c.size() + 1, 0);
-        for (size_t j = 0; j <= c.size(); ++j) prev[j] = j;
-        for (size_t i = 1; i <= word.size(); ++i) {
-            cur[0] = i;
-            for (size_t j = 1; j <= c.size(); ++j) {
-                size_t sub = prev[j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1);
-                cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
-            }
-            std::swap(prev, cur);
-        }
-        size_t dist = prev[c.size()];
+        size_t dist = edit_distance(word, c);
         if (dist < best_dist) {
             best_dist = dist;
             best = c;
         }
     }
-    return best_dist <= limit ? best : "";
+    return best;
 }
 
 } // namespace tenet

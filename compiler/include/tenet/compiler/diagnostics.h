@@ -77,5 +77,7 @@ std::string render_diagnostic(const Diagnostic& d, const SourceManager& sm, bool
 
 // "did you mean" helper: the closest candidate within edit distance max(2, len/3), or "".
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);
+// Levenshtein distance (bytes).
+size_t edit_distance(std::string_view a, std::string_view b);
 
 } // namespace tenet

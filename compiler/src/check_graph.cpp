@@ -1,0 +1,106 @@
+// Whole-program graphs: predicate recursion (E0305, direct or mutual) and the
+// initialization order of globals (params and top-level lets), with cycles E0207.
+#include <functional>
+
+#include "checker_internal.h"
+
+namespace tenet::check {
+
+void Checker::check_recursion() {
+    // Tarjan's strongly connected components over predicate calls.
+    std::map<const Decl*, int> index, low;
+    std::set<const Decl*> on_stack;
+    std::vector<const Decl*> stack;
+    int counter = 0;
+    std::function<void(const Decl*)> visit = [&](const Decl* v) {
+        index[v] = low[v] = counter++;
+        stack.push_back(v);
+        on_stack.insert(v);
+        for (const Decl* w : uses_[v]) {
+            if (w->kind != DeclKind::Pred) continue;
+            if (!index.count(w)) {
+                visit(w);
+                low[v] = std::min(low[v], low[w]);
+            } else if (on_stack.count(w)) {
+                low[v] = std::min(low[v], index[w]);
+            }
+        }
+        if (low[v] != index[v]) return;
+        std::vector<const Decl*> scc;
+        const Decl* w = nullptr;
+        do {
+            w = stack.back();
+            stack.pop_back();
+            on_stack.erase(w);
+            scc.push_back(w);
+        } while (w != v);
+        bool self_loop = std::find(uses_[v].begin(), uses_[v].end(), v) != uses_[v].end();
+        if (scc.size() < 2 && !self_loop) return;
+        std::sort(scc.begin(), scc.end(), [](const Decl* a, const Decl* b) {
+            return std::tie(a->name_span.begin.file, a->name_span.begin.line, a->name_span.begin.column) <
+                   std::tie(b->name_span.begin.file, b->name_span.begin.line, b->name_span.begin.column);
+        });
+        for (const Decl* p : scc) {
+            auto& d = diags_.report(Diag::Recursion, p->name_span, p->name);
+            for (const Decl* q : scc)
+                if (q != p) d.notes.push_back({q->name_span, "through `" + q->name + "`"});
+            d.help = "predicates must terminate: rewrite it without calling itself";
+        }
+    };
+    for (const PredDecl* p : prog_.preds)
+        if (!index.count(p)) visit(p);
+}
+
+void Checker::order_globals() {
+    // Globals a declaration reads, directly or through the predicates it calls.
+    std::map<const Decl*, std::set<const Decl*>> reach;
+    std::set<const Decl*> busy;
+    std::function<const std::set<const Decl*>&(const Decl*)> globals_of = [&](const Decl* d) -> const std::set<const Decl*>& {
+        auto it = reach.find(d);
+        if (it != reach.end()) return it->second;
+        std::set<const Decl*> out;
+        if (!busy.insert(d).second) return reach[nullptr]; // recursion is reported elsewhere
+        for (const Decl* u : uses_[d]) {
+            if (u->kind == DeclKind::Param || u->kind == DeclKind::Let) out.insert(u);
+            else if (u->kind == DeclKind::Pred)
+                for (const Decl* g : globals_of(u)) out.insert(g);
+        }
+        busy.erase(d);
+        return reach[d] = std::move(out);
+    };
+
+    std::vector<const Decl*> decls;
+    for (File& f : prog_.files)
+        for (auto& d : f.decls)
+            if (d->kind == DeclKind::Param || d->kind == DeclKind::Let) decls.push_back(d.get());
+
+    enum Mark { White, Gray, Black };
+    std::map<const Decl*, Mark> mark;
+    std::set<const Decl*> reported;
+    std::function<void(const Decl*)> visit = [&](const Decl* d) {
+        mark[d] = Gray;
+        for (const Decl* g : globals_of(d)) {
+            if (mark[g] == Gray) {
+                if (reported.insert(g).second) {
+                    auto& diag = diags_.report(Diag::CycleInLets, g->name_span, g->name);
+                    if (g != d) diag.notes.push_back({d->name_span, "through `" + d->name + "`"});
+                }
+                continue;
+            }
+            if (mark[g] == White) visit(g);
+        }
+        mark[d] = Black;
+        const_cast<Decl*>(d)->kind == DeclKind::Param
+            ? static_cast<ParamDecl*>(const_cast<Decl*>(d))->global = static_cast<uint32_t>(prog_.globals.size())
+            : static_cast<LetDecl*>(const_cast<Decl*>(d))->global = static_cast<uint32_t>(prog_.globals.size());
+        prog_.globals.push_back(d);
+    };
+    for (const Decl* d : decls)
+        if (mark[d] == White) visit(d);
+
+    for (auto& [e, d] : global_refs_)
+        e->slot = d->kind == DeclKind::Param ? static_cast<const ParamDecl*>(d)->global
+                                             : static_cast<const LetDecl*>(d)->global;
+}
+
+} // namespace tenet::check
