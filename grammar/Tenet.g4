@@ -16,7 +16,7 @@ file
 
 packageDecl : PACKAGE qualifiedName sep? ;
 importDecl  : IMPORT qualifiedName (AS alias=ident)? sep? ;
-qualifiedName : ident (DOT ident)* ;
+qualifiedName : anyName (DOT anyName)* ;
 
 sep : COMMA | SEMI ;
 
@@ -54,7 +54,8 @@ resourceType
     | STRING                                                                     #stringResource
     ;
 
-typeRef : name=ident (LT typeRef GT)? ;
+typeRef : name=typeName (LT typeRef GT)? ;
+typeName : ident | MAP ;
 
 // ---------------------------------------------------------------- expressions
 // Alternatives are listed from the tightest binding to the loosest.

@@ -328,8 +328,7 @@ void Checker::check_rule(RuleDecl& d, const File& f) {
         diags_.report(Diag::BadPercent, d.body_span, d.percent);
     if (d.where) truth(*d.where, s);
     if (d.requires_) truth(*d.requires_, s);
-    if (d.message)
-        for (auto& part : d.message->items) expr(*part, s);
+    if (d.message) expr(*d.message, s);
     d.num_locals = s.next_slot;
 }
 

@@ -22,7 +22,7 @@ File Builder::file(TP::FileContext* ctx, FileId id) {
         if (imp->alias) {
             i.alias = text(imp->alias);
         } else {
-            auto parts = imp->qualifiedName()->ident();
+            auto parts = imp->qualifiedName()->anyName();
             i.alias = text(parts.back());
         }
         f.imports.push_back(std::move(i));
