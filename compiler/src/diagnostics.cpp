@@ -76,7 +76,9 @@ std::string render_diagnostic(const Diagnostic& d, const SourceManager& sm, bool
     const SourceLoc& b = d.span.begin;
     bool has_file = b.file != 0 && b.file < sm.size();
     std::string line_no = has_file && b.valid() ? std::to_string(b.line) : "";
-    std::string pad(line_no.size(), ' ');
+    // As in the header's example: the gutter is one space wider than the line number.
+    if (!line_no.empty()) line_no = " " + line_no;
+    std::string pad(line_no.empty() ? 1 : line_no.size(), ' ');
     if (has_file) {
         out += fmt::format("{}{} {}", pad, style(gutter_style, "-->"), sm.path(b.file));
         if (b.valid()) out += fmt::format(":{}:{}", b.line, b.column);
