@@ -1,0 +1,101 @@
+// JSON: a parser that keeps the line and column of every node (findings and input
+// errors point into JSON files), and a writer with stable output for reports.
+//
+// The DOM is for small and medium documents (parameters, bundles' metadata, reports,
+// plan JSON). The model loader may use parse_events() to build Values directly
+// without a DOM, which is what makes large models load fast.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "tenet/common/source.h"
+
+namespace tenet::json {
+
+enum class Type : uint8_t { Null, Bool, Number, String, Array, Object };
+
+struct Node {
+    Type type = Type::Null;
+    SourceLoc loc;               // where the value starts
+    bool boolean = false;
+    double number = 0;
+    std::string string;          // String payload (unescaped UTF-8)
+    std::vector<Node> items;     // Array
+    std::vector<std::pair<std::string, Node>> members; // Object, in document order
+    std::vector<SourceLoc> key_locs;                   // Object: where each key starts
+
+    // Object member by key (the last one if repeated); nullptr when absent or not an object.
+    const Node* get(std::string_view key) const;
+    bool is(Type t) const { return type == t; }
+};
+
+struct ParseError {
+    SourceLoc loc;
+    std::string message; // plain: "expected `,` or `}` after an object member"
+};
+
+struct ParseOptions {
+    uint32_t max_depth = 512; // deeper nesting is an error, never a stack overflow
+};
+
+// Parses one JSON document (RFC 8259; no comments, no trailing commas). `file` is
+// stamped into every SourceLoc. On failure returns false and fills `error`.
+bool parse(std::string_view text, FileId file, Node& out, ParseError& error, const ParseOptions& opts = {});
+
+// Streaming interface: the parser calls these in document order. Returning false
+// from a callback stops the parse (parse_events then returns false with the error
+// message "stopped").
+class Handler {
+public:
+    virtual ~Handler() = default;
+    virtual bool null_value(SourceLoc loc) = 0;
+    virtual bool bool_value(bool b, SourceLoc loc) = 0;
+    virtual bool number_value(double n, SourceLoc loc) = 0;
+    virtual bool string_value(std::string_view s, SourceLoc loc) = 0;
+    virtual bool begin_array(SourceLoc loc) = 0;
+    virtual bool end_array() = 0;
+    virtual bool begin_object(SourceLoc loc) = 0;
+    virtual bool key(std::string_view k, SourceLoc loc) = 0;
+    virtual bool end_object() = 0;
+};
+bool parse_events(std::string_view text, FileId file, Handler& handler, ParseError& error,
+                  const ParseOptions& opts = {});
+
+// Appends `s` as a quoted JSON string (escapes control characters, `"` and `\`;
+// invalid UTF-8 becomes U+FFFD).
+void append_quoted(std::string& out, std::string_view s);
+// Shortest text that reads back as the same double; integers print without ".0".
+void append_number(std::string& out, double n);
+
+// A streaming writer producing indented JSON with members in the order written.
+class Writer {
+public:
+    explicit Writer(int indent = 2) : indent_(indent) {}
+    Writer& begin_object();
+    Writer& end_object();
+    Writer& begin_array();
+    Writer& end_array();
+    Writer& key(std::string_view k);
+    Writer& value(std::string_view s);
+    Writer& value(const char* s) { return value(std::string_view(s)); }
+    Writer& value(double n);
+    Writer& value(int64_t n) { return value(static_cast<double>(n)); }
+    Writer& value(bool b);
+    Writer& null();
+    // Inserts already-serialized JSON as the next value.
+    Writer& raw(std::string_view json);
+    const std::string& str() const { return out_; }
+
+private:
+    void before_value();
+    std::string out_;
+    int indent_;
+    std::vector<bool> first_; // per open container: no member written yet
+    bool after_key_ = false;
+};
+
+} // namespace tenet::json

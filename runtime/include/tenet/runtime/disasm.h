@@ -1,0 +1,14 @@
+// A readable listing of a Program: globals, rules, mappings, then every function's
+// instructions with operands resolved (constants printed, jump targets as pcs) and
+// the source line each instruction came from.
+#pragma once
+
+#include <string>
+
+#include "tenet/runtime/program.h"
+
+namespace tenet {
+
+std::string disassemble(const Program& program);
+
+} // namespace tenet
