@@ -20,7 +20,7 @@ struct CheckOptions {
     std::vector<std::string> models;
     std::vector<std::string> params; // k=v
     std::string format = "text";
-    std::string output;              // file; default stdout
+    std::vector<std::string> outputs; // FILE (the --format report) or FORMAT=FILE
     std::string fail_on = "low";     // lowest severity that blocks
     std::string unknown = "warn";    // pass | warn | fail
     unsigned jobs = 0;               // 0: all cores
@@ -46,16 +46,50 @@ bool is_blocking(const RuleInfo& rule, Verdict v, Severity threshold, const std:
     return false;
 }
 
+constexpr const char* kFormatList = "text, json, sarif, junit, github, markdown, gitlab";
+
+bool is_format(const std::string& f) {
+    for (const char* name : {"text", "json", "sarif", "junit", "github", "markdown", "gitlab"})
+        if (f == name) return true;
+    return false;
+}
+
+std::string render(const CheckReport& report, const std::string& format, bool color) {
+    if (format == "json") return render_json(report);
+    if (format == "sarif") return render_sarif(report, TENET_VERSION);
+    if (format == "junit") return render_junit(report);
+    if (format == "github") return render_github(report);
+    if (format == "markdown") return render_markdown(report);
+    if (format == "gitlab") return render_gitlab(report, TENET_VERSION);
+    return render_text(report, color);
+}
+
 int run_check(CheckOptions& o) {
     Severity threshold;
     if (!parse_severity(o.fail_on, threshold)) {
         print_error(fmt::format("--fail-on expects info, low, medium, high or critical; found `{}`", o.fail_on));
         return kExitError;
     }
-    if (o.format != "text" && o.format != "json") {
-        print_error(fmt::format("--format expects text or json; found `{}`", o.format));
+    if (!is_format(o.format)) {
+        print_error(fmt::format("--format expects one of {}; found `{}`", kFormatList, o.format));
         return kExitError;
     }
+    // (format, file) pairs; an empty file is stdout.
+    std::vector<std::pair<std::string, std::string>> sinks;
+    bool format_to_file = false;
+    for (auto& out : o.outputs) {
+        auto eq = out.find('=');
+        if (eq != std::string::npos && is_format(out.substr(0, eq))) {
+            sinks.push_back({out.substr(0, eq), out.substr(eq + 1)});
+        } else if (!format_to_file) {
+            sinks.push_back({o.format, out});
+            format_to_file = true;
+        } else {
+            print_error(fmt::format("--output `{}`: only one plain FILE is allowed; name the format as FORMAT=FILE", out));
+            return kExitError;
+        }
+    }
+    if (!format_to_file) sinks.insert(sinks.begin(), {o.format, ""});
     if (o.models.empty()) {
         print_error("nothing to check: give --model FILE (the JSON model; see docs/model.md)");
         return kExitError;
@@ -121,14 +155,16 @@ int run_check(CheckOptions& o) {
         report.blocking.push_back(b);
         report.findings.push_back(std::move(f));
     }
-    std::string out = o.format == "json" ? render_json(report) : render_text(report, o.output.empty() && use_color());
-    if (o.output.empty()) {
-        fmt::print("{}", out);
-    } else {
+    for (auto& [format, file] : sinks) {
+        std::string out = render(report, format, file.empty() && use_color());
+        if (file.empty()) {
+            fmt::print("{}", out);
+            continue;
+        }
         std::string error;
-        if (!write_file(o.output, out, error)) {
+        if (!write_file(file, out, error)) {
             print_error(error);
-            return kExitError;
+            any_error = true;
         }
     }
     if (any_error) return kExitError;
@@ -144,13 +180,17 @@ void add_check_command(CLI::App& app, int& exit_code) {
                 "  tenet check --model examples/model/s3.json\n"
                 "  tenet check --model m.json --policy my-policies/ --param allowed_sse='[\"aws:kms\"]'\n"
                 "  tenet check --model m.json --format json --output findings.json\n"
+                "  tenet check --model m.json -o sarif=tenet.sarif -o markdown=$GITHUB_STEP_SUMMARY\n"
                 "\nExit codes: 0 nothing blocks, 1 a blocking finding, 2 usage, input or policy errors.");
     cmd->add_option("--model", o->models, "A JSON model file (docs/model.md); repeatable")->type_name("FILE");
     cmd->add_option("-p,--policy", o->policy.paths, "Policy files, folders, or one .tnb bundle; repeatable")->type_name("PATH");
     cmd->add_flag("--no-default-policies", o->no_default_policies, "Do not run the bundled policies");
     cmd->add_option("--param", o->params, "Override a policy parameter: NAME=JSON (a bare word is a string)")->type_name("NAME=VALUE");
-    cmd->add_option("-f,--format", o->format, "Output format: text or json")->type_name("FORMAT");
-    cmd->add_option("-o,--output", o->output, "Write the report to FILE instead of stdout")->type_name("FILE");
+    cmd->add_option("-f,--format", o->format, std::string("Report format on stdout: ") + kFormatList)->type_name("FORMAT");
+    cmd->add_option("-o,--output", o->outputs,
+                    "FILE: write the --format report there instead of stdout; FORMAT=FILE: also write that format "
+                    "(repeatable, e.g. -o sarif=tenet.sarif -o junit=junit.xml)")
+        ->type_name("[FORMAT=]FILE");
     cmd->add_option("--fail-on", o->fail_on, "Lowest severity that blocks (info, low, medium, high, critical)")->type_name("SEVERITY");
     cmd->add_option("--unknown", o->unknown, "What an unknown verdict does: pass, warn or fail")->check(CLI::IsMember({"pass", "warn", "fail"}));
     cmd->add_option("-j,--jobs", o->jobs, "Worker threads (default: all cores)")->type_name("N");

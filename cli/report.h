@@ -1,4 +1,5 @@
-// Rendering of check results: human text and versioned JSON.
+// Rendering of check results: human text, versioned JSON, SARIF, JUnit, GitHub
+// workflow commands and Markdown, GitLab SAST.
 #pragma once
 
 #include <string>
@@ -24,6 +25,11 @@ struct CheckReport {
 
 std::string render_text(const CheckReport& report, bool color);
 std::string render_json(const CheckReport& report);
+std::string render_sarif(const CheckReport& report, const std::string& version);
+std::string render_junit(const CheckReport& report);
+std::string render_github(const CheckReport& report);   // workflow commands
+std::string render_markdown(const CheckReport& report); // $GITHUB_STEP_SUMMARY, PR comments
+std::string render_gitlab(const CheckReport& report, const std::string& version);
 
 // The display name of a finding's subject: the resource address, or "stack".
 std::string subject_name(const CheckReport& report, const Finding& f);
