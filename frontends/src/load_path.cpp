@@ -1,0 +1,128 @@
+// load_path: one entry point for `tenet check PATH`, whatever PATH holds.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tenet/frontends/frontend.h"
+
+namespace tenet {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Folders that never hold sources worth scanning.
+bool skipped_dir(const std::string& name) {
+    return name == ".git" || name == ".terraform" || name == "node_modules" || name == ".venv" ||
+           name.rfind("asset.", 0) == 0;
+}
+
+bool read_into(SourceManager& sm, const fs::path& p, FileId& id, std::vector<ModelError>& errors) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        errors.push_back({SourceLoc{}, p.string() + ": cannot read the file"});
+        return false;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    id = sm.add(p.string(), ss.str());
+    return true;
+}
+
+struct Walker {
+    SourceManager& sm;
+    ModelBuilder& b;
+    std::vector<ModelError>& errors;
+    const FrontendOptions& opts;
+    size_t loaded = 0;
+
+    bool load_file(const fs::path& p, FrontendKind kind) {
+        FileId id = 0;
+        switch (kind) {
+        case FrontendKind::TenetModel:
+            return read_into(sm, p, id, errors) && load_json_model(sm, id, b.model(), errors);
+        case FrontendKind::TerraformPlan:
+            return read_into(sm, p, id, errors) && load_terraform_plan(sm, id, b, errors);
+        case FrontendKind::TerraformState:
+            return read_into(sm, p, id, errors) && load_terraform_state(sm, id, b, errors);
+        case FrontendKind::Pulumi: return read_into(sm, p, id, errors) && load_pulumi(sm, id, b, errors);
+        case FrontendKind::CloudFormation:
+            return read_into(sm, p, id, errors) && load_cloudformation(sm, id, b, errors, opts);
+        default: return false;
+        }
+    }
+
+    void load(const fs::path& p, bool explicit_path) {
+        FrontendKind kind = detect_frontend(p.string());
+        std::error_code ec;
+        bool dir = fs::is_directory(p, ec);
+        bool ok = false;
+        switch (kind) {
+        case FrontendKind::Cdk:
+            ok = load_cdk_out(sm, p.string(), b, errors, opts);
+            break;
+        case FrontendKind::Cdktf: {
+            std::vector<fs::path> stacks;
+            for (auto& e : fs::directory_iterator(p / "stacks", ec))
+                if (e.is_directory(ec)) stacks.push_back(e.path());
+            std::sort(stacks.begin(), stacks.end());
+            for (auto& s : stacks) ok |= load_terraform_module(sm, s.string(), b, errors, opts, FrontendKind::Cdktf);
+            break;
+        }
+        case FrontendKind::Terraform:
+            // A .tf file stands for its whole module.
+            ok = load_terraform_module(sm, dir ? p.string() : p.parent_path().string(), b, errors, opts);
+            break;
+        case FrontendKind::Unknown:
+            if (dir) {
+                walk(p);
+                return;
+            }
+            if (explicit_path)
+                errors.push_back({SourceLoc{}, p.string() + ": not a recognized input (Terraform, plan or state JSON, "
+                                                            "CloudFormation, cdk.out, cdktf.out, Pulumi, tenet model)"});
+            return;
+        default:
+            ok = load_file(p, kind);
+        }
+        loaded += ok;
+    }
+
+    // A folder that is not itself an input: every recognizable file and subfolder in
+    // it, in name order. Terraform child modules (a `modules` path component) are
+    // loaded through the module calls of their roots, not as roots of their own.
+    void walk(const fs::path& dir) {
+        std::error_code ec;
+        std::vector<fs::directory_entry> entries;
+        for (auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e);
+        std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.path() < b.path(); });
+        for (auto& e : entries) {
+            std::string name = e.path().filename().string();
+            if (e.is_directory(ec)) {
+                if (skipped_dir(name) || name == "modules") continue;
+                load(e.path(), false);
+            } else if (e.is_regular_file(ec)) {
+                FrontendKind kind = detect_frontend(e.path().string());
+                if (kind == FrontendKind::Unknown || kind == FrontendKind::Terraform) continue;
+                loaded += load_file(e.path(), kind);
+            }
+        }
+    }
+};
+
+} // namespace
+
+size_t load_path(SourceManager& sm, const std::string& path, ModelBuilder& b, std::vector<ModelError>& errors,
+                 const FrontendOptions& opts) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        errors.push_back({SourceLoc{}, path + ": no such file or directory"});
+        return 0;
+    }
+    Walker w{sm, b, errors, opts};
+    w.load(fs::path(path), true);
+    return w.loaded;
+}
+
+} // namespace tenet
