@@ -1,0 +1,283 @@
+// reference_check(): the rule forms and their verdicts (every, no, exists, at least),
+// rule targets, messages, and the order of findings, as the shared semantics define
+// them. Expressions are evaluated by reference_eval_expr.cpp.
+#include <algorithm>
+#include <map>
+
+#include "reference_eval_internal.h"
+#include "tenet/common/json.h"
+#include "tenet/model/interner.h"
+
+namespace tenet {
+
+namespace {
+
+using namespace refeval;
+
+struct Target {
+    TargetKind kind = TargetKind::Any;
+    const StrObj* type = nullptr;
+};
+
+Target target_of(const RuleDecl& rule) {
+    Target t;
+    const Type* ty = rule.target ? rule.target->resolved : nullptr;
+    if (ty && ty->tag == Type::Tag::Resource && ty->decl) {
+        t.kind = TargetKind::Canonical;
+        t.type = intern(ty->decl->name);
+    } else if (ty && ty->tag == Type::Tag::Resource && !ty->native.empty()) {
+        t.kind = TargetKind::Native;
+        t.type = intern(ty->native);
+    }
+    return t;
+}
+
+// The resources a rule meets, each with the view it sees them through.
+std::vector<Value> targets(const Model& model, const Target& t) {
+    std::vector<Value> out;
+    for (uint32_t i = 0; i < model.resources.size(); ++i) {
+        const Resource& r = model.resources[i];
+        switch (t.kind) {
+        case TargetKind::Canonical:
+            if (r.canonical_type == t.type) out.push_back(Value::resource(i, View::Canonical));
+            break;
+        case TargetKind::Native:
+            if (r.native_type == t.type) out.push_back(Value::resource(i, View::Native));
+            break;
+        case TargetKind::Any:
+            out.push_back(Value::resource(i, r.canonical.is(Kind::Map) ? View::Canonical : View::Native));
+            break;
+        }
+    }
+    return out;
+}
+
+// One resource's truth for a rule function, or the evaluation error it raised.
+struct Outcome {
+    bool error = false;
+    std::string message; // the error
+    Value truth;
+};
+
+class RuleRunner {
+public:
+    RuleRunner(Evaluator& ev, const RuleDecl& rule, const RuleInfo& info, uint32_t index)
+        : ev_(ev), rule_(rule), info_(info), index_(index) {}
+
+    void run(std::vector<Finding>& out) {
+        std::vector<Value> resources = targets(ev_.model, target_of(rule_));
+        switch (rule_.form) {
+        case ast::RuleForm::Every:
+        case ast::RuleForm::No:
+            for (const Value& r : resources) per_resource(r, out);
+            break;
+        case ast::RuleForm::Exists: exists(resources, out); break;
+        case ast::RuleForm::AtLeast: at_least(resources, out); break;
+        }
+    }
+
+private:
+    Outcome truth_of(const Expr* e, const Value& resource) {
+        Outcome o;
+        Frame f;
+        f.rule = &rule_;
+        f.at(0) = resource;
+        try {
+            ev_.enter_rule_function(rule_, e, f);
+            o.truth = ev_.truth(*e, f);
+        } catch (const EvalError& err) {
+            o.error = true;
+            o.message = err.message;
+        }
+        return o;
+    }
+
+    // The rule's message for one resource: the template's string, else the raw text.
+    std::string message_for(const Value& resource) {
+        if (!rule_.message) return info_.message;
+        Frame f;
+        f.rule = &rule_;
+        f.at(0) = resource;
+        try {
+            ev_.enter_rule_function(rule_, rule_.message.get(), f);
+            Value m = ev_.eval(*rule_.message, f);
+            if (m.is(Kind::String)) return std::string(m.as_view());
+        } catch (const EvalError&) {
+        }
+        return info_.message;
+    }
+
+    Finding finding(uint32_t resource, Verdict v) {
+        Finding f;
+        f.rule = index_;
+        f.resource = resource;
+        f.verdict = v;
+        if (resource != kStackResource) f.loc = ev_.model.resources[resource].loc;
+        return f;
+    }
+
+    void per_resource(const Value& r, std::vector<Finding>& out) {
+        ev_.begin_evaluation(&ev_.temp_arena);
+        uint32_t idx = r.resource_index();
+        const Expr* cond = rule_.form == ast::RuleForm::No ? rule_.where.get() : rule_.requires_.get();
+        if (rule_.form == ast::RuleForm::Every && rule_.where) {
+            Outcome w = truth_of(rule_.where.get(), r);
+            if (w.error) return error_finding(idx, w.message, out);
+            if (w.truth.is(Kind::Bool) && !w.truth.as_bool()) return; // not applicable
+            if (w.truth.is_unknown()) return verdict(idx, r, Verdict::Unknown, w.truth, out);
+        }
+        Outcome c = truth_of(cond, r);
+        if (c.error) return error_finding(idx, c.message, out);
+        if (c.truth.is_unknown()) return verdict(idx, r, Verdict::Unknown, c.truth, out);
+        bool holds = c.truth.as_bool();
+        bool pass = rule_.form == ast::RuleForm::No ? !holds : holds;
+        verdict(idx, r, pass ? Verdict::Pass : Verdict::Fail, c.truth, out);
+    }
+
+    void verdict(uint32_t idx, const Value& r, Verdict v, const Value& truth, std::vector<Finding>& out) {
+        Finding f = finding(idx, v);
+        if (v == Verdict::Unknown) f.reason = std::string(truth.unknown_reason()->view());
+        if (v != Verdict::Pass) f.message = message_for(r);
+        out.push_back(std::move(f));
+    }
+
+    void error_finding(uint32_t idx, const std::string& message, std::vector<Finding>& out) {
+        Finding f = finding(idx, Verdict::Error);
+        f.reason = message;
+        out.push_back(std::move(f));
+    }
+
+    void exists(const std::vector<Value>& resources, std::vector<Finding>& out) {
+        Finding f = finding(kStackResource, Verdict::Fail);
+        bool any_true = false;
+        const Outcome* first_error = nullptr;
+        Value unknown;
+        bool any_unknown = false;
+        std::vector<Outcome> outcomes;
+        outcomes.reserve(resources.size());
+        for (const Value& r : resources) {
+            f.related.push_back(r.resource_index());
+            ev_.begin_evaluation(&ev_.temp_arena);
+            Outcome o;
+            o.truth = Value::boolean(true);
+            if (rule_.where) o = truth_of(rule_.where.get(), r);
+            if (!o.error && o.truth.is_unknown()) o.truth = Value::unknown(intern(o.truth.unknown_reason()->view()));
+            outcomes.push_back(o);
+        }
+        for (const Outcome& o : outcomes) {
+            if (o.error) {
+                if (!first_error) first_error = &o;
+            } else if (o.truth.is_unknown()) {
+                if (!any_unknown) unknown = o.truth;
+                any_unknown = true;
+            } else if (o.truth.as_bool()) {
+                any_true = true;
+            }
+        }
+        if (first_error) {
+            f.verdict = Verdict::Error;
+            f.reason = first_error->message;
+        } else if (any_true) {
+            f.verdict = Verdict::Pass;
+        } else if (any_unknown) {
+            f.verdict = Verdict::Unknown;
+            f.reason = std::string(unknown.unknown_reason()->view());
+        }
+        if (f.verdict == Verdict::Fail || f.verdict == Verdict::Unknown) f.message = info_.message;
+        out.push_back(std::move(f));
+    }
+
+    void at_least(const std::vector<Value>& resources, std::vector<Finding>& out) {
+        Finding f = finding(kStackResource, Verdict::Pass);
+        uint64_t applicable = 0, passes = 0, unknowns = 0;
+        std::string first_unknown, first_error;
+        bool errored = false;
+        auto note_unknown = [&](const Value& u) {
+            if (unknowns++ == 0) first_unknown = std::string(u.unknown_reason()->view());
+        };
+        for (const Value& r : resources) {
+            ev_.begin_evaluation(&ev_.temp_arena);
+            uint32_t idx = r.resource_index();
+            if (rule_.where) {
+                Outcome w = truth_of(rule_.where.get(), r);
+                if (w.error) {
+                    if (!errored) first_error = w.message;
+                    errored = true;
+                    continue;
+                }
+                if (w.truth.is(Kind::Bool) && !w.truth.as_bool()) continue;
+                if (w.truth.is_unknown()) {
+                    ++applicable;
+                    note_unknown(w.truth);
+                    continue;
+                }
+            }
+            ++applicable;
+            Outcome c = truth_of(rule_.requires_.get(), r);
+            if (c.error) {
+                if (!errored) first_error = c.message;
+                errored = true;
+                continue;
+            }
+            if (c.truth.is_unknown())
+                note_unknown(c.truth);
+            else if (c.truth.as_bool())
+                ++passes;
+            else
+                f.related.push_back(idx);
+        }
+        double n = rule_.percent;
+        if (errored) {
+            f.verdict = Verdict::Error;
+            f.reason = first_error;
+        } else if (100.0 * passes >= n * applicable) {
+            f.verdict = Verdict::Pass;
+        } else if (100.0 * (passes + unknowns) < n * applicable) {
+            f.verdict = Verdict::Fail;
+        } else {
+            f.verdict = Verdict::Unknown;
+            f.reason = first_unknown;
+        }
+        if (f.verdict == Verdict::Fail || f.verdict == Verdict::Unknown) {
+            std::string pct;
+            json::append_number(pct, applicable ? 100.0 * passes / applicable : 100.0);
+            std::string head = std::to_string(passes) + " of " + std::to_string(applicable) + " (" + pct + "%)";
+            f.message = head + " " + info_.message;
+        }
+        out.push_back(std::move(f));
+    }
+
+    Evaluator& ev_;
+    const RuleDecl& rule_;
+    const RuleInfo& info_;
+    uint32_t index_;
+};
+
+const RuleDecl* find_rule(const CheckedProgram& checked, const RuleInfo& info, size_t index) {
+    for (const RuleDecl* r : checked.rules)
+        if (r->package + "." + r->name == info.name || (info.name == r->name && r->package == "main")) return r;
+    return index < checked.rules.size() ? checked.rules[index] : nullptr;
+}
+
+} // namespace
+
+std::vector<Finding> reference_check(const CheckedProgram& checked, const Program& program, Model& model,
+                                     const std::vector<ParamOverride>& overrides, std::string& error,
+                                     const ReferenceOptions& options) {
+    Evaluator ev(checked, model, options);
+    if (!init_globals(ev, overrides, error)) return {};
+    normalize(ev);
+    std::vector<Finding> out;
+    for (uint32_t i = 0; i < program.rules.size(); ++i) {
+        const RuleDecl* rule = find_rule(checked, program.rules[i], i);
+        if (!rule) {
+            error = "reference evaluator: no rule declaration for `" + program.rules[i].name + "`";
+            return {};
+        }
+        RuleRunner(ev, *rule, program.rules[i], i).run(out);
+    }
+    // Already in rule order, then resource order (stack findings are one per rule).
+    return out;
+}
+
+} // namespace tenet

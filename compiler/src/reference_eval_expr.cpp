@@ -1,0 +1,267 @@
+// The reference evaluator's expression walker: one case per ExprKind, following the
+// checker's annotations (name kinds, slots, callees, builtin indices). Evaluation
+// errors are thrown as EvalError and turned into Verdict::Error by the driver.
+#include <cmath>
+
+#include "reference_eval_internal.h"
+#include "tenet/model/interner.h"
+#include "tenet/runtime/builtins.h"
+
+namespace tenet::refeval {
+
+namespace {
+
+[[noreturn]] void fail(std::string message) { throw EvalError{std::move(message)}; }
+
+// What builtins may touch: the evaluator's current arena and the model.
+class RefBuiltinContext : public BuiltinContext {
+public:
+    RefBuiltinContext(Arena& arena, const Model& model) : arena_(arena), model_(model) {}
+    Arena& arena() override { return arena_; }
+    const Model* model() override { return &model_; }
+    void fail(std::string message) override {
+        if (!failed) error = std::move(message);
+        failed = true;
+    }
+    bool failed = false;
+    std::string error;
+
+private:
+    Arena& arena_;
+    const Model& model_;
+};
+
+} // namespace
+
+Evaluator::Evaluator(const CheckedProgram& c, Model& m, const ReferenceOptions& o)
+    : checked(c), model(m), options(o), ops(m, arena) {}
+
+void Evaluator::begin_evaluation(Arena* a) {
+    steps_ = 0;
+    arena = a;
+    if (a == &temp_arena) {
+        temp_arena.reset();
+        temp_arena.set_cap(options.memory_cap);
+    }
+}
+
+void Evaluator::step() {
+    if (++steps_ > options.step_budget) fail("instruction budget exhausted");
+}
+
+Value Evaluator::to_truth(const Value& v) const {
+    if (v.is(Kind::Bool) || v.is_unknown()) return v;
+    if (v.is_null()) return Value::boolean(false);
+    fail("expected a boolean, found " + a_kind(v.kind()));
+}
+
+Value Evaluator::truth(const Expr& e, Frame& f) { return to_truth(eval(e, f)); }
+
+Value Evaluator::call_pred(const PredDecl& p, std::vector<Value> args) {
+    Frame callee;
+    callee.locals = std::move(args);
+    Value v = eval(*p.body, callee);
+    return p.result ? v : to_truth(v);
+}
+
+void Evaluator::collect_lets(const Expr* e, const RuleDecl& rule, std::set<const LetDecl*>& out) {
+    if (!e) return;
+    if (e->kind == ExprKind::Name && e->name_kind == NameKind::Local && !e->implicit_resource_arg) {
+        for (auto& let : rule.lets)
+            if (let->local == e->slot && out.insert(let.get()).second) collect_lets(let->value.get(), rule, out);
+    }
+    collect_lets(e->lhs.get(), rule, out);
+    collect_lets(e->rhs.get(), rule, out);
+    collect_lets(e->third.get(), rule, out);
+    for (auto& item : e->items) collect_lets(item.get(), rule, out);
+}
+
+void Evaluator::enter_rule_function(const RuleDecl& rule, const Expr* e, Frame& f) {
+    std::set<const LetDecl*> needed;
+    collect_lets(e, rule, needed);
+    for (auto& let : rule.lets)
+        if (needed.count(let.get())) f.at(let->local) = eval(*let->value, f);
+}
+
+Value Evaluator::call_builtin(const Expr& e, Frame& f) {
+    std::vector<Value> args;
+    for (auto& a : e.items) args.push_back(eval(*a, f));
+    const BuiltinInfo& info = builtin_info(e.builtin);
+    if (info.propagate_unknown)
+        for (const Value& a : args)
+            if (a.is_unknown()) return a;
+    RefBuiltinContext ctx(*arena, model);
+    Value r = info.fn(ctx, args);
+    if (ctx.failed) fail(ctx.error);
+    if (arena->over_cap()) fail("memory cap exceeded");
+    return r;
+}
+
+Value Evaluator::quantifier(const Expr& e, Frame& f) {
+    Value coll = eval(*e.lhs, f);
+    if (coll.is_unknown()) return coll;
+    if (!coll.is_null() && !coll.is(Kind::List) && !coll.is(Kind::Map))
+        fail("cannot iterate over " + a_kind(coll.kind()));
+    Value unknown;
+    bool seen_unknown = false;
+    double count = 0;
+    for (const Value& el : elements(coll)) {
+        f.at(e.var_slot) = el;
+        Value t = truth(*e.rhs, f);
+        if (t.is_unknown()) {
+            if (!seen_unknown) unknown = t;
+            seen_unknown = true;
+            continue;
+        }
+        bool b = t.as_bool();
+        if (e.quant == QuantKind::Some && b) return Value::boolean(true);
+        if (e.quant == QuantKind::All && !b) return Value::boolean(false);
+        if (b) ++count;
+    }
+    if (seen_unknown) return unknown;
+    if (e.quant == QuantKind::Count) return Value::number(count);
+    return Value::boolean(e.quant == QuantKind::All);
+}
+
+Value Evaluator::eval(const Expr& e, Frame& f) {
+    step();
+    switch (e.kind) {
+    case ExprKind::Null: return Value::null();
+    case ExprKind::Bool: return Value::boolean(e.bool_value);
+    case ExprKind::Number: return Value::number(e.number_value);
+    case ExprKind::String: return Value::string(intern(e.string_value));
+    case ExprKind::Template: {
+        std::vector<Value> parts;
+        for (auto& p : e.items) parts.push_back(eval(*p, f));
+        return ops.concat(parts);
+    }
+    case ExprKind::List: {
+        std::vector<Value> items;
+        for (auto& p : e.items) items.push_back(eval(*p, f));
+        return ops.make_list(items);
+    }
+    case ExprKind::MapLit: {
+        std::vector<MapEntry> entries;
+        for (size_t i = 0; i < e.items.size(); ++i) entries.push_back({intern(e.keys[i]), eval(*e.items[i], f)});
+        return ops.make_map(entries);
+    }
+    case ExprKind::Name:
+        if (e.implicit_resource_arg) return call_pred(*e.callee, {f.at(0)});
+        switch (e.name_kind) {
+        case NameKind::Local: return f.at(e.slot);
+        case NameKind::Global: return globals.at(e.slot);
+        case NameKind::Field: return ops.field(f.at(0), e.string_value);
+        case NameKind::Stack: return model.stack;
+        case NameKind::Unresolved: break;
+        }
+        fail("internal: unresolved name `" + e.string_value + "`");
+    case ExprKind::Field: return ops.field(eval(*e.lhs, f), e.string_value);
+    case ExprKind::Index: {
+        Value obj = eval(*e.lhs, f);
+        Value key = eval(*e.rhs, f);
+        return ops.index(obj, key);
+    }
+    case ExprKind::Projection: {
+        Value base = eval(*e.lhs, f);
+        if (base.is_null() || base.is_unknown()) return base;
+        if (!base.is(Kind::List) && !base.is(Kind::Map)) fail("cannot iterate over " + a_kind(base.kind()));
+        std::vector<Value> out;
+        for (const Value& el : elements(base)) {
+            f.at(e.var_slot) = el;
+            out.push_back(eval(*e.rhs, f));
+        }
+        return ops.make_list(out);
+    }
+    case ExprKind::ElemRef: return f.at(e.slot);
+    case ExprKind::MapValues: {
+        Value base = eval(*e.lhs, f);
+        if (base.is_null() || base.is_unknown()) return base;
+        if (!base.is(Kind::List) && !base.is(Kind::Map)) fail("cannot iterate over " + a_kind(base.kind()));
+        return ops.make_list(elements(base));
+    }
+    case ExprKind::Unary: return ops.negate(eval(*e.lhs, f));
+    case ExprKind::Binary: {
+        Value a = eval(*e.lhs, f);
+        Value b = eval(*e.rhs, f);
+        switch (e.bin_op) {
+        case BinOp::Eq:
+        case BinOp::Ne:
+        case BinOp::Lt:
+        case BinOp::Le:
+        case BinOp::Gt:
+        case BinOp::Ge: return ops.compare(e.bin_op, a, b);
+        default: return ops.arith(e.bin_op, a, b);
+        }
+    }
+    case ExprKind::And: {
+        Value a = truth(*e.lhs, f);
+        if (a.is(Kind::Bool) && !a.as_bool()) return a;
+        Value b = truth(*e.rhs, f);
+        if (a.is(Kind::Bool)) return b;
+        return b.is(Kind::Bool) && !b.as_bool() ? b : a;
+    }
+    case ExprKind::Or: {
+        Value a = truth(*e.lhs, f);
+        if (a.is(Kind::Bool) && a.as_bool()) return a;
+        Value b = truth(*e.rhs, f);
+        if (a.is(Kind::Bool)) return b;
+        return b.is(Kind::Bool) && b.as_bool() ? b : a;
+    }
+    case ExprKind::Not: {
+        Value a = truth(*e.lhs, f);
+        return a.is_unknown() ? a : Value::boolean(!a.as_bool());
+    }
+    case ExprKind::If: {
+        Value c = truth(*e.lhs, f);
+        if (c.is_unknown()) return c;
+        return c.as_bool() ? eval(*e.rhs, f) : eval(*e.third, f);
+    }
+    case ExprKind::Quant: return quantifier(e, f);
+    case ExprKind::Coalesce: {
+        Value a = eval(*e.lhs, f);
+        return a.is_null() ? eval(*e.rhs, f) : a;
+    }
+    case ExprKind::Call:
+        if (e.callee) {
+            std::vector<Value> args;
+            for (auto& a : e.items) args.push_back(eval(*a, f));
+            return call_pred(*e.callee, std::move(args));
+        }
+        return call_builtin(e, f);
+    case ExprKind::Apply: return call_pred(*e.callee, {eval(*e.lhs, f)});
+    case ExprKind::Relation: return ops.relation(eval(*e.lhs, f), e.string_value, e.attribute);
+    case ExprKind::References: return ops.references(eval(*e.lhs, f), e.attribute, e.string_value);
+    case ExprKind::Matches: {
+        Value s = eval(*e.lhs, f);
+        Value p = eval(*e.rhs, f);
+        return ops.matches(s, p);
+    }
+    case ExprKind::In: {
+        Value x = eval(*e.lhs, f);
+        Value c = eval(*e.rhs, f);
+        return ops.in(x, c);
+    }
+    }
+    fail("internal: unknown expression kind");
+}
+
+Value persist(const Value& v, Arena& arena) {
+    switch (v.kind()) {
+    case Kind::String: return Value::string(intern(v.as_view()), v.prov());
+    case Kind::Unknown: return Value::unknown(intern(v.unknown_reason()->view()), v.prov());
+    case Kind::List: {
+        std::vector<Value> items;
+        for (const Value& x : v.as_list()->span()) items.push_back(persist(x, arena));
+        return Value::list(arena.make_list(items), v.prov());
+    }
+    case Kind::Map: {
+        std::vector<MapEntry> entries;
+        for (const MapEntry& e : v.as_map()->span())
+            entries.push_back({intern(e.key->view()), persist(e.value, arena)});
+        return Value::map(arena.make_map(entries), v.prov());
+    }
+    default: return v;
+    }
+}
+
+} // namespace tenet::refeval

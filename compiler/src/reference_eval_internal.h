@@ -1,0 +1,122 @@
+// Shared state of the reference evaluator (reference_eval*.cpp): the expression
+// walker, the value operations it uses, and the driver that runs rules and mappings.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tenet/compiler/ast.h"
+#include "tenet/compiler/reference_eval.h"
+#include "tenet/model/arena.h"
+#include "tenet/model/model.h"
+#include "tenet/model/value.h"
+
+namespace tenet::refeval {
+
+using namespace tenet::ast;
+
+// An evaluation error: the verdict becomes Verdict::Error with this message.
+struct EvalError {
+    std::string message;
+};
+
+// The locals of one function body (rule, predicate, mapping field, initializer).
+// Slots are the checker's; the vector grows on demand because initializers of
+// globals do not record how many they use.
+struct Frame {
+    std::vector<Value> locals;
+    const RuleDecl* rule = nullptr; // rule bodies: where rule-local lets come from
+    Value& at(uint32_t slot) {
+        if (slot >= locals.size()) locals.resize(slot + 1);
+        return locals[slot];
+    }
+};
+
+// ---- value operations (reference_eval_ops.cpp); each throws EvalError on a type error
+
+// "a number", "a string", "a list", ...
+std::string a_kind(Kind k);
+// Map entries in bytewise key order: the order maps are iterated in.
+std::vector<const MapEntry*> sorted_entries(const MapObj* m);
+// The elements a quantifier or projection visits: list items, or a map's values.
+std::vector<Value> elements(const Value& coll);
+
+class Ops {
+public:
+    Ops(const Model& model, Arena*& arena) : model_(model), arena_(arena) {}
+
+    Value field(const Value& obj, std::string_view name) const;
+    Value index(const Value& obj, const Value& key) const;
+    Value compare(BinOp op, const Value& a, const Value& b) const;
+    Value arith(BinOp op, const Value& a, const Value& b) const;
+    Value negate(const Value& a) const;
+    Value in(const Value& x, const Value& coll) const;
+    Value matches(const Value& s, const Value& pattern) const;
+    // Template parts joined; the first unknown part is the result.
+    Value concat(const std::vector<Value>& parts) const;
+    Value references(const Value& v, std::string_view target_kind, std::string_view target) const;
+    Value relation(const Value& r, const std::string& type, const std::string& attribute) const;
+
+    const StrObj* make_string(std::string_view s) const;
+    Value make_list(const std::vector<Value>& items) const;
+    Value make_map(const std::vector<MapEntry>& entries) const;
+
+private:
+    bool refs_match(const Value& v, std::string_view kind, std::string_view name, int depth) const;
+    const Model& model_;
+    Arena*& arena_; // the evaluator's current arena
+};
+
+// ---- the expression walker (reference_eval_expr.cpp)
+
+class Evaluator {
+public:
+    Evaluator(const CheckedProgram& checked, Model& model, const ReferenceOptions& options);
+
+    // A value; a truth (Bool or Unknown; null reads as false).
+    Value eval(const Expr& e, Frame& f);
+    Value truth(const Expr& e, Frame& f);
+    Value to_truth(const Value& v) const;
+    // Calls a predicate with its arguments.
+    Value call_pred(const PredDecl& p, std::vector<Value> args);
+    // Evaluates the rule-local lets that `e` reads (directly or through other lets),
+    // in declaration order, into the frame: what a rule function does on entry.
+    void enter_rule_function(const RuleDecl& rule, const Expr* e, Frame& f);
+
+    // Starts one rule x resource (or mapping field, or initializer) evaluation:
+    // fresh budget and, for temporaries, a fresh capped arena.
+    void begin_evaluation(Arena* arena);
+
+    const CheckedProgram& checked;
+    Model& model;
+    ReferenceOptions options;
+    std::vector<Value> globals;
+    Arena globals_arena;  // parameters and lets: live for the whole run
+    Arena temp_arena;     // one evaluation's temporaries
+    Arena* arena = &temp_arena;
+    Ops ops;
+
+private:
+    void step();
+    Value call_builtin(const Expr& e, Frame& f);
+    Value quantifier(const Expr& e, Frame& f);
+    void collect_lets(const Expr* e, const RuleDecl& rule, std::set<const LetDecl*>& out);
+    uint64_t steps_ = 0;
+};
+
+// ---- set-up (reference_eval_init.cpp)
+
+// Parameters (overrides checked against the declared types) and top-level lets, in
+// initialization order. False with `error` (one line per problem) on failure.
+bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, std::string& error);
+// Applies the mappings, giving resources canonical views, then Model::finalize().
+void normalize(Evaluator& ev);
+
+// Deep copy of `v` into `arena` with interned strings (values that outlive an
+// evaluation: mapped canonical views, global values).
+Value persist(const Value& v, Arena& arena);
+
+} // namespace tenet::refeval

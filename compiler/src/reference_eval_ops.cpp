@@ -1,0 +1,282 @@
+// The reference evaluator's value operations, written from the shared semantics
+// (fields, indexing, comparisons, membership, arithmetic, templates, references,
+// relations), independently of the VM's implementation.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include <re2/re2.h>
+
+#include "reference_eval_internal.h"
+#include "tenet/common/json.h"
+#include "tenet/model/interner.h"
+#include "tenet/model/value_json.h"
+
+namespace tenet::refeval {
+
+namespace {
+
+[[noreturn]] void fail(std::string message) { throw EvalError{std::move(message)}; }
+
+// `var.X` / `param.X` names compare ignoring case, `_` and `-`.
+std::string loose_name(std::string_view s) {
+    std::string out;
+    for (char c : s)
+        if (c != '_' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool is_stack_input(std::string_view kind) { return kind == "var" || kind == "param"; }
+
+} // namespace
+
+std::string a_kind(Kind k) {
+    switch (k) {
+    case Kind::Null: return "null";
+    case Kind::Bool: return "a bool";
+    case Kind::Number: return "a number";
+    case Kind::String: return "a string";
+    case Kind::List: return "a list";
+    case Kind::Map: return "a map";
+    case Kind::Resource: return "a resource";
+    case Kind::Unknown: return "an unknown";
+    }
+    return "a value";
+}
+
+std::vector<const MapEntry*> sorted_entries(const MapObj* m) {
+    std::vector<const MapEntry*> out;
+    for (const MapEntry& e : m->span()) out.push_back(&e);
+    std::sort(out.begin(), out.end(),
+              [](const MapEntry* a, const MapEntry* b) { return a->key->view() < b->key->view(); });
+    return out;
+}
+
+std::vector<Value> elements(const Value& coll) {
+    std::vector<Value> out;
+    if (coll.is(Kind::List))
+        for (const Value& v : coll.as_list()->span()) out.push_back(v);
+    else if (coll.is(Kind::Map))
+        for (const MapEntry* e : sorted_entries(coll.as_map())) out.push_back(e->value);
+    return out;
+}
+
+const StrObj* Ops::make_string(std::string_view s) const {
+    const StrObj* out = arena_->make_string(s);
+    if (!out) fail("memory cap exceeded");
+    return out;
+}
+
+Value Ops::make_list(const std::vector<Value>& items) const {
+    const ListObj* l = arena_->make_list(items);
+    if (!l) fail("memory cap exceeded");
+    return Value::list(l);
+}
+
+Value Ops::make_map(const std::vector<MapEntry>& entries) const {
+    const MapObj* m = arena_->make_map(entries);
+    if (!m) fail("memory cap exceeded");
+    return Value::map(m);
+}
+
+Value Ops::field(const Value& obj, std::string_view name) const {
+    switch (obj.kind()) {
+    case Kind::Null: return Value::null();
+    case Kind::Unknown: return obj;
+    case Kind::Map: {
+        const Value* v = obj.as_map()->find(name);
+        return v ? *v : Value::null();
+    }
+    case Kind::Resource: {
+        const Resource& r = model_.resources[obj.resource_index()];
+        const Value& attrs = obj.resource_view() == View::Canonical ? r.canonical : r.native;
+        if (!attrs.is(Kind::Map)) return Value::null();
+        const Value* v = attrs.as_map()->find(name);
+        return v ? *v : Value::null();
+    }
+    default: fail("cannot read field `" + std::string(name) + "` of " + a_kind(obj.kind()));
+    }
+}
+
+Value Ops::index(const Value& obj, const Value& key) const {
+    if (obj.is_unknown()) return obj;
+    if (key.is_unknown()) return key;
+    if (obj.is_null()) return Value::null();
+    if (obj.is(Kind::List) && key.is(Kind::Number)) {
+        double n = key.as_number();
+        if (n < 0 || n != std::floor(n)) fail("invalid list index " + [&] {
+            std::string s;
+            json::append_number(s, n);
+            return s;
+        }());
+        if (n >= obj.as_list()->size) return Value::null();
+        return obj.as_list()->items()[static_cast<size_t>(n)];
+    }
+    if (obj.is(Kind::Map) && key.is(Kind::String)) {
+        const Value* v = obj.as_map()->find(key.as_view());
+        return v ? *v : Value::null();
+    }
+    fail("cannot index " + a_kind(obj.kind()) + " with " + a_kind(key.kind()));
+}
+
+Value Ops::compare(BinOp op, const Value& a, const Value& b) const {
+    if (a.is_unknown()) return a;
+    if (b.is_unknown()) return b;
+    if (op == BinOp::Eq) return Value::boolean(values_equal(a, b));
+    if (op == BinOp::Ne) return Value::boolean(!values_equal(a, b));
+    int c = 0;
+    if (a.is(Kind::Number) && b.is(Kind::Number)) {
+        double x = a.as_number(), y = b.as_number();
+        // NaN cannot be built from JSON or literals; order as the C operators would.
+        bool r = op == BinOp::Lt ? x < y : op == BinOp::Le ? x <= y : op == BinOp::Gt ? x > y : x >= y;
+        return Value::boolean(r);
+    } else if (a.is(Kind::String) && b.is(Kind::String)) {
+        c = a.as_view().compare(b.as_view());
+    } else {
+        fail("cannot compare " + a_kind(a.kind()) + " with " + a_kind(b.kind()));
+    }
+    bool r = op == BinOp::Lt ? c < 0 : op == BinOp::Le ? c <= 0 : op == BinOp::Gt ? c > 0 : c >= 0;
+    return Value::boolean(r);
+}
+
+Value Ops::arith(BinOp op, const Value& a, const Value& b) const {
+    if (a.is_unknown()) return a;
+    if (b.is_unknown()) return b;
+    const char* sym = op == BinOp::Add ? "+" : op == BinOp::Sub ? "-" : op == BinOp::Mul ? "*" : op == BinOp::Div ? "/" : "%";
+    if (a.is(Kind::Number) && b.is(Kind::Number)) {
+        double x = a.as_number(), y = b.as_number();
+        switch (op) {
+        case BinOp::Add: return Value::number(x + y);
+        case BinOp::Sub: return Value::number(x - y);
+        case BinOp::Mul: return Value::number(x * y);
+        case BinOp::Div:
+            if (y == 0) fail("division by zero");
+            return Value::number(x / y);
+        case BinOp::Mod:
+            if (y == 0) fail("modulo by zero");
+            return Value::number(std::fmod(x, y));
+        default: break;
+        }
+    }
+    if (op == BinOp::Add && a.is(Kind::String) && b.is(Kind::String)) {
+        std::string s(a.as_view());
+        s += b.as_view();
+        return Value::string(make_string(s));
+    }
+    if (op == BinOp::Add && a.is(Kind::List) && b.is(Kind::List)) {
+        std::vector<Value> items;
+        for (const Value& v : a.as_list()->span()) items.push_back(v);
+        for (const Value& v : b.as_list()->span()) items.push_back(v);
+        return make_list(items);
+    }
+    fail(std::string("cannot apply `") + sym + "` to " + a_kind(a.kind()) + " and " + a_kind(b.kind()));
+}
+
+Value Ops::negate(const Value& a) const {
+    if (a.is_unknown()) return a;
+    if (!a.is(Kind::Number)) fail("cannot negate " + a_kind(a.kind()));
+    return Value::number(-a.as_number());
+}
+
+Value Ops::in(const Value& x, const Value& coll) const {
+    if (x.is_unknown()) return x;
+    if (coll.is_unknown()) return coll;
+    switch (coll.kind()) {
+    case Kind::Null: return Value::boolean(false);
+    case Kind::List: {
+        const Value* unknown = nullptr;
+        for (const Value& v : coll.as_list()->span()) {
+            if (v.is_unknown()) {
+                if (!unknown) unknown = &v;
+                continue;
+            }
+            if (values_equal(x, v)) return Value::boolean(true);
+        }
+        return unknown ? *unknown : Value::boolean(false);
+    }
+    case Kind::Map:
+        if (!x.is(Kind::String)) fail("cannot look up " + a_kind(x.kind()) + " in the keys of a map");
+        return Value::boolean(coll.as_map()->find(x.as_view()) != nullptr);
+    case Kind::String:
+        if (!x.is(Kind::String)) fail("cannot look up " + a_kind(x.kind()) + " in a string");
+        return Value::boolean(coll.as_view().find(x.as_view()) != std::string_view::npos);
+    default: fail("cannot test membership in " + a_kind(coll.kind()));
+    }
+}
+
+Value Ops::matches(const Value& s, const Value& pattern) const {
+    if (s.is_unknown()) return s;
+    if (pattern.is_unknown()) return pattern;
+    if (!pattern.is(Kind::String)) fail("a regular expression must be a string, found " + a_kind(pattern.kind()));
+    RE2::Options opts;
+    opts.set_log_errors(false);
+    RE2 re(re2::StringPiece(pattern.as_view().data(), pattern.as_view().size()), opts);
+    if (!re.ok()) fail("invalid regular expression `" + std::string(pattern.as_view()) + "`: " + re.error());
+    if (s.is_null()) return Value::boolean(false);
+    if (!s.is(Kind::String)) fail("cannot match " + a_kind(s.kind()) + " against a regular expression");
+    return Value::boolean(RE2::PartialMatch(re2::StringPiece(s.as_view().data(), s.as_view().size()), re));
+}
+
+Value Ops::concat(const std::vector<Value>& parts) const {
+    for (const Value& p : parts)
+        if (p.is_unknown()) return p;
+    std::string out;
+    for (const Value& p : parts) {
+        switch (p.kind()) {
+        case Kind::String: out += p.as_view(); break;
+        case Kind::Number: json::append_number(out, p.as_number()); break;
+        case Kind::Bool: out += p.as_bool() ? "true" : "false"; break;
+        case Kind::Null: out += "null"; break;
+        case Kind::Resource: out += model_.resources[p.resource_index()].address->view(); break;
+        default: out += value_to_json(p); break;
+        }
+    }
+    return Value::string(make_string(out));
+}
+
+bool Ops::refs_match(const Value& v, std::string_view kind, std::string_view name, int depth) const {
+    if (v.prov() != 0 && v.prov() < model_.provenance.size()) {
+        for (const StrObj* ref : model_.refs(model_.prov(v.prov()))) {
+            std::string_view r = ref->view();
+            if (is_stack_input(kind)) {
+                for (std::string_view head : {"var.", "param."})
+                    if (r.substr(0, head.size()) == head && loose_name(r.substr(head.size())) == loose_name(name))
+                        return true;
+            } else {
+                std::string target = std::string(kind) + "." + std::string(name);
+                if (r == target) return true;
+                if (r.size() > target.size() && r.substr(0, target.size()) == target &&
+                    (r[target.size()] == '.' || r[target.size()] == '['))
+                    return true;
+            }
+        }
+    }
+    if (depth > 64) return false;
+    if (v.is(Kind::List))
+        for (const Value& e : v.as_list()->span())
+            if (refs_match(e, kind, name, depth + 1)) return true;
+    if (v.is(Kind::Map))
+        for (const MapEntry& e : v.as_map()->span())
+            if (refs_match(e.value, kind, name, depth + 1)) return true;
+    return false;
+}
+
+Value Ops::references(const Value& v, std::string_view target_kind, std::string_view target) const {
+    std::string_view name = target.substr(target.find('.') + 1);
+    return Value::boolean(refs_match(v, target_kind, name, 0));
+}
+
+Value Ops::relation(const Value& r, const std::string& type, const std::string& attribute) const {
+    if (r.is_unknown()) return r;
+    if (r.is_null()) return make_list({});
+    if (!r.is(Kind::Resource)) fail("cannot follow references to " + a_kind(r.kind()));
+    const StrObj* t = intern(type);
+    std::vector<Value> out;
+    for (uint32_t i : model_.relations.incoming(r.resource_index(), t, intern(attribute))) {
+        const Resource& src = model_.resources[i];
+        out.push_back(Value::resource(i, src.canonical_type == t ? View::Canonical : View::Native));
+    }
+    return make_list(out);
+}
+
+} // namespace tenet::refeval
