@@ -69,6 +69,8 @@ const BuiltinInfo kBuiltins[] = {
     {"port_in_range", 3, 3, R::Bool, kPropagate, builtin_port_in_range, "port_in_range(port, from, to): from <= port <= to"},
     // IAM
     {"iam_document", 1, 1, R::Any, kPropagate, builtin_iam_document, "an IAM policy (JSON text or object) in std.iam's iam_policy shape"},
+    // messages: the parser turns `{resource}` into `address(it)`; a resource's string form is its address.
+    {"address", 1, 1, R::String, kPropagate, builtin_to_string, "address(r): the resource's address, as `{resource}` shows it in messages"},
 };
 
 constexpr int kCount = static_cast<int>(sizeof(kBuiltins) / sizeof(kBuiltins[0]));
