@@ -7,7 +7,7 @@
 // - Null in a position that wants a string, number or CIDR gives null (an absent
 //   attribute stays absent, and counts as false in a boolean position); collection
 //   builtins treat null as the empty collection, like quantifiers do.
-// - Any other wrong kind is an evaluation error "NAME: expected a string, found number".
+// - Any other wrong kind is an evaluation error "NAME: expected a string, found a number".
 // - Maps are visited in key order (bytewise), so results never depend on hashing.
 #pragma once
 
@@ -28,13 +28,16 @@ namespace tenet {
 
 // ---- results and errors ----------------------------------------------------------
 
-// Reports "NAME: expected WANT, found KIND" and returns null.
+// Reports "NAME: expected WANT, found a KIND" and returns null.
 Value fail_type(BuiltinContext& ctx, const char* fn, const char* want, const Value& got);
 // A string result; reports the memory cap when the arena is full.
 Value make_string_value(BuiltinContext& ctx, std::string_view s, ProvId prov = 0);
 Value make_list_value(BuiltinContext& ctx, std::span<const Value> items, ProvId prov = 0);
 // The message builtins and the VM use when an arena allocation fails.
 inline constexpr const char* kOutOfMemory = "memory cap exceeded";
+
+// "a number", "a string", "null", ... for messages.
+std::string a_kind(Kind k);
 
 // ---- inspection ------------------------------------------------------------------
 

@@ -1,20 +1,34 @@
 // Helpers shared by the builtin families and the VM: typed failures, string forms,
 // key-ordered map iteration, structural hashing.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <functional>
 
 #include <fmt/format.h>
 
 #include "builtins_internal.h"
+#include "tenet/common/json.h"
 #include "tenet/model/model.h"
 #include "tenet/model/value_json.h"
 
 namespace tenet {
 
+std::string a_kind(Kind k) {
+    switch (k) {
+    case Kind::Null: return "null";
+    case Kind::Bool: return "a bool";
+    case Kind::Number: return "a number";
+    case Kind::String: return "a string";
+    case Kind::List: return "a list";
+    case Kind::Map: return "a map";
+    case Kind::Resource: return "a resource";
+    case Kind::Unknown: return "an unknown";
+    }
+    return "a value";
+}
+
 Value fail_type(BuiltinContext& ctx, const char* fn, const char* want, const Value& got) {
-    ctx.fail(fmt::format("{}: expected {}, found {}", fn, want, kind_name(got.kind())));
+    ctx.fail(fmt::format("{}: expected {}, found {}", fn, want, a_kind(got.kind())));
     return Value::null();
 }
 
@@ -101,12 +115,9 @@ size_t value_hash(const Value& v) {
 }
 
 std::string format_number(double n) {
-    if (std::isnan(n)) return "NaN";
-    if (std::isinf(n)) return n > 0 ? "Infinity" : "-Infinity";
-    if (std::floor(n) == n && std::fabs(n) < 1e15) return fmt::format("{}", static_cast<int64_t>(n));
-    char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, n);
-    return std::string(buf, res.ptr);
+    std::string out;
+    json::append_number(out, n); // the same text as JSON output and the reference evaluator
+    return out;
 }
 
 void append_string_form(std::string& out, const Value& v, const Model* model) {
