@@ -1,0 +1,132 @@
+// Building attribute values of the JSON model ("tenet-model/1") from parse events:
+// plain JSON plus annotated objects ({"$value" | "$unknown", "$source", "$state",
+// "$refs"}), with provenance, interned strings and unknown reasons that name the input.
+// Internal to the model loader (json_model.cpp).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tenet/common/json.h"
+#include "tenet/model/model.h"
+
+namespace tenet::model_json {
+
+// Interning through a small direct-mapped cache: model strings repeat a lot (keys,
+// types, enum-like values), and the cache skips the global interner's lock and hash table.
+class InternCache {
+public:
+    const StrObj* get(std::string_view s);
+
+private:
+    static constexpr size_t kSlots = 8192;
+    std::vector<const StrObj*> slots_ = std::vector<const StrObj*>(kSlots, nullptr);
+};
+
+// The IaC source files a model names in `$source` and `source`: one FileId each,
+// registered in the SourceManager with the path resolved against the model file's
+// folder (the text is left empty; reports read the line from disk when they need it).
+class SourceFiles {
+public:
+    SourceFiles(SourceManager& sm, FileId model_file);
+    FileId id(std::string_view name);
+    const std::vector<FileId>& named() const { return order_; }
+
+private:
+    SourceManager& sm_;
+    std::string dir_;
+    std::unordered_map<std::string, FileId> ids_;
+    std::vector<FileId> order_;
+};
+
+// What a value run is: the subject its unknown reasons start with, and whether its
+// first value opens a provenance scope (attributes and stack values do; fields such as
+// `source` do not need provenance).
+struct ValueRun {
+    std::string subject; // "aws_s3_bucket.b.kms_master_key_id"; "" when not yet known
+    bool scope = true;
+};
+
+struct BuildError {
+    SourceLoc loc;
+    std::string message;
+};
+
+// Receives the parse events of one value at a time (start() .. done()).
+class ValueBuilder {
+public:
+    ValueBuilder(Model& model, InternCache& strings, SourceFiles& files)
+        : model_(model), strings_(strings), files_(files) {}
+
+    void start(ValueRun run);
+    bool done() const { return done_; }
+    Value result() const { return result_; }
+    // Every `$refs` entry met in the value (interned, possibly repeated).
+    const std::vector<const StrObj*>& refs() const { return refs_; }
+    // Containers open inside the current value (for skipping after an error).
+    size_t depth() const { return frames_.size(); }
+    const BuildError& error() const { return error_; }
+
+    // The parse events; false means an error (see error()).
+    bool null_value(SourceLoc loc);
+    bool bool_value(bool b, SourceLoc loc);
+    bool number_value(double n, SourceLoc loc);
+    bool string_value(std::string_view s, SourceLoc loc);
+    bool begin_array(SourceLoc loc);
+    bool begin_object(SourceLoc loc);
+    bool key(std::string_view k, SourceLoc loc);
+    bool end_array();
+    bool end_object();
+
+    // Interprets {"file", "line", "column"} or "file:line:column" (shared with the
+    // resource's `source` field).
+    bool read_source(const Value& v, SourceLoc& out, std::string& message);
+
+private:
+    enum class FrameKind : uint8_t { List, Map, Pending, Annotated };
+    enum class Member : uint8_t { None, Value, Unknown, Source, State, Refs };
+    struct Frame {
+        FrameKind kind = FrameKind::List;
+        bool scope_root = false; // `prov` was made for this container
+        Member member = Member::None;
+        ProvId prov = 0;         // what plain values inside take
+        SourceLoc loc;           // where the container starts
+        uint32_t values_begin = 0;
+        uint32_t keys_begin = 0;
+        // Annotated objects only.
+        uint8_t seen = 0;  // bit per Member
+        Value value;
+        const StrObj* unknown = nullptr;
+        SourceLoc source;
+        ValueState state = ValueState::Explicit;
+        bool has_state = false;
+        uint32_t refs_begin = 0; // this object's own `$refs`, a slice of refs_
+        uint32_t refs_count = 0;
+    };
+
+    void open_frame(FrameKind kind, bool scope_root, ProvId prov, SourceLoc loc);
+    ProvId new_prov(SourceLoc loc);
+    ProvId prov_for_scalar(SourceLoc loc);
+    bool deliver(Value v, SourceLoc loc);
+    bool take_annotation(Frame& f, Value v, SourceLoc loc);
+    bool close_annotated(Frame& f);
+    std::string reason_subject() const;
+    bool fail(SourceLoc loc, std::string message);
+
+    Model& model_;
+    InternCache& strings_;
+    SourceFiles& files_;
+    ValueRun run_;
+    bool done_ = false;
+    Value result_;
+    std::vector<Frame> frames_;
+    std::vector<Value> values_;
+    std::vector<const StrObj*> keys_;
+    std::vector<MapEntry> entries_;
+    std::vector<const StrObj*> refs_;
+    BuildError error_;
+};
+
+} // namespace tenet::model_json
