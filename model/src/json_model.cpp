@@ -52,6 +52,8 @@ struct PendingResource {
     bool has_source = false;
     bool address_late = false; // attributes came before the address: unknown reasons need it prefixed
     std::vector<MapEntry> attributes;
+    std::vector<MapEntry> canonical; // a canonical view written by `tenet normalize`
+    bool has_canonical = false;
     std::vector<std::pair<const StrObj*, const StrObj*>> refs; // (top-level attribute, target)
 };
 
@@ -122,6 +124,7 @@ private:
     std::string key_;       // the last key at the top, resource or attributes level
     SourceLoc key_loc_;
     const StrObj* attribute_ = nullptr;
+    bool canonical_ = false; // reading `canonical` rather than `attributes`
 
     bool have_format_ = false;
     std::string format_;
@@ -265,13 +268,15 @@ void Reader::on_resource(const Event& e) {
         at_ = At::Resources;
         return;
     }
-    if (key_ == "attributes") {
+    if (key_ == "attributes" || key_ == "canonical") {
         if (e.type == Ev::BeginObject) {
             ++depth_;
+            canonical_ = key_ == "canonical";
+            if (canonical_) res_.has_canonical = true;
             at_ = At::Attributes;
             return;
         }
-        error(e.loc, "`attributes` must be an object mapping attribute names to values");
+        error(e.loc, "`" + key_ + "` must be an object mapping attribute names to values");
     } else if (key_ == "address" || key_ == "native_type" || key_ == "type" || key_ == "frontend" ||
                key_ == "provider" || key_ == "source" || key_ == "references") {
         start_value(e, ValueRun{"", false}, At::Resource);
@@ -279,7 +284,7 @@ void Reader::on_resource(const Event& e) {
     } else {
         error(key_loc_, "unknown resource key `" + key_ +
                             "` (expected address, native_type, type, frontend, provider, source, attributes, "
-                            "references)");
+                            "canonical, references)");
     }
     res_.bad = true;
     skip_value(e, At::Resource);
@@ -319,6 +324,10 @@ void Reader::accept_value(Value v) {
         return;
     case At::Resource: accept_field(v); return;
     case At::Attributes:
+        if (canonical_) {
+            res_.canonical.push_back({attribute_, v}); // derived values: no reference edges
+            return;
+        }
         res_.attributes.push_back({attribute_, v});
         for (const StrObj* target : builder_.refs()) res_.refs.push_back({attribute_, target});
         return;
@@ -432,10 +441,12 @@ void Reader::finish_resource() {
     if (!r.provider) r.provider = provider_of(r.native_type->view(), strings_);
     if (!res_.has_source) r.loc = res_.json_loc;
     r.native = Value::map(model_.arena.make_map(res_.attributes));
+    if (res_.has_canonical) r.canonical = Value::map(model_.arena.make_map(res_.canonical));
     if (res_.address_late) {
         std::string prefix(r.address->view());
         prefix += '.';
         r.native = prefix_unknowns(r.native, prefix, model_.arena, strings_);
+        if (res_.has_canonical) r.canonical = prefix_unknowns(r.canonical, prefix, model_.arena, strings_);
     }
     loaded_.push_back({r, res_.json_loc, std::move(res_.refs)});
 }

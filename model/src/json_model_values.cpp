@@ -51,6 +51,7 @@ bool member_of(std::string_view k, uint8_t& member) {
     else if (n == "source") member = 3;
     else if (n == "state") member = 4;
     else if (n == "refs") member = 5;
+    else if (n == "pointer") member = 6;
     else return false;
     return true;
 }
@@ -163,7 +164,7 @@ bool ValueBuilder::key(std::string_view k, SourceLoc loc) {
     }
     if (!annotation)
         return fail(loc, "unexpected key `" + std::string(k) +
-                             "` in an annotated value (expected $value, $unknown, $source, $state or $refs)");
+                             "` in an annotated value (expected $value, $unknown, $source, $state, $refs or $pointer)");
     if (f.seen & bit(member)) return fail(loc, "duplicate `" + std::string(k) + "` in an annotated value");
     f.seen |= bit(member);
     f.member = static_cast<Member>(member);
@@ -206,6 +207,7 @@ bool ValueBuilder::close_annotated(Frame& f) {
                                      : "an annotated value needs `$value` or `$unknown`");
     Provenance& p = model_.provenance[f.prov];
     if (f.seen & bit(3)) p.loc = f.source;
+    p.pointer = f.pointer;
     p.state = f.has_state ? f.state : (has_unknown ? ValueState::Unknown : ValueState::Explicit);
     p.refs_begin = static_cast<uint32_t>(model_.ref_pool.size());
     p.refs_count = f.refs_count;
@@ -213,8 +215,12 @@ bool ValueBuilder::close_annotated(Frame& f) {
     if (has_unknown) {
         std::string reason = reason_subject();
         reason += ": ";
-        reason += f.unknown->view();
-        f.unknown = strings_.get(reason);
+        // A model written by Tenet itself already carries the full reason.
+        std::string_view given = f.unknown->view();
+        if (given.substr(0, reason.size()) != reason || run_.subject.empty()) {
+            reason += given;
+            f.unknown = strings_.get(reason);
+        }
     }
     return true;
 }
@@ -281,6 +287,10 @@ bool ValueBuilder::take_annotation(Frame& f, Value v, SourceLoc loc) {
             refs_.push_back(r.as_string());
         }
         f.refs_count = static_cast<uint32_t>(refs_.size()) - f.refs_begin;
+        return true;
+    case Member::Pointer:
+        if (!v.is(Kind::String)) return fail(loc, "`$pointer` must be a string (a JSON pointer or construct path)");
+        f.pointer = v.as_string();
         return true;
     case Member::None: break;
     }

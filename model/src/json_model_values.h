@@ -1,6 +1,6 @@
 // Building attribute values of the JSON model ("tenet-model/1") from parse events:
 // plain JSON plus annotated objects ({"$value" | "$unknown", "$source", "$state",
-// "$refs"}), with provenance, interned strings and unknown reasons that name the input.
+// "$refs", "$pointer"}), with provenance, interned strings and unknown reasons that name the input.
 // Internal to the model loader (json_model.cpp).
 #pragma once
 
@@ -86,7 +86,7 @@ public:
 
 private:
     enum class FrameKind : uint8_t { List, Map, Pending, Annotated };
-    enum class Member : uint8_t { None, Value, Unknown, Source, State, Refs };
+    enum class Member : uint8_t { None, Value, Unknown, Source, State, Refs, Pointer };
     struct Frame {
         FrameKind kind = FrameKind::List;
         bool scope_root = false; // `prov` was made for this container
@@ -99,6 +99,7 @@ private:
         uint8_t seen = 0;  // bit per Member
         Value value;
         const StrObj* unknown = nullptr;
+        const StrObj* pointer = nullptr;
         SourceLoc source;
         ValueState state = ValueState::Explicit;
         bool has_state = false;
