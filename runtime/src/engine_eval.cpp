@@ -1,0 +1,288 @@
+// Rule evaluation: each rule meets only the resources of its target type (from the
+// model's type index), split into chunks that worker threads take in turn, each with
+// its own VM and arena. Chunk results are merged in rule then resource order, so the
+// findings do not depend on the number of threads.
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "builtins_internal.h"
+#include "engine_internal.h"
+#include "tenet/model/interner.h"
+#include "vm.h"
+
+namespace tenet {
+
+namespace {
+
+constexpr size_t kChunk = 256; // resources per task: big enough to amortize, small enough to balance
+
+// The outcome of one function on one resource: a truth or an error.
+struct Truth {
+    enum State { False, True, Unknown, Error } state = False;
+    std::string reason; // Unknown: the unknown's reason; Error: the error
+};
+
+Truth run_truth(Vm& vm, uint32_t fn, const Value& self) {
+    Value v;
+    if (!vm.call(fn, std::span<const Value>(&self, 1), v)) return {Truth::Error, vm.error()};
+    if (v.is_unknown()) return {Truth::Unknown, v.unknown_reason() ? std::string(v.unknown_reason()->view()) : "unknown"};
+    if (v.is(Kind::Bool)) return {v.as_bool() ? Truth::True : Truth::False, {}};
+    if (v.is_null()) return {Truth::False, {}};
+    return {Truth::Error, "expected a boolean, found " + a_kind(v.kind())};
+}
+
+// One rule's verdict on one resource (per-resource forms), or its contribution to an
+// aggregate (Exists: the where truth; AtLeast: where then requires).
+struct Outcome {
+    bool applicable = true;
+    Verdict verdict = Verdict::Pass;
+    std::string reason;
+};
+
+Outcome verdict_of(Truth t, Verdict if_true, Verdict if_false) {
+    switch (t.state) {
+    case Truth::True: return {true, if_true, {}};
+    case Truth::False: return {true, if_false, {}};
+    case Truth::Unknown: return {true, Verdict::Unknown, std::move(t.reason)};
+    case Truth::Error: break;
+    }
+    return {true, Verdict::Error, std::move(t.reason)};
+}
+
+Outcome evaluate_resource(Vm& vm, const RuleInfo& rule, const Value& self) {
+    vm.begin_evaluation();
+    if (rule.where_fn != kNoFunction) {
+        Truth where = run_truth(vm, rule.where_fn, self);
+        if (where.state == Truth::False) return {false, Verdict::Pass, {}};
+        if (rule.form == RuleForm::Exists) return verdict_of(std::move(where), Verdict::Pass, Verdict::Fail);
+        if (where.state != Truth::True) return verdict_of(std::move(where), Verdict::Pass, Verdict::Fail);
+    }
+    if (rule.requires_fn == kNoFunction) return {true, Verdict::Pass, {}}; // exists without where: any resource
+    Truth t = run_truth(vm, rule.requires_fn, self);
+    if (rule.form == RuleForm::No) return verdict_of(std::move(t), Verdict::Fail, Verdict::Pass);
+    return verdict_of(std::move(t), Verdict::Pass, Verdict::Fail);
+}
+
+// The message of a failing or unknown finding: message_fn's string, else the raw text.
+std::string message_of(Vm& vm, const RuleInfo& rule, const Value& self) {
+    if (rule.message_fn != kNoFunction) {
+        Value m;
+        if (vm.call(rule.message_fn, std::span<const Value>(&self, 1), m) && m.is(Kind::String))
+            return std::string(m.as_view());
+    }
+    return rule.message;
+}
+
+// A task: one chunk of one rule's targets.
+struct Task {
+    uint32_t rule;
+    size_t begin, end; // into the rule's target list
+};
+
+// What a task produces: findings (per-resource forms) or partial counts (aggregates).
+struct Partial {
+    std::vector<Finding> findings;
+    uint32_t applicable = 0, passes = 0, unknowns = 0;
+    std::vector<uint32_t> failing;
+    std::string first_unknown, first_error;
+    uint32_t error_resource = kStackResource;
+};
+
+View view_for(const RuleInfo& rule, const Resource& r) {
+    switch (rule.target_kind) {
+    case TargetKind::Canonical: return View::Canonical;
+    case TargetKind::Native: return View::Native;
+    case TargetKind::Any: break;
+    }
+    return r.canonical.is(Kind::Map) ? View::Canonical : View::Native;
+}
+
+std::vector<uint32_t> targets_of(const RuleInfo& rule, const Model& model) {
+    std::vector<uint32_t> out;
+    if (rule.target_kind == TargetKind::Any) {
+        out.resize(model.resources.size());
+        for (uint32_t i = 0; i < out.size(); ++i) out[i] = i;
+        return out;
+    }
+    const StrObj* type = Interner::global().find(rule.target_type);
+    if (!type) return out; // never interned: no resource has that type
+    for (uint32_t i : model.of_type(type)) {
+        const Resource& r = model.resources[i];
+        if ((rule.target_kind == TargetKind::Canonical ? r.canonical_type : r.native_type) == type) out.push_back(i);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+class Evaluator {
+public:
+    Evaluator(const Program& program, const Model& model, const EngineOptions& o)
+        : program_(program), model_(model), options_(o) {}
+
+    void run_task(Vm& vm, const Task& task, const std::vector<uint32_t>& targets, Partial& out) {
+        const RuleInfo& rule = program_.rules[task.rule];
+        bool aggregate = rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast;
+        for (size_t k = task.begin; k < task.end; ++k) {
+            uint32_t index = targets[k];
+            const Resource& r = model_.resources[index];
+            Value self = Value::resource(index, view_for(rule, r));
+            Outcome o = evaluate_resource(vm, rule, self);
+            if (!o.applicable) continue;
+            if (aggregate) {
+                add_to_aggregate(o, index, out);
+                continue;
+            }
+            if (o.verdict == Verdict::Pass && !options_.include_passes) continue;
+            Finding f;
+            f.rule = task.rule;
+            f.resource = index;
+            f.verdict = o.verdict;
+            f.loc = r.loc;
+            if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown) f.message = message_of(vm, rule, self);
+            f.reason = std::move(o.reason);
+            out.findings.push_back(std::move(f));
+        }
+    }
+
+private:
+    static void add_to_aggregate(Outcome& o, uint32_t index, Partial& out) {
+        ++out.applicable;
+        switch (o.verdict) {
+        case Verdict::Pass: ++out.passes; break;
+        case Verdict::Fail: out.failing.push_back(index); break;
+        case Verdict::Unknown:
+            if (out.unknowns++ == 0) out.first_unknown = std::move(o.reason);
+            break;
+        case Verdict::Error:
+            if (out.error_resource == kStackResource) {
+                out.error_resource = index;
+                out.first_error = std::move(o.reason);
+            }
+            break;
+        }
+    }
+
+    const Program& program_;
+    const Model& model_;
+    const EngineOptions& options_;
+};
+
+std::string percent_text(uint32_t part, uint32_t whole) {
+    double pct = whole == 0 ? 100 : std::round(1000.0 * part / whole) / 10;
+    return format_number(pct);
+}
+
+// Merges an aggregate rule's partial results (in resource order) into its one finding.
+Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index, const std::vector<uint32_t>& targets,
+                          std::span<Partial> parts, const Model& model) {
+    Partial total;
+    for (Partial& p : parts) {
+        total.applicable += p.applicable;
+        total.passes += p.passes;
+        if (p.unknowns && total.unknowns == 0) total.first_unknown = p.first_unknown;
+        total.unknowns += p.unknowns;
+        total.failing.insert(total.failing.end(), p.failing.begin(), p.failing.end());
+        if (p.error_resource != kStackResource && total.error_resource == kStackResource) {
+            total.error_resource = p.error_resource;
+            total.first_error = p.first_error;
+        }
+    }
+    Finding f;
+    f.rule = rule_index;
+    f.resource = kStackResource;
+    std::string what = rule.target_type.empty() ? "resources" : rule.target_type + " resources";
+    if (total.error_resource != kStackResource) {
+        f.verdict = Verdict::Error;
+        const StrObj* address = model.resources[total.error_resource].address;
+        f.reason = fmt::format("{}: {}", address ? address->view() : "?", total.first_error);
+        return f;
+    }
+    if (rule.form == RuleForm::Exists) {
+        f.related = targets;
+        f.verdict = total.passes > 0 ? Verdict::Pass : total.unknowns > 0 ? Verdict::Unknown : Verdict::Fail;
+        if (f.verdict == Verdict::Unknown) f.reason = total.first_unknown;
+        if (f.verdict != Verdict::Pass)
+            f.message = rule.message.empty() ? fmt::format("no {} satisfies the condition", rule.target_type.empty() ? "resource" : rule.target_type)
+                                             : rule.message;
+        return f;
+    }
+    // AtLeast: pass if 100*passes >= N*applicable, fail if even every unknown passing
+    // would not reach N%, else unknown.
+    double need = rule.percent * total.applicable;
+    if (total.applicable == 0 || 100.0 * total.passes >= need) f.verdict = Verdict::Pass;
+    else if (100.0 * (total.passes + total.unknowns) < need) f.verdict = Verdict::Fail;
+    else f.verdict = Verdict::Unknown;
+    if (f.verdict == Verdict::Unknown) f.reason = total.first_unknown;
+    f.related = std::move(total.failing);
+    f.message = fmt::format("{} of {} ({}%) {} pass; at least {}% must", total.passes, total.applicable,
+                            percent_text(total.passes, total.applicable), what, format_number(rule.percent));
+    if (total.unknowns) f.message += fmt::format(" ({} unknown)", total.unknowns);
+    return f;
+}
+
+} // namespace
+
+std::vector<Finding> Engine::evaluate(const Model& model) {
+    if (!impl_->globals_ready) {
+        std::vector<std::string> ignored; // globals that fail read as null; init_globals reports why
+        init_globals({}, ignored);
+    }
+    // Targets of every rule, and the tasks that cover them in rule, then resource order.
+    std::vector<std::vector<uint32_t>> targets(program_.rules.size());
+    std::vector<Task> tasks;
+    std::vector<size_t> first_task(program_.rules.size() + 1);
+    for (uint32_t r = 0; r < program_.rules.size(); ++r) {
+        targets[r] = targets_of(program_.rules[r], model);
+        first_task[r] = tasks.size();
+        for (size_t b = 0; b < targets[r].size(); b += kChunk)
+            tasks.push_back({r, b, std::min(b + kChunk, targets[r].size())});
+    }
+    first_task[program_.rules.size()] = tasks.size();
+
+    std::vector<Partial> partials(tasks.size());
+    Evaluator evaluator(program_, model, options_);
+    std::atomic<size_t> next{0};
+    std::atomic<uint64_t> instructions{0};
+    auto worker = [&] {
+        Vm vm(program_, &model, &impl_->globals, VmLimits{options_.instruction_budget, options_.memory_cap});
+        for (size_t t; (t = next.fetch_add(1)) < tasks.size();)
+            evaluator.run_task(vm, tasks[t], targets[tasks[t].rule], partials[t]);
+        vm.begin_evaluation(); // folds the last evaluation into the total
+        instructions += vm.instructions_total();
+    };
+    unsigned jobs = std::max(1u, std::min<unsigned>(options_.jobs, static_cast<unsigned>(tasks.size())));
+    if (jobs == 1) {
+        worker();
+    } else {
+        std::vector<std::thread> threads;
+        for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
+        for (auto& t : threads) t.join();
+    }
+
+    std::vector<Finding> findings;
+    evaluations_ = 0;
+    for (uint32_t r = 0; r < program_.rules.size(); ++r) {
+        const RuleInfo& rule = program_.rules[r];
+        evaluations_ += targets[r].size();
+        std::span<Partial> parts(partials.data() + first_task[r], first_task[r + 1] - first_task[r]);
+        if (rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast) {
+            Finding f = aggregate_finding(rule, r, targets[r], parts, model);
+            if (f.verdict != Verdict::Pass || options_.include_passes) findings.push_back(std::move(f));
+            continue;
+        }
+        for (Partial& p : parts)
+            for (Finding& f : p.findings) findings.push_back(std::move(f));
+    }
+    instructions_ = instructions;
+    // Already in rule then resource order; kept stable for safety against future changes.
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+        return a.rule != b.rule ? a.rule < b.rule : a.resource < b.resource;
+    });
+    return findings;
+}
+
+} // namespace tenet

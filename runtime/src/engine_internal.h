@@ -1,0 +1,33 @@
+// Shared state of the engine (engine*.cpp): the globals, and the helpers that
+// parameter overrides and rule evaluation use.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tenet/model/arena.h"
+#include "tenet/model/value.h"
+#include "tenet/runtime/engine.h"
+
+namespace tenet {
+
+struct Engine::Impl {
+    Arena globals_arena;       // parameter and let values: live as long as the engine
+    std::vector<Value> globals; // by GlobalInfo index, filled in initialization order
+    bool globals_ready = false;
+};
+
+// Whether `v` has the declared type `type` (GlobalInfo::type text: any, bool, number,
+// string, null, list<T>, map<T>, or a record name, which takes a map).
+bool value_has_type(const Value& v, std::string_view type);
+
+// Index of the parameter an override names: exact qualified name, or the unique
+// parameter whose last component is `name`. -1 with `error` set otherwise.
+int resolve_param(const Program& program, std::string_view name, std::string& error);
+
+// Parses an override's text: JSON, or else the text itself as a string. False (with
+// `error`) when the text is neither valid JSON nor acceptable as a string for `type`.
+bool parse_override(std::string_view text, std::string_view type, Arena& arena, Value& out, std::string& error);
+
+} // namespace tenet
