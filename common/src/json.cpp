@@ -352,10 +352,13 @@ bool Reader::run() {
         if (!just_opened) {
             if (p_ >= end_ || *p_ != ',')
                 return unexpected(is_object ? "`,` or `}` after an object member" : "`,` or `]` after an array element");
-            const char* comma = p_++;
+            SourceLoc comma = loc_at(p_++); // before skip_space() moves to another line
             skip_space();
-            if (p_ < end_ && *p_ == close)
-                return fail(comma, std::string("trailing comma before `") + close + "`");
+            if (p_ < end_ && *p_ == close) {
+                error_.loc = comma;
+                error_.message = std::string("trailing comma before `") + close + "`";
+                return false;
+            }
         }
         if (is_object) {
             if (p_ >= end_ || *p_ != '"') return unexpected(just_opened ? "a string key or `}`" : "a string key");
