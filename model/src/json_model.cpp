@@ -301,13 +301,11 @@ void Reader::on_attributes(const Event& e) {
         return;
     }
     std::string subject;
-    if (res_.r.address) {
+    if (res_.r.address)
         subject.assign(res_.r.address->view());
-        subject += '.';
-    } else {
+    else
         res_.address_late = true;
-    }
-    subject += attribute_->view();
+    model_json::append_path_key(subject, attribute_->view());
     start_value(e, ValueRun{std::move(subject), true}, At::Attributes);
 }
 
@@ -396,13 +394,15 @@ const StrObj* provider_of(std::string_view native_type, InternCache& strings) {
     return strings.get(p);
 }
 
-// Rebuilds `v` with every unknown reason prefixed by `prefix` (for a resource whose
-// address came after its attributes).
+// Rebuilds `v` with every unknown reason prefixed by the address `prefix` (for a
+// resource whose address came after its attributes).
 Value prefix_unknowns(const Value& v, std::string_view prefix, Arena& arena, InternCache& strings) {
     switch (v.kind()) {
     case Kind::Unknown: {
         std::string reason(prefix);
-        reason += v.unknown_reason()->view();
+        std::string_view rest = v.unknown_reason()->view();
+        if (!rest.empty() && rest[0] != '[') reason += '.';
+        reason += rest;
         return Value::unknown(strings.get(reason), v.prov());
     }
     case Kind::List: {
@@ -422,6 +422,7 @@ Value prefix_unknowns(const Value& v, std::string_view prefix, Arena& arena, Int
 
 void Reader::finish_resource() {
     Resource& r = res_.r;
+    if (res_.bad) return; // its error is reported already
     if (!r.address) {
         error(res_.json_loc, "a resource needs an `address`");
         return;
@@ -430,7 +431,6 @@ void Reader::finish_resource() {
         error(res_.json_loc, "resource `" + std::string(r.address->view()) + "` needs a `native_type`");
         return;
     }
-    if (res_.bad) return;
     auto [it, fresh] = addresses_.emplace(r.address, res_.json_loc);
     if (!fresh) {
         error(res_.json_loc, "duplicate resource address `" + std::string(r.address->view()) + "` (first at line " +
@@ -443,8 +443,7 @@ void Reader::finish_resource() {
     r.native = Value::map(model_.arena.make_map(res_.attributes));
     if (res_.has_canonical) r.canonical = Value::map(model_.arena.make_map(res_.canonical));
     if (res_.address_late) {
-        std::string prefix(r.address->view());
-        prefix += '.';
+        std::string_view prefix = r.address->view();
         r.native = prefix_unknowns(r.native, prefix, model_.arena, strings_);
         if (res_.has_canonical) r.canonical = prefix_unknowns(r.canonical, prefix, model_.arena, strings_);
     }

@@ -83,6 +83,17 @@ bool positive_integer(const Value* v, uint32_t& out) {
 
 } // namespace
 
+void append_path_key(std::string& path, std::string_view key) {
+    if (is_identifier(key)) {
+        if (!path.empty()) path += '.';
+        path += key;
+    } else {
+        path += '[';
+        json::append_quoted(path, key);
+        path += ']';
+    }
+}
+
 void ValueBuilder::start(ValueRun run) {
     run_ = std::move(run);
     done_ = false;
@@ -235,15 +246,7 @@ std::string ValueBuilder::reason_subject() const {
         if (f.kind == FrameKind::List) {
             s += '[' + std::to_string(child.values_begin - f.values_begin) + ']';
         } else if (f.kind == FrameKind::Map) {
-            std::string_view k = keys_[child.keys_begin - 1]->view();
-            if (is_identifier(k)) {
-                if (!s.empty()) s += '.';
-                s += k;
-            } else {
-                s += '[';
-                json::append_quoted(s, k);
-                s += ']';
-            }
+            append_path_key(s, keys_[child.keys_begin - 1]->view());
         }
     }
     return s;

@@ -41,6 +41,9 @@ private:
     std::vector<FileId> order_;
 };
 
+// Appends `key` to an attribute path: ".key" for identifiers, `["key"]` otherwise.
+void append_path_key(std::string& path, std::string_view key);
+
 // What a value run is: the subject its unknown reasons start with, and whether its
 // first value opens a provenance scope (attributes and stack values do; fields such as
 // `source` do not need provenance).
