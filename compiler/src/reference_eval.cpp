@@ -2,6 +2,7 @@
 // rule targets, messages, and the order of findings, as the shared semantics define
 // them. Expressions are evaluated by reference_eval_expr.cpp.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "reference_eval_internal.h"
@@ -147,104 +148,112 @@ private:
         out.push_back(std::move(f));
     }
 
-    void exists(const std::vector<Value>& resources, std::vector<Finding>& out) {
-        Finding f = finding(kStackResource, Verdict::Fail);
-        bool any_true = false;
-        const Outcome* first_error = nullptr;
-        Value unknown;
-        bool any_unknown = false;
-        std::vector<Outcome> outcomes;
-        outcomes.reserve(resources.size());
-        for (const Value& r : resources) {
-            f.related.push_back(r.resource_index());
-            ev_.begin_evaluation(&ev_.temp_arena);
-            Outcome o;
-            o.truth = Value::boolean(true);
-            if (rule_.where) o = truth_of(rule_.where.get(), r);
-            if (!o.error && o.truth.is_unknown()) o.truth = Value::unknown(intern(o.truth.unknown_reason()->view()));
-            outcomes.push_back(o);
-        }
-        for (const Outcome& o : outcomes) {
-            if (o.error) {
-                if (!first_error) first_error = &o;
-            } else if (o.truth.is_unknown()) {
-                if (!any_unknown) unknown = o.truth;
-                any_unknown = true;
-            } else if (o.truth.as_bool()) {
-                any_true = true;
+    // Exists and AtLeast: one stack finding. A resource whose evaluation fails makes
+    // the finding an error naming that resource.
+    struct Tally {
+        uint64_t applicable = 0, passes = 0, unknowns = 0;
+        std::string first_unknown;
+        std::vector<uint32_t> failing;
+        bool errored = false;
+        std::string error;
+    };
+
+    void tally(const Value& r, Tally& t) {
+        ev_.begin_evaluation(&ev_.temp_arena);
+        uint32_t idx = r.resource_index();
+        auto error = [&](const std::string& message) {
+            if (t.errored) return;
+            t.errored = true;
+            t.error = std::string(ev_.model.resources[idx].address->view()) + ": " + message;
+        };
+        auto unknown = [&](const Value& u) {
+            if (t.unknowns++ == 0) t.first_unknown = std::string(u.unknown_reason()->view());
+        };
+        if (rule_.where) {
+            Outcome w = truth_of(rule_.where.get(), r);
+            if (w.error) return error(w.message);
+            if (w.truth.is(Kind::Bool) && !w.truth.as_bool()) return; // not applicable
+            ++t.applicable;
+            if (w.truth.is_unknown()) return unknown(w.truth);
+            if (rule_.form == ast::RuleForm::Exists) {
+                ++t.passes;
+                return;
+            }
+        } else {
+            ++t.applicable;
+            if (rule_.form == ast::RuleForm::Exists) {
+                ++t.passes; // exists without where: any resource
+                return;
             }
         }
-        if (first_error) {
+        Outcome c = truth_of(rule_.requires_.get(), r);
+        if (c.error) return error(c.message);
+        if (c.truth.is_unknown()) return unknown(c.truth);
+        if (c.truth.as_bool())
+            ++t.passes;
+        else
+            t.failing.push_back(idx);
+    }
+
+    void exists(const std::vector<Value>& resources, std::vector<Finding>& out) {
+        Tally t;
+        for (const Value& r : resources) tally(r, t);
+        Finding f = finding(kStackResource, Verdict::Fail);
+        if (t.errored) {
             f.verdict = Verdict::Error;
-            f.reason = first_error->message;
-        } else if (any_true) {
-            f.verdict = Verdict::Pass;
-        } else if (any_unknown) {
-            f.verdict = Verdict::Unknown;
-            f.reason = std::string(unknown.unknown_reason()->view());
+            f.reason = t.error;
+            out.push_back(std::move(f));
+            return;
         }
-        if (f.verdict == Verdict::Fail || f.verdict == Verdict::Unknown) f.message = info_.message;
+        for (const Value& r : resources) f.related.push_back(r.resource_index());
+        if (t.passes > 0) {
+            f.verdict = Verdict::Pass;
+        } else if (t.unknowns > 0) {
+            f.verdict = Verdict::Unknown;
+            f.reason = t.first_unknown;
+        }
+        if (f.verdict != Verdict::Pass) {
+            const RuleInfo& info = info_;
+            f.message = !info.message.empty() ? info.message
+                                              : "no " + (info.target_type.empty() ? "resource" : info.target_type) +
+                                                    " satisfies the condition";
+        }
         out.push_back(std::move(f));
     }
 
     void at_least(const std::vector<Value>& resources, std::vector<Finding>& out) {
+        Tally t;
+        for (const Value& r : resources) tally(r, t);
         Finding f = finding(kStackResource, Verdict::Pass);
-        uint64_t applicable = 0, passes = 0, unknowns = 0;
-        std::string first_unknown, first_error;
-        bool errored = false;
-        auto note_unknown = [&](const Value& u) {
-            if (unknowns++ == 0) first_unknown = std::string(u.unknown_reason()->view());
-        };
-        for (const Value& r : resources) {
-            ev_.begin_evaluation(&ev_.temp_arena);
-            uint32_t idx = r.resource_index();
-            if (rule_.where) {
-                Outcome w = truth_of(rule_.where.get(), r);
-                if (w.error) {
-                    if (!errored) first_error = w.message;
-                    errored = true;
-                    continue;
-                }
-                if (w.truth.is(Kind::Bool) && !w.truth.as_bool()) continue;
-                if (w.truth.is_unknown()) {
-                    ++applicable;
-                    note_unknown(w.truth);
-                    continue;
-                }
-            }
-            ++applicable;
-            Outcome c = truth_of(rule_.requires_.get(), r);
-            if (c.error) {
-                if (!errored) first_error = c.message;
-                errored = true;
-                continue;
-            }
-            if (c.truth.is_unknown())
-                note_unknown(c.truth);
-            else if (c.truth.as_bool())
-                ++passes;
-            else
-                f.related.push_back(idx);
+        if (t.errored) {
+            f.verdict = Verdict::Error;
+            f.reason = t.error;
+            out.push_back(std::move(f));
+            return;
         }
         double n = rule_.percent;
-        if (errored) {
-            f.verdict = Verdict::Error;
-            f.reason = first_error;
-        } else if (100.0 * passes >= n * applicable) {
+        if (t.applicable == 0 || 100.0 * t.passes >= n * t.applicable) {
             f.verdict = Verdict::Pass;
-        } else if (100.0 * (passes + unknowns) < n * applicable) {
+        } else if (100.0 * (t.passes + t.unknowns) < n * t.applicable) {
             f.verdict = Verdict::Fail;
         } else {
             f.verdict = Verdict::Unknown;
-            f.reason = first_unknown;
+            f.reason = t.first_unknown;
         }
-        if (f.verdict == Verdict::Fail || f.verdict == Verdict::Unknown) {
-            std::string pct;
-            json::append_number(pct, applicable ? 100.0 * passes / applicable : 100.0);
-            std::string head = std::to_string(passes) + " of " + std::to_string(applicable) + " (" + pct + "%)";
-            f.message = head + " " + info_.message;
-        }
+        f.related = t.failing;
+        // "3 of 4 (75%) s3_bucket resources pass; at least 80% must (1 unknown)"
+        double pct = t.applicable == 0 ? 100 : std::round(1000.0 * t.passes / t.applicable) / 10;
+        std::string what = info_.target_type.empty() ? "resources" : info_.target_type + " resources";
+        f.message = std::to_string(t.passes) + " of " + std::to_string(t.applicable) + " (" + number_text(pct) +
+                    "%) " + what + " pass; at least " + number_text(n) + "% must";
+        if (t.unknowns) f.message += " (" + std::to_string(t.unknowns) + " unknown)";
         out.push_back(std::move(f));
+    }
+
+    static std::string number_text(double n) {
+        std::string s;
+        json::append_number(s, n);
+        return s;
     }
 
     Evaluator& ev_;

@@ -16,9 +16,9 @@ namespace {
 // What builtins may touch: the evaluator's current arena and the model.
 class RefBuiltinContext : public BuiltinContext {
 public:
-    RefBuiltinContext(Arena& arena, const Model& model) : arena_(arena), model_(model) {}
+    RefBuiltinContext(Arena& arena, const Model* model) : arena_(arena), model_(model) {}
     Arena& arena() override { return arena_; }
-    const Model* model() override { return &model_; }
+    const Model* model() override { return model_; }
     void fail(std::string message) override {
         if (!failed) error = std::move(message);
         failed = true;
@@ -28,13 +28,13 @@ public:
 
 private:
     Arena& arena_;
-    const Model& model_;
+    const Model* model_;
 };
 
 } // namespace
 
 Evaluator::Evaluator(const CheckedProgram& c, Model& m, const ReferenceOptions& o)
-    : checked(c), model(m), options(o), ops(m, arena) {}
+    : checked(c), model(m), options(o), ops(m, arena, o.memory_cap) {}
 
 void Evaluator::begin_evaluation(Arena* a) {
     steps_ = 0;
@@ -46,7 +46,8 @@ void Evaluator::begin_evaluation(Arena* a) {
 }
 
 void Evaluator::step() {
-    if (++steps_ > options.step_budget) fail("instruction budget exhausted");
+    if (++steps_ > options.step_budget)
+        fail("instruction budget of " + std::to_string(options.step_budget) + " exhausted");
 }
 
 Value Evaluator::to_truth(const Value& v) const {
@@ -60,8 +61,8 @@ Value Evaluator::truth(const Expr& e, Frame& f) { return to_truth(eval(e, f)); }
 Value Evaluator::call_pred(const PredDecl& p, std::vector<Value> args) {
     Frame callee;
     callee.locals = std::move(args);
-    Value v = eval(*p.body, callee);
-    return p.result ? v : to_truth(v);
+    // The body's value as it is: a predicate's caller decides what a truth is.
+    return eval(*p.body, callee);
 }
 
 void Evaluator::collect_lets(const Expr* e, const RuleDecl& rule, std::set<const LetDecl*>& out) {
@@ -90,10 +91,10 @@ Value Evaluator::call_builtin(const Expr& e, Frame& f) {
     if (info.propagate_unknown)
         for (const Value& a : args)
             if (a.is_unknown()) return a;
-    RefBuiltinContext ctx(*arena, model);
+    RefBuiltinContext ctx(*arena, ops.model_visible ? &model : nullptr);
     Value r = info.fn(ctx, args);
     if (ctx.failed) fail(ctx.error);
-    if (arena->over_cap()) fail("memory cap exceeded");
+    if (arena->over_cap()) ops.out_of_memory();
     return r;
 }
 
@@ -151,13 +152,17 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
         case NameKind::Local: return f.at(e.slot);
         case NameKind::Global: return globals.at(e.slot);
         case NameKind::Field: return ops.field(f.at(0), e.string_value);
-        case NameKind::Stack: return model.stack;
+        case NameKind::Stack: return ops.model_visible ? model.stack : Value::null();
         case NameKind::Unresolved: break;
         }
         fail("internal: unresolved name `" + e.string_value + "`");
     case ExprKind::Field: return ops.field(eval(*e.lhs, f), e.string_value);
     case ExprKind::Index: {
         Value obj = eval(*e.lhs, f);
+        // `r["name"]` on a resource or record is its field, as the checker typed it.
+        const Type* t = e.lhs->type;
+        if (e.rhs->kind == ExprKind::String && t && (t->tag == Type::Tag::Resource || t->tag == Type::Tag::Record))
+            return ops.field(obj, e.rhs->string_value);
         Value key = eval(*e.rhs, f);
         return ops.index(obj, key);
     }

@@ -13,13 +13,14 @@ namespace {
 
 std::string qualified(const Decl& d) { return d.package + "." + d.name; }
 
-// Does a run-time value have the declared type? (null fits every type, as in the checker.)
+// Does an override's value have the declared type? A record type takes any map (its
+// fields are checked where they are read); null fits only `any`.
 bool conforms(const Value& v, const Type* t) {
-    if (!t || v.is_null()) return true;
+    if (!t) return true;
     switch (t->tag) {
     case Type::Tag::Any:
-    case Type::Tag::Error:
-    case Type::Tag::Null: return true;
+    case Type::Tag::Error: return true;
+    case Type::Tag::Null: return v.is_null();
     case Type::Tag::Bool: return v.is(Kind::Bool);
     case Type::Tag::Number: return v.is(Kind::Number);
     case Type::Tag::String: return v.is(Kind::String);
@@ -33,25 +34,21 @@ bool conforms(const Value& v, const Type* t) {
         for (const MapEntry& e : v.as_map()->span())
             if (!conforms(e.value, t->elem)) return false;
         return true;
-    case Type::Tag::Record:
-        if (!v.is(Kind::Map)) return false;
-        for (const MapEntry& e : v.as_map()->span()) {
-            const FieldDecl* fd = t->decl ? t->decl->field(e.key->view()) : nullptr;
-            if (!fd || !conforms(e.value, fd->type->resolved)) return false;
-        }
-        return true;
+    case Type::Tag::Record: return v.is(Kind::Map);
     case Type::Tag::Resource: return false;
     }
     return false;
 }
 
-// The parameter an override names: qualified, or unqualified when only one has it.
+// The parameter an override names: its qualified name, or a unique dotted suffix of one.
 const ParamDecl* find_param(const CheckedProgram& checked, const std::string& name, std::string& error) {
     std::vector<const ParamDecl*> unqualified;
     for (const Decl* g : checked.globals) {
         if (g->kind != DeclKind::Param) continue;
         if (qualified(*g) == name) return static_cast<const ParamDecl*>(g);
-        if (g->name == name) unqualified.push_back(static_cast<const ParamDecl*>(g));
+        std::string q = qualified(*g);
+        if (q.size() > name.size() && q.ends_with(name) && q[q.size() - name.size() - 1] == '.')
+            unqualified.push_back(static_cast<const ParamDecl*>(g));
     }
     if (unqualified.size() == 1) return unqualified[0];
     if (unqualified.empty())
@@ -90,6 +87,7 @@ bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, st
         given[p] = v;
     }
     ev.globals.assign(ev.checked.globals.size(), Value::null());
+    ev.ops.model_visible = false;
     for (size_t i = 0; i < ev.checked.globals.size() && errors.empty(); ++i) {
         const Decl* g = ev.checked.globals[i];
         const Expr* init = nullptr;
@@ -115,12 +113,14 @@ bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, st
             errors.push_back("initializing `" + qualified(*g) + "`: " + e.message);
         }
     }
+    ev.ops.model_visible = true;
     for (size_t i = 0; i < errors.size(); ++i) error += (i ? "\n" : "") + errors[i];
     return errors.empty();
 }
 
 void normalize(Evaluator& ev) {
     Model& model = ev.model;
+    model.finalize(); // mappings follow references: the relation index must be current
     struct NewView {
         uint32_t resource;
         const StrObj* type;

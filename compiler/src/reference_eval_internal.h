@@ -46,7 +46,12 @@ std::vector<Value> elements(const Value& coll);
 
 class Ops {
 public:
-    Ops(const Model& model, Arena*& arena) : model_(model), arena_(arena) {}
+    Ops(const Model& model, Arena*& arena, size_t memory_cap) : model_(model), arena_(arena), cap_(memory_cap) {}
+
+    // While globals are initialized there is no model (the VM's initializers run
+    // before one is loaded): `stack` is null and relations and references find nothing.
+    bool model_visible = true;
+    [[noreturn]] void out_of_memory() const;
 
     Value field(const Value& obj, std::string_view name) const;
     Value index(const Value& obj, const Value& key) const;
@@ -68,6 +73,7 @@ private:
     bool refs_match(const Value& v, std::string_view kind, std::string_view name, int depth) const;
     const Model& model_;
     Arena*& arena_; // the evaluator's current arena
+    size_t cap_;
 };
 
 // ---- the expression walker (reference_eval_expr.cpp)

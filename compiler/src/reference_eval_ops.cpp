@@ -61,21 +61,23 @@ std::vector<Value> elements(const Value& coll) {
     return out;
 }
 
+void Ops::out_of_memory() const { fail("memory cap of " + std::to_string(cap_) + " bytes exceeded"); }
+
 const StrObj* Ops::make_string(std::string_view s) const {
     const StrObj* out = arena_->make_string(s);
-    if (!out) fail("memory cap exceeded");
+    if (!out) out_of_memory();
     return out;
 }
 
 Value Ops::make_list(const std::vector<Value>& items) const {
     const ListObj* l = arena_->make_list(items);
-    if (!l) fail("memory cap exceeded");
+    if (!l) out_of_memory();
     return Value::list(l);
 }
 
 Value Ops::make_map(const std::vector<MapEntry>& entries) const {
     const MapObj* m = arena_->make_map(entries);
-    if (!m) fail("memory cap exceeded");
+    if (!m) out_of_memory();
     return Value::map(m);
 }
 
@@ -262,6 +264,7 @@ bool Ops::refs_match(const Value& v, std::string_view kind, std::string_view nam
 }
 
 Value Ops::references(const Value& v, std::string_view target_kind, std::string_view target) const {
+    if (!model_visible) return Value::boolean(false);
     std::string_view name = target.substr(target.find('.') + 1);
     return Value::boolean(refs_match(v, target_kind, name, 0));
 }
@@ -270,6 +273,7 @@ Value Ops::relation(const Value& r, const std::string& type, const std::string& 
     if (r.is_unknown()) return r;
     if (r.is_null()) return make_list({});
     if (!r.is(Kind::Resource)) fail("cannot follow references to " + a_kind(r.kind()));
+    if (!model_visible) return make_list({});
     const StrObj* t = intern(type);
     std::vector<Value> out;
     for (uint32_t i : model_.relations.incoming(r.resource_index(), t, intern(attribute))) {
