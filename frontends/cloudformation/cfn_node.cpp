@@ -1,0 +1,145 @@
+#include "cfn_node.h"
+
+#include <charconv>
+#include <cstring>
+
+namespace tenet::cfn {
+
+std::span<const Node* const> Document::items(const Node& n) const {
+    if (n.kind != NodeKind::Sequence || n.count == 0) return {};
+    return {item_pool_.data() + n.first, n.count};
+}
+
+std::span<const Member> Document::members(const Node& n) const {
+    if (n.kind != NodeKind::Mapping || n.count == 0) return {};
+    return {member_pool_.data() + n.first, n.count};
+}
+
+const Member* Document::member(const Node& n, std::string_view key) const {
+    const Member* found = nullptr;
+    for (const Member& m : members(n))
+        if (m.key == key) found = &m;
+    return found;
+}
+
+const Node* Document::get(const Node& n, std::string_view key) const {
+    const Member* m = member(n, key);
+    return m ? m->value : nullptr;
+}
+
+Node& Document::new_node() { return nodes_.emplace_back(); }
+
+std::string_view Document::save(std::string_view text) {
+    if (text.empty()) return {};
+    if (chunks_.empty() || chunk_used_ + text.size() > chunk_size_) {
+        chunk_size_ = std::max<size_t>(64 * 1024, text.size());
+        chunks_.push_back(std::make_unique<char[]>(chunk_size_));
+        chunk_used_ = 0;
+    }
+    char* dst = chunks_.back().get() + chunk_used_;
+    std::memcpy(dst, text.data(), text.size());
+    chunk_used_ += text.size();
+    return {dst, text.size()};
+}
+
+uint32_t Document::add_items(std::span<const Node* const> items) {
+    auto start = static_cast<uint32_t>(item_pool_.size());
+    item_pool_.insert(item_pool_.end(), items.begin(), items.end());
+    return start;
+}
+
+uint32_t Document::add_members(std::span<const Member> members) {
+    auto start = static_cast<uint32_t>(member_pool_.size());
+    member_pool_.insert(member_pool_.end(), members.begin(), members.end());
+    return start;
+}
+
+void MemberCollector::add(const Member& m, std::vector<ReadError>& problems) {
+    auto [it, inserted] = index_.try_emplace(m.key, members.size());
+    if (inserted) {
+        members.push_back(m);
+        return;
+    }
+    problems.push_back({m.key_loc, "duplicate key `" + std::string(m.key) + "` (the last one is used)"});
+    members[it->second] = m;
+}
+
+namespace {
+
+bool all_of(std::string_view s, bool (*pred)(char)) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!pred(c)) return false;
+    return true;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_octal(char c) { return c >= '0' && c <= '7'; }
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?  (the core schema's float, which
+// includes its integers)
+bool is_decimal_number(std::string_view s) {
+    size_t i = 0;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+    size_t int_digits = 0, frac_digits = 0;
+    while (i < s.size() && is_digit(s[i])) ++i, ++int_digits;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        while (i < s.size() && is_digit(s[i])) ++i, ++frac_digits;
+    }
+    if (int_digits == 0 && frac_digits == 0) return false;
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        ++i;
+        if (i < s.size() && (s[i] == '-' || s[i] == '+')) ++i;
+        size_t exp_digits = 0;
+        while (i < s.size() && is_digit(s[i])) ++i, ++exp_digits;
+        if (exp_digits == 0) return false;
+    }
+    return i == s.size();
+}
+
+bool has_leading_zero(std::string_view s) {
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+    return s.size() > 1 && s[0] == '0' && is_digit(s[1]);
+}
+
+} // namespace
+
+void resolve_plain_scalar(Node& n, std::string_view text) {
+    n.text = text;
+    if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+        n.kind = NodeKind::Null;
+        return;
+    }
+    if (text == "true" || text == "True" || text == "TRUE" || text == "false" || text == "False" ||
+        text == "FALSE") {
+        n.kind = NodeKind::Bool;
+        n.boolean = text[0] == 't' || text[0] == 'T';
+        return;
+    }
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'o')) {
+        std::string_view digits = text.substr(2);
+        bool hex = text[1] == 'x';
+        if (all_of(digits, hex ? is_hex : is_octal) && digits.size() <= 15) {
+            uint64_t v = 0;
+            std::from_chars(digits.data(), digits.data() + digits.size(), v, hex ? 16 : 8);
+            n.kind = NodeKind::Number;
+            n.number = static_cast<double>(v);
+            return;
+        }
+    }
+    if (is_decimal_number(text) && !has_leading_zero(text)) {
+        std::string_view s = text[0] == '+' ? text.substr(1) : text;
+        double v = 0;
+        auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+        if (res.ec == std::errc() && res.ptr == s.data() + s.size()) {
+            n.kind = NodeKind::Number;
+            n.number = v;
+            return;
+        }
+    }
+    n.kind = NodeKind::String;
+}
+
+} // namespace tenet::cfn

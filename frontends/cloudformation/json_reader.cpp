@@ -1,0 +1,114 @@
+// JSON templates (and cdk.out's *.template.json) through the common JSON reader's
+// event interface, straight into the positioned Node tree.
+#include <string>
+
+#include "cfn_node.h"
+#include "tenet/common/json.h"
+
+namespace tenet::cfn {
+
+namespace {
+
+class TreeHandler : public json::Handler {
+public:
+    explicit TreeHandler(Document& doc) : doc_(doc) {}
+
+    bool null_value(SourceLoc loc) override { return leaf(NodeKind::Null, loc, "null"); }
+    bool bool_value(bool b, SourceLoc loc) override {
+        Node& n = make(NodeKind::Bool, loc, b ? "true" : "false");
+        n.boolean = b;
+        return attach(n);
+    }
+    bool number_value(double v, SourceLoc loc) override {
+        std::string text;
+        json::append_number(text, v);
+        Node& n = make(NodeKind::Number, loc, doc_.save(text));
+        n.number = v;
+        return attach(n);
+    }
+    bool string_value(std::string_view s, SourceLoc loc) override {
+        return leaf(NodeKind::String, loc, doc_.save(s));
+    }
+    bool begin_array(SourceLoc loc) override { return open(NodeKind::Sequence, loc); }
+    bool begin_object(SourceLoc loc) override { return open(NodeKind::Mapping, loc); }
+    bool key(std::string_view k, SourceLoc loc) override {
+        stack_.back().key = doc_.save(k);
+        stack_.back().key_loc = loc;
+        return true;
+    }
+    bool end_array() override { return close(); }
+    bool end_object() override { return close(); }
+
+private:
+    struct Frame {
+        Node* node;
+        std::vector<const Node*> items;
+        MemberCollector members;
+        std::string_view key;
+        SourceLoc key_loc;
+    };
+
+    Node& make(NodeKind kind, SourceLoc loc, std::string_view text) {
+        Node& n = doc_.new_node();
+        n.kind = kind;
+        n.loc = loc;
+        n.text = text;
+        return n;
+    }
+    bool leaf(NodeKind kind, SourceLoc loc, std::string_view text) { return attach(make(kind, loc, text)); }
+
+    bool open(NodeKind kind, SourceLoc loc) {
+        stack_.push_back(Frame{&make(kind, loc, {}), {}, {}, {}, {}});
+        return true;
+    }
+
+    bool close() {
+        Frame f = std::move(stack_.back());
+        stack_.pop_back();
+        Node& n = *f.node;
+        if (n.is(NodeKind::Sequence)) {
+            n.first = doc_.add_items(f.items);
+            n.count = static_cast<uint32_t>(f.items.size());
+            for (const Node* c : f.items) n.weight += c->weight;
+        } else {
+            n.first = doc_.add_members(f.members.members);
+            n.count = static_cast<uint32_t>(f.members.members.size());
+            for (const Member& m : f.members.members) n.weight += m.value->weight;
+        }
+        return attach(n);
+    }
+
+    bool attach(const Node& n) {
+        if (stack_.empty()) {
+            doc_.root = &n;
+            return true;
+        }
+        Frame& parent = stack_.back();
+        if (parent.node->is(NodeKind::Sequence)) {
+            parent.items.push_back(&n);
+            return true;
+        }
+        parent.members.add(Member{parent.key, parent.key_loc, &n}, doc_.problems);
+        return true;
+    }
+
+    Document& doc_;
+    std::vector<Frame> stack_;
+};
+
+} // namespace
+
+bool read_json(std::string_view text, FileId file, Document& doc, ReadError& error, const ReadLimits& limits) {
+    doc.file = file;
+    TreeHandler handler(doc);
+    json::ParseError perr;
+    json::ParseOptions opts;
+    opts.max_depth = limits.max_depth;
+    if (!json::parse_events(text, file, handler, perr, opts)) {
+        error = {perr.loc, "JSON: " + perr.message};
+        return false;
+    }
+    return true;
+}
+
+} // namespace tenet::cfn

@@ -1,0 +1,27 @@
+// One CloudFormation template (YAML or JSON, plain, SAM, or synthesized by the CDK)
+// into the model: resources with their evaluated native attributes, references, and
+// the stack entries (parameters, outputs, mappings, conditions).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "tenet/frontends/frontend.h"
+
+namespace tenet::cfn {
+
+struct TemplateContext {
+    FrontendKind kind = FrontendKind::CloudFormation;
+    // "Stack/" when a cdk.out holds several stacks: addresses, refs and stack entry
+    // names are prefixed with it.
+    std::string address_prefix;
+    // Logical id -> construct path, from the cdk.out manifest (the template's own
+    // `aws:cdk:path` metadata is preferred when present).
+    std::unordered_map<std::string, std::string> construct_paths;
+};
+
+bool load_template(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
+                   const FrontendOptions& opts, const TemplateContext& ctx);
+
+} // namespace tenet::cfn
