@@ -45,22 +45,64 @@ Event event(Ev type, SourceLoc loc, std::string_view s = {}) {
     return e;
 }
 
+// The keys of the document structure, classified once when read.
+enum class Key : uint8_t {
+    Other, Format, Stack, Resources, Ignored, // top level ($schema and $comment are ignored)
+    Address, NativeType, Type, Frontend, Provider, Source, Attributes, Canonical, References, // resource
+};
+
+Key classify(std::string_view k, bool top) {
+    if (top) {
+        if (k == "format") return Key::Format;
+        if (k == "stack") return Key::Stack;
+        if (k == "resources") return Key::Resources;
+        if (k == "$schema" || k == "$comment") return Key::Ignored;
+        return Key::Other;
+    }
+    if (k == "address") return Key::Address;
+    if (k == "native_type") return Key::NativeType;
+    if (k == "type") return Key::Type;
+    if (k == "frontend") return Key::Frontend;
+    if (k == "provider") return Key::Provider;
+    if (k == "source") return Key::Source;
+    if (k == "attributes") return Key::Attributes;
+    if (k == "canonical") return Key::Canonical;
+    if (k == "references") return Key::References;
+    return Key::Other;
+}
+
+// The resource being read. Its vectors are reused from one resource to the next.
 struct PendingResource {
     Resource r;
-    SourceLoc json_loc;      // where the resource object starts in the model file
+    SourceLoc json_loc;        // where the resource object starts in the model file
     bool bad = false;
     bool has_source = false;
+    bool has_canonical = false;
     bool address_late = false; // attributes came before the address: unknown reasons need it prefixed
+    size_t refs_begin = 0;     // its slice of Reader::refs_
     std::vector<MapEntry> attributes;
     std::vector<MapEntry> canonical; // a canonical view written by `tenet normalize`
-    bool has_canonical = false;
-    std::vector<std::pair<const StrObj*, const StrObj*>> refs; // (top-level attribute, target)
+
+    void reset(SourceLoc loc, size_t refs) {
+        r = Resource{};
+        json_loc = loc;
+        bad = has_source = has_canonical = address_late = false;
+        refs_begin = refs;
+        attributes.clear();
+        canonical.clear();
+    }
 };
 
 struct LoadedResource {
     Resource r;
     SourceLoc json_loc;
-    std::vector<std::pair<const StrObj*, const StrObj*>> refs;
+};
+
+// A reference from a loaded resource's attribute, resolved once the file is read.
+struct PendingRef {
+    uint32_t resource; // index into Reader::loaded_
+    const StrObj* attribute;
+    const StrObj* target;
 };
 
 // Where the reader is in the document.
@@ -121,8 +163,10 @@ private:
     uint32_t skip_to_ = 0;  // a skip ends when depth_ comes back to this
     uint32_t value_depth_ = 0;
     SourceLoc value_loc_;
-    std::string key_;       // the last key at the top, resource or attributes level
+    std::string key_;       // the last key at the top or resource level
+    Key key_kind_ = Key::Other;
     SourceLoc key_loc_;
+    std::string subject_;   // "<address>.<attribute>" for the attribute being read
     const StrObj* attribute_ = nullptr;
     bool canonical_ = false; // reading `canonical` rather than `attributes`
 
@@ -133,7 +177,7 @@ private:
     SourceLoc stack_loc_;
     PendingResource res_;
     std::vector<LoadedResource> loaded_;
-    std::unordered_map<const StrObj*, SourceLoc> addresses_; // this file's, for duplicate checks
+    std::vector<PendingRef> refs_;
 };
 
 void Reader::error(SourceLoc loc, std::string message) { errors_.push_back({loc, std::move(message)}); }
@@ -213,6 +257,7 @@ void Reader::skip_value(const Event& e, At resume) {
 void Reader::on_top(const Event& e) {
     if (e.type == Ev::Key) {
         key_.assign(e.s);
+        key_kind_ = classify(e.s, true);
         key_loc_ = e.loc;
         return;
     }
@@ -221,17 +266,18 @@ void Reader::on_top(const Event& e) {
         at_ = At::End;
         return;
     }
-    if (key_ == "format" || key_ == "stack") {
-        if (key_ == "stack") stack_loc_ = e.loc;
-        start_value(e, ValueRun{key_ == "stack" ? "stack" : "", key_ == "stack"}, At::Top);
-    } else if (key_ == "resources") {
+    if (key_kind_ == Key::Format || key_kind_ == Key::Stack) {
+        bool stack = key_kind_ == Key::Stack;
+        if (stack) stack_loc_ = e.loc;
+        start_value(e, ValueRun{stack ? "stack" : "", stack}, At::Top);
+    } else if (key_kind_ == Key::Resources) {
         if (e.type == Ev::BeginArray) {
             ++depth_;
             at_ = At::Resources;
             return;
         }
         error(e.loc, "`resources` must be a list of resource objects");
-    } else if (key_ == "$schema" || key_ == "$comment") {
+    } else if (key_kind_ == Key::Ignored) {
         // Tolerated for editors; not part of the model.
     } else {
         error(key_loc_, "unknown top-level key `" + key_ + "` (expected format, stack, resources)");
@@ -251,14 +297,14 @@ void Reader::on_resources(const Event& e) {
         return;
     }
     ++depth_;
-    res_ = PendingResource{};
-    res_.json_loc = e.loc;
+    res_.reset(e.loc, refs_.size());
     at_ = At::Resource;
 }
 
 void Reader::on_resource(const Event& e) {
     if (e.type == Ev::Key) {
         key_.assign(e.s);
+        key_kind_ = classify(e.s, false);
         key_loc_ = e.loc;
         return;
     }
@@ -268,18 +314,17 @@ void Reader::on_resource(const Event& e) {
         at_ = At::Resources;
         return;
     }
-    if (key_ == "attributes" || key_ == "canonical") {
+    if (key_kind_ == Key::Attributes || key_kind_ == Key::Canonical) {
         if (e.type == Ev::BeginObject) {
             ++depth_;
-            canonical_ = key_ == "canonical";
+            canonical_ = key_kind_ == Key::Canonical;
             if (canonical_) res_.has_canonical = true;
             at_ = At::Attributes;
             return;
         }
         error(e.loc, "`" + key_ + "` must be an object mapping attribute names to values");
-    } else if (key_ == "address" || key_ == "native_type" || key_ == "type" || key_ == "frontend" ||
-               key_ == "provider" || key_ == "source" || key_ == "references") {
-        start_value(e, ValueRun{"", false}, At::Resource);
+    } else if (key_kind_ != Key::Other) {
+        start_value(e, ValueRun{"", false, key_kind_ == Key::Source}, At::Resource);
         return;
     } else {
         error(key_loc_, "unknown resource key `" + key_ +
@@ -300,19 +345,19 @@ void Reader::on_attributes(const Event& e) {
         at_ = At::Resource;
         return;
     }
-    std::string subject;
+    subject_.clear();
     if (res_.r.address)
-        subject.assign(res_.r.address->view());
+        subject_.assign(res_.r.address->view());
     else
         res_.address_late = true;
-    model_json::append_path_key(subject, attribute_->view());
-    start_value(e, ValueRun{std::move(subject), true}, At::Attributes);
+    model_json::append_path_key(subject_, attribute_->view());
+    start_value(e, ValueRun{subject_, true}, At::Attributes);
 }
 
 void Reader::accept_value(Value v) {
     switch (resume_) {
     case At::Top:
-        if (key_ == "format") {
+        if (key_kind_ == Key::Format) {
             have_format_ = true;
             format_loc_ = value_loc_;
             format_ = v.is(Kind::String) ? std::string(v.as_view()) : std::string();
@@ -327,7 +372,7 @@ void Reader::accept_value(Value v) {
             return;
         }
         res_.attributes.push_back({attribute_, v});
-        for (const StrObj* target : builder_.refs()) res_.refs.push_back({attribute_, target});
+        for (const StrObj* target : builder_.refs()) refs_.push_back({uint32_t(loaded_.size()), attribute_, target});
         return;
     default: return;
     }
@@ -347,25 +392,20 @@ void Reader::accept_field(Value v) {
             res_.bad = true;
         }
     };
-    if (key_ == "address") {
+    if (key_kind_ == Key::Address) {
         need_string(r.address, false);
-    } else if (key_ == "native_type") {
+    } else if (key_kind_ == Key::NativeType) {
         need_string(r.native_type, false);
-    } else if (key_ == "type") {
+    } else if (key_kind_ == Key::Type) {
         need_string(r.canonical_type, true);
-    } else if (key_ == "frontend") {
+    } else if (key_kind_ == Key::Frontend) {
         need_string(r.frontend, false);
-    } else if (key_ == "provider") {
+    } else if (key_kind_ == Key::Provider) {
         need_string(r.provider, true);
-    } else if (key_ == "source") {
-        std::string message;
-        if (builder_.read_source(v, r.loc, message)) {
-            res_.has_source = true;
-        } else {
-            error(value_loc_, "`source`: " + message);
-            res_.bad = true;
-        }
-    } else if (key_ == "references") {
+    } else if (key_kind_ == Key::Source) {
+        r.loc = builder_.location();
+        res_.has_source = true;
+    } else if (key_kind_ == Key::References) {
         bool ok = v.is(Kind::List);
         for (const Value& item : ok ? v.as_list()->span() : std::span<const Value>()) {
             const Value* attr = item.is(Kind::Map) ? item.as_map()->find("attribute") : nullptr;
@@ -375,7 +415,7 @@ void Reader::accept_field(Value v) {
                 ok = false;
                 break;
             }
-            res_.refs.push_back({attr->as_string(), target->as_string()});
+            refs_.push_back({uint32_t(loaded_.size()), attr->as_string(), target->as_string()});
         }
         if (!ok) {
             error(value_loc_, "`references` must be a list of {\"attribute\": NAME, \"target\": ADDRESS}");
@@ -396,24 +436,24 @@ const StrObj* provider_of(std::string_view native_type, InternCache& strings) {
 
 // Rebuilds `v` with every unknown reason prefixed by the address `prefix` (for a
 // resource whose address came after its attributes).
-Value prefix_unknowns(const Value& v, std::string_view prefix, Arena& arena, InternCache& strings) {
+Value prefix_unknowns(const Value& v, std::string_view prefix, Arena& arena) {
     switch (v.kind()) {
     case Kind::Unknown: {
         std::string reason(prefix);
         std::string_view rest = v.unknown_reason()->view();
         if (!rest.empty() && rest[0] != '[') reason += '.';
         reason += rest;
-        return Value::unknown(strings.get(reason), v.prov());
+        return Value::unknown(arena.make_string(reason), v.prov());
     }
     case Kind::List: {
         std::vector<Value> items;
-        for (const Value& item : v.as_list()->span()) items.push_back(prefix_unknowns(item, prefix, arena, strings));
+        for (const Value& item : v.as_list()->span()) items.push_back(prefix_unknowns(item, prefix, arena));
         return Value::list(arena.make_list(items), v.prov());
     }
     case Kind::Map: {
         std::vector<MapEntry> entries;
         for (const MapEntry& e : v.as_map()->span())
-            entries.push_back({e.key, prefix_unknowns(e.value, prefix, arena, strings)});
+            entries.push_back({e.key, prefix_unknowns(e.value, prefix, arena)});
         return Value::map(arena.make_map(entries), v.prov());
     }
     default: return v;
@@ -422,32 +462,25 @@ Value prefix_unknowns(const Value& v, std::string_view prefix, Arena& arena, Int
 
 void Reader::finish_resource() {
     Resource& r = res_.r;
-    if (res_.bad) return; // its error is reported already
-    if (!r.address) {
-        error(res_.json_loc, "a resource needs an `address`");
-        return;
-    }
-    if (!r.native_type) {
+    bool complete = !res_.bad && r.address && r.native_type;
+    if (!res_.bad && !r.address) error(res_.json_loc, "a resource needs an `address`");
+    if (!res_.bad && r.address && !r.native_type)
         error(res_.json_loc, "resource `" + std::string(r.address->view()) + "` needs a `native_type`");
-        return;
-    }
-    auto [it, fresh] = addresses_.emplace(r.address, res_.json_loc);
-    if (!fresh) {
-        error(res_.json_loc, "duplicate resource address `" + std::string(r.address->view()) + "` (first at line " +
-                                 std::to_string(it->second.line) + ")");
+    if (!complete) {
+        refs_.resize(res_.refs_begin); // the skipped resource refers to nothing
         return;
     }
     if (!r.frontend) r.frontend = strings_.get("model");
     if (!r.provider) r.provider = provider_of(r.native_type->view(), strings_);
     if (!res_.has_source) r.loc = res_.json_loc;
-    r.native = Value::map(model_.arena.make_map(res_.attributes));
-    if (res_.has_canonical) r.canonical = Value::map(model_.arena.make_map(res_.canonical));
+    r.native = Value::map(builder_.make_map(res_.attributes));
+    if (res_.has_canonical) r.canonical = Value::map(builder_.make_map(res_.canonical));
     if (res_.address_late) {
         std::string_view prefix = r.address->view();
-        r.native = prefix_unknowns(r.native, prefix, model_.arena, strings_);
-        if (res_.has_canonical) r.canonical = prefix_unknowns(r.canonical, prefix, model_.arena, strings_);
+        r.native = prefix_unknowns(r.native, prefix, model_.arena);
+        if (res_.has_canonical) r.canonical = prefix_unknowns(r.canonical, prefix, model_.arena);
     }
-    loaded_.push_back({r, res_.json_loc, std::move(res_.refs)});
+    loaded_.push_back({r, res_.json_loc});
 }
 
 // Longest prefix of `target`, cut at `.` or `[`, that is a resource address.
@@ -474,14 +507,20 @@ bool Reader::finish() {
         return false;
     }
     std::unordered_map<const StrObj*, uint32_t> by_address;
+    by_address.reserve(model_.resources.size() + loaded_.size());
     for (uint32_t i = 0; i < model_.resources.size(); ++i)
         if (model_.resources[i].address) by_address.emplace(model_.resources[i].address, i);
+    const auto first = static_cast<uint32_t>(model_.resources.size());
     std::vector<int64_t> index_of(loaded_.size(), -1); // model index of each loaded resource
     for (size_t i = 0; i < loaded_.size(); ++i) {
         auto index = static_cast<uint32_t>(model_.resources.size());
-        if (!by_address.emplace(loaded_[i].r.address, index).second) {
-            error(loaded_[i].json_loc, "duplicate resource address `" + std::string(loaded_[i].r.address->view()) +
-                                           "` (already loaded from another file)");
+        auto [it, fresh] = by_address.emplace(loaded_[i].r.address, index);
+        if (!fresh) {
+            std::string where = it->second >= first
+                                    ? "first at line " + std::to_string(loaded_[it->second - first].json_loc.line)
+                                    : "already loaded from another file";
+            error(loaded_[i].json_loc,
+                  "duplicate resource address `" + std::string(loaded_[i].r.address->view()) + "` (" + where + ")");
             continue;
         }
         index_of[i] = index;
@@ -489,15 +528,13 @@ bool Reader::finish() {
     }
     std::unordered_map<const StrObj*, int64_t> resolved; // targets repeat: resolve each once
     std::vector<ReferenceEdge> edges;
-    for (size_t i = 0; i < loaded_.size(); ++i) {
-        if (index_of[i] < 0) continue;
-        auto from = static_cast<uint32_t>(index_of[i]);
-        for (auto [attribute, target] : loaded_[i].refs) {
-            auto [it, fresh] = resolved.emplace(target, -1);
-            if (fresh) it->second = resolve(target->view(), by_address);
-            if (it->second >= 0 && it->second != from) // a resource naming itself is no relation
-                edges.push_back({from, attribute, static_cast<uint32_t>(it->second)});
-        }
+    for (const PendingRef& ref : refs_) {
+        if (index_of[ref.resource] < 0) continue;
+        auto from = static_cast<uint32_t>(index_of[ref.resource]);
+        auto [it, fresh] = resolved.emplace(ref.target, -1);
+        if (fresh) it->second = resolve(ref.target->view(), by_address);
+        if (it->second >= 0 && it->second != from) // a resource naming itself is no relation
+            edges.push_back({from, ref.attribute, static_cast<uint32_t>(it->second)});
     }
     auto key = [](const ReferenceEdge& e) { return std::tuple(e.from, e.attribute, e.to); };
     std::sort(edges.begin(), edges.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });

@@ -8,7 +8,7 @@
 // its `$value` share it, so they derive from the same inputs.
 #include "json_model_values.h"
 
-#include <charconv>
+#include <algorithm>
 
 #include "tenet/model/interner.h"
 
@@ -20,23 +20,6 @@ const StrObj* InternCache::get(std::string_view s) {
     if (slot && slot->hash == h && slot->view() == s) return slot;
     slot = intern(s);
     return slot;
-}
-
-SourceFiles::SourceFiles(SourceManager& sm, FileId model_file) : sm_(sm) {
-    const std::string& path = sm.path(model_file);
-    size_t slash = path.rfind('/');
-    if (slash != std::string::npos) dir_ = path.substr(0, slash + 1);
-}
-
-FileId SourceFiles::id(std::string_view name) {
-    std::string key(name);
-    auto it = ids_.find(key);
-    if (it != ids_.end()) return it->second;
-    std::string path = (!name.empty() && name[0] == '/') ? key : dir_ + key;
-    FileId id = sm_.add(path, "");
-    ids_.emplace(std::move(key), id);
-    order_.push_back(id);
-    return id;
 }
 
 namespace {
@@ -73,14 +56,6 @@ bool is_identifier(std::string_view k) {
     return true;
 }
 
-bool positive_integer(const Value* v, uint32_t& out) {
-    if (!v || !v->is(Kind::Number)) return false;
-    double n = v->as_number();
-    if (!(n >= 1 && n <= 4294967295.0) || n != static_cast<double>(static_cast<uint32_t>(n))) return false;
-    out = static_cast<uint32_t>(n);
-    return true;
-}
-
 } // namespace
 
 void append_path_key(std::string& path, std::string_view key) {
@@ -95,13 +70,14 @@ void append_path_key(std::string& path, std::string_view key) {
 }
 
 void ValueBuilder::start(ValueRun run) {
-    run_ = std::move(run);
+    run_ = run;
     done_ = false;
     result_ = Value();
     frames_.clear();
     values_.clear();
     keys_.clear();
     refs_.clear();
+    location_ = SourceLoc{};
 }
 
 bool ValueBuilder::fail(SourceLoc loc, std::string message) {
@@ -121,16 +97,71 @@ ProvId ValueBuilder::prov_for_scalar(SourceLoc loc) {
     return run_.scope ? new_prov(loc) : 0;
 }
 
-bool ValueBuilder::null_value(SourceLoc loc) { return deliver(Value::null(prov_for_scalar(loc)), loc); }
+bool ValueBuilder::wants_location() const {
+    if (frames_.empty()) return run_.location;
+    const Frame& f = frames_.back();
+    return f.kind == FrameKind::Annotated && f.member == Member::Source;
+}
 
-bool ValueBuilder::bool_value(bool b, SourceLoc loc) { return deliver(Value::boolean(b, prov_for_scalar(loc)), loc); }
+bool ValueBuilder::null_value(SourceLoc loc) {
+    if (in_location() || wants_location()) return location_string({}, loc);
+    return deliver(Value::null(prov_for_scalar(loc)), loc);
+}
+
+bool ValueBuilder::bool_value(bool b, SourceLoc loc) {
+    if (in_location() || wants_location()) return location_string({}, loc);
+    return deliver(Value::boolean(b, prov_for_scalar(loc)), loc);
+}
 
 bool ValueBuilder::number_value(double n, SourceLoc loc) {
+    if (in_location()) {
+        std::string message;
+        return locations_.number_value(n, message) || location_error(loc, message);
+    }
+    if (wants_location()) return location_string({}, loc);
     return deliver(Value::number(n, prov_for_scalar(loc)), loc);
 }
 
 bool ValueBuilder::string_value(std::string_view s, SourceLoc loc) {
+    if (in_location()) {
+        std::string message;
+        return locations_.string_value(s, message) || location_error(loc, message);
+    }
+    if (wants_location()) return location_string(s, loc);
     return deliver(Value::string(strings_.get(s), prov_for_scalar(loc)), loc);
+}
+
+// A location written as a string (or, for any other scalar, the error saying how to write one).
+bool ValueBuilder::location_string(std::string_view s, SourceLoc loc) {
+    SourceLoc out;
+    std::string message = "expected \"file:line:column\" or {\"file\", \"line\", \"column\"}";
+    if (in_location() || s.empty() || !locations_.from_string(s, out, message))
+        return location_error(loc, message);
+    if (frames_.empty()) {
+        location_ = out;
+        done_ = true;
+    } else {
+        frames_.back().source = out;
+    }
+    return true;
+}
+
+bool ValueBuilder::location_error(SourceLoc loc, const std::string& message) {
+    return fail(loc, (run_.location && frames_.size() <= 1 ? "`source`: " : "`$source`: ") + message);
+}
+
+bool ValueBuilder::end_location() {
+    SourceLoc out, at = frames_.back().loc;
+    std::string message;
+    if (!locations_.end(out, message)) return location_error(at, message);
+    frames_.pop_back();
+    if (frames_.empty()) {
+        location_ = out;
+        done_ = true;
+    } else {
+        frames_.back().source = out;
+    }
+    return true;
 }
 
 void ValueBuilder::open_frame(FrameKind kind, bool scope_root, ProvId prov, SourceLoc loc) {
@@ -144,6 +175,7 @@ void ValueBuilder::open_frame(FrameKind kind, bool scope_root, ProvId prov, Sour
 }
 
 bool ValueBuilder::begin_array(SourceLoc loc) {
+    if (in_location() || wants_location()) return location_string({}, loc);
     bool root = frames_.empty() && run_.scope;
     ProvId p = root ? new_prov(loc) : (frames_.empty() ? 0 : frames_.back().prov);
     open_frame(FrameKind::List, root, p, loc);
@@ -151,6 +183,12 @@ bool ValueBuilder::begin_array(SourceLoc loc) {
 }
 
 bool ValueBuilder::begin_object(SourceLoc loc) {
+    if (in_location()) return location_string({}, loc);
+    if (wants_location()) {
+        open_frame(FrameKind::Location, false, 0, loc);
+        locations_.begin();
+        return true;
+    }
     bool root = frames_.empty() && run_.scope;
     ProvId p = root ? new_prov(loc) : (frames_.empty() ? 0 : frames_.back().prov);
     open_frame(FrameKind::Pending, root, p, loc);
@@ -159,6 +197,10 @@ bool ValueBuilder::begin_object(SourceLoc loc) {
 
 bool ValueBuilder::key(std::string_view k, SourceLoc loc) {
     Frame& f = frames_.back();
+    if (f.kind == FrameKind::Location) {
+        std::string message;
+        return locations_.key(k, message) || location_error(loc, message);
+    }
     uint8_t member = 0;
     bool annotation = member_of(k, member);
     if (f.kind == FrameKind::Pending) {
@@ -192,6 +234,7 @@ bool ValueBuilder::end_array() {
 
 bool ValueBuilder::end_object() {
     Frame& f = frames_.back();
+    if (f.kind == FrameKind::Location) return end_location();
     if (f.kind == FrameKind::Annotated) {
         if (!close_annotated(f)) return false;
         Value v = f.unknown ? Value::unknown(f.unknown, f.prov) : f.value.with_prov(f.prov);
@@ -199,15 +242,43 @@ bool ValueBuilder::end_object() {
         frames_.pop_back();
         return deliver(v, loc);
     }
-    entries_.clear();
-    for (size_t i = f.keys_begin, j = f.values_begin; i < keys_.size(); ++i, ++j)
-        entries_.push_back({keys_[i], values_[j]});
-    keys_.resize(f.keys_begin);
-    values_.resize(f.values_begin);
-    Value v = Value::map(model_.arena.make_map(entries_), f.prov);
+    Value v = Value::map(build_map(f.keys_begin, f.values_begin), f.prov);
     SourceLoc loc = f.loc;
     frames_.pop_back();
     return deliver(v, loc);
+}
+
+// The map of the members from keys_begin and values_begin on, in MapObj order (by key
+// hash, then bytes; a repeated key keeps its last value). Done here rather than by
+// Arena::make_map to avoid its temporary vectors: maps are most of a model's objects.
+const MapObj* ValueBuilder::build_map(size_t keys_begin, size_t values_begin) {
+    entries_.clear();
+    for (size_t i = keys_begin, j = values_begin; i < keys_.size(); ++i, ++j) entries_.push_back({keys_[i], values_[j]});
+    keys_.resize(keys_begin);
+    values_.resize(values_begin);
+    return make_map(entries_);
+}
+
+const MapObj* ValueBuilder::make_map(std::vector<MapEntry>& entries) {
+    if (entries.empty()) return empty_map();
+    auto before = [](const MapEntry& a, const MapEntry& b) {
+        if (a.key->hash != b.key->hash) return a.key->hash < b.key->hash;
+        return a.key->view() < b.key->view();
+    };
+    std::stable_sort(entries.begin(), entries.end(), before);
+    size_t n = 0;
+    for (const MapEntry& e : entries) {
+        if (n > 0 && entries[n - 1].key == e.key) // keys are interned: same key, same pointer
+            entries[n - 1] = e;
+        else
+            entries[n++] = e;
+    }
+    void* p = model_.arena.allocate(sizeof(MapObj) + n * sizeof(MapEntry));
+    auto* m = static_cast<MapObj*>(p);
+    m->size = static_cast<uint32_t>(n);
+    m->pad_ = 0;
+    std::copy_n(entries.begin(), n, reinterpret_cast<MapEntry*>(m + 1));
+    return m;
 }
 
 // Completes the provenance of an annotated object and composes its unknown reason.
@@ -230,7 +301,7 @@ bool ValueBuilder::close_annotated(Frame& f) {
         std::string_view given = f.unknown->view();
         if (given.substr(0, reason.size()) != reason || run_.subject.empty()) {
             reason += given;
-            f.unknown = strings_.get(reason);
+            f.unknown = model_.arena.make_string(reason); // unique per input: not worth interning
         }
     }
     return true;
@@ -239,7 +310,7 @@ bool ValueBuilder::close_annotated(Frame& f) {
 // "<subject><path>" for the annotated object on top of the frame stack, e.g.
 // "aws_s3_bucket_server_side_encryption_configuration.c.rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id".
 std::string ValueBuilder::reason_subject() const {
-    std::string s = run_.subject;
+    std::string s(run_.subject);
     for (size_t i = 0; i + 1 < frames_.size(); ++i) {
         const Frame& f = frames_[i];
         const Frame& child = frames_[i + 1];
@@ -271,11 +342,7 @@ bool ValueBuilder::take_annotation(Frame& f, Value v, SourceLoc loc) {
         if (!v.is(Kind::String)) return fail(loc, "`$unknown` must be a string: the reason the value is unknown");
         f.unknown = v.as_string();
         return true;
-    case Member::Source: {
-        std::string message;
-        if (!read_source(v, f.source, message)) return fail(loc, "`$source`: " + message);
-        return true;
-    }
+    case Member::Source: break; // read by location_string() and end_location()
     case Member::State:
         if (!v.is(Kind::String) || !parse_state(v.as_view(), f.state))
             return fail(loc, "`$state` must be one of \"explicit\", \"default\", \"unknown\", \"computed\"");
@@ -298,59 +365,6 @@ bool ValueBuilder::take_annotation(Frame& f, Value v, SourceLoc loc) {
     case Member::None: break;
     }
     return fail(loc, "internal error: annotation value without a key");
-}
-
-bool ValueBuilder::read_source(const Value& v, SourceLoc& out, std::string& message) {
-    if (v.is(Kind::String)) {
-        // "file:line:column" or "file:line"; the file may itself contain `:`.
-        std::string_view s = v.as_view();
-        uint32_t nums[2] = {0, 0};
-        int count = 0;
-        while (count < 2) {
-            size_t colon = s.rfind(':');
-            if (colon == std::string_view::npos) break;
-            std::string_view tail = s.substr(colon + 1);
-            uint32_t n = 0;
-            auto r = std::from_chars(tail.data(), tail.data() + tail.size(), n);
-            if (tail.empty() || r.ec != std::errc() || r.ptr != tail.data() + tail.size() || n == 0) break;
-            nums[count++] = n;
-            s = s.substr(0, colon);
-        }
-        if (count == 0 || s.empty()) {
-            message = "expected \"file:line:column\" or {\"file\", \"line\", \"column\"}";
-            return false;
-        }
-        out = SourceLoc{files_.id(s), count == 2 ? nums[1] : nums[0], count == 2 ? nums[0] : 1};
-        return true;
-    }
-    if (!v.is(Kind::Map)) {
-        message = "expected \"file:line:column\" or {\"file\", \"line\", \"column\"}";
-        return false;
-    }
-    const MapObj* m = v.as_map();
-    for (const MapEntry& e : m->span()) {
-        std::string_view k = e.key->view();
-        if (k != "file" && k != "line" && k != "column") {
-            message = "unexpected key `" + std::string(k) + "` (expected file, line, column)";
-            return false;
-        }
-    }
-    const Value* file = m->find("file");
-    if (!file || !file->is(Kind::String) || file->as_string()->size == 0) {
-        message = "`file` must be a non-empty string";
-        return false;
-    }
-    uint32_t line = 0, column = 1;
-    if (!positive_integer(m->find("line"), line)) {
-        message = "`line` must be a whole number of at least 1";
-        return false;
-    }
-    if (m->find("column") && !positive_integer(m->find("column"), column)) {
-        message = "`column` must be a whole number of at least 1";
-        return false;
-    }
-    out = SourceLoc{files_.id(file->as_view()), line, column};
-    return true;
 }
 
 } // namespace tenet::model_json

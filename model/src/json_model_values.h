@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "json_model_source.h"
 #include "tenet/common/json.h"
 #include "tenet/model/model.h"
 
@@ -25,22 +26,6 @@ private:
     std::vector<const StrObj*> slots_ = std::vector<const StrObj*>(kSlots, nullptr);
 };
 
-// The IaC source files a model names in `$source` and `source`: one FileId each,
-// registered in the SourceManager with the path resolved against the model file's
-// folder (the text is left empty; reports read the line from disk when they need it).
-class SourceFiles {
-public:
-    SourceFiles(SourceManager& sm, FileId model_file);
-    FileId id(std::string_view name);
-    const std::vector<FileId>& named() const { return order_; }
-
-private:
-    SourceManager& sm_;
-    std::string dir_;
-    std::unordered_map<std::string, FileId> ids_;
-    std::vector<FileId> order_;
-};
-
 // Appends `key` to an attribute path: ".key" for identifiers, `["key"]` otherwise.
 void append_path_key(std::string& path, std::string_view key);
 
@@ -48,8 +33,9 @@ void append_path_key(std::string& path, std::string_view key);
 // first value opens a provenance scope (attributes and stack values do; fields such as
 // `source` do not need provenance).
 struct ValueRun {
-    std::string subject; // "aws_s3_bucket.b.kms_master_key_id"; "" when not yet known
+    std::string_view subject; // "aws_s3_bucket.b.kms_master_key_id"; "" when not yet known
     bool scope = true;
+    bool location = false; // the value is a source location (the resource's `source`)
 };
 
 struct BuildError {
@@ -61,16 +47,21 @@ struct BuildError {
 class ValueBuilder {
 public:
     ValueBuilder(Model& model, InternCache& strings, SourceFiles& files)
-        : model_(model), strings_(strings), files_(files) {}
+        : model_(model), strings_(strings), locations_(files) {}
 
     void start(ValueRun run);
     bool done() const { return done_; }
     Value result() const { return result_; }
+    SourceLoc location() const { return location_; } // of a location run
     // Every `$refs` entry met in the value (interned, possibly repeated).
     const std::vector<const StrObj*>& refs() const { return refs_; }
     // Containers open inside the current value (for skipping after an error).
     size_t depth() const { return frames_.size(); }
     const BuildError& error() const { return error_; }
+
+    // A map in MapObj order in the model's arena (interned keys; a repeated key keeps
+    // its last value). `entries` is sorted in place.
+    const MapObj* make_map(std::vector<MapEntry>& entries);
 
     // The parse events; false means an error (see error()).
     bool null_value(SourceLoc loc);
@@ -83,12 +74,8 @@ public:
     bool end_array();
     bool end_object();
 
-    // Interprets {"file", "line", "column"} or "file:line:column" (shared with the
-    // resource's `source` field).
-    bool read_source(const Value& v, SourceLoc& out, std::string& message);
-
 private:
-    enum class FrameKind : uint8_t { List, Map, Pending, Annotated };
+    enum class FrameKind : uint8_t { List, Map, Pending, Annotated, Location };
     enum class Member : uint8_t { None, Value, Unknown, Source, State, Refs, Pointer };
     struct Frame {
         FrameKind kind = FrameKind::List;
@@ -115,14 +102,21 @@ private:
     ProvId prov_for_scalar(SourceLoc loc);
     bool deliver(Value v, SourceLoc loc);
     bool take_annotation(Frame& f, Value v, SourceLoc loc);
+    bool in_location() const { return !frames_.empty() && frames_.back().kind == FrameKind::Location; }
+    bool wants_location() const; // the next object is a source location
+    bool location_string(std::string_view s, SourceLoc loc);
+    bool end_location();
+    bool location_error(SourceLoc loc, const std::string& message);
+    const MapObj* build_map(size_t keys_begin, size_t values_begin);
     bool close_annotated(Frame& f);
     std::string reason_subject() const;
     bool fail(SourceLoc loc, std::string message);
 
     Model& model_;
     InternCache& strings_;
-    SourceFiles& files_;
-    ValueRun run_;
+    LocationReader locations_;
+    SourceLoc location_;
+    ValueRun run_; // its subject lives in the caller's buffer for the whole run
     bool done_ = false;
     Value result_;
     std::vector<Frame> frames_;

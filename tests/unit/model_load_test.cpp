@@ -210,7 +210,9 @@ TEST_CASE("Model errors are located; a bad resource is skipped, the others load"
       {"address": "a.badrefs", "native_type": "a", "attributes": {"x": {"$value": 1, "$refs": "var.x"}}},
       {"address": "a.badref", "native_type": "a", "references": [{"attribute": "x"}]},
       7,
-      {"address": "a.ok2", "native_type": "a", "attributes": {"y": [1, {"$value": 2}]}}
+      {"address": "a.ok2", "native_type": "a", "attributes": {"y": [1, {"$value": 2}]}},
+      {"address": "a.badloc", "native_type": "a", "attributes": {"x": {"$value": 1, "$source": {"file": "f", "lin": 2}}}},
+      {"address": "a.badloc2", "native_type": "a", "attributes": {"x": {"$value": 1, "$source": "nowhere"}}}
     )"));
     REQUIRE(l->ok);
     const Model& m = l->model;
@@ -228,11 +230,13 @@ TEST_CASE("Model errors are located; a bad resource is skipped, the others load"
     CHECK_THAT(errors, Catch::Contains("9:7: a resource needs an `address`"));
     CHECK_THAT(errors, Catch::Contains("10:7: resource `a.notype` needs a `native_type`"));
     CHECK_THAT(errors, Catch::Contains("11:7: duplicate resource address `a.ok1` (first at line 2)"));
-    CHECK_THAT(errors, Catch::Contains("12:61: `source`: `line` must be a whole number"));
+    CHECK_THAT(errors, Catch::Contains("12:83: `source`: `line` must be a whole number"));
     CHECK_THAT(errors, Catch::Contains("13:95: `$refs` must be a list"));
     CHECK_THAT(errors, Catch::Contains("14:65: `references` must be a list of"));
     CHECK_THAT(errors, Catch::Contains("15:7: each entry of `resources` must be an object"));
-    CHECK(l->errors.size() == 13);
+    CHECK_THAT(errors, Catch::Contains("17:110: `$source`: unexpected key `lin` (expected file, line, column)"));
+    CHECK_THAT(errors, Catch::Contains("18:97: `$source`: expected \"file:line:column\""));
+    CHECK(l->errors.size() == 15);
     for (auto& e : l->errors) CHECK(e.loc.file == l->file);
 }
 
