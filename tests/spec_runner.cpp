@@ -7,8 +7,10 @@
 // message, related resources) -- the differential check -- and then the findings
 // must match the expectations.
 //
-//   tenet_spec [-v] DIR_OR_FILE...      prints one block per failing case, then
-//                                       "N passed, M failed"; exit 1 on failure
+//   tenet_spec [-v] [--coverage] DIR_OR_FILE...
+//       prints one block per failing case, then "N passed, M failed"; exit 1 on
+//       failure. With --coverage, also fails when a code of the diagnostics catalog
+//       is expected by no case (tests/spec must exercise every entry).
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
@@ -246,6 +248,24 @@ private:
     std::vector<std::string> problems_;
 };
 
+// Catalog entries no policy source can trigger, and where they are tested instead.
+const std::set<std::string> kNotFromSource = {
+    "E0402", // a --param value of the wrong type: init-error cases (params/override_*)
+    "E0407", // a parameter left unset: init-error case params/missing_value
+    "E0601", // unreadable policy path: tests/unit/diagnostics_test.cpp (load_policy_paths)
+    "E0602", // a folder without .tenet files: tests/unit/diagnostics_test.cpp
+};
+
+// The catalog codes that no case expects.
+std::vector<std::string> uncovered_codes(const std::set<std::string>& expected) {
+    std::vector<std::string> out;
+    for (int d = 0; d < static_cast<int>(Diag::Count_); ++d) {
+        std::string code = diag_info(static_cast<Diag>(d)).code;
+        if (!expected.count(code) && !kNotFromSource.count(code)) out.push_back(code);
+    }
+    return out;
+}
+
 void collect(const fs::path& p, std::vector<std::string>& out) {
     if (fs::is_directory(p)) {
         for (auto& e : fs::recursive_directory_iterator(p))
@@ -258,25 +278,30 @@ void collect(const fs::path& p, std::vector<std::string>& out) {
 } // namespace
 
 int main(int argc, char** argv) {
-    bool verbose = false;
+    bool verbose = false, coverage = false;
     std::vector<std::string> cases;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "-v" || a == "--verbose") verbose = true;
+        else if (a == "--coverage") coverage = true;
         else collect(a, cases);
     }
     if (cases.empty()) {
-        std::cerr << "usage: tenet_spec [-v] DIR_OR_FILE...\n";
+        std::cerr << "usage: tenet_spec [-v] [--coverage] DIR_OR_FILE...\n";
         return 2;
     }
     std::sort(cases.begin(), cases.end());
     size_t passed = 0, failed = 0;
+    std::set<std::string> expected_codes;
     for (const std::string& path : cases) {
         Case c;
         std::string error;
         std::vector<std::string> problems;
         try {
-            if (!load_case(path, c, error)) problems.push_back("bad case: " + error);
+            bool loaded = load_case(path, c, error);
+            for (const auto* list : {&c.errors, &c.warnings})
+                for (const ExpectedDiag& d : *list) expected_codes.insert(d.code);
+            if (!loaded) problems.push_back("bad case: " + error);
             else problems = CaseRun(c, verbose).run();
         } catch (const std::exception& e) {
             problems.push_back(std::string("exception: ") + e.what());
@@ -290,5 +315,14 @@ int main(int argc, char** argv) {
         (bad ? failed : passed)++;
     }
     std::cout << passed << " passed, " << failed << " failed\n";
+    if (coverage) {
+        std::vector<std::string> missing = uncovered_codes(expected_codes);
+        if (!missing.empty()) {
+            std::cout << "diagnostics no case expects:";
+            for (const std::string& code : missing) std::cout << " " << code;
+            std::cout << "\n";
+            return 1;
+        }
+    }
     return failed ? 1 : 0;
 }
