@@ -1,0 +1,160 @@
+#include "json_values.h"
+
+#include <algorithm>
+
+namespace tenet::plan {
+
+namespace {
+
+bool is_identifier(std::string_view key) {
+    if (key.empty()) return false;
+    auto ident_start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    if (!ident_start(key[0])) return false;
+    for (char c : key)
+        if (!ident_start(c) && !(c >= '0' && c <= '9') && c != '-') return false;
+    return true;
+}
+
+bool mask_true(const json::Node* mask) { return mask && mask->is(json::Type::Bool) && mask->boolean; }
+
+} // namespace
+
+void append_path_key(std::string& path, std::string_view key) {
+    if (is_identifier(key)) {
+        path.push_back('.');
+        path.append(key);
+        return;
+    }
+    path.append("[\"");
+    for (char c : key) {
+        if (c == '"' || c == '\\') path.push_back('\\');
+        path.push_back(c);
+    }
+    path.append("\"]");
+}
+
+void append_path_index(std::string& path, size_t index) {
+    path.push_back('[');
+    path.append(std::to_string(index));
+    path.push_back(']');
+}
+
+void append_pointer(std::string& pointer, std::string_view segment) {
+    pointer.push_back('/');
+    for (char c : segment) {
+        if (c == '~') pointer.append("~0");
+        else if (c == '/') pointer.append("~1");
+        else pointer.push_back(c);
+    }
+}
+
+void append_pointer_index(std::string& pointer, size_t index) {
+    pointer.push_back('/');
+    pointer.append(std::to_string(index));
+}
+
+bool is_path_prefix(std::string_view prefix, std::string_view path) {
+    if (!path.starts_with(prefix)) return false;
+    return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
+}
+
+Value JsonValueBuilder::unknown_at(const ValueSite& site, std::string_view reason) {
+    return b_.unknown(subject_ + site.path, reason, provenance(site, ValueState::Unknown));
+}
+
+Value JsonValueBuilder::build(const json::Node* node, const std::string& pointer, const std::string& path,
+                              const json::Node* mask, const std::string& mask_pointer) {
+    ValueSite site{node, pointer, path, mask, mask_pointer};
+    Value replaced;
+    if (replace(site, replaced)) return replaced;
+    if (mask_true(mask)) return unknown_at(site, unknown_reason());
+    bool object = (node && node->is(json::Type::Object)) || (!node && mask && mask->is(json::Type::Object));
+    bool array = (node && node->is(json::Type::Array)) || (!node && mask && mask->is(json::Type::Array));
+    if (object) return build_object(site);
+    if (array) return build_array(site);
+    if (!node) return b_.null(provenance(site, ValueState::Computed));
+    ProvId p = provenance(site, ValueState::Explicit);
+    switch (node->type) {
+    case json::Type::Null: return b_.null(p);
+    case json::Type::Bool: return b_.boolean(node->boolean, p);
+    case json::Type::Number: return b_.num(node->number, p);
+    case json::Type::String: return b_.str(node->string, p);
+    default: return b_.null(p);
+    }
+}
+
+Value JsonValueBuilder::build_object(const ValueSite& site) {
+    // A mask that is an object while the value is something else (null) still
+    // describes the members: build from the mask alone then.
+    const json::Node* node = site.node && site.node->is(json::Type::Object) ? site.node : nullptr;
+    const json::Node* mask = site.mask && site.mask->is(json::Type::Object) ? site.mask : nullptr;
+    std::vector<std::pair<std::string, Value>> entries;
+    std::string pointer, path, mask_pointer;
+    auto member = [&](std::string_view key, const json::Node* child, const json::Node* child_mask) {
+        pointer = site.pointer;
+        append_pointer(pointer, key);
+        path = site.path;
+        append_path_key(path, key);
+        mask_pointer = site.mask_pointer;
+        if (child_mask) append_pointer(mask_pointer, key);
+        if (child && child->is(json::Type::Null) && !mask_true(child_mask)) {
+            ValueSite s{child, pointer, path, child_mask, mask_pointer};
+            if (!keep_null(s)) return;
+        }
+        Value v = build(child, pointer, path, child_mask, mask_pointer);
+        entries.push_back({std::string(key), v});
+    };
+    if (node)
+        for (auto& [key, child] : node->members) member(key, &child, mask ? mask->get(key) : nullptr);
+    if (mask)
+        for (auto& [key, child_mask] : mask->members) {
+            if (node && node->get(key)) continue;
+            // Only masked places that hold an unknown somewhere are worth adding.
+            if (child_mask.is(json::Type::Bool) && !child_mask.boolean) continue;
+            member(key, nullptr, &child_mask);
+        }
+    return b_.map(entries, provenance(site, ValueState::Explicit));
+}
+
+Value JsonValueBuilder::build_array(const ValueSite& site) {
+    const json::Node* node = site.node && site.node->is(json::Type::Array) ? site.node : nullptr;
+    const json::Node* mask = site.mask && site.mask->is(json::Type::Array) ? site.mask : nullptr;
+    size_t n = std::max(node ? node->items.size() : 0, mask ? mask->items.size() : 0);
+    std::vector<Value> items;
+    items.reserve(n);
+    std::string pointer, path, mask_pointer;
+    for (size_t i = 0; i < n; ++i) {
+        const json::Node* child = node && i < node->items.size() ? &node->items[i] : nullptr;
+        const json::Node* child_mask = mask && i < mask->items.size() ? &mask->items[i] : nullptr;
+        pointer = site.pointer;
+        append_pointer_index(pointer, i);
+        path = site.path;
+        append_path_index(path, i);
+        mask_pointer = site.mask_pointer;
+        if (child_mask) append_pointer_index(mask_pointer, i);
+        items.push_back(build(child, pointer, path, child_mask, mask_pointer));
+    }
+    return b_.list(items, provenance(site, ValueState::Explicit));
+}
+
+Value plain_value(ModelBuilder& b, const json::Node& node) {
+    switch (node.type) {
+    case json::Type::Null: return b.null();
+    case json::Type::Bool: return b.boolean(node.boolean);
+    case json::Type::Number: return b.num(node.number);
+    case json::Type::String: return b.str(node.string);
+    case json::Type::Array: {
+        std::vector<Value> items;
+        for (auto& item : node.items) items.push_back(plain_value(b, item));
+        return b.list(items);
+    }
+    case json::Type::Object: {
+        std::vector<std::pair<std::string, Value>> entries;
+        for (auto& [k, v] : node.members) entries.push_back({k, plain_value(b, v)});
+        return b.map(entries);
+    }
+    }
+    return b.null();
+}
+
+} // namespace tenet::plan

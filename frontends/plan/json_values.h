@@ -1,0 +1,73 @@
+// Building model Values from JSON DOM nodes, shared by the Terraform plan and state
+// loaders and the Pulumi loader (which includes this header from ../plan/).
+//
+// Every value gets provenance from a hook (where it sits: its JSON pointer and its
+// attribute path), so each loader decides its own locations, refs and states. A
+// parallel "unknown mask" (Terraform's after_unknown: `true` marks an unknown leaf,
+// objects and arrays descend) turns masked places into unknown Values, including
+// places the value tree does not have at all.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tenet/common/json.h"
+#include "tenet/model/builder.h"
+
+namespace tenet::plan {
+
+// Attribute paths as used in unknown reasons and lookups: `.name` for identifier
+// keys, `["key"]` for others, `[3]` for list indices; the root is "".
+void append_path_key(std::string& path, std::string_view key);
+void append_path_index(std::string& path, size_t index);
+// JSON pointer (RFC 6901) segments: `~` -> `~0`, `/` -> `~1`.
+void append_pointer(std::string& pointer, std::string_view segment);
+void append_pointer_index(std::string& pointer, size_t index);
+// `prefix` is `path` or a prefix of it that ends where a path step ends.
+bool is_path_prefix(std::string_view prefix, std::string_view path);
+
+// Where a value sits. `node` is null for a place that only the unknown mask names.
+struct ValueSite {
+    const json::Node* node = nullptr;
+    const std::string& pointer;
+    const std::string& path;
+    const json::Node* mask = nullptr; // the mask node at this place, if any
+    const std::string& mask_pointer;
+};
+
+class JsonValueBuilder {
+public:
+    explicit JsonValueBuilder(ModelBuilder& b) : b_(b) {}
+    virtual ~JsonValueBuilder() = default;
+
+    // The value of `node` (may be null when `mask` names the place), at JSON pointer
+    // `pointer` and attribute path `path`. `subject` prefixes unknown reasons
+    // ("<subject><path>: <reason>").
+    Value build(const json::Node* node, const std::string& pointer, const std::string& path,
+                const json::Node* mask = nullptr, const std::string& mask_pointer = {});
+    void set_subject(std::string subject) { subject_ = std::move(subject); }
+    const std::string& subject() const { return subject_; }
+
+protected:
+    virtual ProvId provenance(const ValueSite& site, ValueState state) = 0;
+    // A replacement for the value at `site` (sentinels, secrets); false to convert normally.
+    virtual bool replace(const ValueSite&, Value&) { return false; }
+    // Whether an object member whose value is null is kept.
+    virtual bool keep_null(const ValueSite&) { return true; }
+    // Why a masked place is unknown.
+    virtual std::string_view unknown_reason() const { return "known after apply"; }
+
+    Value unknown_at(const ValueSite& site, std::string_view reason);
+    ModelBuilder& b_;
+
+private:
+    Value build_object(const ValueSite& site);
+    Value build_array(const ValueSite& site);
+    std::string subject_;
+};
+
+// A JSON scalar, array or object as a plain Value (no provenance), e.g. a constant.
+Value plain_value(ModelBuilder& b, const json::Node& node);
+
+} // namespace tenet::plan

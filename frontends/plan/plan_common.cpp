@@ -1,0 +1,95 @@
+#include "plan_common.h"
+
+namespace tenet::plan {
+
+namespace {
+constexpr int kMaxModuleDepth = 64;
+}
+
+std::string string_member(const json::Node& n, std::string_view key) {
+    const json::Node* v = n.get(key);
+    return v && v->is(json::Type::String) ? v->string : std::string();
+}
+
+void for_each_resource(const json::Node& module, const std::string& pointer,
+                       const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
+                       const std::string& module_address, int depth) {
+    if (!module.is(json::Type::Object) || depth > kMaxModuleDepth) return;
+    if (const json::Node* res = module.get("resources"); res && res->is(json::Type::Array))
+        for (size_t i = 0; i < res->items.size(); ++i)
+            visit(res->items[i], pointer + "/resources/" + std::to_string(i), module_address);
+    if (const json::Node* kids = module.get("child_modules"); kids && kids->is(json::Type::Array))
+        for (size_t i = 0; i < kids->items.size(); ++i) {
+            const json::Node& child = kids->items[i];
+            std::string address = string_member(child, "address");
+            for_each_resource(child, pointer + "/child_modules/" + std::to_string(i), visit, address, depth + 1);
+        }
+}
+
+std::string base_address(const std::string& address) {
+    if (address.empty() || address.back() != ']') return address;
+    // Find the `[` that opens the trailing key, skipping brackets inside a quoted key.
+    bool quoted = false;
+    for (size_t i = address.size() - 1; i-- > 0;) {
+        char c = address[i];
+        if (c == '"' && (i == 0 || address[i - 1] != '\\')) quoted = !quoted;
+        if (c == '[' && !quoted) return address.substr(0, i);
+    }
+    return address;
+}
+
+std::string instance_key_text(const json::Node* index_key) {
+    if (!index_key) return {};
+    if (index_key->is(json::Type::Number)) {
+        std::string s;
+        json::append_number(s, index_key->number);
+        return "[" + s + "]";
+    }
+    if (index_key->is(json::Type::String)) {
+        std::string s = "[";
+        json::append_quoted(s, index_key->string);
+        return s + "]";
+    }
+    return {};
+}
+
+std::string provider_short_name(const std::string& provider_name, const std::string& type) {
+    std::string p = provider_name;
+    // Raw state: provider["registry.terraform.io/hashicorp/aws"] with an optional .alias
+    if (size_t open = p.find("[\""); open != std::string::npos) {
+        size_t close = p.find("\"]", open);
+        p = p.substr(open + 2, close == std::string::npos ? std::string::npos : close - open - 2);
+    }
+    if (size_t slash = p.rfind('/'); slash != std::string::npos) p = p.substr(slash + 1);
+    if (!p.empty()) return p;
+    size_t us = type.find('_');
+    return type.substr(0, us);
+}
+
+void PendingReferences::flush(ModelBuilder& b) {
+    for (auto& p : pending_) {
+        // The longest prefix (cut before `.` or `[`) that is an instance or a whole resource.
+        const std::string& t = p.target;
+        bool added = false;
+        for (size_t end = t.size(); end > 0 && !added;) {
+            std::string prefix = t.substr(0, end);
+            if (addresses_.count(prefix)) {
+                b.add_reference(p.from, p.attribute, t);
+                added = true;
+            } else if (auto it = instances_.find(prefix); it != instances_.end() && it->second.size() > 0 &&
+                                                           !(it->second.size() == 1 && it->second[0] == prefix)) {
+                for (auto& instance : it->second) b.add_reference(p.from, p.attribute, instance + t.substr(end));
+                added = true;
+            }
+            if (added) break;
+            size_t cut = t.find_last_of(".[", end - 1);
+            if (cut == std::string::npos || cut == 0) break;
+            end = cut;
+        }
+        // Names no resource of this document: left to the builder (another file may declare it).
+        if (!added) b.add_reference(p.from, p.attribute, t);
+    }
+    pending_.clear();
+}
+
+} // namespace tenet::plan

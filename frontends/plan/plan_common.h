@@ -1,0 +1,60 @@
+// Pieces shared by the plan and state loaders: walking a module tree of resources
+// (planned_values, prior_state and state `values` have the same shape), instance
+// addresses, providers, and references to whole counted / for_each resources.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tenet/common/json.h"
+#include "tenet/model/builder.h"
+
+namespace tenet::plan {
+
+// Calls `visit(resource, pointer, module_address)` for every resource of `module`
+// and of its child_modules, recursively (module_address "" at the root).
+void for_each_resource(const json::Node& module, const std::string& pointer,
+                       const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
+                       const std::string& module_address = {}, int depth = 0);
+
+// `aws_s3_bucket.b["data"]` -> `aws_s3_bucket.b`; an address without a trailing
+// instance key is returned as it is.
+std::string base_address(const std::string& address);
+// An instance key as it appears in addresses: `["data"]` for strings, `[0]` for numbers.
+std::string instance_key_text(const json::Node* index_key);
+
+// "registry.terraform.io/hashicorp/aws" -> "aws"; `provider["registry.terraform.io/hashicorp/aws"].west`
+// (raw state) -> "aws"; without a provider name, the type's prefix ("aws_s3_bucket" -> "aws").
+std::string provider_short_name(const std::string& provider_name, const std::string& type);
+
+std::string string_member(const json::Node& n, std::string_view key);
+
+// References recorded while resources load, added to the builder once every resource
+// of the document is known: a reference to a whole counted or for_each resource
+// (`aws_s3_bucket.b` when only `aws_s3_bucket.b["logs"]` and `["data"]` exist) becomes
+// a reference to each instance.
+class PendingReferences {
+public:
+    void add(uint32_t from, std::string attribute, std::string target) {
+        pending_.push_back({from, std::move(attribute), std::move(target)});
+    }
+    void known_address(const std::string& address) {
+        addresses_.insert(address);
+        instances_[base_address(address)].push_back(address);
+    }
+    void flush(ModelBuilder& b);
+
+private:
+    struct Pending {
+        uint32_t from;
+        std::string attribute, target;
+    };
+    std::vector<Pending> pending_;
+    std::set<std::string> addresses_;
+    std::map<std::string, std::vector<std::string>> instances_;
+};
+
+} // namespace tenet::plan
