@@ -340,3 +340,22 @@ TEST_CASE("The model loader survives mutated input", "[model]") {
         if (!l->ok) REQUIRE_FALSE(l->errors.empty());
     }
 }
+
+TEST_CASE("The example in docs/model.md loads as documented", "[model]") {
+    std::string md = read_text(std::string(TENET_SOURCE_DIR) + "/docs/model.md");
+    size_t begin = md.find("```json\n");
+    REQUIRE(begin != std::string::npos);
+    begin += 8;
+    size_t end = md.find("```", begin);
+    auto l = load(md.substr(begin, end - begin), "docs/model.json");
+    INFO(l->error_text());
+    REQUIRE(l->ok);
+    REQUIRE(l->errors.empty());
+    REQUIRE(l->model.resources.size() == 2);
+    CHECK(l->attr("aws_s3_bucket.logs", "bucket").unknown_reason()->view() ==
+          "aws_s3_bucket.logs.bucket: var.environment_suffix has no value");
+    CHECK(l->model.prov(l->attr("aws_s3_bucket.logs", "force_destroy").prov()).state == ValueState::Default);
+    auto versioning = l->model.relations.incoming(static_cast<uint32_t>(l->model.find_address("aws_s3_bucket.logs")),
+                                                  intern("aws_s3_bucket_versioning"), intern("bucket"));
+    CHECK(versioning.size() == 1);
+}
