@@ -1,0 +1,286 @@
+// load_terraform_state: a state as `terraform show -json` prints it (values.root_module)
+// or the raw .tfstate file (version 4: resources[].instances[].attributes). A state has
+// no configuration, so references are recovered from what it does have: each
+// instance's dependencies (`depends_on` / `dependencies`) plus equal values, e.g. the
+// bucket policy's `bucket` equals the `id` of the bucket it depends on.
+// See docs/frontends/terraform-plan.md.
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "json_values.h"
+#include "plan_common.h"
+#include "tenet/frontends/frontend.h"
+#include "tf_locator.h"
+
+namespace tenet {
+
+namespace plan {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct StateResource {
+    std::string address, mode, type, name, provider;
+    const json::Node* values = nullptr;
+    const json::Node* node = nullptr;
+    std::string pointer; // of `values`
+    std::vector<std::string> depends_on;
+    bool root_module = true;
+};
+
+// Where an attribute holds a dependency's id or arn: path -> the refs it carries.
+using DependencyRefs = std::map<std::string, std::vector<std::string>>;
+
+class StateValues : public JsonValueBuilder {
+public:
+    StateValues(ModelBuilder& b, const DependencyRefs& refs, const BlockLocations* block)
+        : JsonValueBuilder(b), refs_(refs), block_(block) {}
+
+protected:
+    ProvId provenance(const ValueSite& site, ValueState state) override {
+        static const std::vector<std::string> none;
+        auto it = refs_.find(site.path);
+        SourceLoc loc = site.node ? site.node->loc : SourceLoc{};
+        if (block_) {
+            // Only attributes the .tf block writes point there; the rest stays in the state.
+            SourceLoc tf = block_->lookup(site.path);
+            if (tf.line != block_->block.line || tf.column != block_->block.column || site.path.empty()) loc = tf;
+        }
+        return b_.prov(loc, state, it == refs_.end() ? none : it->second, site.pointer);
+    }
+
+private:
+    const DependencyRefs& refs_;
+    const BlockLocations* block_;
+};
+
+std::vector<std::string> string_list(const json::Node* n) {
+    std::vector<std::string> out;
+    if (n && n->is(json::Type::Array))
+        for (auto& item : n->items)
+            if (item.is(json::Type::String)) out.push_back(item.string);
+    return out;
+}
+
+class StateLoader {
+public:
+    StateLoader(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors, const json::Node& doc)
+        : sm_(sm), file_(file), b_(b), errors_(errors), doc_(doc), locator_(sm) {}
+
+    bool run() {
+        const json::Node* outputs = nullptr;
+        std::string outputs_pointer;
+        if (const json::Node* values = doc_.get("values")) {
+            if (const json::Node* rm = values->get("root_module"))
+                for_each_resource(*rm, "/values/root_module", [&](auto& r, auto& ptr, auto& mod) { collect_shown(r, ptr, mod); });
+            outputs = values->get("outputs");
+            outputs_pointer = "/values/outputs";
+        } else if (const json::Node* version = doc_.get("version")) {
+            if (!version->is(json::Type::Number) || version->number != 4) {
+                errors_.push_back({version->loc, "unsupported Terraform state version (only version 4, written by Terraform 0.12 and later, is read)"});
+                return false;
+            }
+            collect_raw();
+            outputs = doc_.get("outputs");
+            outputs_pointer = "/outputs";
+        } else {
+            errors_.push_back({doc_.loc, "not a Terraform state: expected `values` (terraform show -json) or `version` (a .tfstate file)"});
+            return false;
+        }
+        index_identities();
+        for (auto& r : resources_) load(r);
+        load_outputs(outputs, outputs_pointer);
+        pending_.flush(b_);
+        b_.stack_field("frontend", b_.str("terraform"));
+        if (auto v = string_member(doc_, "terraform_version"); !v.empty()) b_.stack_field("terraform_version", b_.str(v));
+        return true;
+    }
+
+private:
+    void collect_shown(const json::Node& r, const std::string& pointer, const std::string& module_address) {
+        StateResource s;
+        s.address = string_member(r, "address");
+        s.mode = string_member(r, "mode");
+        s.type = string_member(r, "type");
+        s.name = string_member(r, "name");
+        s.provider = string_member(r, "provider_name");
+        s.values = r.get("values");
+        s.node = &r;
+        s.pointer = pointer + "/values";
+        s.depends_on = string_list(r.get("depends_on"));
+        s.root_module = module_address.empty();
+        if (s.address.empty() || s.type.empty()) {
+            errors_.push_back({r.loc, "state resource without `address` or `type` (at " + pointer + ")"});
+            return;
+        }
+        resources_.push_back(std::move(s));
+    }
+
+    void collect_raw() {
+        const json::Node* res = doc_.get("resources");
+        if (!res || !res->is(json::Type::Array)) return;
+        for (size_t i = 0; i < res->items.size(); ++i) {
+            const json::Node& r = res->items[i];
+            std::string pointer = "/resources/" + std::to_string(i);
+            std::string type = string_member(r, "type"), name = string_member(r, "name");
+            std::string mode = string_member(r, "mode"), module = string_member(r, "module");
+            const json::Node* instances = r.get("instances");
+            if (type.empty() || name.empty() || !instances || !instances->is(json::Type::Array)) {
+                errors_.push_back({r.loc, "state resource without `type`, `name` or `instances` (at " + pointer + ")"});
+                continue;
+            }
+            std::string base = (module.empty() ? "" : module + ".") + (mode == "data" ? "data." : "") + type + "." + name;
+            for (size_t j = 0; j < instances->items.size(); ++j) {
+                const json::Node& inst = instances->items[j];
+                StateResource s;
+                s.address = base + instance_key_text(inst.get("index_key"));
+                s.mode = mode;
+                s.type = type;
+                s.name = name;
+                s.provider = string_member(r, "provider");
+                s.values = inst.get("attributes");
+                s.node = &inst;
+                s.pointer = pointer + "/instances/" + std::to_string(j) + "/attributes";
+                s.depends_on = string_list(inst.get("dependencies"));
+                s.root_module = module.empty();
+                if (!s.values) errors_.push_back({inst.loc, "state instance of " + s.address + " has no `attributes`"});
+                resources_.push_back(std::move(s));
+            }
+        }
+    }
+
+    // The id and arn of every instance, by the base address dependencies name.
+    void index_identities() {
+        for (auto& r : resources_) {
+            if (!r.values) continue;
+            for (const char* attr : {"id", "arn"})
+                if (auto v = string_member(*r.values, attr); !v.empty())
+                    identities_[base_address(r.address)].push_back({v, r.address + "." + attr});
+        }
+    }
+
+    DependencyRefs dependency_refs(const StateResource& r) {
+        DependencyRefs out;
+        if (!r.values || !r.values->is(json::Type::Object) || r.depends_on.empty()) return out;
+        auto match = [&](const std::string& value, std::vector<std::string>& refs) {
+            for (auto& dep : r.depends_on) {
+                auto it = identities_.find(dep);
+                if (it == identities_.end()) continue;
+                for (auto& [identity, ref] : it->second)
+                    if (identity == value && std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
+            }
+        };
+        // Every string leaf, at any depth (kms_master_key_id sits in rule[0]...[0]);
+        // the edge is recorded on the top-level attribute that holds it.
+        std::function<void(const json::Node&, const std::string&, int)> visit = [&](const json::Node& v,
+                                                                                     const std::string& path,
+                                                                                     int depth) {
+            if (depth > 32) return;
+            if (v.is(json::Type::String)) {
+                std::vector<std::string> refs;
+                match(v.string, refs);
+                if (!refs.empty()) out[path] = refs;
+            } else if (v.is(json::Type::Array)) {
+                for (size_t i = 0; i < v.items.size(); ++i) {
+                    std::string p = path;
+                    append_path_index(p, i);
+                    visit(v.items[i], p, depth + 1);
+                }
+            } else if (v.is(json::Type::Object)) {
+                for (auto& [key, child] : v.members) {
+                    std::string p = path;
+                    append_path_key(p, key);
+                    visit(child, p, depth + 1);
+                }
+            }
+        };
+        for (auto& [key, v] : r.values->members) {
+            if (key == "id" || key == "arn") continue; // its own identity, not a reference
+            std::string path;
+            append_path_key(path, key);
+            visit(v, path, 0);
+        }
+        return out;
+    }
+
+    void load(const StateResource& r) {
+        if (!loaded_.insert(r.address).second) return;
+        bool data = r.mode == "data";
+        const BlockLocations* block = nullptr;
+        if (r.root_module) {
+            fs::path p(sm_.path(file_));
+            block = locator_.find(p.has_parent_path() ? p.parent_path().string() : ".", data ? "data" : "resource", r.type, r.name);
+        }
+        DependencyRefs refs = dependency_refs(r);
+        StateValues builder(b_, refs, block);
+        builder.set_subject(r.address);
+        Value native = r.values ? builder.build(r.values, r.pointer, "") : b_.map(std::vector<std::pair<std::string, Value>>{});
+        if (!native.is(Kind::Map)) native = b_.map(std::vector<std::pair<std::string, Value>>{});
+        if (data) {
+            b_.stack_entry("data_sources", r.address,
+                           b_.map({{"type", b_.str(r.type)}, {"values", native}}, b_.prov(r.node->loc, ValueState::Explicit, {}, r.pointer)));
+            return;
+        }
+        Resource res;
+        res.address = b_.key(r.address);
+        res.native_type = b_.key(r.type);
+        res.frontend = b_.key("terraform");
+        res.provider = b_.key(provider_short_name(r.provider, r.type));
+        res.native = native;
+        res.loc = block ? block->block : r.node->loc;
+        uint32_t index = b_.add_resource(res);
+        pending_.known_address(r.address);
+        for (auto& [path, targets] : refs) {
+            std::string attribute = path.substr(1, path.find_first_of(".[", 1) - 1);
+            for (auto& t : targets) pending_.add(index, attribute, t);
+        }
+    }
+
+    void load_outputs(const json::Node* outputs, const std::string& pointer) {
+        if (!outputs || !outputs->is(json::Type::Object)) return;
+        for (auto& [name, o] : outputs->members) {
+            std::string ptr = pointer;
+            append_pointer(ptr, name);
+            StateValues builder(b_, no_refs_, nullptr);
+            builder.set_subject("output." + name);
+            std::vector<std::pair<std::string, Value>> fields;
+            if (const json::Node* v = o.get("value")) fields.push_back({"value", builder.build(v, ptr + "/value", "")});
+            if (const json::Node* s = o.get("sensitive")) fields.push_back({"sensitive", plain_value(b_, *s)});
+            b_.stack_entry("outputs", name, b_.map(fields, b_.prov(o.loc, ValueState::Explicit, {}, ptr)));
+        }
+    }
+
+    SourceManager& sm_;
+    FileId file_;
+    ModelBuilder& b_;
+    std::vector<ModelError>& errors_;
+    const json::Node& doc_;
+    TfLocator locator_;
+    std::vector<StateResource> resources_;
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> identities_;
+    std::set<std::string> loaded_;
+    PendingReferences pending_;
+    DependencyRefs no_refs_;
+};
+
+} // namespace
+} // namespace plan
+
+bool load_terraform_state(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors) {
+    json::Node doc;
+    json::ParseError err;
+    if (!json::parse(sm.text(file), file, doc, err)) {
+        errors.push_back({err.loc, "invalid state JSON: " + err.message});
+        return false;
+    }
+    if (!doc.is(json::Type::Object)) {
+        errors.push_back({doc.loc, "a Terraform state must be a JSON object"});
+        return false;
+    }
+    return plan::StateLoader(sm, file, b, errors, doc).run();
+}
+
+} // namespace tenet
