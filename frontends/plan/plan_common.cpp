@@ -11,6 +11,20 @@ std::string string_member(const json::Node& n, std::string_view key) {
     return v && v->is(json::Type::String) ? v->string : std::string();
 }
 
+bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
+                       std::vector<ModelError>& errors) {
+    json::ParseError err;
+    if (!json::parse(sm.text(file), file, doc, err)) {
+        errors.push_back({err.loc, "invalid " + std::string(what) + " JSON: " + err.message});
+        return false;
+    }
+    if (!doc.is(json::Type::Object)) {
+        errors.push_back({doc.loc, "a " + std::string(what) + " must be a JSON object"});
+        return false;
+    }
+    return true;
+}
+
 void for_each_resource(const json::Node& module, const std::string& pointer,
                        const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
                        const std::string& module_address, int depth) {

@@ -11,6 +11,7 @@
 
 #include "tenet/common/json.h"
 #include "tenet/model/builder.h"
+#include "tenet/model/json_model.h"
 
 namespace tenet::plan {
 
@@ -31,6 +32,11 @@ std::string instance_key_text(const json::Node* index_key);
 std::string provider_short_name(const std::string& provider_name, const std::string& type);
 
 std::string string_member(const json::Node& n, std::string_view key);
+
+// Parses file `file` as one JSON object. On failure appends a located error
+// ("invalid <what> JSON: ..." or "<what> must be a JSON object") and returns false.
+bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
+                       std::vector<ModelError>& errors);
 
 // References recorded while resources load, added to the builder once every resource
 // of the document is known: a reference to a whole counted or for_each resource

@@ -342,15 +342,7 @@ private:
 
 bool load_terraform_plan(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors) {
     json::Node doc;
-    json::ParseError err;
-    if (!json::parse(sm.text(file), file, doc, err)) {
-        errors.push_back({err.loc, "invalid plan JSON: " + err.message});
-        return false;
-    }
-    if (!doc.is(json::Type::Object)) {
-        errors.push_back({doc.loc, "a Terraform plan must be a JSON object (`terraform show -json PLAN`)"});
-        return false;
-    }
+    if (!plan::parse_json_object(sm, file, "Terraform plan", doc, errors)) return false;
     plan::PlanLoader(sm, file, b, errors, doc).run();
     return true;
 }

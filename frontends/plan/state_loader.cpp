@@ -271,15 +271,7 @@ private:
 
 bool load_terraform_state(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors) {
     json::Node doc;
-    json::ParseError err;
-    if (!json::parse(sm.text(file), file, doc, err)) {
-        errors.push_back({err.loc, "invalid state JSON: " + err.message});
-        return false;
-    }
-    if (!doc.is(json::Type::Object)) {
-        errors.push_back({doc.loc, "a Terraform state must be a JSON object"});
-        return false;
-    }
+    if (!plan::parse_json_object(sm, file, "Terraform state", doc, errors)) return false;
     return plan::StateLoader(sm, file, b, errors, doc).run();
 }
 
