@@ -5,7 +5,8 @@
 // by the Engine (VM, include_passes) and by the reference evaluator over the AST,
 // over two copies of its model: both must give the same findings (verdict, reason,
 // message, related resources) -- the differential check -- and then the findings
-// must match the expectations.
+// must match the expectations. The VM also runs with several worker threads, which
+// must not change its findings.
 //
 //   tenet_spec [-v] [--coverage] DIR_OR_FILE...
 //       prints one block per failing case, then "N passed, M failed"; exit 1 on
@@ -178,7 +179,8 @@ private:
         }
         engine.normalize(vm_model);
         std::vector<Finding> vm = engine.evaluate(vm_model);
-        differential(program, vm_model, vm, ref);
+        differential("", program, vm_model, vm, ref);
+        threads(program, sm, overrides, opts, vm_model, vm);
         if (verbose_)
             for (const Finding& f : vm) problems_.push_back("  = " + describe(program, vm_model, f));
         if (!differential_only_) check_expectations(program, vm_model, vm);
@@ -203,8 +205,24 @@ private:
         return s;
     }
 
-    void differential(const Program& p, const Model& m, const std::vector<Finding>& vm,
-                      const std::vector<Finding>& ref) {
+    // The findings must not depend on the number of worker threads.
+    void threads(const Program& program, SourceManager& sm, const std::vector<ParamOverride>& overrides,
+                 EngineOptions opts, const Model& m, const std::vector<Finding>& one) {
+        Model model;
+        if (!load_model(sm, model)) return;
+        opts.jobs = 3;
+        Engine engine(program, opts);
+        std::vector<std::string> errors;
+        if (!engine.init_globals(overrides, errors)) {
+            problems_.push_back("threads: set-up fails with 3 jobs but not with 1");
+            return;
+        }
+        engine.normalize(model);
+        differential("threads: ", program, m, engine.evaluate(model), one, "3 jobs", "1 job");
+    }
+
+    void differential(const std::string& what, const Program& p, const Model& m, const std::vector<Finding>& vm,
+                      const std::vector<Finding>& ref, const char* a_name = "vm", const char* b_name = "ref") {
         size_t n = std::max(vm.size(), ref.size());
         for (size_t i = 0; i < n; ++i) {
             const Finding* a = i < vm.size() ? &vm[i] : nullptr;
@@ -212,9 +230,9 @@ private:
             if (a && b && a->rule == b->rule && a->resource == b->resource && a->verdict == b->verdict &&
                 a->reason == b->reason && a->message == b->message && a->related == b->related)
                 continue;
-            problems_.push_back("differential: finding " + std::to_string(i));
-            problems_.push_back("    vm:  " + (a ? describe(p, m, *a) : std::string("(none)")));
-            problems_.push_back("    ref: " + (b ? describe(p, m, *b) : std::string("(none)")));
+            problems_.push_back(what + "differential: finding " + std::to_string(i));
+            problems_.push_back(std::string("    ") + a_name + ": " + (a ? describe(p, m, *a) : std::string("(none)")));
+            problems_.push_back(std::string("    ") + b_name + ": " + (b ? describe(p, m, *b) : std::string("(none)")));
         }
     }
 
