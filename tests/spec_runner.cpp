@@ -5,8 +5,8 @@
 // by the Engine (VM, include_passes) and by the reference evaluator over the AST,
 // over two copies of its model: both must give the same findings (verdict, reason,
 // message, related resources) -- the differential check -- and then the findings
-// must match the expectations. The VM also runs with several worker threads, which
-// must not change its findings.
+// must match the expectations. The VM also runs with several worker threads, and on
+// the program written to a bundle and read back: neither may change its findings.
 //
 //   tenet_spec [-v] [--coverage] DIR_OR_FILE...
 //       prints one block per failing case, then "N passed, M failed"; exit 1 on
@@ -25,6 +25,7 @@
 #include "tenet/compiler/compiler.h"
 #include "tenet/compiler/reference_eval.h"
 #include "tenet/model/json_model.h"
+#include "tenet/runtime/bundle.h"
 #include "tenet/runtime/engine.h"
 
 namespace fs = std::filesystem;
@@ -181,6 +182,7 @@ private:
         std::vector<Finding> vm = engine.evaluate(vm_model);
         differential("", program, vm_model, vm, ref);
         threads(program, sm, overrides, opts, vm_model, vm);
+        bundle_round_trip(program, sm, overrides, opts, vm_model, vm);
         if (verbose_)
             for (const Finding& f : vm) problems_.push_back("  = " + describe(program, vm_model, f));
         if (!differential_only_) check_expectations(program, vm_model, vm);
@@ -219,6 +221,27 @@ private:
         }
         engine.normalize(model);
         differential("threads: ", program, m, engine.evaluate(model), one, "3 jobs", "1 job");
+    }
+
+    // A program written to a bundle and read back must give the same findings.
+    void bundle_round_trip(const Program& program, SourceManager& sm, const std::vector<ParamOverride>& overrides,
+                           const EngineOptions& opts, const Model& m, const std::vector<Finding>& direct) {
+        Program loaded;
+        std::string error;
+        if (!read_bundle(write_bundle(program), loaded, error)) {
+            problems_.push_back("bundle: the program's own bundle is rejected: " + error);
+            return;
+        }
+        Model model;
+        if (!load_model(sm, model)) return;
+        Engine engine(loaded, opts);
+        std::vector<std::string> errors;
+        if (!engine.init_globals(overrides, errors)) {
+            problems_.push_back("bundle: set-up fails with the bundle but not with the program");
+            return;
+        }
+        engine.normalize(model);
+        differential("bundle: ", loaded, m, engine.evaluate(model), direct, "bundle", "program");
     }
 
     void differential(const std::string& what, const Program& p, const Model& m, const std::vector<Finding>& vm,
