@@ -38,7 +38,8 @@ void add_principals(BuiltinContext& ctx, const Value* p, std::vector<Value>& out
         return;
     }
     if (!p->is(Kind::Map)) return;
-    for (const MapEntry& e : p->as_map()->span()) {
+    for (const MapEntry* entry : entries_by_key(p->as_map())) { // key order: "AWS" before "Service"
+        const MapEntry& e = *entry;
         Value values = as_list(ctx, &e.value);
         if (!values.is(Kind::List)) continue;
         for (const Value& v : values.as_list()->span()) {
