@@ -14,10 +14,32 @@ namespace tenet::plan {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// `.rule[3].x` -> `.rule[*].x`: the form recorded for blocks a `dynamic` block generates.
+std::string any_index(std::string_view path) {
+    std::string out;
+    for (size_t i = 0; i < path.size(); ++i) {
+        if (path[i] == '[' && i + 1 < path.size() && path[i + 1] >= '0' && path[i + 1] <= '9') {
+            size_t close = path.find(']', i);
+            if (close != std::string_view::npos) {
+                out += "[*]";
+                i = close;
+                continue;
+            }
+        }
+        out += path[i];
+    }
+    return out;
+}
+
+} // namespace
+
 SourceLoc BlockLocations::lookup(std::string_view path) const {
     std::string_view p = path;
     while (!p.empty()) {
         auto it = attributes.find(std::string(p));
+        if (it == attributes.end()) it = attributes.find(any_index(p));
         if (it != attributes.end()) return it->second;
         size_t cut = std::string_view::npos;
         for (size_t i = p.size(); i-- > 0;)
@@ -185,6 +207,8 @@ size_t BodyScanner::statement(size_t pos) {
             std::string dyn;
             RE2::PartialMatch(groups[2], label, &dyn);
             append_path_key(path, dyn);
+            record(path, pos);
+            path += "[*]";
             record(path, pos);
             open(Kind::Block, path, false, true);
         } else {

@@ -5,7 +5,8 @@
 // headers; a character scanner that knows strings, templates, heredocs and comments
 // follows the braces of the block and records, per attribute path, where each
 // attribute (`bucket =`), nested block (`rule {`, recorded as `rule[0]`, `rule[1]`
-// and, for the first, `rule`) and object-literal key (`tags = { Name = ...`) starts.
+// and, for the first, `rule`; blocks a `dynamic "rule"` generates as `rule[*]`) and
+// object-literal key (`tags = { Name = ...`) starts.
 #pragma once
 
 #include <map>

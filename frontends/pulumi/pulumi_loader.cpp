@@ -1,0 +1,310 @@
+// load_pulumi: `pulumi stack export` (deployment.resources[]) and `pulumi preview --json`
+// (steps[].newState) documents. Each custom resource becomes a Resource addressed by its
+// URN with its type token as native type; inputs and outputs merge into its attributes
+// (outputs win unless they are still unknown); propertyDependencies become references
+// per property. The stack resource gives the stack's outputs, provider resources its
+// providers, component resources its modules. See docs/frontends/pulumi.md.
+#include <map>
+#include <set>
+
+#include "../plan/json_values.h"
+#include "../plan/plan_common.h"
+#include "tenet/frontends/frontend.h"
+
+namespace tenet {
+
+namespace pulumi {
+namespace {
+
+using plan::append_path_key;
+using plan::append_pointer;
+using plan::JsonValueBuilder;
+using plan::string_member;
+using plan::ValueSite;
+
+// Pulumi's serialized forms (sdk/go/common/resource/sig and the engine's JSON display).
+constexpr std::string_view kUnknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+constexpr std::string_view kSigKey = "4dabf18193072939515e22adb298388d";
+constexpr std::string_view kSecretSig = "1b47061264138c4ac30d75fd1eb44270";
+constexpr std::string_view kBlindedSecret = "[secret]"; // how `pulumi preview --json` prints secrets
+constexpr int kMaxPlaintextDepth = 64;
+
+bool is_secret(const json::Node& n) {
+    const json::Node* sig = n.is(json::Type::Object) ? n.get(kSigKey) : nullptr;
+    return sig && sig->is(json::Type::String) && sig->string == kSecretSig;
+}
+
+// The type token of a URN: urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME.
+std::string type_from_urn(const std::string& urn) {
+    size_t first = urn.find("::");
+    size_t second = first == std::string::npos ? first : urn.find("::", first + 2);
+    size_t last = urn.rfind("::");
+    if (second == std::string::npos || last <= second) return {};
+    std::string qualified = urn.substr(second + 2, last - second - 2);
+    size_t dollar = qualified.rfind('$');
+    return dollar == std::string::npos ? qualified : qualified.substr(dollar + 1);
+}
+
+std::string name_from_urn(const std::string& urn) {
+    size_t last = urn.rfind("::");
+    return last == std::string::npos ? urn : urn.substr(last + 2);
+}
+
+// Attribute values of one resource: provenance pointer "<urn><path>", refs from the
+// top-level property's propertyDependencies, Default for the inputs the provider
+// filled in (`__defaults`), Computed for outputs the program did not set.
+class PulumiValues : public JsonValueBuilder {
+public:
+    PulumiValues(ModelBuilder& b, std::string urn) : JsonValueBuilder(b), urn_(std::move(urn)) {
+        set_subject(urn_);
+    }
+    std::map<std::string, std::vector<std::string>> property_refs; // top-level property -> URNs
+    std::set<std::string> defaults;                                // inputs the provider defaulted
+    std::set<std::string> outputs_only;                            // not among the inputs
+
+protected:
+    ProvId provenance(const ValueSite& site, ValueState state) override {
+        static const std::vector<std::string> none;
+        std::string top = top_property(site.path);
+        if (state != ValueState::Unknown) {
+            if (defaults.count(top)) state = ValueState::Default;
+            else if (outputs_only.count(top)) state = ValueState::Computed;
+        }
+        auto it = property_refs.find(top);
+        SourceLoc loc = site.node ? site.node->loc : SourceLoc{};
+        return b_.prov(loc, state, it == property_refs.end() ? none : it->second, urn_ + site.path);
+    }
+
+    bool replace(const ValueSite& site, Value& out) override {
+        const json::Node* n = site.node;
+        if (!n) return false;
+        if (n->is(json::Type::String) && n->string == kUnknownSentinel) {
+            out = unknown_at(site, "known after apply");
+            return true;
+        }
+        if (n->is(json::Type::String) && n->string == kBlindedSecret) {
+            out = unknown_at(site, "secret value");
+            return true;
+        }
+        if (!is_secret(*n)) return false;
+        // The ciphertext never enters the model; plaintext (`--show-secrets`) does.
+        const json::Node* plain = n->get("plaintext");
+        json::Node decoded;
+        json::ParseError err;
+        json::ParseOptions opts;
+        opts.max_depth = kMaxPlaintextDepth;
+        if (plain && plain->is(json::Type::String) && json::parse(plain->string, n->loc.file, decoded, err, opts)) {
+            out = plan::plain_value(b_, decoded).with_prov(provenance(site, ValueState::Explicit));
+            return true;
+        }
+        out = unknown_at(site, "secret value");
+        return true;
+    }
+
+private:
+    static std::string top_property(const std::string& path) {
+        if (path.empty()) return {};
+        if (path[0] == '.') return path.substr(1, path.find_first_of(".[", 1) - 1);
+        // ["key with.dots"]
+        size_t close = path.find("\"]");
+        return close == std::string::npos ? std::string() : path.substr(2, close - 2);
+    }
+    std::string urn_;
+};
+
+class PulumiLoader {
+public:
+    PulumiLoader(ModelBuilder& b, std::vector<ModelError>& errors, const json::Node& doc)
+        : b_(b), errors_(errors), doc_(doc) {}
+
+    bool run() {
+        const json::Node* deployment = doc_.get("deployment");
+        std::string base = "/deployment";
+        if (!deployment)
+            if (const json::Node* cp = doc_.get("checkpoint")) { // a backend's stack file
+                deployment = cp->get("latest");
+                base = "/checkpoint/latest";
+            }
+        if (deployment) {
+            const json::Node* res = deployment->get("resources");
+            if (res && res->is(json::Type::Array))
+                for (size_t i = 0; i < res->items.size(); ++i)
+                    load_state(res->items[i], base + "/resources/" + std::to_string(i));
+        } else if (const json::Node* steps = doc_.get("steps"); steps && steps->is(json::Type::Array)) {
+            load_steps(*steps);
+            load_config();
+        } else {
+            errors_.push_back({doc_.loc, "not a Pulumi document: expected `deployment` (pulumi stack export) or "
+                                         "`steps` (pulumi preview --json)"});
+            return false;
+        }
+        for (auto& [urn, ops] : changes_) b_.stack_entry("changes", urn, b_.list(ops));
+        pending_.flush(b_);
+        b_.stack_field("frontend", b_.str("pulumi"));
+        return true;
+    }
+
+private:
+    void load_steps(const json::Node& steps) {
+        for (size_t i = 0; i < steps.items.size(); ++i) {
+            const json::Node& s = steps.items[i];
+            std::string pointer = "/steps/" + std::to_string(i);
+            std::string urn = string_member(s, "urn"), op = string_member(s, "op");
+            if (!urn.empty() && !op.empty()) changes_[urn].push_back(b_.str(op));
+            // Deletions have no new state: the resource will not exist.
+            if (const json::Node* ns = s.get("newState"); ns && ns->is(json::Type::Object))
+                load_state(*ns, pointer + "/newState");
+            else if (!s.get("oldState"))
+                errors_.push_back({s.loc, "preview step without `newState` or `oldState` (at " + pointer + ")"});
+        }
+    }
+
+    void load_state(const json::Node& r, const std::string& pointer) {
+        std::string urn = string_member(r, "urn");
+        std::string type = string_member(r, "type");
+        if (type.empty()) type = type_from_urn(urn);
+        if (!r.is(json::Type::Object) || urn.empty() || type.empty()) {
+            errors_.push_back({r.loc, "Pulumi resource without `urn` or `type` (at " + pointer + ")"});
+            return;
+        }
+        if (!loaded_.insert(urn).second) return;
+        const json::Node* del = r.get("delete");
+        if (del && del->is(json::Type::Bool) && del->boolean) return; // pending deletion
+        if (type == "pulumi:pulumi:Stack") return load_stack(r, pointer, urn);
+        if (type.starts_with("pulumi:providers:")) return load_provider(r, pointer, urn, type);
+        const json::Node* custom = r.get("custom");
+        if (custom && custom->is(json::Type::Bool) && !custom->boolean) return load_component(r, pointer, urn, type);
+
+        PulumiValues values(b_, urn);
+        read_dependencies(r, values);
+        Value native = merged_properties(r, pointer, values);
+        Resource res;
+        res.address = b_.key(urn);
+        res.native_type = b_.key(type);
+        res.frontend = b_.key("pulumi");
+        res.provider = b_.key(type.substr(0, type.find(':')));
+        res.native = native;
+        res.loc = r.loc;
+        uint32_t index = b_.add_resource(res);
+        pending_.known_address(urn);
+        for (auto& [property, urns] : values.property_refs)
+            for (auto& target : urns) pending_.add(index, property, target);
+    }
+
+    void read_dependencies(const json::Node& r, PulumiValues& values) {
+        const json::Node* pd = r.get("propertyDependencies");
+        if (!pd || !pd->is(json::Type::Object)) return;
+        for (auto& [property, urns] : pd->members)
+            if (urns.is(json::Type::Array))
+                for (auto& u : urns.items)
+                    if (u.is(json::Type::String) && !u.string.empty()) values.property_refs[property].push_back(u.string);
+    }
+
+    // inputs and outputs as one map: an output wins unless it is still unknown while
+    // the input is known (a preview's create step). `__`-prefixed keys are Pulumi's
+    // bookkeeping (`__defaults` lists the inputs the provider filled in).
+    Value merged_properties(const json::Node& r, const std::string& pointer, PulumiValues& values) {
+        const json::Node* inputs = r.get("inputs");
+        const json::Node* outputs = r.get("outputs");
+        if (inputs && !inputs->is(json::Type::Object)) inputs = nullptr;
+        if (outputs && !outputs->is(json::Type::Object)) outputs = nullptr;
+        if (inputs)
+            if (const json::Node* d = inputs->get("__defaults"); d && d->is(json::Type::Array))
+                for (auto& k : d->items)
+                    if (k.is(json::Type::String)) values.defaults.insert(k.string);
+        auto unknown = [](const json::Node* n) { return n && n->is(json::Type::String) && n->string == kUnknownSentinel; };
+        std::vector<std::pair<std::string, Value>> entries;
+        std::set<std::string> seen;
+        auto add = [&](const std::string& key, const json::Node* node, const char* section) {
+            std::string ptr = pointer + "/" + section, path;
+            append_pointer(ptr, key);
+            append_path_key(path, key);
+            entries.push_back({key, values.build(node, ptr, path)});
+        };
+        if (outputs)
+            for (auto& [key, out] : outputs->members) {
+                if (key.starts_with("__") || !seen.insert(key).second) continue;
+                const json::Node* in = inputs ? inputs->get(key) : nullptr;
+                if (!in) values.outputs_only.insert(key);
+                if (unknown(&out) && in && !unknown(in)) add(key, in, "inputs");
+                else add(key, &out, "outputs");
+            }
+        if (inputs)
+            for (auto& [key, in] : inputs->members)
+                if (!key.starts_with("__") && seen.insert(key).second) add(key, &in, "inputs");
+        return b_.map(entries, b_.prov(r.loc, ValueState::Explicit, {}, string_member(r, "urn")));
+    }
+
+    void load_stack(const json::Node& r, const std::string& pointer, const std::string& urn) {
+        PulumiValues values(b_, urn);
+        if (const json::Node* outs = r.get("outputs"); outs && outs->is(json::Type::Object))
+            for (auto& [name, v] : outs->members) {
+                std::string ptr = pointer + "/outputs", path;
+                append_pointer(ptr, name);
+                append_path_key(path, name);
+                bool secret = is_secret(v) || (v.is(json::Type::String) && v.string == kBlindedSecret);
+                std::vector<std::pair<std::string, Value>> fields{{"value", values.build(&v, ptr, path)},
+                                                                  {"secret", b_.boolean(secret)}};
+                b_.stack_entry("outputs", name, b_.map(fields, b_.prov(v.loc, ValueState::Explicit, {}, urn + path)));
+            }
+        // urn:pulumi:STACK::PROJECT::...
+        std::string rest = urn.starts_with("urn:pulumi:") ? urn.substr(11) : std::string();
+        size_t sep = rest.find("::");
+        if (sep != std::string::npos) {
+            b_.stack_field("stack", b_.str(rest.substr(0, sep)));
+            size_t sep2 = rest.find("::", sep + 2);
+            b_.stack_field("project", b_.str(rest.substr(sep + 2, sep2 == std::string::npos ? sep2 : sep2 - sep - 2)));
+        }
+    }
+
+    void load_provider(const json::Node& r, const std::string& pointer, const std::string& urn, const std::string& type) {
+        PulumiValues values(b_, urn);
+        Value settings = merged_properties(r, pointer, values);
+        ProvId p = b_.prov(r.loc, ValueState::Explicit, {}, urn);
+        std::vector<std::pair<std::string, Value>> fields{{"type", b_.str(type, p)}, {"urn", b_.str(urn, p)},
+                                                          {"settings", settings}};
+        b_.stack_entry("providers", name_from_urn(urn), b_.map(fields, p));
+    }
+
+    // Component resources group others, like Terraform modules.
+    void load_component(const json::Node& r, const std::string& pointer, const std::string& urn, const std::string& type) {
+        ProvId p = b_.prov(r.loc, ValueState::Explicit, {}, urn);
+        std::vector<std::pair<std::string, Value>> fields{{"type", b_.str(type, p)}};
+        if (auto parent = string_member(r, "parent"); !parent.empty()) fields.push_back({"parent", b_.str(parent, p)});
+        PulumiValues values(b_, urn);
+        if (const json::Node* outs = r.get("outputs"); outs && outs->is(json::Type::Object))
+            fields.push_back({"outputs", values.build(outs, pointer + "/outputs", "")});
+        b_.stack_entry("modules", urn, b_.map(fields, p));
+    }
+
+    // `pulumi preview --json` prints the stack's configuration (secrets blinded).
+    void load_config() {
+        const json::Node* config = doc_.get("config");
+        if (!config || !config->is(json::Type::Object)) return;
+        PulumiValues values(b_, "config");
+        for (auto& [key, v] : config->members) {
+            std::string ptr = "/config", path;
+            append_pointer(ptr, key);
+            append_path_key(path, key);
+            b_.stack_entry("variables", key, b_.map({{"value", values.build(&v, ptr, path)}}, b_.prov(v.loc, ValueState::Explicit, {}, ptr)));
+        }
+    }
+
+    ModelBuilder& b_;
+    std::vector<ModelError>& errors_;
+    const json::Node& doc_;
+    std::set<std::string> loaded_;
+    std::map<std::string, std::vector<Value>> changes_;
+    plan::PendingReferences pending_;
+};
+
+} // namespace
+} // namespace pulumi
+
+bool load_pulumi(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors) {
+    json::Node doc;
+    if (!plan::parse_json_object(sm, file, "Pulumi document", doc, errors)) return false;
+    return pulumi::PulumiLoader(b, errors, doc).run();
+}
+
+} // namespace tenet
