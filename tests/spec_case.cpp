@@ -90,9 +90,12 @@ bool parse_finding(const std::string& rest, ExpectedFinding& f, std::string& err
         } else {
             value = word();
         }
-        if (key == "rule") f.rule = value;
-        else if (key == "message") f.message = value;
-        else if (key == "reason") f.reason = value;
+        if (key == "rule")
+            f.rule = value;
+        else if (key == "message")
+            f.message = value;
+        else if (key == "reason")
+            f.reason = value;
         else {
             error = "unknown key `" + key + "` (rule, message, reason)";
             return false;
@@ -118,7 +121,8 @@ bool parse_expect(const std::string& rest, uint32_t line, Case& c, std::string& 
         return true;
     }
     if (kind != "pass" && kind != "fail" && kind != "unknown" && kind != "evalerror") {
-        error = "unknown expectation `" + kind + "` (error, warning, init-error, pass, fail, unknown, evalerror)";
+        error = "unknown expectation `" + kind +
+                "` (error, warning, init-error, pass, fail, unknown, evalerror)";
         return false;
     }
     ExpectedFinding f;

@@ -39,16 +39,16 @@ struct ExpectedFinding {
     std::string address; // or "<stack>"
     std::string rule;    // empty: any rule
     std::optional<std::string> message, reason;
-    uint32_t line = 0;   // where the expectation is written
+    uint32_t line = 0; // where the expectation is written
 };
 
 struct Case {
     std::string path;
     std::vector<SourceFile> files;
-    std::string model_json;  // empty: an empty model
-    std::string model_name;  // path used for the model's SourceManager entry
+    std::string model_json; // empty: an empty model
+    std::string model_name; // path used for the model's SourceManager entry
     std::vector<std::pair<std::string, std::string>> params;
-    uint64_t budget = 0;     // 0: the default
+    uint64_t budget = 0; // 0: the default
     size_t memory = 0;
     std::vector<ExpectedDiag> errors, warnings;
     std::optional<std::string> init_error;

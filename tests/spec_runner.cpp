@@ -15,18 +15,18 @@
 //       --differential-only, findings are not compared with expectations (for
 //       generated cases, tests/spec_fuzz.py): only compile errors and VM/reference
 //       disagreements fail a case.
-#include <algorithm>
-#include <filesystem>
-#include <iostream>
-#include <set>
-#include <sstream>
-
 #include "spec_case.h"
 #include "tenet/compiler/compiler.h"
 #include "tenet/compiler/reference_eval.h"
 #include "tenet/model/json_model.h"
 #include "tenet/runtime/bundle.h"
 #include "tenet/runtime/engine.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <sstream>
 
 namespace fs = std::filesystem;
 using namespace tenet;
@@ -38,10 +38,14 @@ constexpr const char* kEmptyModel = R"({"format": "tenet-model/1", "resources": 
 
 const char* verdict_word(Verdict v) {
     switch (v) {
-    case Verdict::Pass: return "pass";
-    case Verdict::Fail: return "fail";
-    case Verdict::Unknown: return "unknown";
-    case Verdict::Error: return "evalerror";
+    case Verdict::Pass:
+        return "pass";
+    case Verdict::Fail:
+        return "fail";
+    case Verdict::Unknown:
+        return "unknown";
+    case Verdict::Error:
+        return "evalerror";
     }
     return "?";
 }
@@ -56,7 +60,7 @@ std::string quoted(const std::string& s) {
 }
 
 class CaseRun {
-public:
+  public:
     CaseRun(const Case& c, bool verbose, bool differential_only)
         : c_(c), verbose_(verbose), differential_only_(differential_only) {}
 
@@ -76,15 +80,18 @@ public:
         return problems_;
     }
 
-private:
+  private:
     void check_diagnostics(const DiagnosticBag& diags, const SourceManager& sm) {
         std::vector<ExpectedDiag> errors, warnings;
         std::vector<std::string> rendered;
         for (const Diagnostic& d : diags.items()) {
             ExpectedDiag got{d.code(), d.span.begin.line, d.span.begin.column};
-            if (d.severity() == DiagSeverity::Error) errors.push_back(got);
-            else if (d.severity() == DiagSeverity::Warning) warnings.push_back(got);
-            else continue;
+            if (d.severity() == DiagSeverity::Error)
+                errors.push_back(got);
+            else if (d.severity() == DiagSeverity::Warning)
+                warnings.push_back(got);
+            else
+                continue;
             rendered.push_back(render_diagnostic(d, sm, false));
         }
         bool bad = compare_diags("error", c_.errors, errors, true);
@@ -95,13 +102,14 @@ private:
 
     // Exact multiset comparison when `exact`; an expectation without a position
     // matches a diagnostic of that code anywhere.
-    bool compare_diags(const char* what, const std::vector<ExpectedDiag>& want, std::vector<ExpectedDiag> got,
-                       bool exact) {
+    bool compare_diags(const char* what, const std::vector<ExpectedDiag>& want,
+                       std::vector<ExpectedDiag> got, bool exact) {
         bool bad = false;
         std::vector<ExpectedDiag> missing;
         for (const ExpectedDiag& w : want) {
             auto it = std::find_if(got.begin(), got.end(), [&](const ExpectedDiag& g) {
-                return g.code == w.code && (w.line == 0 || (g.line == w.line && g.column == w.column));
+                return g.code == w.code &&
+                       (w.line == 0 || (g.line == w.line && g.column == w.column));
             });
             if (it == got.end()) {
                 missing.push_back(w);
@@ -110,8 +118,9 @@ private:
             got.erase(it);
         }
         for (const ExpectedDiag& m : missing) {
-            problems_.push_back(std::string("- expected ") + what + " " + m.code +
-                                (m.line ? " at " + std::to_string(m.line) + ":" + std::to_string(m.column) : ""));
+            problems_.push_back(
+                std::string("- expected ") + what + " " + m.code +
+                (m.line ? " at " + std::to_string(m.line) + ":" + std::to_string(m.column) : ""));
             bad = true;
         }
         if (exact)
@@ -130,8 +139,8 @@ private:
         std::vector<ModelError> errors;
         bool ok = load_json_model(sm, id, model, errors);
         for (const ModelError& e : errors)
-            problems_.push_back("model " + std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " +
-                                e.message);
+            problems_.push_back("model " + std::to_string(e.loc.line) + ":" +
+                                std::to_string(e.loc.column) + ": " + e.message);
         if (!ok || !errors.empty()) {
             if (ok) problems_.push_back("the model has errors");
             return false;
@@ -157,13 +166,15 @@ private:
         std::vector<std::string> init_errors;
         bool vm_ok = engine.init_globals(overrides, init_errors);
         std::string ref_error;
-        std::vector<Finding> ref = reference_check(checked, program, ref_model, overrides, ref_error, ref_opts);
+        std::vector<Finding> ref =
+            reference_check(checked, program, ref_model, overrides, ref_error, ref_opts);
         bool ref_ok = ref_error.empty();
         std::string vm_error;
         for (const std::string& e : init_errors) vm_error += (vm_error.empty() ? "" : "; ") + e;
         if (vm_ok != ref_ok) {
-            problems_.push_back("differential: set-up " + std::string(vm_ok ? "succeeds" : "fails") +
-                                " in the VM (" + vm_error + ") but " + (ref_ok ? "succeeds" : "fails") +
+            problems_.push_back("differential: set-up " +
+                                std::string(vm_ok ? "succeeds" : "fails") + " in the VM (" +
+                                vm_error + ") but " + (ref_ok ? "succeeds" : "fails") +
                                 " in the reference (" + ref_error + ")");
             return;
         }
@@ -171,7 +182,8 @@ private:
             if (vm_ok)
                 problems_.push_back("- expected set-up to fail with `" + *c_.init_error + "`");
             else if (vm_error.find(*c_.init_error) == std::string::npos)
-                problems_.push_back("- expected set-up error `" + *c_.init_error + "`, got `" + vm_error + "`");
+                problems_.push_back("- expected set-up error `" + *c_.init_error + "`, got `" +
+                                    vm_error + "`");
             return;
         }
         if (!vm_ok) {
@@ -184,13 +196,15 @@ private:
         threads(program, sm, overrides, opts, vm_model, vm);
         bundle_round_trip(program, sm, overrides, opts, vm_model, vm);
         if (verbose_)
-            for (const Finding& f : vm) problems_.push_back("  = " + describe(program, vm_model, f));
+            for (const Finding& f : vm)
+                problems_.push_back("  = " + describe(program, vm_model, f));
         if (!differential_only_) check_expectations(program, vm_model, vm);
     }
 
     static std::string address(const Model& m, uint32_t resource) {
         if (resource == kStackResource) return "<stack>";
-        if (resource >= m.resources.size()) return "<bad resource " + std::to_string(resource) + ">";
+        if (resource >= m.resources.size())
+            return "<bad resource " + std::to_string(resource) + ">";
         return std::string(m.resources[resource].address->view());
     }
 
@@ -201,15 +215,17 @@ private:
         if (!f.reason.empty()) s += " reason=" + quoted(f.reason);
         if (!f.related.empty()) {
             s += " related=[";
-            for (size_t i = 0; i < f.related.size(); ++i) s += (i ? "," : "") + address(m, f.related[i]);
+            for (size_t i = 0; i < f.related.size(); ++i)
+                s += (i ? "," : "") + address(m, f.related[i]);
             s += "]";
         }
         return s;
     }
 
     // The findings must not depend on the number of worker threads.
-    void threads(const Program& program, SourceManager& sm, const std::vector<ParamOverride>& overrides,
-                 EngineOptions opts, const Model& m, const std::vector<Finding>& one) {
+    void threads(const Program& program, SourceManager& sm,
+                 const std::vector<ParamOverride>& overrides, EngineOptions opts, const Model& m,
+                 const std::vector<Finding>& one) {
         Model model;
         if (!load_model(sm, model)) return;
         opts.jobs = 3;
@@ -224,8 +240,9 @@ private:
     }
 
     // A program written to a bundle and read back must give the same findings.
-    void bundle_round_trip(const Program& program, SourceManager& sm, const std::vector<ParamOverride>& overrides,
-                           const EngineOptions& opts, const Model& m, const std::vector<Finding>& direct) {
+    void bundle_round_trip(const Program& program, SourceManager& sm,
+                           const std::vector<ParamOverride>& overrides, const EngineOptions& opts,
+                           const Model& m, const std::vector<Finding>& direct) {
         Program loaded;
         std::string error;
         if (!read_bundle(write_bundle(program), loaded, error)) {
@@ -244,18 +261,22 @@ private:
         differential("bundle: ", loaded, m, engine.evaluate(model), direct, "bundle", "program");
     }
 
-    void differential(const std::string& what, const Program& p, const Model& m, const std::vector<Finding>& vm,
-                      const std::vector<Finding>& ref, const char* a_name = "vm", const char* b_name = "ref") {
+    void differential(const std::string& what, const Program& p, const Model& m,
+                      const std::vector<Finding>& vm, const std::vector<Finding>& ref,
+                      const char* a_name = "vm", const char* b_name = "ref") {
         size_t n = std::max(vm.size(), ref.size());
         for (size_t i = 0; i < n; ++i) {
             const Finding* a = i < vm.size() ? &vm[i] : nullptr;
             const Finding* b = i < ref.size() ? &ref[i] : nullptr;
-            if (a && b && a->rule == b->rule && a->resource == b->resource && a->verdict == b->verdict &&
-                a->reason == b->reason && a->message == b->message && a->related == b->related)
+            if (a && b && a->rule == b->rule && a->resource == b->resource &&
+                a->verdict == b->verdict && a->reason == b->reason && a->message == b->message &&
+                a->related == b->related)
                 continue;
             problems_.push_back(what + "differential: finding " + std::to_string(i));
-            problems_.push_back(std::string("    ") + a_name + ": " + (a ? describe(p, m, *a) : std::string("(none)")));
-            problems_.push_back(std::string("    ") + b_name + ": " + (b ? describe(p, m, *b) : std::string("(none)")));
+            problems_.push_back(std::string("    ") + a_name + ": " +
+                                (a ? describe(p, m, *a) : std::string("(none)")));
+            problems_.push_back(std::string("    ") + b_name + ": " +
+                                (b ? describe(p, m, *b) : std::string("(none)")));
         }
     }
 
@@ -278,14 +299,16 @@ private:
             for (size_t i = 0; i < got.size(); ++i)
                 if (matches(e, p, m, got[i])) used[i] = found = true;
             if (found) continue;
-            std::string s = "- expected (line " + std::to_string(e.line) + ") " + e.verdict + " " + e.address;
+            std::string s =
+                "- expected (line " + std::to_string(e.line) + ") " + e.verdict + " " + e.address;
             if (!e.rule.empty()) s += " rule=" + e.rule;
             if (e.message) s += " message=" + quoted(*e.message);
             if (e.reason) s += " reason=" + quoted(*e.reason);
             problems_.push_back(s);
         }
         for (size_t i = 0; i < got.size(); ++i)
-            if (!used[i] && got[i].verdict != Verdict::Pass) problems_.push_back("+ got " + describe(p, m, got[i]));
+            if (!used[i] && got[i].verdict != Verdict::Pass)
+                problems_.push_back("+ got " + describe(p, m, got[i]));
     }
 
     const Case& c_;
@@ -315,7 +338,8 @@ std::vector<std::string> uncovered_codes(const std::set<std::string>& expected) 
 void collect(const fs::path& p, std::vector<std::string>& out) {
     if (fs::is_directory(p)) {
         for (auto& e : fs::recursive_directory_iterator(p))
-            if (e.is_regular_file() && e.path().extension() == ".tenet") out.push_back(e.path().string());
+            if (e.is_regular_file() && e.path().extension() == ".tenet")
+                out.push_back(e.path().string());
     } else {
         out.push_back(p.string());
     }
@@ -328,10 +352,14 @@ int main(int argc, char** argv) {
     std::vector<std::string> cases;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
-        if (a == "-v" || a == "--verbose") verbose = true;
-        else if (a == "--coverage") coverage = true;
-        else if (a == "--differential-only") differential_only = true;
-        else collect(a, cases);
+        if (a == "-v" || a == "--verbose")
+            verbose = true;
+        else if (a == "--coverage")
+            coverage = true;
+        else if (a == "--differential-only")
+            differential_only = true;
+        else
+            collect(a, cases);
     }
     if (cases.empty()) {
         std::cerr << "usage: tenet_spec [-v] [--coverage] [--differential-only] DIR_OR_FILE...\n";
@@ -348,8 +376,10 @@ int main(int argc, char** argv) {
             bool loaded = load_case(path, c, error);
             for (const auto* list : {&c.errors, &c.warnings})
                 for (const ExpectedDiag& d : *list) expected_codes.insert(d.code);
-            if (!loaded) problems.push_back("bad case: " + error);
-            else problems = CaseRun(c, verbose, differential_only).run();
+            if (!loaded)
+                problems.push_back("bad case: " + error);
+            else
+                problems = CaseRun(c, verbose, differential_only).run();
         } catch (const std::exception& e) {
             problems.push_back(std::string("exception: ") + e.what());
         }

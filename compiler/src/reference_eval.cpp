@@ -1,13 +1,13 @@
 // reference_check(): the rule forms and their verdicts (every, no, exists, at least),
 // rule targets, messages, and the order of findings, as the shared semantics define
 // them. Expressions are evaluated by reference_eval_expr.cpp.
-#include <algorithm>
-#include <cmath>
-#include <map>
-
 #include "reference_eval_internal.h"
 #include "tenet/common/json.h"
 #include "tenet/model/interner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
 
 namespace tenet {
 
@@ -46,7 +46,8 @@ std::vector<Value> targets(const Model& model, const Target& t) {
             if (r.native_type == t.type) out.push_back(Value::resource(i, View::Native));
             break;
         case TargetKind::Any:
-            out.push_back(Value::resource(i, r.canonical.is(Kind::Map) ? View::Canonical : View::Native));
+            out.push_back(
+                Value::resource(i, r.canonical.is(Kind::Map) ? View::Canonical : View::Native));
             break;
         }
     }
@@ -61,7 +62,7 @@ struct Outcome {
 };
 
 class RuleRunner {
-public:
+  public:
     RuleRunner(Evaluator& ev, const RuleDecl& rule, const RuleInfo& info, uint32_t index)
         : ev_(ev), rule_(rule), info_(info), index_(index) {}
 
@@ -72,12 +73,16 @@ public:
         case ast::RuleForm::No:
             for (const Value& r : resources) per_resource(r, out);
             break;
-        case ast::RuleForm::Exists: exists(resources, out); break;
-        case ast::RuleForm::AtLeast: at_least(resources, out); break;
+        case ast::RuleForm::Exists:
+            exists(resources, out);
+            break;
+        case ast::RuleForm::AtLeast:
+            at_least(resources, out);
+            break;
         }
     }
 
-private:
+  private:
     Outcome truth_of(const Expr* e, const Value& resource) {
         Outcome o;
         Frame f;
@@ -120,7 +125,8 @@ private:
     void per_resource(const Value& r, std::vector<Finding>& out) {
         ev_.begin_evaluation(&ev_.temp_arena);
         uint32_t idx = r.resource_index();
-        const Expr* cond = rule_.form == ast::RuleForm::No ? rule_.where.get() : rule_.requires_.get();
+        const Expr* cond =
+            rule_.form == ast::RuleForm::No ? rule_.where.get() : rule_.requires_.get();
         if (rule_.form == ast::RuleForm::Every && rule_.where) {
             Outcome w = truth_of(rule_.where.get(), r);
             if (w.error) return error_finding(idx, w.message, out);
@@ -135,7 +141,8 @@ private:
         verdict(idx, r, pass ? Verdict::Pass : Verdict::Fail, c.truth, out);
     }
 
-    void verdict(uint32_t idx, const Value& r, Verdict v, const Value& truth, std::vector<Finding>& out) {
+    void verdict(uint32_t idx, const Value& r, Verdict v, const Value& truth,
+                 std::vector<Finding>& out) {
         Finding f = finding(idx, v);
         if (v == Verdict::Unknown) f.reason = std::string(truth.unknown_reason()->view());
         if (v != Verdict::Pass) f.message = message_for(r);
@@ -214,9 +221,10 @@ private:
         }
         if (f.verdict != Verdict::Pass) {
             const RuleInfo& info = info_;
-            f.message = !info.message.empty() ? info.message
-                                              : "no " + (info.target_type.empty() ? "resource" : info.target_type) +
-                                                    " satisfies the condition";
+            f.message = !info.message.empty()
+                            ? info.message
+                            : "no " + (info.target_type.empty() ? "resource" : info.target_type) +
+                                  " satisfies the condition";
         }
         out.push_back(std::move(f));
     }
@@ -243,9 +251,11 @@ private:
         f.related = t.failing;
         // "3 of 4 (75%) s3_bucket resources pass; at least 80% must (1 unknown)"
         double pct = t.applicable == 0 ? 100 : std::round(1000.0 * t.passes / t.applicable) / 10;
-        std::string what = info_.target_type.empty() ? "resources" : info_.target_type + " resources";
-        f.message = std::to_string(t.passes) + " of " + std::to_string(t.applicable) + " (" + number_text(pct) +
-                    "%) " + what + " pass; at least " + number_text(n) + "% must";
+        std::string what =
+            info_.target_type.empty() ? "resources" : info_.target_type + " resources";
+        f.message = std::to_string(t.passes) + " of " + std::to_string(t.applicable) + " (" +
+                    number_text(pct) + "%) " + what + " pass; at least " + number_text(n) +
+                    "% must";
         if (t.unknowns) f.message += " (" + std::to_string(t.unknowns) + " unknown)";
         out.push_back(std::move(f));
     }
@@ -264,15 +274,17 @@ private:
 
 const RuleDecl* find_rule(const CheckedProgram& checked, const RuleInfo& info, size_t index) {
     for (const RuleDecl* r : checked.rules)
-        if (r->package + "." + r->name == info.name || (info.name == r->name && r->package == "main")) return r;
+        if (r->package + "." + r->name == info.name ||
+            (info.name == r->name && r->package == "main"))
+            return r;
     return index < checked.rules.size() ? checked.rules[index] : nullptr;
 }
 
 } // namespace
 
-std::vector<Finding> reference_check(const CheckedProgram& checked, const Program& program, Model& model,
-                                     const std::vector<ParamOverride>& overrides, std::string& error,
-                                     const ReferenceOptions& options) {
+std::vector<Finding> reference_check(const CheckedProgram& checked, const Program& program,
+                                     Model& model, const std::vector<ParamOverride>& overrides,
+                                     std::string& error, const ReferenceOptions& options) {
     Evaluator ev(checked, model, options);
     if (!init_globals(ev, overrides, error)) return {};
     normalize(ev);

@@ -1,21 +1,23 @@
 // The reference evaluator's expression walker: one case per ExprKind, following the
 // checker's annotations (name kinds, slots, callees, builtin indices). Evaluation
 // errors are thrown as EvalError and turned into Verdict::Error by the driver.
-#include <cmath>
-
 #include "reference_eval_internal.h"
 #include "tenet/model/interner.h"
 #include "tenet/runtime/builtins.h"
+
+#include <cmath>
 
 namespace tenet::refeval {
 
 namespace {
 
-[[noreturn]] void fail(std::string message) { throw EvalError{std::move(message)}; }
+[[noreturn]] void fail(std::string message) {
+    throw EvalError{std::move(message)};
+}
 
 // What builtins may touch: the evaluator's current arena and the model.
 class RefBuiltinContext : public BuiltinContext {
-public:
+  public:
     RefBuiltinContext(Arena& arena, const Model* model) : arena_(arena), model_(model) {}
     Arena& arena() override { return arena_; }
     const Model* model() override { return model_; }
@@ -26,7 +28,7 @@ public:
     bool failed = false;
     std::string error;
 
-private:
+  private:
     Arena& arena_;
     const Model* model_;
 };
@@ -56,7 +58,9 @@ Value Evaluator::to_truth(const Value& v) const {
     fail("expected a boolean, found " + a_kind(v.kind()));
 }
 
-Value Evaluator::truth(const Expr& e, Frame& f) { return to_truth(eval(e, f)); }
+Value Evaluator::truth(const Expr& e, Frame& f) {
+    return to_truth(eval(e, f));
+}
 
 Value Evaluator::call_pred(const PredDecl& p, std::vector<Value> args) {
     Frame callee;
@@ -69,7 +73,8 @@ void Evaluator::collect_lets(const Expr* e, const RuleDecl& rule, std::set<const
     if (!e) return;
     if (e->kind == ExprKind::Name && e->name_kind == NameKind::Local && !e->implicit_resource_arg) {
         for (auto& let : rule.lets)
-            if (let->local == e->slot && out.insert(let.get()).second) collect_lets(let->value.get(), rule, out);
+            if (let->local == e->slot && out.insert(let.get()).second)
+                collect_lets(let->value.get(), rule, out);
     }
     collect_lets(e->lhs.get(), rule, out);
     collect_lets(e->rhs.get(), rule, out);
@@ -127,10 +132,14 @@ Value Evaluator::quantifier(const Expr& e, Frame& f) {
 Value Evaluator::eval(const Expr& e, Frame& f) {
     step();
     switch (e.kind) {
-    case ExprKind::Null: return Value::null();
-    case ExprKind::Bool: return Value::boolean(e.bool_value);
-    case ExprKind::Number: return Value::number(e.number_value);
-    case ExprKind::String: return Value::string(intern(e.string_value));
+    case ExprKind::Null:
+        return Value::null();
+    case ExprKind::Bool:
+        return Value::boolean(e.bool_value);
+    case ExprKind::Number:
+        return Value::number(e.number_value);
+    case ExprKind::String:
+        return Value::string(intern(e.string_value));
     case ExprKind::Template: {
         std::vector<Value> parts;
         for (auto& p : e.items) parts.push_back(eval(*p, f));
@@ -143,25 +152,33 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
     }
     case ExprKind::MapLit: {
         std::vector<MapEntry> entries;
-        for (size_t i = 0; i < e.items.size(); ++i) entries.push_back({intern(e.keys[i]), eval(*e.items[i], f)});
+        for (size_t i = 0; i < e.items.size(); ++i)
+            entries.push_back({intern(e.keys[i]), eval(*e.items[i], f)});
         return ops.make_map(entries);
     }
     case ExprKind::Name:
         if (e.implicit_resource_arg) return call_pred(*e.callee, {f.at(0)});
         switch (e.name_kind) {
-        case NameKind::Local: return f.at(e.slot);
-        case NameKind::Global: return globals.at(e.slot);
-        case NameKind::Field: return ops.field(f.at(0), e.string_value);
-        case NameKind::Stack: return ops.model_visible ? model.stack : Value::null();
-        case NameKind::Unresolved: break;
+        case NameKind::Local:
+            return f.at(e.slot);
+        case NameKind::Global:
+            return globals.at(e.slot);
+        case NameKind::Field:
+            return ops.field(f.at(0), e.string_value);
+        case NameKind::Stack:
+            return ops.model_visible ? model.stack : Value::null();
+        case NameKind::Unresolved:
+            break;
         }
         fail("internal: unresolved name `" + e.string_value + "`");
-    case ExprKind::Field: return ops.field(eval(*e.lhs, f), e.string_value);
+    case ExprKind::Field:
+        return ops.field(eval(*e.lhs, f), e.string_value);
     case ExprKind::Index: {
         Value obj = eval(*e.lhs, f);
         // `r["name"]` on a resource or record is its field, as the checker typed it.
         const Type* t = e.lhs->type;
-        if (e.rhs->kind == ExprKind::String && t && (t->tag == Type::Tag::Resource || t->tag == Type::Tag::Record))
+        if (e.rhs->kind == ExprKind::String && t &&
+            (t->tag == Type::Tag::Resource || t->tag == Type::Tag::Record))
             return ops.field(obj, e.rhs->string_value);
         Value key = eval(*e.rhs, f);
         return ops.index(obj, key);
@@ -169,7 +186,8 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
     case ExprKind::Projection: {
         Value base = eval(*e.lhs, f);
         if (base.is_null() || base.is_unknown()) return base;
-        if (!base.is(Kind::List) && !base.is(Kind::Map)) fail("cannot iterate over " + a_kind(base.kind()));
+        if (!base.is(Kind::List) && !base.is(Kind::Map))
+            fail("cannot iterate over " + a_kind(base.kind()));
         std::vector<Value> out;
         for (const Value& el : elements(base)) {
             f.at(e.var_slot) = el;
@@ -177,14 +195,17 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
         }
         return ops.make_list(out);
     }
-    case ExprKind::ElemRef: return f.at(e.slot);
+    case ExprKind::ElemRef:
+        return f.at(e.slot);
     case ExprKind::MapValues: {
         Value base = eval(*e.lhs, f);
         if (base.is_null() || base.is_unknown()) return base;
-        if (!base.is(Kind::List) && !base.is(Kind::Map)) fail("cannot iterate over " + a_kind(base.kind()));
+        if (!base.is(Kind::List) && !base.is(Kind::Map))
+            fail("cannot iterate over " + a_kind(base.kind()));
         return ops.make_list(elements(base));
     }
-    case ExprKind::Unary: return ops.negate(eval(*e.lhs, f));
+    case ExprKind::Unary:
+        return ops.negate(eval(*e.lhs, f));
     case ExprKind::Binary: {
         Value a = eval(*e.lhs, f);
         Value b = eval(*e.rhs, f);
@@ -194,8 +215,10 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
         case BinOp::Lt:
         case BinOp::Le:
         case BinOp::Gt:
-        case BinOp::Ge: return ops.compare(e.bin_op, a, b);
-        default: return ops.arith(e.bin_op, a, b);
+        case BinOp::Ge:
+            return ops.compare(e.bin_op, a, b);
+        default:
+            return ops.arith(e.bin_op, a, b);
         }
     }
     case ExprKind::And: {
@@ -221,7 +244,8 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
         if (c.is_unknown()) return c;
         return c.as_bool() ? eval(*e.rhs, f) : eval(*e.third, f);
     }
-    case ExprKind::Quant: return quantifier(e, f);
+    case ExprKind::Quant:
+        return quantifier(e, f);
     case ExprKind::Coalesce: {
         Value a = eval(*e.lhs, f);
         return a.is_null() ? eval(*e.rhs, f) : a;
@@ -233,9 +257,12 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
             return call_pred(*e.callee, std::move(args));
         }
         return call_builtin(e, f);
-    case ExprKind::Apply: return call_pred(*e.callee, {eval(*e.lhs, f)});
-    case ExprKind::Relation: return ops.relation(eval(*e.lhs, f), e.string_value, e.attribute);
-    case ExprKind::References: return ops.references(eval(*e.lhs, f), e.attribute, e.string_value);
+    case ExprKind::Apply:
+        return call_pred(*e.callee, {eval(*e.lhs, f)});
+    case ExprKind::Relation:
+        return ops.relation(eval(*e.lhs, f), e.string_value, e.attribute);
+    case ExprKind::References:
+        return ops.references(eval(*e.lhs, f), e.attribute, e.string_value);
     case ExprKind::Matches: {
         Value s = eval(*e.lhs, f);
         Value p = eval(*e.rhs, f);
@@ -252,8 +279,10 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
 
 Value persist(const Value& v, Arena& arena) {
     switch (v.kind()) {
-    case Kind::String: return Value::string(intern(v.as_view()), v.prov());
-    case Kind::Unknown: return Value::unknown(intern(v.unknown_reason()->view()), v.prov());
+    case Kind::String:
+        return Value::string(intern(v.as_view()), v.prov());
+    case Kind::Unknown:
+        return Value::unknown(intern(v.unknown_reason()->view()), v.prov());
     case Kind::List: {
         std::vector<Value> items;
         for (const Value& x : v.as_list()->span()) items.push_back(persist(x, arena));
@@ -265,7 +294,8 @@ Value persist(const Value& v, Arena& arena) {
             entries.push_back({intern(e.key->view()), persist(e.value, arena)});
         return Value::map(arena.make_map(entries), v.prov());
     }
-    default: return v;
+    default:
+        return v;
     }
 }
 

@@ -1,17 +1,19 @@
 // The reference evaluator's set-up: parameters (defaults and overrides, checked
 // against the declared types) and top-level lets in initialization order, then the
 // mappings that give model resources their canonical views.
-#include <map>
-
 #include "reference_eval_internal.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/value_json.h"
+
+#include <map>
 
 namespace tenet::refeval {
 
 namespace {
 
-std::string qualified(const Decl& d) { return d.package + "." + d.name; }
+std::string qualified(const Decl& d) {
+    return d.package + "." + d.name;
+}
 
 // Does an override's value have the declared type? A record type takes any map (its
 // fields are checked where they are read); null fits only `any`.
@@ -19,11 +21,16 @@ bool conforms(const Value& v, const Type* t) {
     if (!t) return true;
     switch (t->tag) {
     case Type::Tag::Any:
-    case Type::Tag::Error: return true;
-    case Type::Tag::Null: return v.is_null();
-    case Type::Tag::Bool: return v.is(Kind::Bool);
-    case Type::Tag::Number: return v.is(Kind::Number);
-    case Type::Tag::String: return v.is(Kind::String);
+    case Type::Tag::Error:
+        return true;
+    case Type::Tag::Null:
+        return v.is_null();
+    case Type::Tag::Bool:
+        return v.is(Kind::Bool);
+    case Type::Tag::Number:
+        return v.is(Kind::Number);
+    case Type::Tag::String:
+        return v.is(Kind::String);
     case Type::Tag::List:
         if (!v.is(Kind::List)) return false;
         for (const Value& x : v.as_list()->span())
@@ -34,14 +41,17 @@ bool conforms(const Value& v, const Type* t) {
         for (const MapEntry& e : v.as_map()->span())
             if (!conforms(e.value, t->elem)) return false;
         return true;
-    case Type::Tag::Record: return v.is(Kind::Map);
-    case Type::Tag::Resource: return false;
+    case Type::Tag::Record:
+        return v.is(Kind::Map);
+    case Type::Tag::Resource:
+        return false;
     }
     return false;
 }
 
 // The parameter an override names: its qualified name, or a unique dotted suffix of one.
-const ParamDecl* find_param(const CheckedProgram& checked, const std::string& name, std::string& error) {
+const ParamDecl* find_param(const CheckedProgram& checked, const std::string& name,
+                            std::string& error) {
     std::vector<const ParamDecl*> unqualified;
     for (const Decl* g : checked.globals) {
         if (g->kind != DeclKind::Param) continue;
@@ -78,10 +88,12 @@ bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, st
         Value v;
         std::string json_error;
         // JSON text; anything that is not valid JSON is taken as a plain string.
-        if (!json_to_value(o.json, ev.globals_arena, v, json_error, true)) v = Value::string(intern(o.json));
+        if (!json_to_value(o.json, ev.globals_arena, v, json_error, true))
+            v = Value::string(intern(o.json));
         if (!conforms(v, p->type->resolved)) {
-            errors.push_back("E0402: parameter `" + qualified(*p) + "` expects " + p->type->resolved->to_string() +
-                             ", but the given value is " + a_kind(v.kind()));
+            errors.push_back("E0402: parameter `" + qualified(*p) + "` expects " +
+                             p->type->resolved->to_string() + ", but the given value is " +
+                             a_kind(v.kind()));
             continue;
         }
         given[p] = v;
@@ -98,7 +110,8 @@ bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, st
                 continue;
             }
             if (!p->default_value) {
-                errors.push_back("E0407: parameter `" + qualified(*p) + "` has no default and was not set");
+                errors.push_back("E0407: parameter `" + qualified(*p) +
+                                 "` has no default and was not set");
                 continue;
             }
             init = p->default_value.get();
@@ -140,7 +153,8 @@ void normalize(Evaluator& ev) {
             }
         if (!mapping) {
             // A model resource that names its canonical type keeps its attributes as the view.
-            if (r.canonical_type && !r.canonical.is(Kind::Map)) views.push_back({i, r.canonical_type, r.native});
+            if (r.canonical_type && !r.canonical.is(Kind::Map))
+                views.push_back({i, r.canonical_type, r.native});
             continue;
         }
         std::vector<MapEntry> fields;
@@ -157,7 +171,9 @@ void normalize(Evaluator& ev) {
             if (!v.is_null()) fields.push_back({intern(mf.name), persist(v, model.arena)});
         }
         const MapObj* m = model.arena.make_map(fields);
-        views.push_back({i, intern(mapping->target_decl ? mapping->target_decl->name : mapping->target), Value::map(m)});
+        views.push_back(
+            {i, intern(mapping->target_decl ? mapping->target_decl->name : mapping->target),
+             Value::map(m)});
     }
     for (const NewView& v : views) {
         model.resources[v.resource].canonical_type = v.type;

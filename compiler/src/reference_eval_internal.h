@@ -2,17 +2,17 @@
 // walker, the value operations it uses, and the driver that runs rules and mappings.
 #pragma once
 
-#include <cstdint>
-#include <set>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "tenet/compiler/ast.h"
 #include "tenet/compiler/reference_eval.h"
 #include "tenet/model/arena.h"
 #include "tenet/model/model.h"
 #include "tenet/model/value.h"
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace tenet::refeval {
 
@@ -45,8 +45,9 @@ std::vector<const MapEntry*> sorted_entries(const MapObj* m);
 std::vector<Value> elements(const Value& coll);
 
 class Ops {
-public:
-    Ops(const Model& model, Arena*& arena, size_t memory_cap) : model_(model), arena_(arena), cap_(memory_cap) {}
+  public:
+    Ops(const Model& model, Arena*& arena, size_t memory_cap)
+        : model_(model), arena_(arena), cap_(memory_cap) {}
 
     // While globals are initialized there is no model (the VM's initializers run
     // before one is loaded): `stack` is null and relations and references find nothing.
@@ -69,7 +70,7 @@ public:
     Value make_list(const std::vector<Value>& items) const;
     Value make_map(const std::vector<MapEntry>& entries) const;
 
-private:
+  private:
     bool refs_match(const Value& v, std::string_view kind, std::string_view name, int depth) const;
     const Model& model_;
     Arena*& arena_; // the evaluator's current arena
@@ -79,7 +80,7 @@ private:
 // ---- the expression walker (reference_eval_expr.cpp)
 
 class Evaluator {
-public:
+  public:
     Evaluator(const CheckedProgram& checked, Model& model, const ReferenceOptions& options);
 
     // A value; a truth (Bool or Unknown; null reads as false).
@@ -100,12 +101,12 @@ public:
     Model& model;
     ReferenceOptions options;
     std::vector<Value> globals;
-    Arena globals_arena;  // parameters and lets: live for the whole run
-    Arena temp_arena;     // one evaluation's temporaries
+    Arena globals_arena; // parameters and lets: live for the whole run
+    Arena temp_arena;    // one evaluation's temporaries
     Arena* arena = &temp_arena;
     Ops ops;
 
-private:
+  private:
     void step();
     Value call_builtin(const Expr& e, Frame& f);
     Value quantifier(const Expr& e, Frame& f);

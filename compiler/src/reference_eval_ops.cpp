@@ -1,45 +1,57 @@
 // The reference evaluator's value operations, written from the shared semantics
 // (fields, indexing, comparisons, membership, arithmetic, templates, references,
 // relations), independently of the VM's implementation.
-#include <algorithm>
-#include <cctype>
-#include <cmath>
-
-#include <re2/re2.h>
-
 #include "reference_eval_internal.h"
 #include "tenet/common/json.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/value_json.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <re2/re2.h>
+
 namespace tenet::refeval {
 
 namespace {
 
-[[noreturn]] void fail(std::string message) { throw EvalError{std::move(message)}; }
+[[noreturn]] void fail(std::string message) {
+    throw EvalError{std::move(message)};
+}
 
 // `var.X` / `param.X` names compare ignoring case, `_` and `-`.
 std::string loose_name(std::string_view s) {
     std::string out;
     for (char c : s)
-        if (c != '_' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != '_' && c != '-')
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
-bool is_stack_input(std::string_view kind) { return kind == "var" || kind == "param"; }
+bool is_stack_input(std::string_view kind) {
+    return kind == "var" || kind == "param";
+}
 
 } // namespace
 
 std::string a_kind(Kind k) {
     switch (k) {
-    case Kind::Null: return "null";
-    case Kind::Bool: return "a bool";
-    case Kind::Number: return "a number";
-    case Kind::String: return "a string";
-    case Kind::List: return "a list";
-    case Kind::Map: return "a map";
-    case Kind::Resource: return "a resource";
-    case Kind::Unknown: return "an unknown";
+    case Kind::Null:
+        return "null";
+    case Kind::Bool:
+        return "a bool";
+    case Kind::Number:
+        return "a number";
+    case Kind::String:
+        return "a string";
+    case Kind::List:
+        return "a list";
+    case Kind::Map:
+        return "a map";
+    case Kind::Resource:
+        return "a resource";
+    case Kind::Unknown:
+        return "an unknown";
     }
     return "a value";
 }
@@ -61,7 +73,9 @@ std::vector<Value> elements(const Value& coll) {
     return out;
 }
 
-void Ops::out_of_memory() const { fail("memory cap of " + std::to_string(cap_) + " bytes exceeded"); }
+void Ops::out_of_memory() const {
+    fail("memory cap of " + std::to_string(cap_) + " bytes exceeded");
+}
 
 const StrObj* Ops::make_string(std::string_view s) const {
     const StrObj* out = arena_->make_string(s);
@@ -83,8 +97,10 @@ Value Ops::make_map(const std::vector<MapEntry>& entries) const {
 
 Value Ops::field(const Value& obj, std::string_view name) const {
     switch (obj.kind()) {
-    case Kind::Null: return Value::null();
-    case Kind::Unknown: return obj;
+    case Kind::Null:
+        return Value::null();
+    case Kind::Unknown:
+        return obj;
     case Kind::Map: {
         const Value* v = obj.as_map()->find(name);
         return v ? *v : Value::null();
@@ -96,7 +112,8 @@ Value Ops::field(const Value& obj, std::string_view name) const {
         const Value* v = attrs.as_map()->find(name);
         return v ? *v : Value::null();
     }
-    default: fail("cannot read field `" + std::string(name) + "` of " + a_kind(obj.kind()));
+    default:
+        fail("cannot read field `" + std::string(name) + "` of " + a_kind(obj.kind()));
     }
 }
 
@@ -106,11 +123,12 @@ Value Ops::index(const Value& obj, const Value& key) const {
     if (obj.is_null()) return Value::null();
     if (obj.is(Kind::List) && key.is(Kind::Number)) {
         double n = key.as_number();
-        if (n < 0 || n != std::floor(n)) fail("invalid list index " + [&] {
-            std::string s;
-            json::append_number(s, n);
-            return s;
-        }());
+        if (n < 0 || n != std::floor(n))
+            fail("invalid list index " + [&] {
+                std::string s;
+                json::append_number(s, n);
+                return s;
+            }());
         if (n >= obj.as_list()->size) return Value::null();
         return obj.as_list()->items()[static_cast<size_t>(n)];
     }
@@ -130,7 +148,10 @@ Value Ops::compare(BinOp op, const Value& a, const Value& b) const {
     if (a.is(Kind::Number) && b.is(Kind::Number)) {
         double x = a.as_number(), y = b.as_number();
         // NaN cannot be built from JSON or literals; order as the C operators would.
-        bool r = op == BinOp::Lt ? x < y : op == BinOp::Le ? x <= y : op == BinOp::Gt ? x > y : x >= y;
+        bool r = op == BinOp::Lt   ? x < y
+                 : op == BinOp::Le ? x <= y
+                 : op == BinOp::Gt ? x > y
+                                   : x >= y;
         return Value::boolean(r);
     } else if (a.is(Kind::String) && b.is(Kind::String)) {
         c = a.as_view().compare(b.as_view());
@@ -144,20 +165,28 @@ Value Ops::compare(BinOp op, const Value& a, const Value& b) const {
 Value Ops::arith(BinOp op, const Value& a, const Value& b) const {
     if (a.is_unknown()) return a;
     if (b.is_unknown()) return b;
-    const char* sym = op == BinOp::Add ? "+" : op == BinOp::Sub ? "-" : op == BinOp::Mul ? "*" : op == BinOp::Div ? "/" : "%";
+    const char* sym = op == BinOp::Add   ? "+"
+                      : op == BinOp::Sub ? "-"
+                      : op == BinOp::Mul ? "*"
+                      : op == BinOp::Div ? "/"
+                                         : "%";
     if (a.is(Kind::Number) && b.is(Kind::Number)) {
         double x = a.as_number(), y = b.as_number();
         switch (op) {
-        case BinOp::Add: return Value::number(x + y);
-        case BinOp::Sub: return Value::number(x - y);
-        case BinOp::Mul: return Value::number(x * y);
+        case BinOp::Add:
+            return Value::number(x + y);
+        case BinOp::Sub:
+            return Value::number(x - y);
+        case BinOp::Mul:
+            return Value::number(x * y);
         case BinOp::Div:
             if (y == 0) fail("division by zero");
             return Value::number(x / y);
         case BinOp::Mod:
             if (y == 0) fail("modulo by zero");
             return Value::number(std::fmod(x, y));
-        default: break;
+        default:
+            break;
         }
     }
     if (op == BinOp::Add && a.is(Kind::String) && b.is(Kind::String)) {
@@ -171,7 +200,8 @@ Value Ops::arith(BinOp op, const Value& a, const Value& b) const {
         for (const Value& v : b.as_list()->span()) items.push_back(v);
         return make_list(items);
     }
-    fail(std::string("cannot apply `") + sym + "` to " + a_kind(a.kind()) + " and " + a_kind(b.kind()));
+    fail(std::string("cannot apply `") + sym + "` to " + a_kind(a.kind()) + " and " +
+         a_kind(b.kind()));
 }
 
 Value Ops::negate(const Value& a) const {
@@ -184,7 +214,8 @@ Value Ops::in(const Value& x, const Value& coll) const {
     if (x.is_unknown()) return x;
     if (coll.is_unknown()) return coll;
     switch (coll.kind()) {
-    case Kind::Null: return Value::boolean(false);
+    case Kind::Null:
+        return Value::boolean(false);
     case Kind::List: {
         const Value* unknown = nullptr;
         for (const Value& v : coll.as_list()->span()) {
@@ -197,26 +228,32 @@ Value Ops::in(const Value& x, const Value& coll) const {
         return unknown ? *unknown : Value::boolean(false);
     }
     case Kind::Map:
-        if (!x.is(Kind::String)) fail("cannot look up " + a_kind(x.kind()) + " in the keys of a map");
+        if (!x.is(Kind::String))
+            fail("cannot look up " + a_kind(x.kind()) + " in the keys of a map");
         return Value::boolean(coll.as_map()->find(x.as_view()) != nullptr);
     case Kind::String:
         if (!x.is(Kind::String)) fail("cannot look up " + a_kind(x.kind()) + " in a string");
         return Value::boolean(coll.as_view().find(x.as_view()) != std::string_view::npos);
-    default: fail("cannot test membership in " + a_kind(coll.kind()));
+    default:
+        fail("cannot test membership in " + a_kind(coll.kind()));
     }
 }
 
 Value Ops::matches(const Value& s, const Value& pattern) const {
     if (s.is_unknown()) return s;
     if (pattern.is_unknown()) return pattern;
-    if (!pattern.is(Kind::String)) fail("a regular expression must be a string, found " + a_kind(pattern.kind()));
+    if (!pattern.is(Kind::String))
+        fail("a regular expression must be a string, found " + a_kind(pattern.kind()));
     RE2::Options opts;
     opts.set_log_errors(false);
     RE2 re(re2::StringPiece(pattern.as_view().data(), pattern.as_view().size()), opts);
-    if (!re.ok()) fail("invalid regular expression `" + std::string(pattern.as_view()) + "`: " + re.error());
+    if (!re.ok())
+        fail("invalid regular expression `" + std::string(pattern.as_view()) + "`: " + re.error());
     if (s.is_null()) return Value::boolean(false);
-    if (!s.is(Kind::String)) fail("cannot match " + a_kind(s.kind()) + " against a regular expression");
-    return Value::boolean(RE2::PartialMatch(re2::StringPiece(s.as_view().data(), s.as_view().size()), re));
+    if (!s.is(Kind::String))
+        fail("cannot match " + a_kind(s.kind()) + " against a regular expression");
+    return Value::boolean(
+        RE2::PartialMatch(re2::StringPiece(s.as_view().data(), s.as_view().size()), re));
 }
 
 Value Ops::concat(const std::vector<Value>& parts) const {
@@ -225,24 +262,38 @@ Value Ops::concat(const std::vector<Value>& parts) const {
     std::string out;
     for (const Value& p : parts) {
         switch (p.kind()) {
-        case Kind::String: out += p.as_view(); break;
-        case Kind::Number: json::append_number(out, p.as_number()); break;
-        case Kind::Bool: out += p.as_bool() ? "true" : "false"; break;
-        case Kind::Null: out += "null"; break;
-        case Kind::Resource: out += model_.resources[p.resource_index()].address->view(); break;
-        default: out += value_to_json(p); break;
+        case Kind::String:
+            out += p.as_view();
+            break;
+        case Kind::Number:
+            json::append_number(out, p.as_number());
+            break;
+        case Kind::Bool:
+            out += p.as_bool() ? "true" : "false";
+            break;
+        case Kind::Null:
+            out += "null";
+            break;
+        case Kind::Resource:
+            out += model_.resources[p.resource_index()].address->view();
+            break;
+        default:
+            out += value_to_json(p);
+            break;
         }
     }
     return Value::string(make_string(out));
 }
 
-bool Ops::refs_match(const Value& v, std::string_view kind, std::string_view name, int depth) const {
+bool Ops::refs_match(const Value& v, std::string_view kind, std::string_view name,
+                     int depth) const {
     if (v.prov() != 0 && v.prov() < model_.provenance.size()) {
         for (const StrObj* ref : model_.refs(model_.prov(v.prov()))) {
             std::string_view r = ref->view();
             if (is_stack_input(kind)) {
                 for (std::string_view head : {"var.", "param."})
-                    if (r.substr(0, head.size()) == head && loose_name(r.substr(head.size())) == loose_name(name))
+                    if (r.substr(0, head.size()) == head &&
+                        loose_name(r.substr(head.size())) == loose_name(name))
                         return true;
             } else {
                 std::string target = std::string(kind) + "." + std::string(name);

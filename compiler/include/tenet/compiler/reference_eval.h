@@ -8,14 +8,14 @@
 // rules (index, raw message text).
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include "tenet/compiler/checker.h"
 #include "tenet/model/model.h"
 #include "tenet/runtime/engine.h"
 #include "tenet/runtime/program.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
 
 namespace tenet {
 
@@ -32,8 +32,8 @@ struct ReferenceOptions {
 // Engine::evaluate with include_passes = true. When the globals cannot be initialized
 // (an override names no parameter, has the wrong type, a parameter has no value, an
 // initializer fails), returns no findings and sets `error` (one line per problem).
-std::vector<Finding> reference_check(const CheckedProgram& checked, const Program& program, Model& model,
-                                     const std::vector<ParamOverride>& overrides, std::string& error,
-                                     const ReferenceOptions& options = {});
+std::vector<Finding> reference_check(const CheckedProgram& checked, const Program& program,
+                                     Model& model, const std::vector<ParamOverride>& overrides,
+                                     std::string& error, const ReferenceOptions& options = {});
 
 } // namespace tenet
