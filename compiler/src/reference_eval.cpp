@@ -33,7 +33,8 @@ Target target_of(const RuleDecl& rule) {
     return t;
 }
 
-// The resources a rule meets, each with the view it sees them through.
+// The resources a rule meets, each with the view it sees them through. A scan of every
+// resource, not the model's type index: the VM uses the index, so this checks it too.
 std::vector<Value> targets(const Model& model, const Target& t) {
     std::vector<Value> out;
     for (uint32_t i = 0; i < model.resources.size(); ++i) {
@@ -86,7 +87,6 @@ class RuleRunner {
     Outcome truth_of(const Expr* e, const Value& resource) {
         Outcome o;
         Frame f;
-        f.rule = &rule_;
         f.at(0) = resource;
         try {
             ev_.enter_rule_function(rule_, e, f);
@@ -102,7 +102,6 @@ class RuleRunner {
     std::string message_for(const Value& resource) {
         if (!rule_.message) return info_.message;
         Frame f;
-        f.rule = &rule_;
         f.at(0) = resource;
         try {
             ev_.enter_rule_function(rule_, rule_.message.get(), f);

@@ -28,7 +28,6 @@ struct EvalError {
 // globals do not record how many they use.
 struct Frame {
     std::vector<Value> locals;
-    const RuleDecl* rule = nullptr; // rule bodies: where rule-local lets come from
     Value& at(uint32_t slot) {
         if (slot >= locals.size()) locals.resize(slot + 1);
         return locals[slot];

@@ -144,22 +144,20 @@ Value Ops::compare(BinOp op, const Value& a, const Value& b) const {
     if (b.is_unknown()) return b;
     if (op == BinOp::Eq) return Value::boolean(values_equal(a, b));
     if (op == BinOp::Ne) return Value::boolean(!values_equal(a, b));
-    int c = 0;
     if (a.is(Kind::Number) && b.is(Kind::Number)) {
         double x = a.as_number(), y = b.as_number();
-        // NaN cannot be built from JSON or literals; order as the C operators would.
-        bool r = op == BinOp::Lt   ? x < y
-                 : op == BinOp::Le ? x <= y
-                 : op == BinOp::Gt ? x > y
-                                   : x >= y;
-        return Value::boolean(r);
-    } else if (a.is(Kind::String) && b.is(Kind::String)) {
-        c = a.as_view().compare(b.as_view());
-    } else {
-        fail("cannot compare " + a_kind(a.kind()) + " with " + a_kind(b.kind()));
+        return Value::boolean(op == BinOp::Lt   ? x < y
+                              : op == BinOp::Le ? x <= y
+                              : op == BinOp::Gt ? x > y
+                                                : x >= y);
     }
-    bool r = op == BinOp::Lt ? c < 0 : op == BinOp::Le ? c <= 0 : op == BinOp::Gt ? c > 0 : c >= 0;
-    return Value::boolean(r);
+    if (!a.is(Kind::String) || !b.is(Kind::String))
+        fail("cannot compare " + a_kind(a.kind()) + " with " + a_kind(b.kind()));
+    int c = a.as_view().compare(b.as_view()); // bytewise
+    return Value::boolean(op == BinOp::Lt   ? c < 0
+                          : op == BinOp::Le ? c <= 0
+                          : op == BinOp::Gt ? c > 0
+                                            : c >= 0);
 }
 
 Value Ops::arith(BinOp op, const Value& a, const Value& b) const {
