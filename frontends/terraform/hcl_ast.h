@@ -1,0 +1,104 @@
+// The HCL2 syntax tree shared by the native-syntax parser and the JSON-syntax reader.
+//
+// A File owns its expressions in a deque (stable addresses), so nodes point at each
+// other with plain pointers. Every node keeps the line and column where it starts.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tenet/common/source.h"
+
+namespace tenet::hcl {
+
+enum class ExprKind : uint8_t {
+    Literal,     // null, bool, number, or a string without interpolation (JSON keys)
+    Template,    // parts: literal strings, interpolations, TemplateIf / TemplateFor
+    TemplateIf,  // a: condition, b: then (Template), c: else (Template or null)
+    TemplateFor, // key_var, value_var, a: collection, b: body (Template)
+    Variable,    // name: the root of a traversal (var, local, aws_s3_bucket, each, ...)
+    GetAttr,     // a.name
+    Index,       // a[b]
+    Splat,       // a: source, b: what applies to each element (built on a SplatItem)
+    SplatItem,   // the current element inside a splat's `b`
+    Call,        // name(items...), expand: the last argument is followed by `...`
+    Conditional, // a ? b : c
+    Binary,      // a op b
+    Unary,       // op a
+    Tuple,       // [items...]
+    Object,      // {members...}
+    For,         // [for key_var, value_var in a : c if d] / {for ... : b => c... if d}
+    Parens,      // (a): kept so that `(k) = v` in an object evaluates its key
+};
+
+enum class LitKind : uint8_t { Null, Bool, Number, String };
+
+enum class Op : uint8_t { Or, And, Eq, Ne, Lt, Le, Gt, Ge, Add, Sub, Mul, Div, Mod, Not, Neg };
+
+const char* op_text(Op op);
+
+struct Expr {
+    ExprKind kind = ExprKind::Literal;
+    SourceLoc loc;
+    LitKind lit = LitKind::Null;
+    Op op = Op::Or;
+    bool boolean = false;
+    bool expand = false;     // Call: `f(args...)`; For: grouping `v...`
+    bool object_for = false; // For: `{for ...}`
+    bool unwrap = false;     // Template: exactly one interpolation, its value is returned as is
+    double number = 0;
+    std::string name;        // string literal, variable, attribute, function, key variable
+    std::string name2;       // value variable of for expressions
+    Expr* a = nullptr;
+    Expr* b = nullptr;
+    Expr* c = nullptr;
+    Expr* d = nullptr;
+    std::vector<Expr*> items;                    // Tuple, Call arguments, Template parts
+    std::vector<std::pair<Expr*, Expr*>> members; // Object: key, value
+};
+
+struct Block;
+
+struct Attribute {
+    std::string name;
+    SourceLoc loc;
+    Expr* expr = nullptr;
+};
+
+struct Body {
+    SourceLoc loc;
+    std::vector<Attribute> attributes;
+    std::vector<Block> blocks;
+    // JSON syntax only: the "//" member (CDKTF keeps construct metadata there).
+    std::string json_comment_path;
+
+    const Attribute* attribute(std::string_view name) const;
+};
+
+struct Block {
+    std::string type;
+    std::vector<std::string> labels;
+    std::vector<SourceLoc> label_locs;
+    SourceLoc loc;
+    Body body;
+};
+
+// One parsed file. Expressions live in `pool`.
+struct File {
+    FileId id = 0;
+    bool json = false;
+    Body body;
+    std::deque<Expr> pool;
+
+    Expr* make(ExprKind kind, SourceLoc loc) {
+        Expr& e = pool.emplace_back();
+        e.kind = kind;
+        e.loc = loc;
+        return &e;
+    }
+};
+
+} // namespace tenet::hcl
