@@ -184,6 +184,9 @@ bool load_case(const std::string& path, Case& c, std::string& error) {
             c.budget = std::stoull(*b);
         } else if (auto mem = directive("# memory:")) {
             c.memory = std::stoull(*mem);
+        } else if (auto opt = directive("# compile:")) {
+            if (*opt != "with-policies") return bad("expected `# compile: with-policies`");
+            c.with_policies = true;
         } else if (auto e = directive("# expect:")) {
             std::string why;
             if (!parse_expect(*e, line_no, c, why)) return bad(why);

@@ -7,6 +7,7 @@
 //   # param: name=json           a parameter override (JSON; a bare word is a string)
 //   # budget: N                  instruction budget per evaluation (VM and reference)
 //   # memory: N                  memory cap in bytes per evaluation
+//   # compile: with-policies     also compile the bundled policy packs (policies/)
 //   # expect: error E0303 at 4:12       compile errors: the set must match exactly
 //   # expect: warning W0001 at 3:7      warnings: when any is listed, the set must match
 //   # expect: init-error TEXT           parameter set-up fails with TEXT in the message
@@ -50,6 +51,7 @@ struct Case {
     std::vector<std::pair<std::string, std::string>> params;
     uint64_t budget = 0; // 0: the default
     size_t memory = 0;
+    bool with_policies = false;
     std::vector<ExpectedDiag> errors, warnings;
     std::optional<std::string> init_error;
     std::vector<ExpectedFinding> findings;

@@ -69,7 +69,9 @@ class CaseRun {
         SourceManager sm;
         std::vector<FileId> ids;
         for (const SourceFile& f : c_.files) ids.push_back(sm.add(f.name, f.text));
-        CompileResult compiled = compile(sm, ids, CompileOptions{});
+        CompileOptions options;
+        options.include_policies = c_.with_policies;
+        CompileResult compiled = compile(sm, ids, options);
         check_diagnostics(compiled.diags, sm);
         if (!c_.errors.empty() || compiled.diags.has_errors()) return problems_;
         if (!compiled.program || !compiled.checked) {
