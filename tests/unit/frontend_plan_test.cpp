@@ -2,12 +2,8 @@
 // made by terraform 1.11 with the hashicorp/aws provider (tests/fixtures/plan/regenerate.sh).
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "../../frontends/plan/tf_locator.h"
-#include "tenet/frontends/frontend.h"
-#include "tenet/model/interner.h"
+#include "frontend_json_support.h"
 
 using namespace tenet;
 
@@ -15,69 +11,13 @@ namespace {
 
 const std::string kStack = std::string(TENET_SOURCE_DIR) + "/tests/fixtures/plan/s3_stack/";
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-struct Loaded {
-    SourceManager sm;
-    Model model;
-    ModelBuilder b{model};
-    std::vector<ModelError> errors;
-    FileId file = 0;
-    bool ok = false;
-
+struct Loaded : testing::LoadedDocument {
     enum Doc { Plan, State };
-    Loaded(const std::string& path, const std::string& text, Doc doc = Plan) {
-        bool state = doc == State;
-        model.sources = &sm;
-        file = sm.add(path, text);
-        ok = state ? load_terraform_state(sm, file, b, errors) : load_terraform_plan(sm, file, b, errors);
-        b.build_stack();
-        b.resolve_references();
-    }
-    explicit Loaded(const std::string& path, Doc doc = Plan) : Loaded(path, read_text(path), doc) {}
+    Loaded(const std::string& path, const std::string& text, Doc doc = Plan)
+        : LoadedDocument(path, text, doc == State ? testing::DocumentLoader(load_terraform_state)
+                                                  : testing::DocumentLoader(load_terraform_plan)) {}
+    explicit Loaded(const std::string& path, Doc doc = Plan) : Loaded(path, testing::read_text(path), doc) {}
 
-    int64_t index(std::string_view address) const { return model.find_address(address); }
-    const Resource& res(std::string_view address) const {
-        int64_t i = index(address);
-        REQUIRE(i >= 0);
-        return model.resources[static_cast<size_t>(i)];
-    }
-    // Follows `.a.b[0].c`-style steps through maps and lists.
-    Value at(Value v, std::initializer_list<std::string_view> steps) const {
-        for (auto s : steps) {
-            if (!s.empty() && s[0] == '#') {
-                REQUIRE(v.is(Kind::List));
-                size_t i = std::stoul(std::string(s.substr(1)));
-                REQUIRE(i < v.as_list()->size);
-                v = v.as_list()->items()[i];
-            } else {
-                REQUIRE(v.is(Kind::Map));
-                const Value* m = v.as_map()->find(s);
-                if (!m) return Value::null();
-                v = *m;
-            }
-        }
-        return v;
-    }
-    Value attr(std::string_view address, std::initializer_list<std::string_view> steps) const {
-        return at(res(address).native, steps);
-    }
-    std::vector<std::string> refs(Value v) const {
-        std::vector<std::string> out;
-        for (auto* r : model.refs(model.prov(v.prov()))) out.emplace_back(r->view());
-        return out;
-    }
-    std::vector<std::string> incoming(std::string_view to, std::string_view type, std::string_view attribute) const {
-        std::vector<std::string> out;
-        for (uint32_t i : model.relations.incoming(static_cast<uint32_t>(index(to)), intern(type), intern(attribute)))
-            out.emplace_back(model.resources[i].address->view());
-        return out;
-    }
     std::string where(Value v) const {
         const Provenance& p = model.prov(v.prov());
         if (!p.loc.valid()) return "?";
@@ -219,7 +159,7 @@ TEST_CASE("Plan on an existing state: prior_state, no-op and replace", "[fronten
 }
 
 TEST_CASE("Plan without its .tf files points into the plan JSON", "[frontend][plan]") {
-    Loaded l("/nonexistent-dir/plan.json", read_text(kStack + "plan.json"));
+    Loaded l("/nonexistent-dir/plan.json", testing::read_text(kStack + "plan.json"));
     REQUIRE(l.ok);
     Value from = l.attr("aws_security_group_rule.ssh[0]", {"from_port"});
     const Provenance& p = l.model.prov(from.prov());

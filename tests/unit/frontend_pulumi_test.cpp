@@ -3,11 +3,7 @@
 // the preview digest).
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
-#include "tenet/frontends/frontend.h"
-#include "tenet/model/interner.h"
+#include "frontend_json_support.h"
 
 using namespace tenet;
 
@@ -16,66 +12,9 @@ namespace {
 const std::string kDir = std::string(TENET_SOURCE_DIR) + "/tests/fixtures/pulumi/";
 const std::string kUrn = "urn:pulumi:dev::tenet-demo::";
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-struct Loaded {
-    SourceManager sm;
-    Model model;
-    ModelBuilder b{model};
-    std::vector<ModelError> errors;
-    FileId file = 0;
-    bool ok = false;
-
-    Loaded(const std::string& path, const std::string& text) {
-        model.sources = &sm;
-        file = sm.add(path, text);
-        ok = load_pulumi(sm, file, b, errors);
-        b.build_stack();
-        b.resolve_references();
-    }
-    explicit Loaded(const std::string& name) : Loaded(kDir + name, read_text(kDir + name)) {}
-
-    const Resource& res(const std::string& urn) const {
-        int64_t i = model.find_address(urn);
-        INFO(urn);
-        REQUIRE(i >= 0);
-        return model.resources[static_cast<size_t>(i)];
-    }
-    Value at(Value v, std::initializer_list<std::string_view> steps) const {
-        for (auto s : steps) {
-            if (!s.empty() && s[0] == '#') {
-                REQUIRE(v.is(Kind::List));
-                v = v.as_list()->items()[std::stoul(std::string(s.substr(1)))];
-            } else {
-                REQUIRE(v.is(Kind::Map));
-                const Value* m = v.as_map()->find(s);
-                if (!m) return Value::null();
-                v = *m;
-            }
-        }
-        return v;
-    }
-    Value attr(const std::string& urn, std::initializer_list<std::string_view> steps) const {
-        return at(res(urn).native, steps);
-    }
-    std::vector<std::string> refs(Value v) const {
-        std::vector<std::string> out;
-        for (auto* r : model.refs(model.prov(v.prov()))) out.emplace_back(r->view());
-        return out;
-    }
-    std::vector<std::string> incoming(const std::string& to, std::string_view type, std::string_view attribute) const {
-        std::vector<std::string> out;
-        int64_t i = model.find_address(to);
-        REQUIRE(i >= 0);
-        for (uint32_t from : model.relations.incoming(static_cast<uint32_t>(i), intern(type), intern(attribute)))
-            out.emplace_back(model.resources[from].address->view());
-        return out;
-    }
+struct Loaded : testing::LoadedDocument {
+    Loaded(const std::string& path, const std::string& text) : LoadedDocument(path, text, load_pulumi) {}
+    explicit Loaded(const std::string& name) : Loaded(kDir + name, testing::read_text(kDir + name)) {}
 };
 
 const std::string kBucket = kUrn + "aws:s3/bucketV2:BucketV2::data";
