@@ -2,6 +2,10 @@
 // made by terraform 1.11 with the hashicorp/aws provider (tests/fixtures/plan/regenerate.sh).
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 #include "../../frontends/plan/tf_locator.h"
 #include "frontend_json_support.h"
 
@@ -168,6 +172,36 @@ TEST_CASE("Plan without its .tf files points into the plan JSON", "[frontend][pl
     CHECK(l.res("aws_security_group_rule.ssh[0]").loc.file == l.file);
     // References do not need the .tf files.
     CHECK(l.incoming("aws_s3_bucket.b[\"data\"]", "aws_s3_bucket_policy", "bucket").size() == 1);
+}
+
+TEST_CASE("Plan: registry modules are found through .terraform/modules/modules.json", "[frontend][plan]") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("tenet_plan_modules_" + std::to_string(::getpid()));
+    fs::create_directories(dir / ".terraform/modules/vpc");
+    auto write = [](const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; };
+    write(dir / ".terraform/modules/modules.json",
+          R"({"Modules":[{"Key":"","Source":"","Dir":"."},)"
+          R"({"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]})");
+    write(dir / ".terraform/modules/vpc/main.tf", "variable \"cidr\" {}\n\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n}\n");
+    std::string plan = R"({
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"child_modules": [{"address": "module.vpc", "resources": [
+    {"address": "module.vpc.aws_vpc.this", "mode": "managed", "type": "aws_vpc", "name": "this",
+     "provider_name": "registry.terraform.io/hashicorp/aws", "values": {"cidr_block": "10.0.0.0/16"}}]}]}},
+  "configuration": {"root_module": {"module_calls": {"vpc": {
+    "source": "terraform-aws-modules/vpc/aws", "version_constraint": "5.0.0",
+    "expressions": {"cidr": {"constant_value": "10.0.0.0/16"}},
+    "module": {"resources": [{"address": "aws_vpc.this", "mode": "managed", "type": "aws_vpc", "name": "this",
+      "expressions": {"cidr_block": {"references": ["var.cidr"]}}}]}}}}}
+})";
+    write(dir / "plan.json", plan);
+    Loaded l((dir / "plan.json").string());
+    fs::remove_all(dir);
+    REQUIRE(l.errors.empty());
+    Value cidr = l.attr("module.vpc.aws_vpc.this", {"cidr_block"});
+    CHECK(l.where(cidr).ends_with(".terraform/modules/vpc/main.tf:4:3"));
+    CHECK(l.refs(cidr) == std::vector<std::string>{"module.vpc.var.cidr"});
+    CHECK(l.at(l.model.stack, {"modules", "module.vpc", "version_constraint"}).as_view() == "5.0.0");
 }
 
 TEST_CASE("Plan: a broken resource is reported where it is and the rest still loads", "[frontend][plan]") {
