@@ -52,7 +52,9 @@ bool Engine::init_globals(const std::vector<ParamOverride>& overrides, std::vect
         } else if (info.init_fn == kNoFunction) {
             errors.push_back(fmt::format("parameter `{}` ({}) has no default: give it with --param {}=VALUE",
                                          info.name, info.type, info.name));
-        } else {
+        } else if (errors.size() == errors_before) {
+            // Initializers run only while everything so far is fine: after a bad or
+            // missing parameter they would just report its consequences.
             vm.begin_evaluation();
             Value result;
             if (!vm.call(info.init_fn, {}, result))

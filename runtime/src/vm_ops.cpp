@@ -353,7 +353,10 @@ bool Vm::call_builtin(uint16_t index, std::span<const Value> args, Value& out) {
     if (info.propagate_unknown)
         if (const Value* u = first_unknown(args)) return out = *u, true;
     out = info.fn(*this, args);
-    if (arena_.over_cap()) return out_of_memory();
+    if (arena_.over_cap()) {
+        failed_ = false; // the builtin's own "memory cap exceeded" gives way to the VM's, which says the cap
+        return out_of_memory();
+    }
     return !failed_;
 }
 
