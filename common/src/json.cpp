@@ -203,12 +203,32 @@ int hex_value(char c) {
     return -1;
 }
 
+// Skips string bytes that need no attention (printable ASCII other than `"` and `\`),
+// eight at a time: strings are most of a model's bytes.
+const char* skip_plain_bytes(const char* p, const char* end) {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (end - p >= 8) {
+        uint64_t x;
+        std::memcpy(&x, p, 8);
+        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | (x - ones * 0x20) | x;
+        if (special & highs) break; // one of these bytes is `"`, `\`, a control or non-ASCII byte
+        p += 8;
+    }
+    while (p < end && static_cast<unsigned char>(*p) >= 0x20 && static_cast<unsigned char>(*p) < 0x80 && *p != '"' &&
+           *p != '\\')
+        ++p;
+    return p;
+}
+
 bool Reader::parse_string(std::string_view& out) {
     const char* open = p_;
     const char* p = p_ + 1;
     const char* run = p;   // start of the text not yet copied to scratch_
     bool escaped = false; // once an escape is seen, the text is assembled in scratch_
     while (p < end_) {
+        p = skip_plain_bytes(p, end_);
+        if (p >= end_) break;
         auto c = static_cast<unsigned char>(*p);
         if (c == '"') {
             if (escaped) {

@@ -244,3 +244,20 @@ TEST_CASE("JSON reader survives mutated input", "[json]") {
         }
     }
 }
+
+TEST_CASE("JSON strings are scanned correctly at every offset", "[json]") {
+    // The reader skips plain bytes eight at a time; a special byte must be seen wherever it falls.
+    for (size_t k = 0; k < 24; ++k) {
+        std::string pad(k, 'a');
+        INFO(k);
+        CHECK(parse_ok("\"" + pad + "\\n" + pad + "\"").string == pad + "\n" + pad);
+        CHECK(parse_ok("\"" + pad + "\xC3\xA9" + pad + "\"").string == pad + "\xC3\xA9" + pad);
+        CHECK(parse_ok("[\"" + pad + "\", \"" + pad + "b\"]").items[1].string == pad + "b");
+        json::ParseError e = parse_error("\"" + pad + "\t" + pad + "\"");
+        CHECK(e.loc.column == k + 2);
+        e = parse_error("\"" + pad + "\xFF" + pad + "\"");
+        CHECK(e.loc.column == k + 2);
+        e = parse_error("\"" + pad);
+        CHECK_THAT(e.message, Catch::Contains("unterminated string"));
+    }
+}
