@@ -54,14 +54,51 @@ uint32_t Document::add_members(std::span<const Member> members) {
     return start;
 }
 
-void MemberCollector::add(const Member& m, std::vector<ReadError>& problems) {
-    auto [it, inserted] = index_.try_emplace(m.key, members.size());
-    if (inserted) {
-        members.push_back(m);
+void ChildStack::add_member(Open& o, const Member& m, std::vector<ReadError>& problems) {
+    constexpr size_t kIndexFrom = 16; // below this, a linear scan is cheaper than hashing
+    size_t count = members_.size() - o.from;
+    size_t found = SIZE_MAX;
+    if (o.index) {
+        auto it = o.index->find(m.key);
+        if (it != o.index->end()) found = it->second;
+    } else {
+        for (size_t i = o.from; i < members_.size(); ++i)
+            if (members_[i].key == m.key) found = i;
+    }
+    if (found != SIZE_MAX) {
+        problems.push_back({m.key_loc, "duplicate key `" + std::string(m.key) + "` (the last one is used)"});
+        members_[found] = m;
         return;
     }
-    problems.push_back({m.key_loc, "duplicate key `" + std::string(m.key) + "` (the last one is used)"});
-    members[it->second] = m;
+    members_.push_back(m);
+    if (o.index) {
+        o.index->emplace(m.key, members_.size() - 1);
+    } else if (count + 1 >= kIndexFrom) {
+        o.index = std::make_unique<std::unordered_map<std::string_view, size_t>>();
+        for (size_t i = o.from; i < members_.size(); ++i) o.index->emplace(members_[i].key, i);
+    }
+}
+
+namespace {
+uint64_t saturating_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+} // namespace
+
+void ChildStack::close(Document& doc, Node& n, const Open& o) {
+    uint64_t weight = 1;
+    if (n.is(NodeKind::Sequence)) {
+        std::span<const Node* const> kids(items_.data() + o.from, items_.size() - o.from);
+        n.first = doc.add_items(kids);
+        n.count = static_cast<uint32_t>(kids.size());
+        for (const Node* c : kids) weight = saturating_add(weight, c->weight);
+        items_.resize(o.from);
+    } else {
+        std::span<const Member> kids(members_.data() + o.from, members_.size() - o.from);
+        n.first = doc.add_members(kids);
+        n.count = static_cast<uint32_t>(kids.size());
+        for (const Member& m : kids) weight = saturating_add(weight, m.value->weight);
+        members_.resize(o.from);
+    }
+    n.weight = weight;
 }
 
 namespace {

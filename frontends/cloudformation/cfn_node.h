@@ -87,15 +87,26 @@ private:
     size_t chunk_size_ = 0;
 };
 
-// A mapping's members in document order while it is read; a repeated key replaces the
-// earlier value (where it stood) and is reported as a problem.
-class MemberCollector {
+// The children of the containers being read, on one stack shared by every open
+// container (no allocation per container); when a container closes, its children move
+// into the document's pool. A repeated mapping key replaces the earlier value (where it
+// stood) and is reported as a problem.
+class ChildStack {
 public:
-    void add(const Member& m, std::vector<ReadError>& problems);
-    std::vector<Member> members;
+    struct Open {
+        size_t from = 0; // where the container's children start on the stack
+        std::unique_ptr<std::unordered_map<std::string_view, size_t>> index; // large mappings only
+    };
+    Open open_sequence() const { return Open{items_.size(), nullptr}; }
+    Open open_mapping() const { return Open{members_.size(), nullptr}; }
+    void add_item(const Node* n) { items_.push_back(n); }
+    void add_member(Open& o, const Member& m, std::vector<ReadError>& problems);
+    // Moves the children into `doc`, sets `n`'s slice and weight.
+    void close(Document& doc, Node& n, const Open& o);
 
 private:
-    std::unordered_map<std::string_view, size_t> index_;
+    std::vector<const Node*> items_;
+    std::vector<Member> members_;
 };
 
 // YAML 1.2 core-schema resolution of an untagged plain scalar into `n` (null, bool,

@@ -42,8 +42,7 @@ public:
 private:
     struct Frame {
         Node* node;
-        std::vector<const Node*> items;
-        MemberCollector members;
+        ChildStack::Open children;
         std::string_view key;
         SourceLoc key_loc;
     };
@@ -58,7 +57,8 @@ private:
     bool leaf(NodeKind kind, SourceLoc loc, std::string_view text) { return attach(make(kind, loc, text)); }
 
     bool open(NodeKind kind, SourceLoc loc) {
-        stack_.push_back(Frame{&make(kind, loc, {}), {}, {}, {}, {}});
+        ChildStack::Open children = kind == NodeKind::Sequence ? kids_.open_sequence() : kids_.open_mapping();
+        stack_.push_back(Frame{&make(kind, loc, {}), std::move(children), {}, {}});
         return true;
     }
 
@@ -66,15 +66,7 @@ private:
         Frame f = std::move(stack_.back());
         stack_.pop_back();
         Node& n = *f.node;
-        if (n.is(NodeKind::Sequence)) {
-            n.first = doc_.add_items(f.items);
-            n.count = static_cast<uint32_t>(f.items.size());
-            for (const Node* c : f.items) n.weight += c->weight;
-        } else {
-            n.first = doc_.add_members(f.members.members);
-            n.count = static_cast<uint32_t>(f.members.members.size());
-            for (const Member& m : f.members.members) n.weight += m.value->weight;
-        }
+        kids_.close(doc_, n, f.children);
         return attach(n);
     }
 
@@ -85,15 +77,16 @@ private:
         }
         Frame& parent = stack_.back();
         if (parent.node->is(NodeKind::Sequence)) {
-            parent.items.push_back(&n);
+            kids_.add_item(&n);
             return true;
         }
-        parent.members.add(Member{parent.key, parent.key_loc, &n}, doc_.problems);
+        kids_.add_member(parent.children, Member{parent.key, parent.key_loc, &n}, doc_.problems);
         return true;
     }
 
     Document& doc_;
     std::vector<Frame> stack_;
+    ChildStack kids_;
 };
 
 } // namespace

@@ -17,12 +17,16 @@ class Positions {
 public:
     Positions(std::string_view text, FileId file) : text_(text), file_(file) {
         starts_.push_back(0);
-        for (size_t i = 0; i < text.size(); ++i)
+        unsigned char high = 0;
+        for (size_t i = 0; i < text.size(); ++i) {
+            high |= static_cast<unsigned char>(text[i]);
             if (text[i] == '\n') starts_.push_back(i + 1);
+        }
+        ascii_ = high < 0x80;
     }
     SourceLoc at(const yaml_mark_t& m) const {
         SourceLoc loc{file_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
-        if (m.line >= starts_.size()) return loc;
+        if (ascii_ || m.line >= starts_.size()) return loc;
         size_t pos = starts_[m.line], chars = 0;
         while (chars < m.column && pos < text_.size() && text_[pos] != '\n') {
             ++pos;
@@ -37,6 +41,7 @@ private:
     std::string_view text_;
     FileId file_;
     std::vector<size_t> starts_;
+    bool ascii_ = true; // then characters are bytes
 };
 
 constexpr std::string_view kCoreTag = "tag:yaml.org,2002:";
@@ -68,8 +73,7 @@ private:
     struct Frame {
         Node* node;
         std::string anchor;
-        std::vector<const Node*> items;
-        MemberCollector members;
+        ChildStack::Open children;
         bool have_key = false;
         std::string_view key;
         SourceLoc key_loc;
@@ -120,7 +124,8 @@ private:
         if (!tag.empty() && !tag.starts_with(kCoreTag) && tag != "!") n.tag = doc_.save(tag);
         if (!stack_.empty() && stack_.back().node->is(NodeKind::Mapping) && !stack_.back().have_key)
             return fail(e.start_mark, "a mapping key must be plain text, not a list or mapping");
-        stack_.push_back(Frame{&n, std::string(anchor), {}, {}, false, {}, {}});
+        stack_.push_back(
+            Frame{&n, std::string(anchor), seq ? kids_.open_sequence() : kids_.open_mapping(), false, {}, {}});
         return true;
     }
 
@@ -128,17 +133,7 @@ private:
         Frame f = std::move(stack_.back());
         stack_.pop_back();
         Node& n = *f.node;
-        uint64_t weight = 1;
-        if (n.is(NodeKind::Sequence)) {
-            n.first = doc_.add_items(f.items);
-            n.count = static_cast<uint32_t>(f.items.size());
-            for (const Node* c : f.items) weight = saturating_add(weight, c->weight);
-        } else {
-            n.first = doc_.add_members(f.members.members);
-            n.count = static_cast<uint32_t>(f.members.members.size());
-            for (const Member& m : f.members.members) weight = saturating_add(weight, m.value->weight);
-        }
-        n.weight = weight;
+        kids_.close(doc_, n, f.children);
         return attach(n, f.anchor, e.start_mark);
     }
 
@@ -162,7 +157,7 @@ private:
         }
         Frame& parent = stack_.back();
         if (parent.node->is(NodeKind::Sequence)) {
-            parent.items.push_back(&n);
+            kids_.add_item(&n);
             return true;
         }
         if (!parent.have_key) {
@@ -172,7 +167,7 @@ private:
             parent.key_loc = n.loc;
             return true;
         }
-        parent.members.add(Member{parent.key, parent.key_loc, &n}, doc_.problems);
+        kids_.add_member(parent.children, Member{parent.key, parent.key_loc, &n}, doc_.problems);
         parent.have_key = false;
         return true;
     }
@@ -182,6 +177,7 @@ private:
     const ReadLimits& limits_;
     ReadError& error_;
     std::vector<Frame> stack_;
+    ChildStack kids_;
     std::unordered_map<std::string, const Node*> anchors_;
     uint64_t expanded_ = 0;
     int documents_ = 0;

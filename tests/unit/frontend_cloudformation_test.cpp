@@ -538,6 +538,22 @@ TEST_CASE("cloudformation: input errors are located and the other resources stil
         auto l = load_text("Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      A: 1\n      A: 2\n");
         CHECK(l->has_error(6, 7, "duplicate key `A`"));
         CHECK(l->at("R", "A").as_number() == 2);
+        // Large mappings are indexed: the same holds there, in YAML and JSON.
+        std::string yaml = "Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n";
+        std::string json = R"({"Resources": {"R": {"Type": "AWS::S3::Bucket", "Properties": {)";
+        for (int i = 0; i < 40; ++i) {
+            yaml += "      K" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+            json += "\"K" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+        }
+        yaml += "      K7: last\n";
+        json += R"("K7": "last"}}}})";
+        auto big = load_text(yaml);
+        CHECK(big->has_error(45, 7, "duplicate key `K7`"));
+        CHECK(str(big->at("R", "K7")) == "last");
+        CHECK(big->res("R").native.as_map()->size == 40);
+        auto big_json = load_text(json, {}, "big.json");
+        CHECK(big_json->errors.size() == 1);
+        CHECK(str(big_json->at("R", "K7")) == "last");
     }
     SECTION("not a template") {
         auto l = load_text("- just\n- a list\n");
