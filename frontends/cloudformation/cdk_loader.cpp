@@ -20,6 +20,7 @@ struct StackArtifact {
     std::string id;
     fs::path template_path;
     SourceLoc declared; // the templateFile entry in the manifest
+    std::vector<std::string> dependencies;
     std::unordered_map<std::string, std::string> construct_paths;
 };
 
@@ -76,7 +77,10 @@ void collect_stacks(SourceManager& sm, const fs::path& dir, std::vector<StackArt
             errors.push_back({artifacts->key_locs[i], "stack artifact `" + id + "` has no templateFile"});
             continue;
         }
-        StackArtifact s{id, dir / tf->string, tf->loc, {}};
+        StackArtifact s{id, dir / tf->string, tf->loc, {}, {}};
+        if (const json::Node* deps = art.get("dependencies"))
+            for (const json::Node& d : deps->items)
+                if (d.is(json::Type::String)) s.dependencies.push_back(d.string);
         if (const json::Node* meta = art.get("metadata"); meta && meta->is(json::Type::Object))
             for (const auto& [path, entries] : meta->members)
                 for (const json::Node& e : entries.items) {
@@ -88,6 +92,34 @@ void collect_stacks(SourceManager& sm, const fs::path& dir, std::vector<StackArt
                 }
         stacks.push_back(std::move(s));
     }
+}
+
+// Stacks a stack depends on load first, so that its Fn::ImportValues find their exports.
+// Manifest order is kept otherwise; a dependency cycle keeps the rest in manifest order.
+void order_by_dependencies(std::vector<StackArtifact>& stacks) {
+    std::vector<StackArtifact> ordered;
+    std::vector<bool> done(stacks.size(), false);
+    auto loaded = [&](const std::string& id) -> bool {
+        for (size_t i = 0; i < stacks.size(); ++i)
+            if (stacks[i].id == id) return done[i];
+        return true; // not a stack (an asset manifest): nothing to wait for
+    };
+    bool progress = true;
+    while (ordered.size() < stacks.size() && progress) {
+        progress = false;
+        for (size_t i = 0; i < stacks.size(); ++i) {
+            if (done[i]) continue;
+            bool ready = true;
+            for (const std::string& d : stacks[i].dependencies) ready &= loaded(d);
+            if (!ready) continue;
+            done[i] = true;
+            ordered.push_back(stacks[i]);
+            progress = true;
+        }
+    }
+    for (size_t i = 0; i < stacks.size(); ++i)
+        if (!done[i]) ordered.push_back(stacks[i]);
+    stacks = std::move(ordered);
 }
 
 } // namespace
@@ -102,6 +134,8 @@ bool load_cdk_out(SourceManager& sm, const std::string& dir, ModelBuilder& b, st
     size_t errors_before = errors.size();
     collect_stacks(sm, root, stacks, errors, 0);
     bool ok = errors.size() == errors_before;
+    order_by_dependencies(stacks);
+    cfn::ExportTable exports;
     for (const StackArtifact& s : stacks) {
         std::string text;
         if (!read_file(s.template_path, text)) {
@@ -114,6 +148,7 @@ bool load_cdk_out(SourceManager& sm, const std::string& dir, ModelBuilder& b, st
         ctx.kind = FrontendKind::Cdk;
         ctx.address_prefix = stacks.size() > 1 ? s.id + "/" : "";
         ctx.construct_paths = s.construct_paths;
+        ctx.exports = &exports;
         ok &= cfn::load_template(sm, file, b, errors, opts, ctx);
     }
     b.stack_field("frontend", b.str(frontend_name(FrontendKind::Cdk)));

@@ -35,6 +35,8 @@ struct Template {
     // Prepended to logical ids in refs and addresses ("Stack/" in a multi-stack cdk.out).
     std::string address_prefix;
     std::unordered_map<std::string_view, const Node*> resource_by_id;
+    // Exports of the other stacks of a cdk.out: name -> resource refs (may be null).
+    const std::unordered_map<std::string, std::vector<std::string>>* exports = nullptr;
 };
 
 // Reads the section nodes of `doc` into `t`; shape problems go to `problems`.

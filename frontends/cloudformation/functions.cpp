@@ -295,6 +295,10 @@ CVal Evaluator::fn_import_value(const Node& arg, bool short_form, SourceLoc at) 
         return failed;
     }
     refs.push_back("import." + scalar_text(name));
+    if (t_.exports)
+        if (auto it = t_.exports->find(scalar_text(name)); it != t_.exports->end())
+            for (const std::string& r : it->second)
+                if (std::find(refs.begin(), refs.end(), r) == refs.end()) refs.push_back(r);
     return CVal::unknown("Fn::ImportValue `" + scalar_text(name) + "` is exported by another stack, known at deploy time",
                          at, refs);
 }

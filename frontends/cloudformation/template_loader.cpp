@@ -55,6 +55,7 @@ public:
             return false;
         }
         t_.address_prefix = ctx_.address_prefix;
+        t_.exports = ctx_.exports;
         index_template(doc_, t_, errors_);
         if (!doc_.root->is(NodeKind::Mapping)) return false;
         Evaluator ev(t_, opts_.cfn_params, errors_);
@@ -133,8 +134,28 @@ private:
             CVal entry = ev_->eval(*m.value);
             if (const Node* cond = doc_.get(*m.value, "Condition"); cond && cond->is(NodeKind::String))
                 ev_->condition(cond->text, cond->loc);
+            record_export(entry);
             b_.stack_entry("outputs", name, ValueWriter(b_, "").write(entry, "outputs." + name));
         }
+    }
+
+    // An output with a known Export.Name makes its value's resources importable by the
+    // other stacks of the same cdk.out.
+    void record_export(const CVal& output) {
+        if (!ctx_.exports || !output.is(CVal::Kind::Map)) return;
+        const CVal *value = nullptr, *name = nullptr;
+        for (const auto& [key, v] : output.members) {
+            if (key == "Value") value = &v;
+            if (key == "Export" && v.is(CVal::Kind::Map))
+                for (const auto& [k, n] : v.members)
+                    if (k == "Name" && n.is(CVal::Kind::String)) name = &n;
+        }
+        if (!value || !name) return;
+        std::vector<std::string> refs, targets;
+        collect_refs(*value, refs);
+        for (const std::string& r : refs)
+            if (names_resource(r)) targets.push_back(r);
+        (*ctx_.exports)[name->text] = std::move(targets);
     }
 
     // The native attributes of a resource: Properties at the top level, then the

@@ -11,6 +11,8 @@
 
 namespace tenet::cfn {
 
+using ExportTable = std::unordered_map<std::string, std::vector<std::string>>;
+
 struct TemplateContext {
     FrontendKind kind = FrontendKind::CloudFormation;
     // "Stack/" when a cdk.out holds several stacks: addresses, refs and stack entry
@@ -19,6 +21,9 @@ struct TemplateContext {
     // Logical id -> construct path, from the cdk.out manifest (the template's own
     // `aws:cdk:path` metadata is preferred when present).
     std::unordered_map<std::string, std::string> construct_paths;
+    // Export name -> the resources its output's value refers to, shared by the stacks of
+    // one cdk.out: outputs add to it, Fn::ImportValue reads it (nullptr: not shared).
+    ExportTable* exports = nullptr;
 };
 
 bool load_template(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,

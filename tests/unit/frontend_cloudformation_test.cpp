@@ -481,7 +481,13 @@ TEST_CASE("cloudformation: cdk.out with several stacks prefixes addresses with t
     CHECK(l->res("NetworkStack/Vpc8378EB38").native_type->view() == "AWS::EC2::VPC");
     // No aws:cdk:path in the template: the manifest's metadata gives the construct path.
     CHECK(l->pointer(l->at("AppStack/WebSg0B3D5A6F", "GroupDescription")) == "AppStack/WebSg/Resource");
-    CHECK(reason(l->at("AppStack/WebSg0B3D5A6F", "VpcId")).find("Fn::ImportValue") != std::string::npos);
+    // AppStack depends on NetworkStack: loaded after it, its Fn::ImportValue finds the
+    // export and refers to the VPC (the manifest lists AppStack first).
+    Value vpc = l->at("AppStack/WebSg0B3D5A6F", "VpcId");
+    CHECK(reason(vpc).find("Fn::ImportValue `NetworkStack:ExportsOutputRefVpc8378EB38272D6E3A`") != std::string::npos);
+    CHECK(contains(l->refs(vpc), "NetworkStack/Vpc8378EB38"));
+    CHECK(l->edges("AppStack/WebSg0B3D5A6F") == std::vector<std::string>{"VpcId->NetworkStack/Vpc8378EB38"});
+    CHECK(l->model.resources[0].address->view() == "NetworkStack/Vpc8378EB38");
     CHECK(reason(l->stack("outputs.NetworkStack/ExportsOutputRefVpc8378EB38272D6E3A.Value")) ==
           "outputs.NetworkStack/ExportsOutputRefVpc8378EB38272D6E3A.Value: known after deploy");
     CHECK(l->refs(l->stack("outputs.NetworkStack/ExportsOutputRefVpc8378EB38272D6E3A.Value")) ==
