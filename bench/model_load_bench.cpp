@@ -6,14 +6,13 @@
 //
 //   python3 bench/gen_model.py 100000 /tmp/model100k.json
 //   build/bench/tenet_bench_model_load /tmp/model100k.json [RUNS]
-#include <algorithm>
-#include <ctime>
-
-#include <fmt/format.h>
-
 #include "bench_util.h"
 #include "tenet/common/json.h"
 #include "tenet/model/json_model.h"
+
+#include <algorithm>
+#include <ctime>
+#include <fmt/format.h>
 
 using namespace tenet;
 
@@ -69,8 +68,8 @@ int main(int argc, char** argv) {
         parse_best = std::min(parse_best, cpu_seconds() - t);
         events = h.events;
     }
-    fmt::print("json reader: {:.1f} MB, {} events in {:.3f} s = {:.0f} MB/s\n", mb, events, parse_best,
-               mb / parse_best);
+    fmt::print("json reader: {:.1f} MB, {} events in {:.3f} s = {:.0f} MB/s\n", mb, events,
+               parse_best, mb / parse_best);
 
     double load_best = 1e9, finalize_best = 1e9;
     size_t resources = 0, edges = 0, provenance = 0;
@@ -84,7 +83,8 @@ int main(int argc, char** argv) {
         model.finalize();
         double finalized = cpu_seconds();
         if (!ok || !errors.empty()) {
-            for (auto& e : errors) fmt::print(stderr, "{}:{}:{}: {}\n", argv[1], e.loc.line, e.loc.column, e.message);
+            for (auto& e : errors)
+                fmt::print(stderr, "{}:{}:{}: {}\n", argv[1], e.loc.line, e.loc.column, e.message);
             return 1;
         }
         load_best = std::min(load_best, finalized - t);
@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
         edges = model.edges.size();
         provenance = model.provenance.size();
     }
-    fmt::print("model load: {} resources, {} edges, {} provenance records in {:.3f} s (finalize {:.3f} s) = {:.0f} MB/s\n",
+    fmt::print("model load: {} resources, {} edges, {} provenance records in {:.3f} s (finalize "
+               "{:.3f} s) = {:.0f} MB/s\n",
                resources, edges, provenance, load_best, finalize_best, mb / load_best);
     fmt::print("peak RSS {:.1f} MiB\n", bench::peak_rss_mib());
     return 0;

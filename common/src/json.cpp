@@ -4,12 +4,12 @@
 // input, however deep, can overflow the call stack; the depth cap only bounds memory.
 #include "tenet/common/json.h"
 
+#include "json_utf8.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-
-#include "json_utf8.h"
 
 namespace tenet::json {
 
@@ -23,14 +23,15 @@ const Node* Node::get(std::string_view key) const {
 namespace {
 
 class Reader {
-public:
-    Reader(std::string_view text, FileId file, Handler& handler, ParseError& error, const ParseOptions& opts)
-        : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), line_start_(text.data()),
-          file_(file), handler_(handler), error_(error), opts_(opts) {}
+  public:
+    Reader(std::string_view text, FileId file, Handler& handler, ParseError& error,
+           const ParseOptions& opts)
+        : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()),
+          line_start_(text.data()), file_(file), handler_(handler), error_(error), opts_(opts) {}
 
     bool run();
 
-private:
+  private:
     SourceLoc loc_at(const char* at) const {
         return SourceLoc{file_, line_, static_cast<uint32_t>(at - line_start_) + 1};
     }
@@ -112,8 +113,11 @@ bool Reader::parse_literal() {
         if (*p_ == '\'') return fail(p_, "strings must use double quotes");
         if ((*p_ >= 'a' && *p_ <= 'z') || (*p_ >= 'A' && *p_ <= 'Z')) {
             const char* q = p_;
-            while (q < end_ && q - p_ < 32 && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))) ++q;
-            return fail(p_, "invalid literal `" + std::string(p_, q) + "` (expected true, false or null)");
+            while (q < end_ && q - p_ < 32 &&
+                   ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z')))
+                ++q;
+            return fail(p_, "invalid literal `" + std::string(p_, q) +
+                                "` (expected true, false or null)");
         }
         return unexpected("a value");
     }
@@ -133,8 +137,10 @@ long decimal_order(const char* b, const char* e) {
     if (p < e && *p == '.') {
         for (++p; p < e && *p >= '0' && *p <= '9'; ++p) {
             if (seen_nonzero) continue;
-            if (*p != '0') seen_nonzero = true;
-            else --order;
+            if (*p != '0')
+                seen_nonzero = true;
+            else
+                --order;
         }
     }
     if (p < e && (*p == 'e' || *p == 'E')) {
@@ -211,12 +217,13 @@ const char* skip_plain_bytes(const char* p, const char* end) {
         uint64_t x;
         std::memcpy(&x, p, 8);
         uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-        uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | (x - ones * 0x20) | x;
+        uint64_t special =
+            ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | (x - ones * 0x20) | x;
         if (special & highs) break; // one of these bytes is `"`, `\`, a control or non-ASCII byte
         p += 8;
     }
-    while (p < end && static_cast<unsigned char>(*p) >= 0x20 && static_cast<unsigned char>(*p) < 0x80 && *p != '"' &&
-           *p != '\\')
+    while (p < end && static_cast<unsigned char>(*p) >= 0x20 &&
+           static_cast<unsigned char>(*p) < 0x80 && *p != '"' && *p != '\\')
         ++p;
     return p;
 }
@@ -224,7 +231,7 @@ const char* skip_plain_bytes(const char* p, const char* end) {
 bool Reader::parse_string(std::string_view& out) {
     const char* open = p_;
     const char* p = p_ + 1;
-    const char* run = p;   // start of the text not yet copied to scratch_
+    const char* run = p;  // start of the text not yet copied to scratch_
     bool escaped = false; // once an escape is seen, the text is assembled in scratch_
     while (p < end_) {
         p = skip_plain_bytes(p, end_);
@@ -270,22 +277,39 @@ const char* Reader::unescape(const char* esc) {
     const char* p = esc + 1;
     if (p >= end_) return fail(esc, "unterminated string"), nullptr;
     switch (*p) {
-    case '"': scratch_.push_back('"'); break;
-    case '\\': scratch_.push_back('\\'); break;
-    case '/': scratch_.push_back('/'); break;
-    case 'b': scratch_.push_back('\b'); break;
-    case 'f': scratch_.push_back('\f'); break;
-    case 'n': scratch_.push_back('\n'); break;
-    case 'r': scratch_.push_back('\r'); break;
-    case 't': scratch_.push_back('\t'); break;
+    case '"':
+        scratch_.push_back('"');
+        break;
+    case '\\':
+        scratch_.push_back('\\');
+        break;
+    case '/':
+        scratch_.push_back('/');
+        break;
+    case 'b':
+        scratch_.push_back('\b');
+        break;
+    case 'f':
+        scratch_.push_back('\f');
+        break;
+    case 'n':
+        scratch_.push_back('\n');
+        break;
+    case 'r':
+        scratch_.push_back('\r');
+        break;
+    case 't':
+        scratch_.push_back('\t');
+        break;
     case 'u': {
         uint32_t cp;
-        if (!read_hex4(p + 1, cp)) return fail(esc, "invalid \\u escape (expected 4 hex digits)"), nullptr;
+        if (!read_hex4(p + 1, cp))
+            return fail(esc, "invalid \\u escape (expected 4 hex digits)"), nullptr;
         p += 4;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
             uint32_t low;
-            if (end_ - p >= 7 && p[1] == '\\' && p[2] == 'u' && read_hex4(p + 3, low) && low >= 0xDC00 &&
-                low <= 0xDFFF) {
+            if (end_ - p >= 7 && p[1] == '\\' && p[2] == 'u' && read_hex4(p + 3, low) &&
+                low >= 0xDC00 && low <= 0xDFFF) {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                 p += 6;
             } else {
@@ -297,7 +321,8 @@ const char* Reader::unescape(const char* esc) {
         append_utf8(scratch_, cp);
         break;
     }
-    default: return fail(esc, "invalid escape `\\" + std::string(1, *p) + "` in string"), nullptr;
+    default:
+        return fail(esc, "invalid escape `\\" + std::string(1, *p) + "` in string"), nullptr;
     }
     return p + 1;
 }
@@ -321,10 +346,12 @@ bool Reader::scalar_or_open() {
     case '{':
     case '[':
         if (stack_.size() >= opts_.max_depth)
-            return fail(p_, "nesting is deeper than " + std::to_string(opts_.max_depth) + " levels");
+            return fail(p_,
+                        "nesting is deeper than " + std::to_string(opts_.max_depth) + " levels");
         ++p_;
         stack_.push_back(c == '{');
-        if (!(c == '{' ? handler_.begin_object(loc) : handler_.begin_array(loc))) return stopped(p_ - 1);
+        if (!(c == '{' ? handler_.begin_object(loc) : handler_.begin_array(loc)))
+            return stopped(p_ - 1);
         return true;
     case '"': {
         std::string_view s;
@@ -346,12 +373,14 @@ bool Reader::scalar_or_open() {
         if (!parse_number(n)) return false;
         return handler_.number_value(n, loc) || stopped(p_);
     }
-    default: return parse_literal();
+    default:
+        return parse_literal();
     }
 }
 
 bool Reader::run() {
-    if (end_ - p_ >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) line_start_ = p_ += 3; // UTF-8 BOM
+    if (end_ - p_ >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0)
+        line_start_ = p_ += 3; // UTF-8 BOM
     skip_space();
     if (p_ >= end_) return fail(p_, "empty document (expected a JSON value)");
     if (!scalar_or_open()) return false;
@@ -371,7 +400,8 @@ bool Reader::run() {
         }
         if (!just_opened) {
             if (p_ >= end_ || *p_ != ',')
-                return unexpected(is_object ? "`,` or `}` after an object member" : "`,` or `]` after an array element");
+                return unexpected(is_object ? "`,` or `}` after an object member"
+                                            : "`,` or `]` after an array element");
             SourceLoc comma = loc_at(p_++); // before skip_space() moves to another line
             skip_space();
             if (p_ < end_ && *p_ == close) {
@@ -381,7 +411,8 @@ bool Reader::run() {
             }
         }
         if (is_object) {
-            if (p_ >= end_ || *p_ != '"') return unexpected(just_opened ? "a string key or `}`" : "a string key");
+            if (p_ >= end_ || *p_ != '"')
+                return unexpected(just_opened ? "a string key or `}`" : "a string key");
             SourceLoc key_loc = loc_at(p_);
             std::string_view k;
             if (!parse_string(k)) return false;
@@ -402,7 +433,7 @@ bool Reader::run() {
 
 // Builds a DOM from the event stream.
 class DomBuilder final : public Handler {
-public:
+  public:
     explicit DomBuilder(Node& root) : root_(root) {}
 
     bool null_value(SourceLoc loc) override { return add(make(Type::Null, loc)); }
@@ -437,7 +468,7 @@ public:
     bool end_array() override { return close(); }
     bool end_object() override { return close(); }
 
-private:
+  private:
     struct Open {
         Node node;
         std::string key;
@@ -474,12 +505,14 @@ private:
 
 } // namespace
 
-bool parse_events(std::string_view text, FileId file, Handler& handler, ParseError& error, const ParseOptions& opts) {
+bool parse_events(std::string_view text, FileId file, Handler& handler, ParseError& error,
+                  const ParseOptions& opts) {
     Reader reader(text, file, handler, error, opts);
     return reader.run();
 }
 
-bool parse(std::string_view text, FileId file, Node& out, ParseError& error, const ParseOptions& opts) {
+bool parse(std::string_view text, FileId file, Node& out, ParseError& error,
+           const ParseOptions& opts) {
     out = Node{};
     DomBuilder builder(out);
     if (parse_events(text, file, builder, error, opts)) return true;

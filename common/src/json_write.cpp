@@ -1,9 +1,9 @@
 // JSON output: quoting, shortest round-trip numbers, and the indented Writer.
-#include <charconv>
-#include <cmath>
-
 #include "json_utf8.h"
 #include "tenet/common/json.h"
+
+#include <charconv>
+#include <cmath>
 
 namespace tenet::json {
 
@@ -27,13 +27,27 @@ void append_quoted(std::string& out, std::string_view s) {
         }
         ++p;
         switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
         default:
             if (c < 0x20) {
                 out.append("\\u00");
@@ -55,7 +69,8 @@ void append_number(std::string& out, double n) {
     }
     char buf[32];
     std::to_chars_result r;
-    if (n == std::trunc(n) && std::fabs(n) < 9007199254740992.0) // exact integers: no ".0", no exponent
+    if (n == std::trunc(n) &&
+        std::fabs(n) < 9007199254740992.0) // exact integers: no ".0", no exponent
         r = std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(n));
     else
         r = std::to_chars(buf, buf + sizeof buf, n); // shortest text that reads back exactly

@@ -5,14 +5,14 @@
 // whole cannot be read.
 #include "tenet/model/json_model.h"
 
-#include <algorithm>
-#include <cctype>
-#include <unordered_map>
-
 #include "json_model_stack.h"
 #include "json_model_values.h"
 #include "tenet/common/json.h"
 #include "tenet/model/interner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
 
 namespace tenet {
 
@@ -25,7 +25,17 @@ using model_json::ValueRun;
 
 constexpr std::string_view kFormat = "tenet-model/1";
 
-enum class Ev : uint8_t { Null, Bool, Number, String, BeginArray, EndArray, BeginObject, Key, EndObject };
+enum class Ev : uint8_t {
+    Null,
+    Bool,
+    Number,
+    String,
+    BeginArray,
+    EndArray,
+    BeginObject,
+    Key,
+    EndObject
+};
 
 struct Event {
     Ev type = Ev::Null;
@@ -47,8 +57,20 @@ Event event(Ev type, SourceLoc loc, std::string_view s = {}) {
 
 // The keys of the document structure, classified once when read.
 enum class Key : uint8_t {
-    Other, Format, Stack, Resources, Ignored, // top level ($schema and $comment are ignored)
-    Address, NativeType, Type, Frontend, Provider, Source, Attributes, Canonical, References, // resource
+    Other,
+    Format,
+    Stack,
+    Resources,
+    Ignored, // top level ($schema and $comment are ignored)
+    Address,
+    NativeType,
+    Type,
+    Frontend,
+    Provider,
+    Source,
+    Attributes,
+    Canonical,
+    References, // resource
 };
 
 Key classify(std::string_view k, bool top) {
@@ -74,12 +96,13 @@ Key classify(std::string_view k, bool top) {
 // The resource being read. Its vectors are reused from one resource to the next.
 struct PendingResource {
     Resource r;
-    SourceLoc json_loc;        // where the resource object starts in the model file
+    SourceLoc json_loc; // where the resource object starts in the model file
     bool bad = false;
     bool has_source = false;
     bool has_canonical = false;
-    bool address_late = false; // attributes came before the address: unknown reasons need it prefixed
-    size_t refs_begin = 0;     // its slice of Reader::refs_
+    bool address_late =
+        false;             // attributes came before the address: unknown reasons need it prefixed
+    size_t refs_begin = 0; // its slice of Reader::refs_
     std::vector<MapEntry> attributes;
     std::vector<MapEntry> canonical; // a canonical view written by `tenet normalize`
 
@@ -109,7 +132,7 @@ struct PendingRef {
 enum class At : uint8_t { Root, Top, Resources, Resource, Attributes, Value, Skip, End };
 
 class Reader final : public json::Handler {
-public:
+  public:
     Reader(SourceManager& sm, FileId file, Model& model, std::vector<ModelError>& errors)
         : sm_(sm), file_(file), model_(model), errors_(errors), files_(sm, file),
           builder_(model, strings_, files_) {}
@@ -125,7 +148,9 @@ public:
         e.n = n;
         return on(e);
     }
-    bool string_value(std::string_view s, SourceLoc loc) override { return on(event(Ev::String, loc, s)); }
+    bool string_value(std::string_view s, SourceLoc loc) override {
+        return on(event(Ev::String, loc, s));
+    }
     bool begin_array(SourceLoc loc) override { return on(event(Ev::BeginArray, loc)); }
     bool end_array() override { return on(event(Ev::EndArray, {})); }
     bool begin_object(SourceLoc loc) override { return on(event(Ev::BeginObject, loc)); }
@@ -135,7 +160,7 @@ public:
     // After a successful parse: checks the format and adds everything to the model.
     bool finish();
 
-private:
+  private:
     bool on(const Event& e);
     bool forward(const Event& e);
     void on_top(const Event& e);
@@ -158,15 +183,15 @@ private:
     ValueBuilder builder_;
 
     At at_ = At::Root;
-    At resume_ = At::Top;   // where to return after a value or a skip
-    uint32_t depth_ = 0;    // containers open in the document
-    uint32_t skip_to_ = 0;  // a skip ends when depth_ comes back to this
+    At resume_ = At::Top;  // where to return after a value or a skip
+    uint32_t depth_ = 0;   // containers open in the document
+    uint32_t skip_to_ = 0; // a skip ends when depth_ comes back to this
     uint32_t value_depth_ = 0;
     SourceLoc value_loc_;
-    std::string key_;       // the last key at the top or resource level
+    std::string key_; // the last key at the top or resource level
     Key key_kind_ = Key::Other;
     SourceLoc key_loc_;
-    std::string subject_;   // "<address>.<attribute>" for the attribute being read
+    std::string subject_; // "<address>.<attribute>" for the attribute being read
     const StrObj* attribute_ = nullptr;
     bool canonical_ = false; // reading `canonical` rather than `attributes`
 
@@ -180,7 +205,9 @@ private:
     std::vector<PendingRef> refs_;
 };
 
-void Reader::error(SourceLoc loc, std::string message) { errors_.push_back({loc, std::move(message)}); }
+void Reader::error(SourceLoc loc, std::string message) {
+    errors_.push_back({loc, std::move(message)});
+}
 
 bool Reader::on(const Event& e) {
     switch (at_) {
@@ -188,21 +215,32 @@ bool Reader::on(const Event& e) {
         if (e.begins()) ++depth_;
         if (e.ends() && --depth_ == skip_to_) at_ = resume_;
         return true;
-    case At::Value: return forward(e);
+    case At::Value:
+        return forward(e);
     case At::Root:
         if (e.type != Ev::BeginObject) {
-            error(e.loc, "a tenet model is a JSON object {\"format\": \"tenet-model/1\", \"stack\": ..., "
-                         "\"resources\": [...]}");
+            error(e.loc,
+                  "a tenet model is a JSON object {\"format\": \"tenet-model/1\", \"stack\": ..., "
+                  "\"resources\": [...]}");
             return false;
         }
         depth_ = 1;
         at_ = At::Top;
         return true;
-    case At::Top: on_top(e); return true;
-    case At::Resources: on_resources(e); return true;
-    case At::Resource: on_resource(e); return true;
-    case At::Attributes: on_attributes(e); return true;
-    case At::End: return true;
+    case At::Top:
+        on_top(e);
+        return true;
+    case At::Resources:
+        on_resources(e);
+        return true;
+    case At::Resource:
+        on_resource(e);
+        return true;
+    case At::Attributes:
+        on_attributes(e);
+        return true;
+    case At::End:
+        return true;
     }
     return true;
 }
@@ -211,15 +249,33 @@ bool Reader::on(const Event& e) {
 bool Reader::forward(const Event& e) {
     bool ok = false;
     switch (e.type) {
-    case Ev::Null: ok = builder_.null_value(e.loc); break;
-    case Ev::Bool: ok = builder_.bool_value(e.b, e.loc); break;
-    case Ev::Number: ok = builder_.number_value(e.n, e.loc); break;
-    case Ev::String: ok = builder_.string_value(e.s, e.loc); break;
-    case Ev::BeginArray: ok = builder_.begin_array(e.loc); break;
-    case Ev::BeginObject: ok = builder_.begin_object(e.loc); break;
-    case Ev::Key: ok = builder_.key(e.s, e.loc); break;
-    case Ev::EndArray: ok = builder_.end_array(); break;
-    case Ev::EndObject: ok = builder_.end_object(); break;
+    case Ev::Null:
+        ok = builder_.null_value(e.loc);
+        break;
+    case Ev::Bool:
+        ok = builder_.bool_value(e.b, e.loc);
+        break;
+    case Ev::Number:
+        ok = builder_.number_value(e.n, e.loc);
+        break;
+    case Ev::String:
+        ok = builder_.string_value(e.s, e.loc);
+        break;
+    case Ev::BeginArray:
+        ok = builder_.begin_array(e.loc);
+        break;
+    case Ev::BeginObject:
+        ok = builder_.begin_object(e.loc);
+        break;
+    case Ev::Key:
+        ok = builder_.key(e.s, e.loc);
+        break;
+    case Ev::EndArray:
+        ok = builder_.end_array();
+        break;
+    case Ev::EndObject:
+        ok = builder_.end_object();
+        break;
     }
     if (e.begins()) ++depth_;
     if (e.ends()) --depth_;
@@ -327,9 +383,10 @@ void Reader::on_resource(const Event& e) {
         start_value(e, ValueRun{"", false, key_kind_ == Key::Source}, At::Resource);
         return;
     } else {
-        error(key_loc_, "unknown resource key `" + key_ +
-                            "` (expected address, native_type, type, frontend, provider, source, attributes, "
-                            "canonical, references)");
+        error(key_loc_,
+              "unknown resource key `" + key_ +
+                  "` (expected address, native_type, type, frontend, provider, source, attributes, "
+                  "canonical, references)");
     }
     res_.bad = true;
     skip_value(e, At::Resource);
@@ -365,20 +422,26 @@ void Reader::accept_value(Value v) {
             stack_ = v;
         }
         return;
-    case At::Resource: accept_field(v); return;
+    case At::Resource:
+        accept_field(v);
+        return;
     case At::Attributes:
         if (canonical_) {
             res_.canonical.push_back({attribute_, v}); // derived values: no reference edges
             return;
         }
         res_.attributes.push_back({attribute_, v});
-        for (const StrObj* target : builder_.refs()) refs_.push_back({uint32_t(loaded_.size()), attribute_, target});
+        for (const StrObj* target : builder_.refs())
+            refs_.push_back({uint32_t(loaded_.size()), attribute_, target});
         return;
-    default: return;
+    default:
+        return;
     }
 }
 
-bool non_empty_string(const Value& v) { return v.is(Kind::String) && v.as_string()->size > 0; }
+bool non_empty_string(const Value& v) {
+    return v.is(Kind::String) && v.as_string()->size > 0;
+}
 
 void Reader::accept_field(Value v) {
     Resource& r = res_.r;
@@ -388,7 +451,8 @@ void Reader::accept_field(Value v) {
         } else if (nullable && v.is_null()) {
             slot = nullptr;
         } else {
-            error(value_loc_, "`" + key_ + "` must be a non-empty string" + (nullable ? " or null" : ""));
+            error(value_loc_,
+                  "`" + key_ + "` must be a non-empty string" + (nullable ? " or null" : ""));
             res_.bad = true;
         }
     };
@@ -418,7 +482,8 @@ void Reader::accept_field(Value v) {
             refs_.push_back({uint32_t(loaded_.size()), attr->as_string(), target->as_string()});
         }
         if (!ok) {
-            error(value_loc_, "`references` must be a list of {\"attribute\": NAME, \"target\": ADDRESS}");
+            error(value_loc_,
+                  "`references` must be a list of {\"attribute\": NAME, \"target\": ADDRESS}");
             res_.bad = true;
         }
     }
@@ -428,7 +493,8 @@ void Reader::accept_field(Value v) {
 const StrObj* provider_of(std::string_view native_type, InternCache& strings) {
     size_t n = 0;
     while (n < native_type.size() && std::isalnum(static_cast<unsigned char>(native_type[n]))) ++n;
-    if (n == 0 || n == native_type.size() || (native_type[n] != '_' && native_type[n] != ':')) return nullptr;
+    if (n == 0 || n == native_type.size() || (native_type[n] != '_' && native_type[n] != ':'))
+        return nullptr;
     std::string p(native_type.substr(0, n));
     for (char& c : p) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return strings.get(p);
@@ -447,7 +513,8 @@ Value prefix_unknowns(const Value& v, std::string_view prefix, Arena& arena) {
     }
     case Kind::List: {
         std::vector<Value> items;
-        for (const Value& item : v.as_list()->span()) items.push_back(prefix_unknowns(item, prefix, arena));
+        for (const Value& item : v.as_list()->span())
+            items.push_back(prefix_unknowns(item, prefix, arena));
         return Value::list(arena.make_list(items), v.prov());
     }
     case Kind::Map: {
@@ -456,7 +523,8 @@ Value prefix_unknowns(const Value& v, std::string_view prefix, Arena& arena) {
             entries.push_back({e.key, prefix_unknowns(e.value, prefix, arena)});
         return Value::map(arena.make_map(entries), v.prov());
     }
-    default: return v;
+    default:
+        return v;
     }
 }
 
@@ -465,7 +533,8 @@ void Reader::finish_resource() {
     bool complete = !res_.bad && r.address && r.native_type;
     if (!res_.bad && !r.address) error(res_.json_loc, "a resource needs an `address`");
     if (!res_.bad && r.address && !r.native_type)
-        error(res_.json_loc, "resource `" + std::string(r.address->view()) + "` needs a `native_type`");
+        error(res_.json_loc,
+              "resource `" + std::string(r.address->view()) + "` needs a `native_type`");
     if (!complete) {
         refs_.resize(res_.refs_begin); // the skipped resource refers to nothing
         return;
@@ -484,7 +553,8 @@ void Reader::finish_resource() {
 }
 
 // Longest prefix of `target`, cut at `.` or `[`, that is a resource address.
-int64_t resolve(std::string_view target, const std::unordered_map<const StrObj*, uint32_t>& by_address) {
+int64_t resolve(std::string_view target,
+                const std::unordered_map<const StrObj*, uint32_t>& by_address) {
     while (!target.empty()) {
         if (const StrObj* s = Interner::global().find(target)) {
             auto it = by_address.find(s);
@@ -503,7 +573,8 @@ bool Reader::finish() {
         return false;
     }
     if (format_ != kFormat) {
-        error(format_loc_, "unsupported model format `" + format_ + "` (this version reads \"tenet-model/1\")");
+        error(format_loc_,
+              "unsupported model format `" + format_ + "` (this version reads \"tenet-model/1\")");
         return false;
     }
     std::unordered_map<const StrObj*, uint32_t> by_address;
@@ -516,11 +587,13 @@ bool Reader::finish() {
         auto index = static_cast<uint32_t>(model_.resources.size());
         auto [it, fresh] = by_address.emplace(loaded_[i].r.address, index);
         if (!fresh) {
-            std::string where = it->second >= first
-                                    ? "first at line " + std::to_string(loaded_[it->second - first].json_loc.line)
-                                    : "already loaded from another file";
-            error(loaded_[i].json_loc,
-                  "duplicate resource address `" + std::string(loaded_[i].r.address->view()) + "` (" + where + ")");
+            std::string where =
+                it->second >= first
+                    ? "first at line " + std::to_string(loaded_[it->second - first].json_loc.line)
+                    : "already loaded from another file";
+            error(loaded_[i].json_loc, "duplicate resource address `" +
+                                           std::string(loaded_[i].r.address->view()) + "` (" +
+                                           where + ")");
             continue;
         }
         index_of[i] = index;
@@ -537,26 +610,32 @@ bool Reader::finish() {
             edges.push_back({from, ref.attribute, static_cast<uint32_t>(it->second)});
     }
     auto key = [](const ReferenceEdge& e) { return std::tuple(e.from, e.attribute, e.to); };
-    std::sort(edges.begin(), edges.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
-    edges.erase(std::unique(edges.begin(), edges.end(), [&](const auto& a, const auto& b) { return key(a) == key(b); }),
+    std::sort(edges.begin(), edges.end(),
+              [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    edges.erase(std::unique(edges.begin(), edges.end(),
+                            [&](const auto& a, const auto& b) { return key(a) == key(b); }),
                 edges.end());
     model_.edges.insert(model_.edges.end(), edges.begin(), edges.end());
 
     std::vector<std::string> stack_errors;
-    const StrObj* default_frontend = loaded_.empty() ? strings_.get("model") : loaded_.front().r.frontend;
+    const StrObj* default_frontend =
+        loaded_.empty() ? strings_.get("model") : loaded_.front().r.frontend;
     model_json::merge_stack(model_, sm_, stack_, files_.named(), default_frontend, stack_errors);
-    for (auto& message : stack_errors) error(stack_loc_.valid() ? stack_loc_ : SourceLoc{file_, 1, 1}, message);
+    for (auto& message : stack_errors)
+        error(stack_loc_.valid() ? stack_loc_ : SourceLoc{file_, 1, 1}, message);
     return true;
 }
 
 } // namespace
 
-bool load_json_model(SourceManager& sm, FileId file, Model& model, std::vector<ModelError>& errors) {
+bool load_json_model(SourceManager& sm, FileId file, Model& model,
+                     std::vector<ModelError>& errors) {
     if (!model.sources) model.sources = &sm;
     Reader reader(sm, file, model, errors);
     json::ParseError perr;
     if (!json::parse_events(sm.text(file), file, reader, perr)) {
-        if (perr.message != "stopped") errors.push_back({perr.loc, "invalid JSON: " + perr.message});
+        if (perr.message != "stopped")
+            errors.push_back({perr.loc, "invalid JSON: " + perr.message});
         return false;
     }
     return reader.finish();

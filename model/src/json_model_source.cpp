@@ -30,10 +30,12 @@ FileId SourceFiles::id(std::string_view name) {
 
 namespace {
 
-constexpr const char* kExpected = "expected \"file:line:column\" or {\"file\", \"line\", \"column\"}";
+constexpr const char* kExpected =
+    "expected \"file:line:column\" or {\"file\", \"line\", \"column\"}";
 
 bool whole_number(double n, uint32_t& out) {
-    if (!(n >= 1 && n <= 4294967295.0) || n != static_cast<double>(static_cast<uint32_t>(n))) return false;
+    if (!(n >= 1 && n <= 4294967295.0) || n != static_cast<double>(static_cast<uint32_t>(n)))
+        return false;
     out = static_cast<uint32_t>(n);
     return true;
 }
@@ -49,7 +51,8 @@ bool LocationReader::from_string(std::string_view s, SourceLoc& out, std::string
         std::string_view tail = s.substr(colon + 1);
         uint32_t n = 0;
         auto r = std::from_chars(tail.data(), tail.data() + tail.size(), n);
-        if (tail.empty() || r.ec != std::errc() || r.ptr != tail.data() + tail.size() || n == 0) break;
+        if (tail.empty() || r.ec != std::errc() || r.ptr != tail.data() + tail.size() || n == 0)
+            break;
         nums[count++] = n;
         s = s.substr(0, colon);
     }
@@ -68,9 +71,12 @@ void LocationReader::begin() {
 }
 
 bool LocationReader::key(std::string_view k, std::string& message) {
-    if (k == "file") field_ = File;
-    else if (k == "line") field_ = Line;
-    else if (k == "column") field_ = Column;
+    if (k == "file")
+        field_ = File;
+    else if (k == "line")
+        field_ = Line;
+    else if (k == "column")
+        field_ = Column;
     else {
         message = "unexpected key `" + std::string(k) + "` (expected file, line, column)";
         return false;

@@ -3,12 +3,12 @@
 // map) or as "file:line:column". Internal to the model loader.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include "tenet/common/source.h"
 
 namespace tenet::model_json {
 
@@ -16,12 +16,12 @@ namespace tenet::model_json {
 // SourceManager with the path resolved against the model file's folder (the text is
 // left empty; reports read the line from disk when they need it).
 class SourceFiles {
-public:
+  public:
     SourceFiles(SourceManager& sm, FileId model_file);
     FileId id(std::string_view name);
     const std::vector<FileId>& named() const { return order_; }
 
-private:
+  private:
     SourceManager& sm_;
     std::string dir_;
     std::unordered_map<std::string, FileId> ids_;
@@ -31,7 +31,7 @@ private:
 };
 
 class LocationReader {
-public:
+  public:
     explicit LocationReader(SourceFiles& files) : files_(files) {}
 
     // "file:line:column" or "file:line" (the file name may itself contain `:`).
@@ -44,7 +44,7 @@ public:
     bool number_value(double n, std::string& message);
     bool end(SourceLoc& out, std::string& message);
 
-private:
+  private:
     enum Field : uint8_t { None, File, Line, Column };
     SourceFiles& files_;
     Field field_ = None;

@@ -1,16 +1,17 @@
 // Merging a model document's "stack" object into Model::stack.
 #include "json_model_stack.h"
 
+#include "tenet/model/interner.h"
+
 #include <array>
 #include <string_view>
-
-#include "tenet/model/interner.h"
 
 namespace tenet::model_json {
 
 namespace {
 
-constexpr std::array<std::string_view, 5> kSections = {"variables", "parameters", "outputs", "providers", "modules"};
+constexpr std::array<std::string_view, 5> kSections = {"variables", "parameters", "outputs",
+                                                       "providers", "modules"};
 
 const Value* member(const Value& map, std::string_view key) {
     return map.is(Kind::Map) ? map.as_map()->find(key) : nullptr;
@@ -29,15 +30,18 @@ void append_file(std::vector<Value>& files, const Value& name) {
 
 } // namespace
 
-void merge_stack(Model& model, const SourceManager& sm, const Value& stack, const std::vector<FileId>& files,
-                 const StrObj* default_frontend, std::vector<std::string>& errors) {
+void merge_stack(Model& model, const SourceManager& sm, const Value& stack,
+                 const std::vector<FileId>& files, const StrObj* default_frontend,
+                 std::vector<std::string>& errors) {
     Value doc = stack;
     if (!doc.is_null() && !doc.is(Kind::Map)) {
-        errors.push_back("`stack` must be an object with frontend, variables, parameters, outputs, providers, "
-                         "modules, files");
+        errors.push_back(
+            "`stack` must be an object with frontend, variables, parameters, outputs, providers, "
+            "modules, files");
         doc = Value();
     }
-    for (const MapEntry& e : doc.is(Kind::Map) ? doc.as_map()->span() : std::span<const MapEntry>()) {
+    for (const MapEntry& e :
+         doc.is(Kind::Map) ? doc.as_map()->span() : std::span<const MapEntry>()) {
         std::string_view k = e.key->view();
         bool section = false;
         for (auto s : kSections) section |= k == s;
@@ -52,8 +56,9 @@ void merge_stack(Model& model, const SourceManager& sm, const Value& stack, cons
                  }()))
             errors.push_back("stack `files` must be a list of file names");
         else if (!section && k != "frontend" && k != "files")
-            errors.push_back("unknown stack key `" + std::string(k) +
-                             "` (expected frontend, variables, parameters, outputs, providers, modules, files)");
+            errors.push_back(
+                "unknown stack key `" + std::string(k) +
+                "` (expected frontend, variables, parameters, outputs, providers, modules, files)");
     }
 
     const Value& old = model.stack;
@@ -66,8 +71,9 @@ void merge_stack(Model& model, const SourceManager& sm, const Value& stack, cons
     }
     const Value* frontend = member(doc, "frontend");
     if (!frontend || !frontend->is(Kind::String)) frontend = member(old, "frontend");
-    top.push_back({intern("frontend"), frontend && frontend->is(Kind::String) ? *frontend
-                                                                               : Value::string(default_frontend)});
+    top.push_back({intern("frontend"), frontend && frontend->is(Kind::String)
+                                           ? *frontend
+                                           : Value::string(default_frontend)});
     std::vector<Value> names;
     if (const Value* f = member(old, "files"); f && f->is(Kind::List))
         for (const Value& v : f->as_list()->span()) append_file(names, v);

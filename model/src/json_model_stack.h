@@ -2,10 +2,10 @@
 // merging it into Model::stack. Internal to the model loader (json_model.cpp).
 #pragma once
 
+#include "tenet/model/model.h"
+
 #include <string>
 #include <vector>
-
-#include "tenet/model/model.h"
 
 namespace tenet::model_json {
 
@@ -14,7 +14,8 @@ namespace tenet::model_json {
 // "parameters", "outputs", "providers", "modules" (each a map keyed by name; a later
 // entry with the same name replaces an earlier one). `files` are the source files the
 // document named; they make up "files" unless the stack lists its own.
-void merge_stack(Model& model, const SourceManager& sm, const Value& stack, const std::vector<FileId>& files,
-                 const StrObj* default_frontend, std::vector<std::string>& errors);
+void merge_stack(Model& model, const SourceManager& sm, const Value& stack,
+                 const std::vector<FileId>& files, const StrObj* default_frontend,
+                 std::vector<std::string>& errors);
 
 } // namespace tenet::model_json

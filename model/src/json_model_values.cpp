@@ -8,9 +8,9 @@
 // its `$value` share it, so they derive from the same inputs.
 #include "json_model_values.h"
 
-#include <algorithm>
-
 #include "tenet/model/interner.h"
+
+#include <algorithm>
 
 namespace tenet::model_json {
 
@@ -24,34 +24,49 @@ const StrObj* InternCache::get(std::string_view s) {
 
 namespace {
 
-constexpr uint8_t bit(uint8_t m) { return static_cast<uint8_t>(1u << m); }
+constexpr uint8_t bit(uint8_t m) {
+    return static_cast<uint8_t>(1u << m);
+}
 
 bool member_of(std::string_view k, uint8_t& member) {
     if (k.size() < 2 || k[0] != '$') return false;
     std::string_view n = k.substr(1);
-    if (n == "value") member = 1;
-    else if (n == "unknown") member = 2;
-    else if (n == "source") member = 3;
-    else if (n == "state") member = 4;
-    else if (n == "refs") member = 5;
-    else if (n == "pointer") member = 6;
-    else return false;
+    if (n == "value")
+        member = 1;
+    else if (n == "unknown")
+        member = 2;
+    else if (n == "source")
+        member = 3;
+    else if (n == "state")
+        member = 4;
+    else if (n == "refs")
+        member = 5;
+    else if (n == "pointer")
+        member = 6;
+    else
+        return false;
     return true;
 }
 
 bool parse_state(std::string_view s, ValueState& out) {
-    if (s == "explicit") out = ValueState::Explicit;
-    else if (s == "default") out = ValueState::Default;
-    else if (s == "unknown") out = ValueState::Unknown;
-    else if (s == "computed") out = ValueState::Computed;
-    else return false;
+    if (s == "explicit")
+        out = ValueState::Explicit;
+    else if (s == "default")
+        out = ValueState::Default;
+    else if (s == "unknown")
+        out = ValueState::Unknown;
+    else if (s == "computed")
+        out = ValueState::Computed;
+    else
+        return false;
     return true;
 }
 
 bool is_identifier(std::string_view k) {
     if (k.empty() || (k[0] >= '0' && k[0] <= '9')) return false;
     for (char c : k)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-'))
             return false;
     return true;
 }
@@ -147,7 +162,8 @@ bool ValueBuilder::location_string(std::string_view s, SourceLoc loc) {
 }
 
 bool ValueBuilder::location_error(SourceLoc loc, const std::string& message) {
-    return fail(loc, (run_.location && frames_.size() <= 1 ? "`source`: " : "`$source`: ") + message);
+    return fail(loc,
+                (run_.location && frames_.size() <= 1 ? "`source`: " : "`$source`: ") + message);
 }
 
 bool ValueBuilder::end_location() {
@@ -210,15 +226,19 @@ bool ValueBuilder::key(std::string_view k, SourceLoc loc) {
     }
     if (f.kind == FrameKind::Map) {
         if (annotation)
-            return fail(loc, "`" + std::string(k) +
-                                 "` cannot be mixed with attribute keys (an annotated value has only $-keys)");
+            return fail(
+                loc,
+                "`" + std::string(k) +
+                    "` cannot be mixed with attribute keys (an annotated value has only $-keys)");
         keys_.push_back(strings_.get(k));
         return true;
     }
     if (!annotation)
         return fail(loc, "unexpected key `" + std::string(k) +
-                             "` in an annotated value (expected $value, $unknown, $source, $state, $refs or $pointer)");
-    if (f.seen & bit(member)) return fail(loc, "duplicate `" + std::string(k) + "` in an annotated value");
+                             "` in an annotated value (expected $value, $unknown, $source, $state, "
+                             "$refs or $pointer)");
+    if (f.seen & bit(member))
+        return fail(loc, "duplicate `" + std::string(k) + "` in an annotated value");
     f.seen |= bit(member);
     f.member = static_cast<Member>(member);
     return true;
@@ -227,7 +247,8 @@ bool ValueBuilder::key(std::string_view k, SourceLoc loc) {
 bool ValueBuilder::end_array() {
     Frame f = frames_.back();
     frames_.pop_back();
-    const ListObj* list = model_.arena.make_list(std::span<const Value>(values_).subspan(f.values_begin));
+    const ListObj* list =
+        model_.arena.make_list(std::span<const Value>(values_).subspan(f.values_begin));
     values_.resize(f.values_begin);
     return deliver(Value::list(list, f.prov), f.loc);
 }
@@ -253,7 +274,8 @@ bool ValueBuilder::end_object() {
 // Arena::make_map to avoid its temporary vectors: maps are most of a model's objects.
 const MapObj* ValueBuilder::build_map(size_t keys_begin, size_t values_begin) {
     entries_.clear();
-    for (size_t i = keys_begin, j = values_begin; i < keys_.size(); ++i, ++j) entries_.push_back({keys_[i], values_[j]});
+    for (size_t i = keys_begin, j = values_begin; i < keys_.size(); ++i, ++j)
+        entries_.push_back({keys_[i], values_[j]});
     keys_.resize(keys_begin);
     values_.resize(values_begin);
     return make_map(entries_);
@@ -337,32 +359,42 @@ bool ValueBuilder::deliver(Value v, SourceLoc loc) {
 
 bool ValueBuilder::take_annotation(Frame& f, Value v, SourceLoc loc) {
     switch (f.member) {
-    case Member::Value: f.value = v; return true;
+    case Member::Value:
+        f.value = v;
+        return true;
     case Member::Unknown:
-        if (!v.is(Kind::String)) return fail(loc, "`$unknown` must be a string: the reason the value is unknown");
+        if (!v.is(Kind::String))
+            return fail(loc, "`$unknown` must be a string: the reason the value is unknown");
         f.unknown = v.as_string();
         return true;
-    case Member::Source: break; // read by location_string() and end_location()
+    case Member::Source:
+        break; // read by location_string() and end_location()
     case Member::State:
         if (!v.is(Kind::String) || !parse_state(v.as_view(), f.state))
-            return fail(loc, "`$state` must be one of \"explicit\", \"default\", \"unknown\", \"computed\"");
+            return fail(
+                loc,
+                "`$state` must be one of \"explicit\", \"default\", \"unknown\", \"computed\"");
         f.has_state = true;
         return true;
     case Member::Refs:
-        if (!v.is(Kind::List)) return fail(loc, "`$refs` must be a list of strings such as \"var.name\"");
+        if (!v.is(Kind::List))
+            return fail(loc, "`$refs` must be a list of strings such as \"var.name\"");
         f.refs_begin = static_cast<uint32_t>(refs_.size());
         for (const Value& r : v.as_list()->span()) {
             if (!r.is(Kind::String) || r.as_string()->size == 0)
-                return fail(loc, "`$refs` must be a list of non-empty strings such as \"var.name\"");
+                return fail(loc,
+                            "`$refs` must be a list of non-empty strings such as \"var.name\"");
             refs_.push_back(r.as_string());
         }
         f.refs_count = static_cast<uint32_t>(refs_.size()) - f.refs_begin;
         return true;
     case Member::Pointer:
-        if (!v.is(Kind::String)) return fail(loc, "`$pointer` must be a string (a JSON pointer or construct path)");
+        if (!v.is(Kind::String))
+            return fail(loc, "`$pointer` must be a string (a JSON pointer or construct path)");
         f.pointer = v.as_string();
         return true;
-    case Member::None: break;
+    case Member::None:
+        break;
     }
     return fail(loc, "internal error: annotation value without a key");
 }

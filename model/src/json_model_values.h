@@ -4,24 +4,24 @@
 // Internal to the model loader (json_model.cpp).
 #pragma once
 
+#include "json_model_source.h"
+#include "tenet/common/json.h"
+#include "tenet/model/model.h"
+
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include "json_model_source.h"
-#include "tenet/common/json.h"
-#include "tenet/model/model.h"
 
 namespace tenet::model_json {
 
 // Interning through a small direct-mapped cache: model strings repeat a lot (keys,
 // types, enum-like values), and the cache skips the global interner's lock and hash table.
 class InternCache {
-public:
+  public:
     const StrObj* get(std::string_view s);
 
-private:
+  private:
     static constexpr size_t kSlots = 8192;
     std::vector<const StrObj*> slots_ = std::vector<const StrObj*>(kSlots, nullptr);
 };
@@ -45,7 +45,7 @@ struct BuildError {
 
 // Receives the parse events of one value at a time (start() .. done()).
 class ValueBuilder {
-public:
+  public:
     ValueBuilder(Model& model, InternCache& strings, SourceFiles& files)
         : model_(model), strings_(strings), locations_(files) {}
 
@@ -74,19 +74,19 @@ public:
     bool end_array();
     bool end_object();
 
-private:
+  private:
     enum class FrameKind : uint8_t { List, Map, Pending, Annotated, Location };
     enum class Member : uint8_t { None, Value, Unknown, Source, State, Refs, Pointer };
     struct Frame {
         FrameKind kind = FrameKind::List;
         bool scope_root = false; // `prov` was made for this container
         Member member = Member::None;
-        ProvId prov = 0;         // what plain values inside take
-        SourceLoc loc;           // where the container starts
+        ProvId prov = 0; // what plain values inside take
+        SourceLoc loc;   // where the container starts
         uint32_t values_begin = 0;
         uint32_t keys_begin = 0;
         // Annotated objects only.
-        uint8_t seen = 0;  // bit per Member
+        uint8_t seen = 0; // bit per Member
         Value value;
         const StrObj* unknown = nullptr;
         const StrObj* pointer = nullptr;
@@ -102,7 +102,9 @@ private:
     ProvId prov_for_scalar(SourceLoc loc);
     bool deliver(Value v, SourceLoc loc);
     bool take_annotation(Frame& f, Value v, SourceLoc loc);
-    bool in_location() const { return !frames_.empty() && frames_.back().kind == FrameKind::Location; }
+    bool in_location() const {
+        return !frames_.empty() && frames_.back().kind == FrameKind::Location;
+    }
     bool wants_location() const; // the next object is a source location
     bool location_string(std::string_view s, SourceLoc loc);
     bool end_location();

@@ -1,11 +1,11 @@
 // JSON text <-> Value, for json_decode/json_encode, parameter overrides and reports.
 #include "tenet/model/value_json.h"
 
-#include <algorithm>
-#include <vector>
-
 #include "tenet/common/json.h"
 #include "tenet/model/interner.h"
+
+#include <algorithm>
+#include <vector>
 
 namespace tenet {
 
@@ -13,7 +13,7 @@ namespace {
 
 // Builds Values from parse events with one value stack shared by all open containers.
 class ValueBuilder final : public json::Handler {
-public:
+  public:
     ValueBuilder(Arena& arena, bool intern_strings) : arena_(arena), intern_(intern_strings) {}
 
     bool out_of_memory() const { return oom_; }
@@ -43,7 +43,8 @@ public:
     bool end_array() override {
         Open o = open_.back();
         open_.pop_back();
-        const ListObj* list = arena_.make_list(std::span<const Value>(values_).subspan(o.values_begin));
+        const ListObj* list =
+            arena_.make_list(std::span<const Value>(values_).subspan(o.values_begin));
         values_.resize(o.values_begin);
         return list ? push(Value::list(list)) : fail_oom();
     }
@@ -59,7 +60,7 @@ public:
         return map ? push(Value::map(map)) : fail_oom();
     }
 
-private:
+  private:
     struct Open {
         size_t values_begin;
         size_t keys_begin;
@@ -89,10 +90,18 @@ private:
 
 void append_json(std::string& out, const Value& v) {
     switch (v.kind()) {
-    case Kind::Null: out.append("null"); return;
-    case Kind::Bool: out.append(v.as_bool() ? "true" : "false"); return;
-    case Kind::Number: json::append_number(out, v.as_number()); return;
-    case Kind::String: json::append_quoted(out, v.as_view()); return;
+    case Kind::Null:
+        out.append("null");
+        return;
+    case Kind::Bool:
+        out.append(v.as_bool() ? "true" : "false");
+        return;
+    case Kind::Number:
+        json::append_number(out, v.as_number());
+        return;
+    case Kind::String:
+        json::append_quoted(out, v.as_view());
+        return;
     case Kind::List: {
         out.push_back('[');
         bool first = true;
@@ -108,8 +117,9 @@ void append_json(std::string& out, const Value& v) {
         // Entries are stored in hash order; output is sorted by name so it is stable to read.
         std::vector<const MapEntry*> sorted;
         for (const MapEntry& e : v.as_map()->span()) sorted.push_back(&e);
-        std::sort(sorted.begin(), sorted.end(),
-                  [](const MapEntry* a, const MapEntry* b) { return a->key->view() < b->key->view(); });
+        std::sort(sorted.begin(), sorted.end(), [](const MapEntry* a, const MapEntry* b) {
+            return a->key->view() < b->key->view();
+        });
         out.push_back('{');
         bool first = true;
         for (const MapEntry* e : sorted) {
@@ -129,7 +139,8 @@ void append_json(std::string& out, const Value& v) {
         return;
     case Kind::Unknown:
         out.append("{\"$unknown\":");
-        json::append_quoted(out, v.unknown_reason() ? v.unknown_reason()->view() : std::string_view());
+        json::append_quoted(out,
+                            v.unknown_reason() ? v.unknown_reason()->view() : std::string_view());
         out.push_back('}');
         return;
     }
@@ -137,14 +148,16 @@ void append_json(std::string& out, const Value& v) {
 
 } // namespace
 
-bool json_to_value(std::string_view text, Arena& arena, Value& out, std::string& error, bool intern_strings) {
+bool json_to_value(std::string_view text, Arena& arena, Value& out, std::string& error,
+                   bool intern_strings) {
     ValueBuilder builder(arena, intern_strings);
     json::ParseError perr;
     if (!json::parse_events(text, 0, builder, perr)) {
         if (builder.out_of_memory())
             error = "the JSON value is too large for the memory cap";
         else
-            error = std::to_string(perr.loc.line) + ":" + std::to_string(perr.loc.column) + ": " + perr.message;
+            error = std::to_string(perr.loc.line) + ":" + std::to_string(perr.loc.column) + ": " +
+                    perr.message;
         return false;
     }
     out = builder.result();
@@ -159,10 +172,14 @@ std::string value_to_json(const Value& v) {
 
 std::string value_to_display(const Value& v) {
     switch (v.kind()) {
-    case Kind::String: return std::string(v.as_view());
+    case Kind::String:
+        return std::string(v.as_view());
     case Kind::Unknown:
-        return "unknown (" + std::string(v.unknown_reason() ? v.unknown_reason()->view() : std::string_view()) + ")";
-    default: return value_to_json(v);
+        return "unknown (" +
+               std::string(v.unknown_reason() ? v.unknown_reason()->view() : std::string_view()) +
+               ")";
+    default:
+        return value_to_json(v);
     }
 }
 

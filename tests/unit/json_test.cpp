@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
+#include "tenet/common/json.h"
 
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <random>
-
-#include "tenet/common/json.h"
 
 using namespace tenet;
 
@@ -43,7 +42,8 @@ struct StopAfter final : json::Handler {
 } // namespace
 
 TEST_CASE("JSON DOM keeps values, member order and positions", "[json]") {
-    json::Node n = parse_ok("{\n  \"name\": \"b\",\n  \"tags\": {\"a\": 1, \"a\": 2},\n  \"list\": [true, false, null, -1.5e2]\n}");
+    json::Node n = parse_ok("{\n  \"name\": \"b\",\n  \"tags\": {\"a\": 1, \"a\": 2},\n  \"list\": "
+                            "[true, false, null, -1.5e2]\n}");
     REQUIRE(n.is(json::Type::Object));
     REQUIRE(n.members.size() == 3);
     CHECK(n.members[0].first == "name");
@@ -131,7 +131,8 @@ TEST_CASE("JSON nesting is capped without recursion", "[json]") {
 }
 
 TEST_CASE("JSON string escapes decode to UTF-8", "[json]") {
-    json::Node n = parse_ok(R"(["a\"b\\c\/d\b\f\n\r\t", "\u0041\u00e9\u20ac", "\ud83d\ude00", "x\udc00y\ud800", "é😀"])");
+    json::Node n = parse_ok(
+        R"(["a\"b\\c\/d\b\f\n\r\t", "\u0041\u00e9\u20ac", "\ud83d\ude00", "x\udc00y\ud800", "é😀"])");
     CHECK(n.items[0].string == "a\"b\\c/d\b\f\n\r\t");
     CHECK(n.items[1].string == "A\xC3\xA9\xE2\x82\xAC");
     CHECK(n.items[2].string == "\xF0\x9F\x98\x80");
@@ -190,7 +191,14 @@ TEST_CASE("JSON writer output is indented and stable", "[json]") {
     w.key("ok").value(true);
     w.key("none").null();
     w.key("empty").begin_array().end_array();
-    w.key("list").begin_array().value(1.5).begin_object().key("k").value("v").end_object().end_array();
+    w.key("list")
+        .begin_array()
+        .value(1.5)
+        .begin_object()
+        .key("k")
+        .value("v")
+        .end_object()
+        .end_array();
     w.key("raw").raw("{\"x\":1}");
     w.end_object();
     CHECK(w.str() == "{\n"
@@ -221,7 +229,8 @@ TEST_CASE("JSON event handlers can stop the parse", "[json]") {
 }
 
 TEST_CASE("JSON reader survives mutated input", "[json]") {
-    const std::string seed = R"({"a": [1, -2.5e3, "x\u00e9\n", {"b": null, "c": [true, false]}], "d": "\ud83d\ude00"})";
+    const std::string seed =
+        R"({"a": [1, -2.5e3, "x\u00e9\n", {"b": null, "c": [true, false]}], "d": "\ud83d\ude00"})";
     std::mt19937 rng(7);
     const char alphabet[] = "{}[]:,\"\\u0e-+.tfn \n\xff\x80";
     for (int i = 0; i < 20000; ++i) {
@@ -230,9 +239,15 @@ TEST_CASE("JSON reader survives mutated input", "[json]") {
         for (int k = 0; k < edits; ++k) {
             size_t at = rng() % (s.size() + 1);
             switch (rng() % 3) {
-            case 0: s.insert(at, 1, alphabet[rng() % (sizeof alphabet - 1)]); break;
-            case 1: if (at < s.size()) s.erase(at, 1); break;
-            default: if (at < s.size()) s[at] = alphabet[rng() % (sizeof alphabet - 1)]; break;
+            case 0:
+                s.insert(at, 1, alphabet[rng() % (sizeof alphabet - 1)]);
+                break;
+            case 1:
+                if (at < s.size()) s.erase(at, 1);
+                break;
+            default:
+                if (at < s.size()) s[at] = alphabet[rng() % (sizeof alphabet - 1)];
+                break;
             }
         }
         json::Node n;

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include "tenet/model/arena.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/value_json.h"
+
+#include <catch2/catch.hpp>
 
 using namespace tenet;
 
@@ -28,7 +28,8 @@ TEST_CASE("JSON text becomes Values in an arena", "[json][value]") {
     Arena capped;
     capped.set_cap(256);
     std::string big = "[";
-    for (int i = 0; i < 100; ++i) big += "\"a string that is long enough to fill the cap quickly\",";
+    for (int i = 0; i < 100; ++i)
+        big += "\"a string that is long enough to fill the cap quickly\",";
     big += "0]";
     CHECK_FALSE(json_to_value(big, capped, v, error));
     CHECK_THAT(error, Catch::Contains("memory cap"));

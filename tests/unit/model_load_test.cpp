@@ -1,13 +1,12 @@
-#include <catch2/catch.hpp>
-
-#include <fstream>
-#include <memory>
-#include <sstream>
-
 #include "tenet/model/interner.h"
 #include "tenet/model/json_model.h"
 #include "tenet/model/model_writer.h"
 #include "tenet/model/value_json.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <memory>
+#include <sstream>
 
 using namespace tenet;
 
@@ -33,7 +32,8 @@ struct Loaded {
     std::string error_text() const {
         std::string s;
         for (auto& e : errors)
-            s += std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " + e.message + "\n";
+            s += std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " +
+                 e.message + "\n";
         return s;
     }
 };
@@ -55,7 +55,8 @@ std::string read_text(const std::string& path) {
 }
 
 std::string doc(const std::string& resources, const std::string& stack = "{}") {
-    return R"({"format": "tenet-model/1", "stack": )" + stack + R"(, "resources": [)" + resources + "]}";
+    return R"({"format": "tenet-model/1", "stack": )" + stack + R"(, "resources": [)" + resources +
+           "]}";
 }
 
 } // namespace
@@ -78,7 +79,8 @@ TEST_CASE("The bundled example model loads", "[model]") {
 
     const Value& name = l->attr("aws_s3_bucket.content", "bucket");
     REQUIRE(name.is_unknown());
-    CHECK(name.unknown_reason()->view() == "aws_s3_bucket.content.bucket: var.environment_suffix has no value");
+    CHECK(name.unknown_reason()->view() ==
+          "aws_s3_bucket.content.bucket: var.environment_suffix has no value");
     const Provenance& p = l->model.prov(name.prov());
     CHECK(p.loc.line == 20);
     CHECK(p.loc.column == 3);
@@ -91,9 +93,11 @@ TEST_CASE("The bundled example model loads", "[model]") {
     CHECK(rotation.as_bool());
     CHECK(l->model.prov(rotation.prov()).state == ValueState::Explicit);
 
-    const Value& rule = l->attr("aws_s3_bucket_server_side_encryption_configuration.content", "rule");
-    CHECK(value_to_json(rule) ==
-          R"([{"apply_server_side_encryption_by_default":[{"kms_master_key_id":{"$unknown":"aws_s3_bucket_server_side_encryption_configuration.content.rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id: known after apply"},"sse_algorithm":"aws:kms"}]}])");
+    const Value& rule =
+        l->attr("aws_s3_bucket_server_side_encryption_configuration.content", "rule");
+    CHECK(
+        value_to_json(rule) ==
+        R"([{"apply_server_side_encryption_by_default":[{"kms_master_key_id":{"$unknown":"aws_s3_bucket_server_side_encryption_configuration.content.rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id: known after apply"},"sse_algorithm":"aws:kms"}]}])");
 
     const Value* vars = l->model.stack.as_map()->find("variables");
     REQUIRE(vars);
@@ -143,9 +147,11 @@ TEST_CASE("Annotations set value, provenance, state and refs", "[model]") {
     CHECK(l->sm.path(pa.loc.file) == "dir/main.tf");
     REQUIRE(l->model.refs(pa).size() == 2);
     CHECK(l->model.refs(pa)[1]->view() == "local.x");
-    CHECK(annotated.as_map()->find("inner")->prov() == annotated.prov()); // nested values derive alike
+    CHECK(annotated.as_map()->find("inner")->prov() ==
+          annotated.prov()); // nested values derive alike
 
-    CHECK(l->model.prov(l->attr("aws_s3_bucket.b", "defaulted").prov()).state == ValueState::Default);
+    CHECK(l->model.prov(l->attr("aws_s3_bucket.b", "defaulted").prov()).state ==
+          ValueState::Default);
     const Value& cu = l->attr("aws_s3_bucket.b", "computed_unknown");
     CHECK(cu.unknown_reason()->view() == "aws_s3_bucket.b.computed_unknown: known after apply");
     CHECK(l->model.prov(cu.prov()).state == ValueState::Computed);
@@ -179,17 +185,27 @@ TEST_CASE("$refs and references become edges answered by the relation index", "[
     REQUIRE(l->ok);
     REQUIRE(l->errors.empty());
     const Model& m = l->model;
-    CHECK(m.edges.size() == 4); // bucket, policy, logging.bucket, logging.target_bucket; no self edge
+    CHECK(m.edges.size() ==
+          4); // bucket, policy, logging.bucket, logging.target_bucket; no self edge
     auto idx = [&](std::string_view a) { return static_cast<uint32_t>(m.find_address(a)); };
-    auto incoming = m.relations.incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_policy"), intern("bucket"));
+    auto incoming = m.relations.incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_policy"),
+                                         intern("bucket"));
     REQUIRE(incoming.size() == 1);
     CHECK(incoming[0] == idx("aws_s3_bucket_policy.p"));
-    CHECK(m.relations.incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_policy"), intern("policy")).size() == 1);
-    CHECK(m.relations.incoming(idx("module.m.aws_s3_bucket.c[\"k\"]"), intern("aws_s3_bucket_logging"),
-                               intern("bucket")).size() == 1);
-    CHECK(m.relations.incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_logging"), intern("target_bucket"))
+    CHECK(m.relations
+              .incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_policy"), intern("policy"))
               .size() == 1);
-    CHECK(m.relations.incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_logging"), intern("bucket")).empty());
+    CHECK(m.relations
+              .incoming(idx("module.m.aws_s3_bucket.c[\"k\"]"), intern("aws_s3_bucket_logging"),
+                        intern("bucket"))
+              .size() == 1);
+    CHECK(m.relations
+              .incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_logging"),
+                        intern("target_bucket"))
+              .size() == 1);
+    CHECK(m.relations
+              .incoming(idx("aws_s3_bucket.b"), intern("aws_s3_bucket_logging"), intern("bucket"))
+              .empty());
     CHECK(m.of_type(intern("s3_bucket")).size() == 1);
     CHECK(m.of_type(intern("aws_s3_bucket")).size() == 2);
 }
@@ -224,34 +240,41 @@ TEST_CASE("Model errors are located; a bad resource is skipped, the others load"
     CHECK_THAT(errors, Catch::Contains("3:19: `address` must be a non-empty string"));
     CHECK_THAT(errors, Catch::Contains("4:79: `$value` cannot be mixed with attribute keys"));
     CHECK_THAT(errors, Catch::Contains("5:94: `$state` must be one of"));
-    CHECK_THAT(errors, Catch::Contains("6:69: an annotated value has both `$value` and `$unknown`"));
+    CHECK_THAT(errors,
+               Catch::Contains("6:69: an annotated value has both `$value` and `$unknown`"));
     CHECK_THAT(errors, Catch::Contains("7:72: an annotated value needs `$value` or `$unknown`"));
     CHECK_THAT(errors, Catch::Contains("8:49: unknown resource key `atributes`"));
     CHECK_THAT(errors, Catch::Contains("9:7: a resource needs an `address`"));
     CHECK_THAT(errors, Catch::Contains("10:7: resource `a.notype` needs a `native_type`"));
-    CHECK_THAT(errors, Catch::Contains("11:7: duplicate resource address `a.ok1` (first at line 2)"));
+    CHECK_THAT(errors,
+               Catch::Contains("11:7: duplicate resource address `a.ok1` (first at line 2)"));
     CHECK_THAT(errors, Catch::Contains("12:83: `source`: `line` must be a whole number"));
     CHECK_THAT(errors, Catch::Contains("13:95: `$refs` must be a list"));
     CHECK_THAT(errors, Catch::Contains("14:65: `references` must be a list of"));
     CHECK_THAT(errors, Catch::Contains("15:7: each entry of `resources` must be an object"));
-    CHECK_THAT(errors, Catch::Contains("17:110: `$source`: unexpected key `lin` (expected file, line, column)"));
+    CHECK_THAT(
+        errors,
+        Catch::Contains("17:110: `$source`: unexpected key `lin` (expected file, line, column)"));
     CHECK_THAT(errors, Catch::Contains("18:97: `$source`: expected \"file:line:column\""));
     CHECK(l->errors.size() == 15);
     for (auto& e : l->errors) CHECK(e.loc.file == l->file);
 }
 
 TEST_CASE("Documents that cannot be read load nothing", "[model]") {
-    auto bad_json = load(R"({"format": "tenet-model/1", "resources": [{"address": "a.b", "native_type": "a"},]})");
+    auto bad_json = load(
+        R"({"format": "tenet-model/1", "resources": [{"address": "a.b", "native_type": "a"},]})");
     CHECK_FALSE(bad_json->ok);
     CHECK(bad_json->model.resources.empty());
     REQUIRE(bad_json->errors.size() == 1);
     CHECK(bad_json->errors[0].message == "invalid JSON: trailing comma before `]`");
     CHECK(bad_json->errors[0].loc.column == 81);
 
-    auto wrong = load(R"({"format": "tenet-model/9", "resources": [{"address": "a.b", "native_type": "a"}]})");
+    auto wrong = load(
+        R"({"format": "tenet-model/9", "resources": [{"address": "a.b", "native_type": "a"}]})");
     CHECK_FALSE(wrong->ok);
     CHECK(wrong->model.resources.empty());
-    CHECK_THAT(wrong->error_text(), Catch::Contains("1:12: unsupported model format `tenet-model/9`"));
+    CHECK_THAT(wrong->error_text(),
+               Catch::Contains("1:12: unsupported model format `tenet-model/9`"));
 
     auto missing = load(R"({"resources": []})");
     CHECK_FALSE(missing->ok);
@@ -267,24 +290,29 @@ TEST_CASE("Documents that cannot be read load nothing", "[model]") {
 }
 
 TEST_CASE("Unknown reasons name the address even when it comes after the attributes", "[model]") {
-    auto l = load(doc(R"({"attributes": {"k": {"x": [{"$unknown": "known after apply"}]}, "odd key": {"$unknown": "r"}},
+    auto l = load(doc(
+        R"({"attributes": {"k": {"x": [{"$unknown": "known after apply"}]}, "odd key": {"$unknown": "r"}},
                          "native_type": "aws_kms_key", "address": "aws_kms_key.late"})"));
     REQUIRE(l->errors.empty());
     const Value& k = l->attr("aws_kms_key.late", "k");
     CHECK(k.as_map()->find("x")->as_list()->items()[0].unknown_reason()->view() ==
           "aws_kms_key.late.k.x[0]: known after apply");
-    CHECK(l->attr("aws_kms_key.late", "odd key").unknown_reason()->view() == "aws_kms_key.late[\"odd key\"]: r");
+    CHECK(l->attr("aws_kms_key.late", "odd key").unknown_reason()->view() ==
+          "aws_kms_key.late[\"odd key\"]: r");
 }
 
 TEST_CASE("The stack entity merges sections across files", "[model]") {
     auto l = std::make_unique<Loaded>();
     l->model.sources = &l->sm;
-    FileId a = l->sm.add("a.json", doc(R"({"address": "aws_s3_bucket.b", "native_type": "aws_s3_bucket"})",
-                                       R"({"frontend": "terraform", "variables": {"env": {"type": "string"}},
+    FileId a = l->sm.add("a.json",
+                         doc(R"({"address": "aws_s3_bucket.b", "native_type": "aws_s3_bucket"})",
+                             R"({"frontend": "terraform", "variables": {"env": {"type": "string"}},
                                           "outputs": {"o": {"$unknown": "known after apply"}}})"));
-    FileId b = l->sm.add("b.json", doc(R"({"address": "aws_s3_bucket_policy.p", "native_type": "aws_s3_bucket_policy",
+    FileId b = l->sm.add(
+        "b.json",
+        doc(R"({"address": "aws_s3_bucket_policy.p", "native_type": "aws_s3_bucket_policy",
                                           "attributes": {"bucket": {"$value": "b", "$refs": ["aws_s3_bucket.b.id"]}}})",
-                                       R"({"variables": {"region": {"default": "eu-west-1"}}, "files": ["x.tf"]})"));
+            R"({"variables": {"region": {"default": "eu-west-1"}}, "files": ["x.tf"]})"));
     REQUIRE(load_json_model(l->sm, a, l->model, l->errors));
     REQUIRE(load_json_model(l->sm, b, l->model, l->errors));
     l->model.finalize();
@@ -318,7 +346,8 @@ TEST_CASE("A model written back by Tenet loads to the same model", "[model]") {
         const Resource& a = first->model.resources[i];
         const Resource& b = second->model.resources[i];
         CHECK(a.address == b.address);
-        CHECK(value_to_json(a.native) == value_to_json(b.native)); // unknown reasons are not prefixed twice
+        CHECK(value_to_json(a.native) ==
+              value_to_json(b.native)); // unknown reasons are not prefixed twice
     }
     CHECK(second->model.edges.size() == first->model.edges.size());
 }
@@ -354,8 +383,10 @@ TEST_CASE("The example in docs/model.md loads as documented", "[model]") {
     REQUIRE(l->model.resources.size() == 2);
     CHECK(l->attr("aws_s3_bucket.logs", "bucket").unknown_reason()->view() ==
           "aws_s3_bucket.logs.bucket: var.environment_suffix has no value");
-    CHECK(l->model.prov(l->attr("aws_s3_bucket.logs", "force_destroy").prov()).state == ValueState::Default);
-    auto versioning = l->model.relations.incoming(static_cast<uint32_t>(l->model.find_address("aws_s3_bucket.logs")),
-                                                  intern("aws_s3_bucket_versioning"), intern("bucket"));
+    CHECK(l->model.prov(l->attr("aws_s3_bucket.logs", "force_destroy").prov()).state ==
+          ValueState::Default);
+    auto versioning = l->model.relations.incoming(
+        static_cast<uint32_t>(l->model.find_address("aws_s3_bucket.logs")),
+        intern("aws_s3_bucket_versioning"), intern("bucket"));
     CHECK(versioning.size() == 1);
 }
