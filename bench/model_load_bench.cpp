@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
     fmt::print("json reader: {:.1f} MB, {} events in {:.3f} s = {:.0f} MB/s\n", mb, events,
                parse_best, mb / parse_best);
 
-    double load_best = 1e9, finalize_best = 1e9;
+    double load_best = 1e9, finalize_best = 1e9, load_first = 0;
     size_t resources = 0, edges = 0, provenance = 0;
     for (int i = 0; i < runs; ++i) {
         Model model;
@@ -87,15 +87,19 @@ int main(int argc, char** argv) {
                 fmt::print(stderr, "{}:{}:{}: {}\n", argv[1], e.loc.line, e.loc.column, e.message);
             return 1;
         }
+        if (i == 0) load_first = finalized - t; // a real run: every string is new to the interner
         load_best = std::min(load_best, finalized - t);
         finalize_best = std::min(finalize_best, finalized - loaded);
         resources = model.resources.size();
         edges = model.edges.size();
         provenance = model.provenance.size();
     }
-    fmt::print("model load: {} resources, {} edges, {} provenance records in {:.3f} s (finalize "
-               "{:.3f} s) = {:.0f} MB/s\n",
-               resources, edges, provenance, load_best, finalize_best, mb / load_best);
+    fmt::print("model load: {} resources, {} edges, {} provenance records\n", resources, edges,
+               provenance);
+    fmt::print("  first load (strings new to the interner): {:.3f} s = {:.0f} MB/s\n", load_first,
+               mb / load_first);
+    fmt::print("  best of {}: {:.3f} s (finalize {:.3f} s) = {:.0f} MB/s\n", runs, load_best,
+               finalize_best, mb / load_best);
     fmt::print("peak RSS {:.1f} MiB\n", bench::peak_rss_mib());
     return 0;
 }
