@@ -4,6 +4,7 @@
 // its inputs are known; otherwise the result is unknown with the first unknown input's
 // reason and the refs of every input.
 #include <algorithm>
+#include <cstdlib>
 
 #include "evaluator.h"
 #include "tenet/common/json.h"
@@ -181,10 +182,10 @@ CVal Evaluator::fn_select(const Node& arg, bool, SourceLoc at) {
     if (index.is(CVal::Kind::Unknown)) return unknown_from(index, at, std::move(refs));
     double n = -1;
     if (index.is(CVal::Kind::Number)) n = index.number;
-    else if (index.is(CVal::Kind::String) && !index.text.empty() &&
+    else if (index.is(CVal::Kind::String) && !index.text.empty() && index.text.size() <= 9 &&
              std::all_of(index.text.begin(), index.text.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        n = std::stod(index.text);
-    if (n < 0 || n != static_cast<double>(static_cast<uint64_t>(n)))
+        n = std::strtod(index.text.c_str(), nullptr);
+    if (!(n >= 0 && n <= 1e9) || n != static_cast<double>(static_cast<uint64_t>(n)))
         return invalid(args[0]->loc, "Fn::Select: the index must be a whole number, 0 or more");
     if (list.is(CVal::Kind::Unknown)) return unknown_from(list, at, std::move(refs));
     if (!list.is(CVal::Kind::List)) return invalid(args[1]->loc, "Fn::Select: the second argument must be a list");

@@ -593,6 +593,17 @@ TEST_CASE("cloudformation: hostile input neither hangs nor crashes") {
         REQUIRE(l->errors.empty());
         CHECK(str(l->at("R", "B[1]")) == "y");
     }
+    SECTION("huge or odd numbers in intrinsics are errors, not crashes") {
+        auto l = load_text("Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+                           "      A: !Select [\"" + std::string(400, '9') + "\", [a]]\n"
+                           "      B: !Select [1e300, [a]]\n      C: !Select [-1, [a]]\n"
+                           "      D: !Cidr [10.0.0.0/8, 100000, 8]\n      E: !Cidr [10.0.0.0/24, 2, 128]\n");
+        CHECK(l->has_error(5, 19, "the index must be a whole number"));
+        CHECK(l->has_error(6, 19, "the index must be a whole number"));
+        CHECK(l->has_error(7, 19, "the index must be a whole number"));
+        CHECK(l->has_error(8, 29, "the count must be a number from 1 to 256"));
+        CHECK(l->has_error(9, 33, "the subnet bits do not fit in the block"));
+    }
     SECTION("conditions that refer to themselves") {
         auto l = load_text("Conditions:\n  A: !Condition B\n  B: !Not [!Condition A]\nResources:\n  R:\n"
                            "    Type: AWS::S3::Bucket\n    Properties:\n      X: !If [A, 1, 2]\n");
