@@ -1,0 +1,129 @@
+#include "tf_emit.h"
+
+namespace tenet::tf {
+
+bool is_resource_ref(std::string_view ref) {
+    while (ref.starts_with("module.")) {
+        ref.remove_prefix(7);
+        size_t dot = ref.find('.');
+        size_t bracket = ref.find('[');
+        if (bracket < dot) {
+            size_t close = ref.find("].", bracket);
+            if (close == std::string_view::npos) return false;
+            dot = close + 1;
+        }
+        if (dot == std::string_view::npos) return false;
+        ref.remove_prefix(dot + 1);
+    }
+    size_t end = ref.find_first_of(".[");
+    if (end == std::string_view::npos) return false;
+    std::string_view head = ref.substr(0, end);
+    return !(head == "var" || head == "local" || head == "path" || head == "terraform" || head == "count" ||
+             head == "each" || head == "self" || head == "module");
+}
+
+Value Emitter::convert(const ValPtr& v, const Refs& inherited, const std::string& subject, const std::string& pointer) {
+    Refs refs = inherited;
+    merge_refs(refs, v->refs);
+    ValueState state = v->unknown() ? ValueState::Unknown : v->computed ? ValueState::Computed : ValueState::Explicit;
+    ProvId p = b_.prov(v->loc, state, refs, pointer);
+    switch (v->kind) {
+    case VKind::Null: return b_.null(p);
+    case VKind::Bool: return b_.boolean(v->boolean, p);
+    case VKind::Number: return b_.num(v->number, p);
+    case VKind::String: return b_.str(v->text, p);
+    case VKind::Unknown: return b_.unknown(subject, v->text, p);
+    case VKind::List: {
+        std::vector<Value> items;
+        items.reserve(v->items.size());
+        for (size_t i = 0; i < v->items.size(); ++i)
+            items.push_back(convert(v->items[i], refs, subject + "[" + std::to_string(i) + "]", pointer));
+        return b_.list(items, p);
+    }
+    case VKind::Map: {
+        std::vector<std::pair<std::string, Value>> members;
+        members.reserve(v->members.size());
+        for (const auto& [k, m] : v->members) members.push_back({k, convert(m, refs, subject + "." + k, pointer)});
+        return b_.map(members, p);
+    }
+    }
+    return b_.null(p);
+}
+
+void Emitter::resources(const std::vector<ResourceInstance>& list) {
+    for (const ResourceInstance& r : list) {
+        std::vector<std::pair<std::string, Value>> attrs;
+        for (const auto& [name, v] : r.attrs->members)
+            attrs.push_back({name, convert(v, {}, r.address + "." + name, r.construct_path)});
+        Resource res;
+        res.address = b_.key(r.address);
+        res.native_type = b_.key(r.decl->data ? "data." + r.decl->type : r.decl->type);
+        res.frontend = b_.key(frontend_);
+        res.provider = b_.key(r.decl->type.substr(0, r.decl->type.find('_')));
+        res.native = b_.map(attrs, b_.prov(r.decl->block->loc, ValueState::Explicit, {}, r.construct_path));
+        res.loc = r.decl->block->loc;
+        uint32_t index = b_.add_resource(res);
+        for (const auto& [name, v] : r.attrs->members) {
+            Refs refs;
+            collect_refs(v, refs);
+            for (const std::string& ref : refs)
+                if (is_resource_ref(ref)) b_.add_reference(index, name, ref);
+        }
+    }
+}
+
+Value Emitter::entry(const std::vector<std::pair<std::string, Value>>& fields, SourceLoc loc) {
+    return b_.map(fields, b_.prov(loc));
+}
+
+void Emitter::stack(ModuleInstance& root, const Loader& loader) {
+    const ModuleConfig& cfg = root.config();
+    Evaluator& ev = root.evaluator();
+    b_.stack_field("frontend", b_.str(frontend_));
+    for (const auto& [name, decl] : cfg.variables) {
+        std::vector<std::pair<std::string, Value>> f;
+        const hcl::Body& body = decl->body;
+        if (const hcl::Attribute* t = body.attribute("type")) f.push_back({"type", b_.str(expr_text(t->expr), b_.prov(t->loc))});
+        if (const hcl::Attribute* d = body.attribute("default"))
+            f.push_back({"default", convert(ev.eval(d->expr, nullptr), {}, "var." + name + ".default", {})});
+        for (const char* k : {"description", "sensitive", "nullable"})
+            if (const hcl::Attribute* a = body.attribute(k)) f.push_back({k, convert(ev.eval(a->expr, nullptr), {}, "var." + name, {})});
+        std::vector<Value> validations;
+        for (const hcl::Block& v : body.blocks) {
+            if (v.type != "validation") continue;
+            std::vector<std::pair<std::string, Value>> vf;
+            if (const hcl::Attribute* c = v.body.attribute("condition"))
+                vf.push_back({"condition", b_.str(expr_text(c->expr), b_.prov(c->loc))});
+            if (const hcl::Attribute* m = v.body.attribute("error_message"))
+                vf.push_back({"error_message", convert(ev.eval(m->expr, nullptr), {}, "var." + name, {})});
+            validations.push_back(entry(vf, v.loc));
+        }
+        if (!validations.empty()) f.push_back({"validation", b_.list(validations)});
+        f.push_back({"value", convert(root.variable(name), {}, "var." + name, {})});
+        b_.stack_entry("variables", name, entry(f, decl->loc));
+    }
+    for (const auto& [name, decl] : cfg.outputs) {
+        std::vector<std::pair<std::string, Value>> f;
+        f.push_back({"value", convert(root.output(name), {}, "output." + name, {})});
+        for (const char* k : {"description", "sensitive"})
+            if (const hcl::Attribute* a = decl->body.attribute(k)) f.push_back({k, convert(ev.eval(a->expr, nullptr), {}, "output." + name, {})});
+        b_.stack_entry("outputs", name, entry(f, decl->loc));
+    }
+    for (const hcl::Block* p : cfg.providers) {
+        std::string name = p->labels[0];
+        ValPtr body = root.body_value(p->body, nullptr, "", false);
+        if (const ValPtr* alias = body->find("alias")) {
+            std::string a;
+            if (to_text(**alias, a)) name += "." + a;
+        }
+        b_.stack_entry("providers", name, convert(body, {}, "provider." + name, {}));
+    }
+    for (const ModuleCallInfo& m : loader.module_calls) {
+        std::vector<std::pair<std::string, Value>> f{{"source", b_.str(m.source)}, {"loaded", b_.boolean(m.loaded)}};
+        if (!m.version.empty()) f.push_back({"version", b_.str(m.version)});
+        if (!m.note.empty()) f.push_back({"note", b_.str(m.note)});
+        b_.stack_entry("modules", m.address, entry(f, m.loc));
+    }
+}
+
+} // namespace tenet::tf

@@ -1,0 +1,128 @@
+// Module instances: the root module and every local module call (with each of its
+// count/for_each instances) evaluated lazily. A name is evaluated the first time
+// something refers to it and remembered; a name met again while it is being evaluated
+// is a cycle, reported once and unknown from then on.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tenet/frontends/frontend.h"
+#include "tf_eval.h"
+#include "tf_module.h"
+
+namespace tenet::tf {
+
+// One resource or data source instance, ready for the model.
+struct ResourceInstance {
+    std::string address; // module.net.aws_subnet.private[0]
+    const ResourceDecl* decl = nullptr;
+    ValPtr attrs;        // Map: evaluated attributes and blocks
+    std::string construct_path; // CDKTF: the "//" metadata path
+};
+
+// A module call seen anywhere in the tree, for the stack's "modules" section.
+struct ModuleCallInfo {
+    std::string address; // module.net
+    std::string source;
+    std::string version;
+    bool loaded = false;
+    std::string note;
+    SourceLoc loc;
+};
+
+class ModuleInstance;
+
+// Everything shared by the instances of one load.
+struct Loader {
+    SourceManager& sm;
+    std::vector<ModelError>& errors;
+    const FrontendOptions& opts;
+    std::string root_dir;
+    std::map<std::string, std::unique_ptr<ModuleConfig>> configs; // by directory
+    std::map<std::string, ValPtr> root_inputs;                    // -var, tfvars
+    std::vector<std::string> eval_stack;                          // names being evaluated, for cycle messages
+    std::vector<ModuleCallInfo> module_calls;
+
+    const ModuleConfig& config(const std::string& dir);
+};
+
+class ModuleInstance : public Context {
+public:
+    // `prefix` is "" for the root, "module.net." or "module.net[\"a\"]." for children.
+    ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::string prefix, ModuleInstance* parent,
+                   const hcl::Block* call, std::vector<Scope> call_scope, int depth);
+
+    ValPtr reference(const hcl::Expr* e, const Scope* s) override;
+    const std::string& base_dir() const override { return loader_.root_dir; }
+
+    // Evaluates everything and appends the resource instances (this module's, then its
+    // children's) to `out`.
+    void collect(std::vector<ResourceInstance>& out);
+
+    ValPtr variable(const std::string& name);
+    ValPtr local(const std::string& name);
+    ValPtr output(const std::string& name);
+    ValPtr resource(const std::string& key);
+    // module.NAME as a whole (an object of its outputs, or a list/map of them).
+    ValPtr module_object(const std::string& name);
+    // module.NAME.OUTPUT when the call has neither count nor for_each.
+    ValPtr module_output(const std::string& name, const std::string& output);
+
+    const std::string& prefix() const { return prefix_; }
+    const ModuleConfig& config() const { return cfg_; }
+    bool is_root() const { return parent_ == nullptr; }
+    Evaluator& evaluator() { return ev_; }
+    // The value of a block body: attributes and nested blocks (repeatable, so lists of
+    // maps), `dynamic` blocks expanded. `open` makes missing attributes known after apply.
+    ValPtr body_value(const hcl::Body& body, const Scope* s, const std::string& open, bool skip_meta);
+
+private:
+    struct Memo {
+        enum State : uint8_t { Fresh, Busy, Done } state = Fresh;
+        ValPtr value;
+    };
+    struct Call {
+        bool loaded = false;
+        bool keyed = false;   // for_each: children by key; count: by index
+        bool single = true;   // neither count nor for_each
+        ValPtr unknown;       // count/for_each unknown, or the module not loaded
+        std::vector<std::pair<std::string, std::unique_ptr<ModuleInstance>>> children;
+    };
+    struct Expansion {
+        std::vector<std::pair<std::string, std::vector<Scope>>> instances; // address suffix, scope
+        ValPtr unknown;   // count or for_each unknown: one instance, marked
+        bool keyed = false;
+        bool counted = false;
+    };
+
+    ValPtr memo(std::map<std::string, Memo>& table, const std::string& name, SourceLoc loc,
+                const std::function<ValPtr()>& compute);
+    Expansion expand(const hcl::Body& body, const std::string& what);
+    void evaluate_resource(const ResourceDecl& d, Memo& m);
+    ValPtr instance_value(const ResourceDecl& d, const std::string& address, const Scope* s);
+    Call& call(const std::string& name);
+    void block_values(const hcl::Body& body, const Scope* s, const std::string& open, Members& out);
+    ValPtr typed(const hcl::Block* decl, ValPtr v);
+
+    Loader& loader_;
+    const ModuleConfig& cfg_;
+    std::string prefix_;
+    ModuleInstance* parent_;
+    const hcl::Block* call_block_;
+    std::vector<Scope> call_scope_; // count/each of the module call, evaluated in the parent
+    int depth_;
+    Evaluator ev_;
+    std::map<std::string, Memo> vars_, locals_, outputs_, resources_;
+    std::map<std::string, std::vector<ResourceInstance>> instances_;
+    std::map<std::string, Call> calls_;
+};
+
+// aws_iam_policy_document: the `json` attribute from the statement blocks.
+ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc);
+
+} // namespace tenet::tf

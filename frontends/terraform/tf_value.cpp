@@ -1,0 +1,232 @@
+#include "tf_value.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "tenet/common/json.h"
+
+namespace tenet::tf {
+
+const ValPtr* Val::find(std::string_view key) const {
+    auto it = std::lower_bound(members.begin(), members.end(), key,
+                               [](const auto& m, std::string_view k) { return m.first < k; });
+    if (it == members.end() || it->first != key) return nullptr;
+    return &it->second;
+}
+
+namespace {
+std::shared_ptr<Val> make(VKind k, SourceLoc loc) {
+    auto v = std::make_shared<Val>();
+    v->kind = k;
+    v->loc = loc;
+    return v;
+}
+} // namespace
+
+ValPtr v_null(SourceLoc loc) { return make(VKind::Null, loc); }
+ValPtr v_bool(bool b, SourceLoc loc) {
+    auto v = make(VKind::Bool, loc);
+    v->boolean = b;
+    return v;
+}
+ValPtr v_num(double n, SourceLoc loc) {
+    auto v = make(VKind::Number, loc);
+    v->number = n;
+    return v;
+}
+ValPtr v_str(std::string s, SourceLoc loc) {
+    auto v = make(VKind::String, loc);
+    v->text = std::move(s);
+    return v;
+}
+ValPtr v_list(std::vector<ValPtr> items, SourceLoc loc) {
+    auto v = make(VKind::List, loc);
+    v->items = std::move(items);
+    return v;
+}
+ValPtr v_map(Members members, SourceLoc loc) {
+    auto v = make(VKind::Map, loc);
+    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // Keep the last of equal keys.
+    Members unique;
+    for (auto& m : members) {
+        if (!unique.empty() && unique.back().first == m.first) unique.back() = std::move(m);
+        else unique.push_back(std::move(m));
+    }
+    v->members = std::move(unique);
+    return v;
+}
+ValPtr v_unknown(std::string reason, SourceLoc loc, Refs refs) {
+    auto v = make(VKind::Unknown, loc);
+    v->text = std::move(reason);
+    v->refs = std::move(refs);
+    return v;
+}
+ValPtr v_error(std::string reason, SourceLoc loc) {
+    auto v = make(VKind::Unknown, loc);
+    v->text = std::move(reason);
+    v->error = true;
+    return v;
+}
+
+ValPtr with_refs(const ValPtr& v, const Refs& extra) {
+    if (extra.empty()) return v;
+    auto c = std::make_shared<Val>(*v);
+    merge_refs(c->refs, extra);
+    return c;
+}
+
+ValPtr with_loc(const ValPtr& v, SourceLoc loc) {
+    if (!loc.valid()) return v;
+    auto c = std::make_shared<Val>(*v);
+    c->loc = loc;
+    return c;
+}
+
+ValPtr as_computed(const ValPtr& v, SourceLoc loc, const Refs& refs) {
+    auto c = std::make_shared<Val>(*v);
+    c->loc = loc;
+    c->computed = true;
+    merge_refs(c->refs, refs);
+    return c;
+}
+
+void merge_refs(Refs& into, const Refs& from) {
+    if (from.empty()) return;
+    if (into.empty()) {
+        into = from;
+        return;
+    }
+    Refs out;
+    out.reserve(into.size() + from.size());
+    std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(out));
+    into = std::move(out);
+}
+
+void add_ref(Refs& into, std::string ref) {
+    auto it = std::lower_bound(into.begin(), into.end(), ref);
+    if (it == into.end() || *it != ref) into.insert(it, std::move(ref));
+}
+
+void collect_refs(const ValPtr& v, Refs& out) {
+    merge_refs(out, v->refs);
+    for (const ValPtr& i : v->items) collect_refs(i, out);
+    for (const auto& m : v->members) collect_refs(m.second, out);
+}
+
+const Val* find_unknown(const ValPtr& v) {
+    if (v->unknown()) return v.get();
+    for (const ValPtr& i : v->items)
+        if (const Val* u = find_unknown(i)) return u;
+    for (const auto& m : v->members)
+        if (const Val* u = find_unknown(m.second)) return u;
+    return nullptr;
+}
+
+bool equal(const Val& a, const Val& b) {
+    if (a.kind != b.kind) return false;
+    switch (a.kind) {
+    case VKind::Null: return true;
+    case VKind::Bool: return a.boolean == b.boolean;
+    case VKind::Number: return a.number == b.number;
+    case VKind::String: return a.text == b.text;
+    case VKind::List:
+        if (a.items.size() != b.items.size()) return false;
+        for (size_t i = 0; i < a.items.size(); ++i)
+            if (!equal(*a.items[i], *b.items[i])) return false;
+        return true;
+    case VKind::Map:
+        if (a.members.size() != b.members.size()) return false;
+        for (size_t i = 0; i < a.members.size(); ++i)
+            if (a.members[i].first != b.members[i].first || !equal(*a.members[i].second, *b.members[i].second))
+                return false;
+        return true;
+    case VKind::Unknown: return false;
+    }
+    return false;
+}
+
+const char* type_name(const Val& v) {
+    switch (v.kind) {
+    case VKind::Null: return "null";
+    case VKind::Bool: return "bool";
+    case VKind::Number: return "number";
+    case VKind::String: return "string";
+    case VKind::List: return "list";
+    case VKind::Map: return "object";
+    case VKind::Unknown: return "unknown";
+    }
+    return "?";
+}
+
+bool to_text(const Val& v, std::string& out) {
+    switch (v.kind) {
+    case VKind::String: out += v.text; return true;
+    case VKind::Number: json::append_number(out, v.number); return true;
+    case VKind::Bool: out += v.boolean ? "true" : "false"; return true;
+    default: return false;
+    }
+}
+
+void to_json(const Val& v, std::string& out) {
+    switch (v.kind) {
+    case VKind::Null:
+    case VKind::Unknown: out += "null"; return;
+    case VKind::Bool: out += v.boolean ? "true" : "false"; return;
+    case VKind::Number: json::append_number(out, v.number); return;
+    case VKind::String: json::append_quoted(out, v.text); return;
+    case VKind::List:
+        out += '[';
+        for (size_t i = 0; i < v.items.size(); ++i) {
+            if (i) out += ',';
+            to_json(*v.items[i], out);
+        }
+        out += ']';
+        return;
+    case VKind::Map:
+        out += '{';
+        for (size_t i = 0; i < v.members.size(); ++i) {
+            if (i) out += ',';
+            json::append_quoted(out, v.members[i].first);
+            out += ':';
+            to_json(*v.members[i].second, out);
+        }
+        out += '}';
+        return;
+    }
+}
+
+std::string display(const Val& v) {
+    if (v.unknown()) return "unknown (" + v.text + ")";
+    std::string s;
+    to_json(v, s);
+    return s;
+}
+
+bool to_number(const Val& v, double& out) {
+    if (v.is(VKind::Number)) {
+        out = v.number;
+        return true;
+    }
+    if (v.is(VKind::String) && !v.text.empty()) {
+        char* end = nullptr;
+        out = std::strtod(v.text.c_str(), &end);
+        return end && *end == '\0' && std::isfinite(out);
+    }
+    return false;
+}
+
+bool to_bool(const Val& v, bool& out) {
+    if (v.is(VKind::Bool)) {
+        out = v.boolean;
+        return true;
+    }
+    if (v.is(VKind::String) && (v.text == "true" || v.text == "false")) {
+        out = v.text == "true";
+        return true;
+    }
+    return false;
+}
+
+} // namespace tenet::tf
