@@ -27,7 +27,14 @@ const Node* Document::get(const Node& n, std::string_view key) const {
     return m ? m->value : nullptr;
 }
 
-Node& Document::new_node() { return nodes_.emplace_back(); }
+Node& Document::new_node() {
+    constexpr size_t kChunk = 4096;
+    if (node_chunks_.empty() || nodes_in_chunk_ == kChunk) {
+        node_chunks_.push_back(std::make_unique<Node[]>(kChunk));
+        nodes_in_chunk_ = 0;
+    }
+    return node_chunks_.back()[nodes_in_chunk_++];
+}
 
 std::string_view Document::save(std::string_view text) {
     if (text.empty()) return {};

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -79,7 +78,9 @@ public:
     uint32_t add_members(std::span<const Member> members);
 
 private:
-    std::deque<Node> nodes_;
+    // Nodes in chunks (stable addresses, one allocation per 4096 nodes).
+    std::vector<std::unique_ptr<Node[]>> node_chunks_;
+    size_t nodes_in_chunk_ = 0;
     std::vector<const Node*> item_pool_;
     std::vector<Member> member_pool_;
     std::vector<std::unique_ptr<char[]>> chunks_;

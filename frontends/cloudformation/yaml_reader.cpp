@@ -90,10 +90,18 @@ private:
     }
 
     bool scalar(const yaml_event_t& e) {
-        Node& n = doc_.new_node();
-        n.loc = pos_.at(e.start_mark);
         auto& s = e.data.scalar;
         std::string_view text = doc_.save({reinterpret_cast<const char*>(s.value), s.length});
+        if (!stack_.empty() && stack_.back().node->is(NodeKind::Mapping) && !stack_.back().have_key && !s.anchor) {
+            // A mapping key needs no node of its own: its text and position are enough.
+            Frame& parent = stack_.back();
+            parent.have_key = true;
+            parent.key = text;
+            parent.key_loc = pos_.at(e.start_mark);
+            return true;
+        }
+        Node& n = doc_.new_node();
+        n.loc = pos_.at(e.start_mark);
         std::string_view tag = str(s.tag);
         if (tag.empty() && s.style == YAML_PLAIN_SCALAR_STYLE) {
             resolve_plain_scalar(n, text);
