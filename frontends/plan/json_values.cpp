@@ -53,6 +53,24 @@ void append_pointer_index(std::string& pointer, size_t index) {
     pointer.append(std::to_string(index));
 }
 
+std::string top_attribute(std::string_view path) {
+    if (path.starts_with(".")) {
+        size_t end = path.find_first_of(".[", 1);
+        return std::string(path.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
+    }
+    if (!path.starts_with("[\"")) return {};
+    std::string key;
+    for (size_t i = 2; i < path.size(); ++i) {
+        if (path[i] == '\\' && i + 1 < path.size()) {
+            key.push_back(path[++i]);
+            continue;
+        }
+        if (path[i] == '"') break;
+        key.push_back(path[i]);
+    }
+    return key;
+}
+
 bool is_path_prefix(std::string_view prefix, std::string_view path) {
     if (!path.starts_with(prefix)) return false;
     return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';

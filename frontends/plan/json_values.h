@@ -24,6 +24,8 @@ void append_path_index(std::string& path, size_t index);
 // JSON pointer (RFC 6901) segments: `~` -> `~0`, `/` -> `~1`.
 void append_pointer(std::string& pointer, std::string_view segment);
 void append_pointer_index(std::string& pointer, size_t index);
+// The first step of an attribute path as a key: `.rule[0].x` -> `rule`, `["a.b"].c` -> `a.b`.
+std::string top_attribute(std::string_view path);
 // `prefix` is `path` or a prefix of it that ends where a path step ends.
 bool is_path_prefix(std::string_view prefix, std::string_view path);
 

@@ -156,6 +156,7 @@ void add_unique(std::vector<std::string>& v, const std::string& s) {
 
 // The first step of a reference ("aws_s3_bucket" of "aws_s3_bucket.b.id") and the rest.
 std::string first_step(const std::string& ref, size_t from = 0) {
+    if (from >= ref.size()) return {};
     size_t end = ref.find_first_of(".[", from);
     return ref.substr(from, end == std::string::npos ? std::string::npos : end - from);
 }

@@ -200,8 +200,7 @@ private:
         for (auto& [path, expr] : cr->expressions) {
             const Resolved* resolved = builder.resolved_for(path);
             if (!resolved) continue;
-            std::string attribute = path.substr(1, path.find_first_of(".[", 1) - 1);
-            for (auto& t : resolved->targets) pending_.add(index, attribute, t);
+            for (auto& t : resolved->targets) pending_.add(index, top_attribute(path), t);
         }
     }
 

@@ -234,8 +234,7 @@ private:
         uint32_t index = b_.add_resource(res);
         pending_.known_address(r.address);
         for (auto& [path, targets] : refs) {
-            std::string attribute = path.substr(1, path.find_first_of(".[", 1) - 1);
-            for (auto& t : targets) pending_.add(index, attribute, t);
+            for (auto& t : targets) pending_.add(index, top_attribute(path), t);
         }
     }
 

@@ -65,7 +65,7 @@ public:
 protected:
     ProvId provenance(const ValueSite& site, ValueState state) override {
         static const std::vector<std::string> none;
-        std::string top = top_property(site.path);
+        std::string top = plan::top_attribute(site.path);
         if (state != ValueState::Unknown) {
             if (defaults.count(top)) state = ValueState::Default;
             else if (outputs_only.count(top)) state = ValueState::Computed;
@@ -102,13 +102,6 @@ protected:
     }
 
 private:
-    static std::string top_property(const std::string& path) {
-        if (path.empty()) return {};
-        if (path[0] == '.') return path.substr(1, path.find_first_of(".[", 1) - 1);
-        // ["key with.dots"]
-        size_t close = path.find("\"]");
-        return close == std::string::npos ? std::string() : path.substr(2, close - 2);
-    }
     std::string urn_;
 };
 
