@@ -204,6 +204,7 @@ void resolve(const ScopeContext& scope, const std::string& ref, Resolved& out, i
     }
     if (head == "var") {
         std::string name = first_step(ref, 4);
+        if (name.empty()) return;
         if (!scope.module || !scope.module->parent) {
             add_unique(out.refs, "var." + name);
             return;
@@ -216,7 +217,7 @@ void resolve(const ScopeContext& scope, const std::string& ref, Resolved& out, i
         return;
     }
     if (head == "local") {
-        add_unique(out.refs, scope.prefix + "local." + first_step(ref, 6));
+        if (std::string name = first_step(ref, 6); !name.empty()) add_unique(out.refs, scope.prefix + "local." + name);
         return;
     }
     if (head == "module") {

@@ -211,6 +211,10 @@ TEST_CASE("Plan: a broken resource is reported where it is and the rest still lo
     {"address": "aws_s3_bucket.broken", "mode": "managed", "name": "broken", "values": {}},
     {"address": "aws_s3_bucket.ok", "mode": "managed", "type": "aws_s3_bucket", "name": "ok",
      "provider_name": "registry.terraform.io/hashicorp/aws", "values": {"bucket": "ok"}}
+  ]}},
+  "configuration": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket.ok", "mode": "managed", "type": "aws_s3_bucket", "name": "ok",
+     "expressions": {"bucket": {"references": ["var", "local", "module", "each.value", "module.x[\"k", "a.b["]}}}
   ]}}
 })";
     Loaded l("/nonexistent-dir/broken.json", text);
@@ -220,6 +224,9 @@ TEST_CASE("Plan: a broken resource is reported where it is and the rest still lo
     CHECK(l.errors[0].loc.column == 5);
     CHECK(l.errors[0].message.find("without `address` or `type`") != std::string::npos);
     CHECK(l.attr("aws_s3_bucket.ok", {"bucket"}).as_view() == "ok");
+    // Malformed references resolve to what can be read from them, never to a crash.
+    CHECK(l.refs(l.attr("aws_s3_bucket.ok", {"bucket"})) ==
+          std::vector<std::string>{"module.x[\"k", "a.b["});
 
     Loaded bad("/nonexistent-dir/bad.json", "{\n  \"planned_values\": {,}\n}");
     CHECK_FALSE(bad.ok);
