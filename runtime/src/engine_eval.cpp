@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -77,10 +78,19 @@ std::string message_of(Vm& vm, const RuleInfo& rule, const Value& self) {
     return rule.message;
 }
 
-// A task: one chunk of one rule's targets.
+// Rules with the same target (kind and type) form a group: they meet the same
+// resources. A task is one chunk of a group's targets, and evaluates every rule of the
+// group on each resource in turn, so a resource's attributes are fetched from memory
+// once for all its rules rather than once per rule.
+struct Group {
+    std::vector<uint32_t> rules;   // rule indices, ascending
+    std::vector<uint32_t> targets; // resource indices, ascending
+    size_t first_task = 0;
+};
+
 struct Task {
-    uint32_t rule;
-    size_t begin, end; // into the rule's target list
+    uint32_t group;
+    size_t begin, end; // into the group's targets
 };
 
 // What a task produces: findings (per-resource forms) or partial counts (aggregates).
@@ -123,32 +133,36 @@ public:
     Evaluator(const Program& program, const Model& model, const EngineOptions& o)
         : program_(program), model_(model), options_(o) {}
 
-    void run_task(Vm& vm, const Task& task, const std::vector<uint32_t>& targets, Partial& out) {
-        const RuleInfo& rule = program_.rules[task.rule];
-        bool aggregate = rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast;
+    // `out` has one Partial per rule of the group.
+    void run_task(Vm& vm, const Task& task, const Group& group, std::vector<Partial>& out) {
+        out.resize(group.rules.size());
         for (size_t k = task.begin; k < task.end; ++k) {
-            uint32_t index = targets[k];
+            uint32_t index = group.targets[k];
             const Resource& r = model_.resources[index];
-            Value self = Value::resource(index, view_for(rule, r));
-            Outcome o = evaluate_resource(vm, rule, self);
-            if (!o.applicable) continue;
-            if (aggregate) {
-                add_to_aggregate(o, index, out);
-                continue;
-            }
-            if (o.verdict == Verdict::Pass && !options_.include_passes) continue;
-            Finding f;
-            f.rule = task.rule;
-            f.resource = index;
-            f.verdict = o.verdict;
-            f.loc = r.loc;
-            if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown) f.message = message_of(vm, rule, self);
-            f.reason = std::move(o.reason);
-            out.findings.push_back(std::move(f));
+            for (size_t j = 0; j < group.rules.size(); ++j) run_one(vm, group.rules[j], index, r, out[j]);
         }
     }
 
 private:
+    void run_one(Vm& vm, uint32_t rule_index, uint32_t index, const Resource& r, Partial& out) {
+        const RuleInfo& rule = program_.rules[rule_index];
+        Value self = Value::resource(index, view_for(rule, r));
+        Outcome o = evaluate_resource(vm, rule, self);
+        if (!o.applicable) return;
+        if (rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast) {
+            add_to_aggregate(o, index, out);
+            return;
+        }
+        if (o.verdict == Verdict::Pass && !options_.include_passes) return;
+        Finding& f = out.findings.emplace_back();
+        f.rule = rule_index;
+        f.resource = index;
+        f.verdict = o.verdict;
+        f.loc = r.loc;
+        if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown) f.message = message_of(vm, rule, self);
+        f.reason = std::move(o.reason);
+    }
+
     static void add_to_aggregate(Outcome& o, uint32_t index, Partial& out) {
         ++out.applicable;
         switch (o.verdict) {
@@ -231,26 +245,33 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
         std::vector<std::string> ignored; // globals that fail read as null; init_globals reports why
         init_globals({}, ignored);
     }
-    // Targets of every rule, and the tasks that cover them in rule, then resource order.
-    std::vector<std::vector<uint32_t>> targets(program_.rules.size());
-    std::vector<Task> tasks;
-    std::vector<size_t> first_task(program_.rules.size() + 1);
+    // Group the rules by target, then cut each group's targets into tasks.
+    std::vector<Group> groups;
+    std::vector<uint32_t> group_of(program_.rules.size());
+    std::unordered_map<std::string, uint32_t> group_index;
     for (uint32_t r = 0; r < program_.rules.size(); ++r) {
-        targets[r] = targets_of(program_.rules[r], model);
-        first_task[r] = tasks.size();
-        for (size_t b = 0; b < targets[r].size(); b += kChunk)
-            tasks.push_back({r, b, std::min(b + kChunk, targets[r].size())});
+        const RuleInfo& rule = program_.rules[r];
+        std::string key = std::to_string(static_cast<int>(rule.target_kind)) + ":" + rule.target_type;
+        auto [it, fresh] = group_index.emplace(key, static_cast<uint32_t>(groups.size()));
+        if (fresh) groups.push_back({{}, targets_of(rule, model)});
+        groups[it->second].rules.push_back(r);
+        group_of[r] = it->second;
     }
-    first_task[program_.rules.size()] = tasks.size();
+    std::vector<Task> tasks;
+    for (uint32_t g = 0; g < groups.size(); ++g) {
+        groups[g].first_task = tasks.size();
+        for (size_t b = 0; b < groups[g].targets.size(); b += kChunk)
+            tasks.push_back({g, b, std::min(b + kChunk, groups[g].targets.size())});
+    }
 
-    std::vector<Partial> partials(tasks.size());
+    std::vector<std::vector<Partial>> partials(tasks.size()); // [task][rule within its group]
     Evaluator evaluator(program_, model, options_);
     std::atomic<size_t> next{0};
     std::atomic<uint64_t> instructions{0};
     auto worker = [&] {
         Vm vm(program_, &model, &impl_->globals, VmLimits{options_.instruction_budget, options_.memory_cap});
         for (size_t t; (t = next.fetch_add(1)) < tasks.size();)
-            evaluator.run_task(vm, tasks[t], targets[tasks[t].rule], partials[t]);
+            evaluator.run_task(vm, tasks[t], groups[tasks[t].group], partials[t]);
         vm.begin_evaluation(); // folds the last evaluation into the total
         instructions += vm.instructions_total();
     };
@@ -263,14 +284,25 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
         for (auto& t : threads) t.join();
     }
 
+    // Merge in rule order; within a rule, tasks are in resource order, so the findings
+    // come out sorted by (rule, resource) with no sort.
     std::vector<Finding> findings;
+    size_t total = program_.rules.size(); // at most one finding per aggregate rule
+    for (auto& task : partials)
+        for (Partial& p : task) total += p.findings.size();
+    findings.reserve(total);
     evaluations_ = 0;
     for (uint32_t r = 0; r < program_.rules.size(); ++r) {
         const RuleInfo& rule = program_.rules[r];
-        evaluations_ += targets[r].size();
-        std::span<Partial> parts(partials.data() + first_task[r], first_task[r + 1] - first_task[r]);
+        const Group& group = groups[group_of[r]];
+        size_t slot = static_cast<size_t>(std::find(group.rules.begin(), group.rules.end(), r) - group.rules.begin());
+        size_t ntasks = (group.targets.size() + kChunk - 1) / kChunk;
+        evaluations_ += group.targets.size();
+        std::vector<Partial> parts;
+        parts.reserve(ntasks);
+        for (size_t t = group.first_task; t < group.first_task + ntasks; ++t) parts.push_back(std::move(partials[t][slot]));
         if (rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast) {
-            Finding f = aggregate_finding(rule, r, targets[r], parts, model);
+            Finding f = aggregate_finding(rule, r, group.targets, parts, model);
             if (f.verdict != Verdict::Pass || options_.include_passes) findings.push_back(std::move(f));
             continue;
         }
@@ -278,10 +310,6 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
             for (Finding& f : p.findings) findings.push_back(std::move(f));
     }
     instructions_ = instructions;
-    // Already in rule then resource order; kept stable for safety against future changes.
-    std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-        return a.rule != b.rule ? a.rule < b.rule : a.resource < b.resource;
-    });
     return findings;
 }
 

@@ -70,7 +70,13 @@ bool Vm::field(const Value& obj, const StrObj* name, Value& out) {
     }
     default: fail(fmt::format("cannot read field `{}` of {}", name->view(), a_kind(obj.kind()))); return false;
     }
-    const Value* v = attrs->as_map()->find(name);
+    const MapObj* m = attrs->as_map();
+    // Model and program keys are interned, so a small map usually holds `name` itself:
+    // a pointer scan finds it without touching the other keys' bytes.
+    if (m->size <= 8)
+        for (const MapEntry& e : m->span())
+            if (e.key == name) return out = e.value, true;
+    const Value* v = m->find(name);
     out = v ? *v : Value::null();
     return true;
 }
@@ -353,10 +359,9 @@ bool Vm::call_builtin(uint16_t index, std::span<const Value> args, Value& out) {
     if (info.propagate_unknown)
         if (const Value* u = first_unknown(args)) return out = *u, true;
     out = info.fn(*this, args);
-    if (arena_.over_cap()) {
-        failed_ = false; // the builtin's own "memory cap exceeded" gives way to the VM's, which says the cap
-        return out_of_memory();
-    }
+    // A builtin that hit the cap has said so itself ("memory cap exceeded"); the
+    // reference evaluator reports the builtin's message first too.
+    if (arena_.over_cap()) return out_of_memory();
     return !failed_;
 }
 

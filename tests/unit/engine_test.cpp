@@ -255,7 +255,7 @@ rule grows { every x_thing requires len(json_encode(items) + json_encode(items))
     opts.instruction_budget = 5000;
     opts.memory_cap = 4096;
     CHECK(check(*c, model, opts) == "error x_thing.a busy | instruction budget of 5000 exhausted\n"
-                                    "error x_thing.a grows | memory cap of 4096 bytes exceeded\n");
+                                    "error x_thing.a grows | memory cap exceeded\n");
 }
 
 TEST_CASE("engine: rules meet only the resources of their target type", "[engine]") {
