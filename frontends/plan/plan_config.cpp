@@ -71,27 +71,6 @@ void flatten_expressions(const json::Node& n, const std::string& pointer, const 
 
 std::string str_of(const json::Node* n) { return n && n->is(json::Type::String) ? n->string : std::string(); }
 
-// .terraform/modules/modules.json: where `terraform init` put each module ("net.flow_bucket" -> dir).
-std::map<std::string, std::string> installed_modules(const std::string& root_dir) {
-    std::map<std::string, std::string> out;
-    if (root_dir.empty()) return out;
-    fs::path p = fs::path(root_dir) / ".terraform" / "modules" / "modules.json";
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return out;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    json::Node doc;
-    json::ParseError err;
-    if (!json::parse(ss.str(), 0, doc, err)) return out;
-    const json::Node* mods = doc.get("Modules");
-    if (!mods || !mods->is(json::Type::Array)) return out;
-    for (auto& m : mods->items) {
-        std::string key = str_of(m.get("Key")), dir = str_of(m.get("Dir"));
-        if (!key.empty() && !dir.empty()) out[key] = (fs::path(root_dir) / dir).lexically_normal().string();
-    }
-    return out;
-}
-
 struct Reader {
     std::map<std::string, std::string> installed;
 
@@ -242,6 +221,40 @@ void resolve(const ScopeContext& scope, const std::string& ref, Resolved& out, i
 
 } // namespace
 
+std::map<std::string, std::string> installed_module_dirs(const std::string& root_dir) {
+    std::map<std::string, std::string> out;
+    if (root_dir.empty()) return out;
+    fs::path p = fs::path(root_dir) / ".terraform" / "modules" / "modules.json";
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return out;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    json::Node doc;
+    json::ParseError err;
+    if (!json::parse(ss.str(), 0, doc, err)) return out;
+    const json::Node* mods = doc.get("Modules");
+    if (!mods || !mods->is(json::Type::Array)) return out;
+    for (auto& m : mods->items) {
+        std::string key = str_of(m.get("Key")), dir = str_of(m.get("Dir"));
+        if (!key.empty() && !dir.empty()) out[key] = (fs::path(root_dir) / dir).lexically_normal().string();
+    }
+    return out;
+}
+
+std::string module_key(const std::string& module_address) {
+    std::string key;
+    size_t pos = 0;
+    while (pos < module_address.size() && module_address.compare(pos, 7, "module.") == 0) {
+        std::string call, instance, ignored;
+        split_module_ref(module_address, pos + 7, call, instance, ignored);
+        if (call.empty()) break;
+        key += (key.empty() ? "" : ".") + call;
+        pos += 7 + call.size() + instance.size();
+        if (pos < module_address.size() && module_address[pos] == '.') ++pos;
+    }
+    return key;
+}
+
 bool is_resource_reference(const std::string& ref) {
     std::string head = first_step(ref);
     if (head.empty() || ref.size() == head.size()) return false; // a type alone names nothing
@@ -256,7 +269,7 @@ std::unique_ptr<ConfigModule> read_configuration(const json::Node* configuration
     root->dir = root_dir;
     const json::Node* rm = configuration ? configuration->get("root_module") : nullptr;
     if (!rm || !rm->is(json::Type::Object)) return root;
-    Reader reader{installed_modules(root_dir)};
+    Reader reader{installed_module_dirs(root_dir)};
     reader.read_module(*rm, "/configuration/root_module", *root, "");
     return root;
 }

@@ -73,6 +73,12 @@ struct ScopeContext {
 
 void resolve_reference(const ScopeContext& scope, const std::string& ref, Resolved& out);
 
+// .terraform/modules/modules.json under `root_dir`: where `terraform init` put each
+// module call, by key ("net", "net.flow_bucket") -> directory. Empty when absent.
+std::map<std::string, std::string> installed_module_dirs(const std::string& root_dir);
+// The modules.json key of a module instance address: `module.a["x"].module.b` -> "a.b".
+std::string module_key(const std::string& module_address);
+
 // Whether a dotted reference names a resource ("aws_s3_bucket.b...", "data.x.y...")
 // rather than var., local., module., each., count., path., terraform., self.
 bool is_resource_reference(const std::string& ref);

@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "json_values.h"
 #include "plan_common.h"
+#include "plan_config.h"
 #include "tenet/frontends/frontend.h"
 #include "tf_locator.h"
 
@@ -28,7 +30,7 @@ struct StateResource {
     const json::Node* node = nullptr;
     std::string pointer; // of `values`
     std::vector<std::string> depends_on;
-    bool root_module = true;
+    std::string module_address; // "" at the root
 };
 
 // Where an attribute holds a dependency's id or arn: path -> the refs it carries.
@@ -111,7 +113,7 @@ private:
         s.node = &r;
         s.pointer = pointer + "/values";
         s.depends_on = string_list(r.get("depends_on"));
-        s.root_module = module_address.empty();
+        s.module_address = module_address;
         if (s.address.empty() || s.type.empty()) {
             errors_.push_back({r.loc, "state resource without `address` or `type` (at " + pointer + ")"});
             return;
@@ -145,7 +147,7 @@ private:
                 s.node = &inst;
                 s.pointer = pointer + "/instances/" + std::to_string(j) + "/attributes";
                 s.depends_on = string_list(inst.get("dependencies"));
-                s.root_module = module.empty();
+                s.module_address = module;
                 if (!s.values) errors_.push_back({inst.loc, "state instance of " + s.address + " has no `attributes`"});
                 resources_.push_back(std::move(s));
             }
@@ -209,11 +211,7 @@ private:
     void load(const StateResource& r) {
         if (!loaded_.insert(r.address).second) return;
         bool data = r.mode == "data";
-        const BlockLocations* block = nullptr;
-        if (r.root_module) {
-            fs::path p(sm_.path(file_));
-            block = locator_.find(p.has_parent_path() ? p.parent_path().string() : ".", data ? "data" : "resource", r.type, r.name);
-        }
+        const BlockLocations* block = locator_.find(module_dir(r.module_address), data ? "data" : "resource", r.type, r.name);
         DependencyRefs refs = dependency_refs(r);
         StateValues builder(b_, refs, block);
         builder.set_subject(r.address);
@@ -236,6 +234,19 @@ private:
         for (auto& [path, targets] : refs) {
             for (auto& t : targets) pending_.add(index, top_attribute(path), t);
         }
+    }
+
+    // The root module is the state file's directory; modules are found through
+    // .terraform/modules/modules.json (a state does not say where its modules' sources are).
+    std::string module_dir(const std::string& module_address) {
+        if (!root_dir_) {
+            fs::path p(sm_.path(file_));
+            root_dir_ = p.has_parent_path() ? p.parent_path().string() : ".";
+            installed_ = installed_module_dirs(*root_dir_);
+        }
+        if (module_address.empty()) return *root_dir_;
+        auto it = installed_.find(module_key(module_address));
+        return it == installed_.end() ? std::string() : it->second;
     }
 
     void load_outputs(const json::Node* outputs, const std::string& pointer) {
@@ -263,6 +274,8 @@ private:
     std::set<std::string> loaded_;
     PendingReferences pending_;
     DependencyRefs no_refs_;
+    std::optional<std::string> root_dir_;
+    std::map<std::string, std::string> installed_;
 };
 
 } // namespace

@@ -255,6 +255,27 @@ TEST_CASE("State: raw .tfstate and terraform show -json give the same resources 
     }
 }
 
+TEST_CASE("State: module resources point at their .tf through modules.json", "[frontend][state]") {
+    namespace fs = std::filesystem;
+    fs::path dir = fs::temp_directory_path() / ("tenet_state_modules_" + std::to_string(::getpid()));
+    fs::create_directories(dir / ".terraform/modules");
+    // The .tf files, their modules and the state; not a local .terraform/ of the fixture.
+    for (auto& e : fs::directory_iterator(kStack))
+        if (e.path().extension() == ".tf" || e.path().filename() == "state.tfstate")
+            fs::copy(e.path(), dir / e.path().filename(), fs::copy_options::overwrite_existing);
+    fs::copy(kStack + "modules", dir / "modules", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::ofstream(dir / ".terraform/modules/modules.json", std::ios::binary)
+        << R"({"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"net","Source":"./modules/net","Dir":"modules/net"},)"
+           R"({"Key":"net.flow_bucket","Source":"../bucket","Dir":"modules/bucket"}]})";
+    Loaded l((dir / "state.tfstate").string(), Loaded::State);
+    fs::remove_all(dir);
+    REQUIRE(l.errors.empty());
+    CHECK(l.where(l.attr("module.net.aws_vpc.main", {"cidr_block"})).ends_with("modules/net/main.tf:11:3"));
+    CHECK(l.where(l.attr("module.net.module.flow_bucket.aws_s3_bucket.this", {"bucket"})).ends_with("modules/bucket/main.tf:6:3"));
+    // Values the .tf does not write keep their place in the state file.
+    CHECK(l.model.prov(l.attr("module.net.aws_vpc.main", {"arn"}).prov()).loc.file == l.file);
+}
+
 TEST_CASE("State: unsupported versions and broken instances are located errors", "[frontend][state]") {
     Loaded old("/nonexistent-dir/old.tfstate", "{\"version\": 3, \"modules\": []}", Loaded::State);
     CHECK_FALSE(old.ok);
