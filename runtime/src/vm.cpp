@@ -64,6 +64,12 @@ inline uint32_t read_u32(const uint8_t* p) {
 }
 inline int32_t read_i32(const uint8_t* p) { return static_cast<int32_t>(read_u32(p)); }
 
+// The buffer index a PROJECT_* local holds, or SIZE_MAX when it holds something else.
+inline size_t projection_handle(const Value& v) {
+    if (!v.is(Kind::Number) || !(v.as_number() >= 0 && v.as_number() < 1e9)) return SIZE_MAX;
+    return static_cast<size_t>(v.as_number());
+}
+
 // Encoded sizes as compile-time constants (op_info() is a table lookup at run time).
 #define OP(name, a, b, c, pop, push, doc)                                                                              \
     constexpr int kOpSize_##name =                                                                                     \
@@ -371,8 +377,9 @@ dispatch:
             fail("internal: ITER_NEXT without ITER_INIT");
             goto failure;
         }
-        uint32_t i = static_cast<uint32_t>(pos.as_number());
-        if (i >= coll.as_list()->size) JUMP_BY(ITER_NEXT, read_i32(pc + 5));
+        double at = pos.as_number();
+        if (!(at >= 0 && at < coll.as_list()->size)) JUMP_BY(ITER_NEXT, read_i32(pc + 5));
+        uint32_t i = static_cast<uint32_t>(at);
         locals[B_U16] = coll.as_list()->items()[i];
         locals[it + 1] = Value::number(i + 1);
         NEXT(ITER_NEXT);
@@ -418,7 +425,7 @@ dispatch:
     }
     CASE(PROJECT_PUSH) {
         const Value& handle = locals[A_U16];
-        size_t h = handle.is(Kind::Number) ? static_cast<size_t>(handle.as_number()) : SIZE_MAX;
+        size_t h = projection_handle(handle);
         if (h >= projections_used_) {
             fail("internal: PROJECT_PUSH without PROJECT_INIT");
             goto failure;
@@ -433,7 +440,7 @@ dispatch:
     }
     CASE(PROJECT_END) {
         const Value& handle = locals[A_U16];
-        size_t h = handle.is(Kind::Number) ? static_cast<size_t>(handle.as_number()) : SIZE_MAX;
+        size_t h = projection_handle(handle);
         if (h >= projections_used_) {
             fail("internal: PROJECT_END without PROJECT_INIT");
             goto failure;

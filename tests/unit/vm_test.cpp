@@ -3,6 +3,7 @@
 // limits (instruction budget, memory cap, call depth).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <map>
 #include <string>
 
@@ -532,4 +533,78 @@ TEST_CASE("VM: resources, relations, references and the stack", "[vm]") {
     uint32_t f = fc.done();
     CHECK(run(p, f, {Value::resource(0, View::Native)}, &model).json() == R"("logs-dev")");
     CHECK(run(p, f, {Value::resource(0, View::Canonical)}, &model).json() == "null");
+}
+
+TEST_CASE("VM: no operand of any kind crashes an opcode or a builtin", "[vm]") {
+    Model model;
+    Resource r;
+    r.address = intern("x_thing.only");
+    r.native_type = intern("x_thing");
+    std::string error;
+    REQUIRE(json_to_value(R"({"a": 1})", model.arena, r.native, error, true));
+    model.resources.push_back(r);
+    model.finalize();
+
+    Program p;
+    std::vector<Value> pool = {Value::null(), B(true), B(false), N(0), N(-0.0), N(1.5), N(-1), N(1e300),
+                               N(std::nan("")), N(INFINITY), S(""), S("abc"), S("10.0.0.0/8"), S("::1"), S("("),
+                               parse(p, "[]"), parse(p, R"([1,"a",null,[2]])"), parse(p, "{}"),
+                               parse(p, R"({"a":{"b":1}})"), U("u"), Value::resource(0, View::Native),
+                               Value::resource(0, View::Canonical), Value::resource(999999, View::Native)};
+    p.regex_sources = {"a+"};
+    REQUIRE(p.compile_regexes(nullptr));
+    size_t runs = 0;
+    Vm vm(p, &model, nullptr);
+    auto survive = [&](uint32_t fn) {
+        vm.begin_evaluation();
+        Value out;
+        bool ok = vm.call(fn, {}, out);
+        ++runs;
+        INFO(p.functions[fn].name);
+        CHECK((ok || !vm.error().empty()));
+    };
+    const Op unary[] = {Op::NEG, Op::NOT, Op::TRUTH, Op::HAS, Op::MAP_VALUES};
+    const Op binary[] = {Op::ADD, Op::SUB, Op::MUL, Op::DIV, Op::MOD, Op::EQ, Op::NE, Op::LT, Op::LE,
+                         Op::GT,  Op::GE,  Op::IN,  Op::INDEX, Op::MATCHES_DYN};
+    for (const Value& a : pool) {
+        for (Op o : unary) survive(Asm(p).push(a).op(o).op(Op::RETURN).done(op_info(o).name));
+        {
+            Asm f(p);
+            survive(f.push(a).op(Op::FIELD, {f.ks("a")}).op(Op::RETURN).done("FIELD"));
+        }
+        {
+            Asm f(p);
+            survive(f.push(a).op(Op::REFERENCES, {f.ks("var.x")}).op(Op::RETURN).done("REFERENCES"));
+        }
+        {
+            Asm f(p);
+            survive(f.push(a).op(Op::RELATION, {f.ks("x_thing"), f.ks("a")}).op(Op::RETURN).done("RELATION"));
+        }
+        survive(Asm(p).push(a).op(Op::MATCHES, {0}).op(Op::RETURN).done("MATCHES"));
+        survive(quantifier(p, a, Op::QUANT_COUNT));
+        for (const Value& b : pool) {
+            for (Op o : binary) survive(Asm(p).push(a).push(b).op(o).op(Op::RETURN).done(op_info(o).name));
+            survive(Asm(p).push(a).push(b).op(Op::MAP, {1}).op(Op::RETURN).done("MAP"));
+            survive(Asm(p).push(a).push(b).op(Op::CONCAT, {2}).op(Op::RETURN).done("CONCAT"));
+        }
+    }
+    // Every builtin with every argument kind (up to three arguments).
+    for (int i = 0; i < builtin_count(); ++i) {
+        const BuiltinInfo& info = builtin_info(i);
+        int n = std::min<int>(info.max_args, 3);
+        if (n < info.min_args) continue;
+        std::vector<size_t> pick(n, 0);
+        while (true) {
+            Asm f(p);
+            for (size_t k : pick) f.push(pool[k]);
+            f.op(Op::CALL_BUILTIN, {i, n}).op(Op::RETURN);
+            survive(f.done(info.name));
+            size_t d = 0;
+            while (d < pick.size() && ++pick[d] == pool.size()) pick[d++] = 0;
+            if (d == pick.size()) break;
+            p.functions.clear(); // keep the program small: each function runs once
+            p.constants.clear();
+        }
+    }
+    CHECK(runs > 10000);
 }
