@@ -1,4 +1,5 @@
-// tenet check: compile the policies, load the model, evaluate, report.
+// tenet check: compile the policies, load the inputs, evaluate, apply suppressions,
+// decide what blocks, report in every requested format.
 #include <algorithm>
 #include <memory>
 #include <thread>
@@ -7,8 +8,10 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "config.h"
+#include "load_inputs.h"
 #include "report.h"
-#include "tenet/model/json_model.h"
+#include "suppressions.h"
 #include "tenet/runtime/engine.h"
 
 namespace tenet::cli {
@@ -17,15 +20,20 @@ namespace {
 
 struct CheckOptions {
     PolicyOptions policy;
-    std::vector<std::string> models;
-    std::vector<std::string> params; // k=v
+    InputOptions inputs;
+    std::vector<std::string> params;    // NAME=JSON
     std::string format = "text";
-    std::vector<std::string> outputs; // FILE (the --format report) or FORMAT=FILE
-    std::string fail_on = "low";     // lowest severity that blocks
-    std::string unknown = "warn";    // pass | warn | fail
-    unsigned jobs = 0;               // 0: all cores
+    std::vector<std::string> outputs;   // FILE (the --format report) or FORMAT=FILE
+    std::string fail_on = "low";        // lowest severity that blocks
+    std::string unknown = "warn";       // pass | warn | fail
+    unsigned jobs = 0;                  // 0: all cores
     bool show_passes = false;
     bool no_default_policies = false;
+    std::string waivers, baseline, write_baseline_file;
+    std::vector<std::string> overrides; // RULE=REASON
+    std::string config;                 // explicit --config
+    bool no_config = false;
+    CLI::App* cmd = nullptr;            // to ask which flags were given
 };
 
 bool parse_severity(const std::string& s, Severity& out) {
@@ -64,10 +72,58 @@ std::string render(const CheckReport& report, const std::string& format, bool co
     return render_text(report, color);
 }
 
+bool given(const CheckOptions& o, const char* flag) { return o.cmd->count(flag) > 0; }
+
+// Settings from .tenet.yaml fill whatever the command line did not say.
+bool apply_config(CheckOptions& o) {
+    if (o.no_config) return true;
+    std::string path = o.config;
+    if (path.empty()) path = find_config(o.inputs.paths.empty() ? "." : o.inputs.paths.front());
+    if (path.empty()) return true;
+    ConfigFile c;
+    std::vector<std::string> errors;
+    bool ok = load_config(path, c, errors);
+    for (auto& e : errors) print_error(e);
+    if (!ok) return false;
+    if (!given(o, "--policy")) o.policy.paths.insert(o.policy.paths.end(), c.policies.begin(), c.policies.end());
+    if (c.default_policies && !given(o, "--no-default-policies")) o.no_default_policies = !*c.default_policies;
+    // Command-line params come later, so they win.
+    std::vector<std::string> params;
+    for (auto& [name, value] : c.params) params.push_back(name + "=" + value);
+    params.insert(params.end(), o.params.begin(), o.params.end());
+    o.params = std::move(params);
+    if (c.fail_on && !given(o, "--fail-on")) o.fail_on = *c.fail_on;
+    if (c.unknown && !given(o, "--unknown")) o.unknown = *c.unknown;
+    if (c.format && !given(o, "--format")) o.format = *c.format;
+    if (!given(o, "--output"))
+        for (auto& [format, file] : c.outputs) o.outputs.push_back(format + "=" + file);
+    o.inputs.frontend.exclude.insert(o.inputs.frontend.exclude.end(), c.exclude.begin(), c.exclude.end());
+    if (c.waivers && !given(o, "--waivers")) o.waivers = *c.waivers;
+    if (c.baseline && !given(o, "--baseline")) o.baseline = *c.baseline;
+    if (c.jobs && !given(o, "--jobs")) o.jobs = *c.jobs;
+    return true;
+}
+
+bool split_pair(const std::string& s, const char* flag, std::string& name, std::string& value) {
+    auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        print_error(fmt::format("{} expects NAME=VALUE; found `{}`", flag, s));
+        return false;
+    }
+    name = s.substr(0, eq);
+    value = s.substr(eq + 1);
+    return true;
+}
+
 int run_check(CheckOptions& o) {
+    if (!apply_config(o)) return kExitError;
     Severity threshold;
     if (!parse_severity(o.fail_on, threshold)) {
         print_error(fmt::format("--fail-on expects info, low, medium, high or critical; found `{}`", o.fail_on));
+        return kExitError;
+    }
+    if (o.unknown != "pass" && o.unknown != "warn" && o.unknown != "fail") {
+        print_error(fmt::format("--unknown expects pass, warn or fail; found `{}`", o.unknown));
         return kExitError;
     }
     if (!is_format(o.format)) {
@@ -90,70 +146,81 @@ int run_check(CheckOptions& o) {
         }
     }
     if (!format_to_file) sinks.insert(sinks.begin(), {o.format, ""});
-    if (o.models.empty()) {
-        print_error("nothing to check: give --model FILE (the JSON model; see docs/model.md)");
+    if (o.inputs.paths.empty() && o.inputs.models.empty()) {
+        print_error("nothing to check: give a PATH (Terraform, CloudFormation, cdk.out, plan JSON, Pulumi export) "
+                    "or --model FILE (docs/model.md)");
         return kExitError;
     }
+
     SourceManager sm;
     o.policy.default_policies = !o.no_default_policies;
     std::unique_ptr<Program> program = load_program(sm, o.policy);
     if (!program) return kExitError;
 
+    SuppressionInputs sup;
+    sup.today = today_utc();
+    for (auto& s : o.overrides) {
+        Override ov;
+        if (!split_pair(s, "--override", ov.rule, ov.reason)) return kExitError;
+        sup.overrides.push_back(ov);
+    }
+    std::string error;
+    if (!check_overrides(*program, sup.overrides, error)) {
+        print_error(error);
+        return kExitError;
+    }
+
     EngineOptions eopts;
     eopts.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-    eopts.include_passes = o.show_passes;
+    eopts.include_passes = true; // counted in the summary; listed only with --show-passes
     Engine engine(*program, eopts);
-
-    std::vector<ParamOverride> overrides;
+    std::vector<ParamOverride> params;
     for (auto& p : o.params) {
-        auto eq = p.find('=');
-        if (eq == std::string::npos || eq == 0) {
-            print_error(fmt::format("--param expects NAME=VALUE; found `{}`", p));
-            return kExitError;
-        }
-        overrides.push_back({p.substr(0, eq), p.substr(eq + 1)});
+        ParamOverride po;
+        if (!split_pair(p, "--param", po.name, po.json)) return kExitError;
+        params.push_back(po);
     }
     std::vector<std::string> errors;
-    if (!engine.init_globals(overrides, errors)) {
+    if (!engine.init_globals(params, errors)) {
         for (auto& e : errors) print_error(e);
         return kExitError;
     }
 
     // Input errors are reported but do not stop the scan: whatever loaded is checked.
     Model model;
-    model.sources = &sm;
     CheckReport report;
-    for (auto& path : o.models) {
-        std::string text, error;
-        if (!read_file(path, text, error)) {
-            report.input_errors.push_back(error);
-            continue;
-        }
-        FileId id = sm.add(path, std::move(text));
-        std::vector<ModelError> model_errors;
-        load_json_model(sm, id, model, model_errors);
-        for (auto& e : model_errors)
-            report.input_errors.push_back(fmt::format("{}:{}:{}: {}", sm.path(e.loc.file), e.loc.line, e.loc.column, e.message));
+    load_inputs(sm, o.inputs, model, report.input_errors);
+    if (!o.waivers.empty()) load_waivers(sm, o.waivers, sup.waivers, report.input_errors);
+    if (!o.baseline.empty()) {
+        sup.baseline_file = o.baseline;
+        if (!load_baseline(o.baseline, sup.baseline, error)) report.input_errors.push_back(error);
     }
-    model.finalize();
     engine.normalize(model);
-
     std::vector<Finding> all = engine.evaluate(model);
+
     report.program = program.get();
     report.model = &model;
     report.sources = &sm;
-    bool any_error = !report.input_errors.empty();
-    bool any_blocking = false;
     for (auto& f : all) {
         if (f.verdict == Verdict::Pass) {
             ++report.passes;
             if (!o.show_passes) continue;
         }
+        report.findings.push_back(std::move(f));
+    }
+    apply_suppressions(report, sup);
+    bool any_error = !report.input_errors.empty();
+    bool any_blocking = false;
+    for (size_t i = 0; i < report.findings.size(); ++i) {
+        const Finding& f = report.findings[i];
         if (f.verdict == Verdict::Error) any_error = true;
-        bool b = is_blocking(program->rules[f.rule], f.verdict, threshold, o.unknown);
+        bool b = !report.suppression(i).active() && is_blocking(report.rule(f), f.verdict, threshold, o.unknown);
         any_blocking |= b;
         report.blocking.push_back(b);
-        report.findings.push_back(std::move(f));
+    }
+    if (!o.write_baseline_file.empty() && !write_file(o.write_baseline_file, write_baseline(report), error)) {
+        print_error(error);
+        any_error = true;
     }
     for (auto& [format, file] : sinks) {
         std::string out = render(report, format, file.empty() && use_color());
@@ -161,7 +228,6 @@ int run_check(CheckOptions& o) {
             fmt::print("{}", out);
             continue;
         }
-        std::string error;
         if (!write_file(file, out, error)) {
             print_error(error);
             any_error = true;
@@ -175,14 +241,25 @@ int run_check(CheckOptions& o) {
 
 void add_check_command(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<CheckOptions>();
-    CLI::App* cmd = app.add_subcommand("check", "Evaluate policies against a model and report findings");
+    CLI::App* cmd = app.add_subcommand("check", "Evaluate policies against infrastructure code and report findings");
+    o->cmd = cmd;
     cmd->footer("\nExamples:\n"
-                "  tenet check --model examples/model/s3.json\n"
-                "  tenet check --model m.json --policy my-policies/ --param allowed_sse='[\"aws:kms\"]'\n"
-                "  tenet check --model m.json --format json --output findings.json\n"
-                "  tenet check --model m.json -o sarif=tenet.sarif -o markdown=$GITHUB_STEP_SUMMARY\n"
-                "\nExit codes: 0 nothing blocks, 1 a blocking finding, 2 usage, input or policy errors.");
-    cmd->add_option("--model", o->models, "A JSON model file (docs/model.md); repeatable")->type_name("FILE");
+                "  tenet check infra/                      # Terraform, CloudFormation, cdk.out, plans...\n"
+                "  tenet check --model examples/model/content-delivery.json\n"
+                "  tenet check infra/ --policy my-policies/ --param allowed_sse='[\"aws:kms\"]'\n"
+                "  tenet check infra/ --format json --output findings.json\n"
+                "  tenet check infra/ -o sarif=tenet.sarif -o markdown=$GITHUB_STEP_SUMMARY\n"
+                "  tenet check infra/ --write-baseline .tenet-baseline.json   # then --baseline it\n"
+                "\nSettings also come from the nearest .tenet.yaml (see docs/ci.md); flags win.\n"
+                "Exit codes: 0 nothing blocks, 1 a blocking finding, 2 usage, input or policy errors.");
+    cmd->add_option("path", o->inputs.paths,
+                    "Files or folders to scan: Terraform, plan/state JSON, CloudFormation, cdk.out, cdktf.out, Pulumi")
+        ->type_name("PATH");
+    cmd->add_option("--model", o->inputs.models, "A tenet JSON model file (docs/model.md); repeatable")->type_name("FILE");
+    cmd->add_option("--var", o->inputs.frontend.tf_vars, "Terraform variable NAME=VALUE; repeatable")->type_name("NAME=VALUE");
+    cmd->add_option("--var-file", o->inputs.frontend.tf_var_files, "Terraform .tfvars file; repeatable")->type_name("FILE");
+    cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params, "CloudFormation parameter NAME=VALUE; repeatable")
+        ->type_name("NAME=VALUE");
     cmd->add_option("-p,--policy", o->policy.paths, "Policy files, folders, or one .tnb bundle; repeatable")->type_name("PATH");
     cmd->add_flag("--no-default-policies", o->no_default_policies, "Do not run the bundled policies");
     cmd->add_option("--param", o->params, "Override a policy parameter: NAME=JSON (a bare word is a string)")->type_name("NAME=VALUE");
@@ -192,7 +269,15 @@ void add_check_command(CLI::App& app, int& exit_code) {
                     "(repeatable, e.g. -o sarif=tenet.sarif -o junit=junit.xml)")
         ->type_name("[FORMAT=]FILE");
     cmd->add_option("--fail-on", o->fail_on, "Lowest severity that blocks (info, low, medium, high, critical)")->type_name("SEVERITY");
-    cmd->add_option("--unknown", o->unknown, "What an unknown verdict does: pass, warn or fail")->check(CLI::IsMember({"pass", "warn", "fail"}));
+    cmd->add_option("--unknown", o->unknown, "What an unknown verdict does: pass, warn or fail")->type_name("WHAT");
+    cmd->add_option("--override", o->overrides, "Let a soft rule pass this run: RULE=REASON (the reason is reported)")
+        ->type_name("RULE=REASON");
+    cmd->add_option("--waivers", o->waivers, "Waivers file (YAML: rule, resource, path, owner, reason, expires)")->type_name("FILE");
+    cmd->add_option("--baseline", o->baseline, "Block only on findings not in this baseline")->type_name("FILE");
+    cmd->add_option("--write-baseline", o->write_baseline_file, "Write the current fail/unknown findings as a baseline")
+        ->type_name("FILE");
+    cmd->add_option("--config", o->config, "Config file (default: the nearest .tenet.yaml)")->type_name("FILE");
+    cmd->add_flag("--no-config", o->no_config, "Ignore .tenet.yaml files");
     cmd->add_option("-j,--jobs", o->jobs, "Worker threads (default: all cores)")->type_name("N");
     cmd->add_flag("--show-passes", o->show_passes, "List passing verdicts too");
     cmd->callback([o, &exit_code] { exit_code = run_check(*o); });

@@ -17,7 +17,7 @@ uint64_t fnv1a64(std::string_view s, uint64_t h = 1469598103934665603ull) {
 } // namespace
 
 std::string finding_fingerprint(const CheckReport& r, const Finding& f) {
-    const RuleInfo& rule = r.program->rules[f.rule];
+    const RuleInfo& rule = r.rule(f);
     std::string key = rule.id;
     key += '\x1f';
     key += subject_name(r, f);

@@ -7,7 +7,8 @@
 int main(int argc, char** argv) {
     CLI::App app{"Tenet: policies for infrastructure as code, checked against every frontend.\n"
                  "\nExamples:\n"
-                 "  tenet check --model examples/model/s3.json\n"
+                 "  tenet check infra/\n"
+                 "  tenet check --model examples/model/content-delivery.json\n"
                  "  tenet check --model model.json --policy policies/ --no-default-policies\n"
                  "  tenet compile -o pack.tnb policies/\n"
                  "  tenet disasm pack.tnb\n",
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     tenet::cli::add_check_command(app, exit_code);
     tenet::cli::add_compile_command(app, exit_code);
     tenet::cli::add_disasm_command(app, exit_code);
+    tenet::cli::add_normalize_command(app, exit_code);
     tenet::cli::add_version_command(app, exit_code);
     try {
         app.parse(argc, argv);

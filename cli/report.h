@@ -12,6 +12,18 @@
 
 namespace tenet::cli {
 
+// Why a finding does not count against the change, when it does not.
+struct Suppression {
+    enum class Kind : uint8_t { None, Inline, Metadata, Waiver, Baseline, Override };
+    Kind kind = Kind::None;
+    std::string by;      // owner (waivers), or empty
+    std::string reason;  // mandatory for every kind but Baseline
+    std::string expires; // YYYY-MM-DD or empty
+    std::string where;   // "main.tf:12" (inline), "waivers.yaml:4", "baseline.json"
+    bool active() const { return kind != Kind::None; }
+};
+const char* suppression_kind_name(Suppression::Kind k); // inline, metadata, waiver, baseline, override
+
 // Everything a report needs, with the blocking decision already made.
 struct CheckReport {
     const Program* program = nullptr;
@@ -19,8 +31,20 @@ struct CheckReport {
     SourceManager* sources = nullptr;
     std::vector<Finding> findings; // sorted; passes only when requested
     std::vector<bool> blocking;    // parallel to findings
+    std::vector<Suppression> suppressions; // parallel to findings
+    // Rules that are not in the program: findings about the suppressions themselves
+    // (expired, missing reason). Their Finding::rule is program->rules.size() + index.
+    std::vector<RuleInfo> extra_rules;
     std::vector<std::string> input_errors; // "file:line:col: message"
     size_t passes = 0;             // pass verdicts (counted even when not listed)
+
+    const RuleInfo& rule(const Finding& f) const {
+        return f.rule < program->rules.size() ? program->rules[f.rule] : extra_rules[f.rule - program->rules.size()];
+    }
+    const Suppression& suppression(size_t i) const {
+        static const Suppression none;
+        return i < suppressions.size() ? suppressions[i] : none;
+    }
 };
 
 std::string render_text(const CheckReport& report, bool color);

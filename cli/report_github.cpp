@@ -49,8 +49,9 @@ std::string render_github(const CheckReport& r) {
     for (size_t i = 0; i < r.findings.size(); ++i) {
         const Finding& f = r.findings[i];
         if (f.verdict == Verdict::Pass) continue;
-        const RuleInfo& rule = r.program->rules[f.rule];
-        const char* cmd = r.blocking[i] ? "error" : (f.verdict == Verdict::Fail ? "warning" : "notice");
+        const RuleInfo& rule = r.rule(f);
+        const Suppression& sup = r.suppression(i);
+        const char* cmd = r.blocking[i] ? "error" : (f.verdict == Verdict::Fail && !sup.active() ? "warning" : "notice");
         std::string props;
         if (f.loc.valid() && f.loc.file < r.sources->size())
             props = fmt::format("file={},line={},col={},", escape_property(r.sources->path(f.loc.file)), f.loc.line,
@@ -61,6 +62,7 @@ std::string render_github(const CheckReport& r) {
         text += fmt::format(" [{}]", subject_name(r, f));
         if (!f.reason.empty()) text += fmt::format("\n{}: {}", f.verdict == Verdict::Error ? "error" : "unknown because", f.reason);
         if (!rule.fix.empty() && f.verdict != Verdict::Error) text += "\nfix: " + rule.fix;
+        if (sup.active()) text += fmt::format("\nsuppressed ({}): {}", suppression_kind_name(sup.kind), sup.reason);
         out += fmt::format("::{} {}::{}\n", cmd, props, escape_data(text));
     }
     return out;
@@ -86,14 +88,18 @@ std::string render_markdown(const CheckReport& r) {
     for (size_t i = 0; i < r.findings.size(); ++i) {
         const Finding& f = r.findings[i];
         if (f.verdict == Verdict::Pass) continue;
-        const RuleInfo& rule = r.program->rules[f.rule];
-        const char* icon = f.verdict == Verdict::Fail ? (r.blocking[i] ? ":x:" : ":warning:")
-                           : f.verdict == Verdict::Unknown ? ":grey_question:" : ":boom:";
+        const RuleInfo& rule = r.rule(f);
+        const Suppression& sup = r.suppression(i);
+        const char* icon = sup.active()                    ? ":mute:"
+                           : f.verdict == Verdict::Fail    ? (r.blocking[i] ? ":x:" : ":warning:")
+                           : f.verdict == Verdict::Unknown ? ":grey_question:"
+                                                           : ":boom:";
         std::string loc = f.loc.valid() && f.loc.file < r.sources->size()
                               ? fmt::format("`{}:{}`", r.sources->path(f.loc.file), f.loc.line)
                               : std::string("stack");
         std::string msg = f.message.empty() ? rule.title : f.message;
         if (!f.reason.empty()) msg += fmt::format(" ({})", f.reason);
+        if (sup.active()) msg += fmt::format(" — suppressed ({}): {}", suppression_kind_name(sup.kind), sup.reason);
         out += fmt::format("| {} | {} | {} | `{}` | {} | {} |\n", icon, markdown_cell(rule.id), severity_name(rule.severity),
                            markdown_cell(subject_name(r, f)), loc, markdown_cell(msg));
     }

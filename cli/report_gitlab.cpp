@@ -55,7 +55,8 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
     for (size_t i = 0; i < r.findings.size(); ++i) {
         const Finding& f = r.findings[i];
         if (f.verdict != Verdict::Fail && f.verdict != Verdict::Unknown) continue;
-        const RuleInfo& rule = r.program->rules[f.rule];
+        if (r.suppression(i).active()) continue; // GitLab has no suppressed state; the other formats show them
+        const RuleInfo& rule = r.rule(f);
         std::string fp = finding_fingerprint(r, f);
         w.begin_object();
         // GitLab wants a UUID-shaped id; spell the fingerprint twice so it is stable.

@@ -45,14 +45,15 @@ std::string render_json(const CheckReport& r) {
     w.end_array();
     w.key("findings").begin_array();
     size_t counts[4] = {0, 0, 0, 0};
-    size_t blocking = 0;
+    size_t blocking = 0, suppressed = 0;
     for (size_t i = 0; i < r.findings.size(); ++i) {
         const Finding& f = r.findings[i];
         counts[static_cast<int>(f.verdict)]++;
         if (r.blocking[i]) ++blocking;
+        if (r.suppression(i).active()) ++suppressed;
         w.begin_object();
         w.key("rule");
-        write_rule(w, r.program->rules[f.rule]);
+        write_rule(w, r.rule(f));
         w.key("verdict").value(verdict_name(f.verdict));
         w.key("blocking").value(static_cast<bool>(r.blocking[i]));
         w.key("resource").value(subject_name(r, f));
@@ -64,6 +65,19 @@ std::string render_json(const CheckReport& r) {
         w.key("reason").value(f.reason);
         w.key("location");
         write_location(w, r, f.loc);
+        const Suppression& sup = r.suppression(i);
+        w.key("suppression");
+        if (sup.active()) {
+            w.begin_object();
+            w.key("kind").value(suppression_kind_name(sup.kind));
+            w.key("by").value(sup.by);
+            w.key("reason").value(sup.reason);
+            w.key("expires").value(sup.expires);
+            w.key("where").value(sup.where);
+            w.end_object();
+        } else {
+            w.null();
+        }
         w.key("related").begin_array();
         for (uint32_t rel : f.related) w.value(r.model->resources[rel].address->view());
         w.end_array();
@@ -75,6 +89,7 @@ std::string render_json(const CheckReport& r) {
     w.key("unknown").value(static_cast<int64_t>(counts[static_cast<int>(Verdict::Unknown)]));
     w.key("errors").value(static_cast<int64_t>(counts[static_cast<int>(Verdict::Error)]));
     w.key("passed").value(static_cast<int64_t>(r.passes));
+    w.key("suppressed").value(static_cast<int64_t>(suppressed));
     w.key("blocking").value(static_cast<int64_t>(blocking));
     w.end_object();
     w.end_object();

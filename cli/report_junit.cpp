@@ -45,7 +45,7 @@ std::string render_junit(const CheckReport& r) {
     size_t tests = 0, failures = 0, errors = 0, skipped = 0;
     std::string suites;
     for (auto& [rule_index, items] : by_rule) {
-        const RuleInfo& rule = r.program->rules[rule_index];
+        const RuleInfo& rule = r.rule(r.findings[items.front()]);
         size_t sf = 0, se = 0, ss = 0;
         std::string cases;
         for (size_t i : items) {
@@ -58,6 +58,14 @@ std::string render_junit(const CheckReport& r) {
                                                       location_text(r, f), rule.id, severity_name(rule.severity),
                                                       level_name(rule.level), f.reason.empty() ? "" : "\nreason: " + f.reason,
                                                       rule.fix.empty() ? "" : "\nfix: " + rule.fix));
+            const Suppression& sup = r.suppression(i);
+            if (sup.active() && f.verdict != Verdict::Pass) {
+                ++ss;
+                cases += fmt::format("      <skipped message=\"suppressed ({}): {}\"/>\n", suppression_kind_name(sup.kind),
+                                     xml_escape(sup.reason));
+                cases += "    </testcase>\n";
+                continue;
+            }
             switch (f.verdict) {
             case Verdict::Fail:
                 ++sf;

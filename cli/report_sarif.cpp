@@ -76,8 +76,8 @@ const char* result_kind(Verdict v) {
     return "fail";
 }
 
-void write_result(json::Writer& w, const CheckReport& r, const Finding& f, bool blocking) {
-    const RuleInfo& rule = r.program->rules[f.rule];
+void write_result(json::Writer& w, const CheckReport& r, const Finding& f, bool blocking, const Suppression& sup) {
+    const RuleInfo& rule = r.rule(f);
     w.begin_object();
     w.key("ruleId").value(rule.id);
     w.key("ruleIndex").value(static_cast<int64_t>(f.rule));
@@ -101,6 +101,16 @@ void write_result(json::Writer& w, const CheckReport& r, const Finding& f, bool 
     w.key("kind").value(f.resource == kStackResource ? "module" : "resource");
     w.end_object().end_array();
     w.end_object().end_array();
+    if (sup.active()) {
+        // SARIF: inSource for comments and template metadata, external for the rest.
+        bool in_source = sup.kind == Suppression::Kind::Inline || sup.kind == Suppression::Kind::Metadata;
+        w.key("suppressions").begin_array().begin_object();
+        w.key("kind").value(in_source ? "inSource" : "external");
+        w.key("status").value("accepted");
+        w.key("justification").value(fmt::format("{}{}: {}", suppression_kind_name(sup.kind),
+                                                 sup.by.empty() ? "" : " by " + sup.by, sup.reason));
+        w.end_object().end_array();
+    }
     w.key("partialFingerprints").begin_object().key("tenet/v1").value(finding_fingerprint(r, f)).end_object();
     w.key("properties").begin_object();
     w.key("verdict").value(verdict_name(f.verdict));
@@ -123,10 +133,11 @@ std::string render_sarif(const CheckReport& r, const std::string& version) {
     w.key("informationUri").value("https://github.com/tenet-policy/tenet");
     w.key("rules").begin_array();
     for (const RuleInfo& rule : r.program->rules) write_rule(w, rule);
+    for (const RuleInfo& rule : r.extra_rules) write_rule(w, rule);
     w.end_array();
     w.end_object().end_object();
     w.key("results").begin_array();
-    for (size_t i = 0; i < r.findings.size(); ++i) write_result(w, r, r.findings[i], r.blocking[i]);
+    for (size_t i = 0; i < r.findings.size(); ++i) write_result(w, r, r.findings[i], r.blocking[i], r.suppression(i));
     w.end_array();
     w.key("invocations").begin_array().begin_object();
     w.key("executionSuccessful").value(r.input_errors.empty());

@@ -54,8 +54,8 @@ size_t token_length(const std::string& line, uint32_t column) {
 }
 
 void render_finding(std::string& out, const CheckReport& r, const Finding& f, bool blocking,
-                    const Style& st) {
-    const RuleInfo& rule = r.program->rules[f.rule];
+                    const Suppression& sup, const Style& st) {
+    const RuleInfo& rule = r.rule(f);
     std::string where = "stack";
     if (f.loc.valid()) where = fmt::format("{}:{}:{}", r.sources->path(f.loc.file), f.loc.line, f.loc.column);
     out += fmt::format("{}: {}[{}] {}: {}\n", st.paint(fmt::emphasis::bold, where),
@@ -84,8 +84,14 @@ void render_finding(std::string& out, const CheckReport& r, const Finding& f, bo
         out += fmt::format("   = failing: {}\n", names);
     }
     if (!rule.fix.empty() && f.verdict != Verdict::Pass) out += fmt::format("   = fix: {}\n", rule.fix);
-    if (f.verdict == Verdict::Fail && !blocking)
-        out += fmt::format("   = not blocking ({} rule)\n", level_name(rule.level));
+    if (sup.active()) {
+        out += fmt::format("   = suppressed ({}{}): {}{}{}\n", suppression_kind_name(sup.kind),
+                           sup.by.empty() ? "" : " by " + sup.by, sup.reason,
+                           sup.expires.empty() ? "" : ", expires " + sup.expires,
+                           sup.where.empty() ? "" : " [" + sup.where + "]");
+    } else if (f.verdict == Verdict::Fail && !blocking) {
+        out += fmt::format("   = not blocking ({} rule, {} severity)\n", level_name(rule.level), severity_name(rule.severity));
+    }
     out += "\n";
 }
 
@@ -112,23 +118,24 @@ std::string render_text(const CheckReport& r, bool color) {
     });
     std::map<Verdict, size_t> by_verdict;
     std::map<Severity, size_t> fails_by_severity;
-    size_t blocking = 0;
+    size_t blocking = 0, suppressed = 0;
     for (size_t i : order) {
         const Finding& f = r.findings[i];
         by_verdict[f.verdict]++;
-        if (f.verdict == Verdict::Fail) fails_by_severity[r.program->rules[f.rule].severity]++;
+        if (f.verdict == Verdict::Fail) fails_by_severity[r.rule(f).severity]++;
         if (r.blocking[i]) ++blocking;
         if (f.verdict == Verdict::Pass) continue;
-        render_finding(out, r, f, r.blocking[i], st);
+        if (r.suppression(i).active()) ++suppressed;
+        render_finding(out, r, f, r.blocking[i], r.suppression(i), st);
     }
     std::string sev;
     for (auto it = fails_by_severity.rbegin(); it != fails_by_severity.rend(); ++it)
         sev += fmt::format("{}{} {}", sev.empty() ? "" : ", ", it->second, severity_name(it->first));
-    out += fmt::format("{} {} failed{}, {} unknown, {} error{}, {} passed; {} blocking\n",
+    out += fmt::format("{} {} failed{}, {} unknown, {} error{}, {} passed; {} suppressed, {} blocking\n",
                        st.paint(fmt::emphasis::bold, "Summary:"), by_verdict[Verdict::Fail],
                        sev.empty() ? "" : " (" + sev + ")", by_verdict[Verdict::Unknown],
                        by_verdict[Verdict::Error], by_verdict[Verdict::Error] == 1 ? "" : "s",
-                       r.passes, blocking);
+                       r.passes, suppressed, blocking);
     return out;
 }
 

@@ -98,9 +98,25 @@ Decl* Checker::lookup(const std::string& name, const File& f, SourceSpan use, bo
     return found;
 }
 
+// Types form one namespace across packages: a type not visible through the file's
+// package or imports is still found when exactly one package declares it, so that
+// `every s3_bucket ...` needs no import of the package that declares s3_bucket.
 const TypeDecl* Checker::lookup_type(const std::string& name, const File& f) {
     Decl* d = lookup(name, f, {}, false);
-    return d && d->kind == DeclKind::Type ? static_cast<const TypeDecl*>(d) : nullptr;
+    if (d) return d->kind == DeclKind::Type ? static_cast<const TypeDecl*>(d) : nullptr;
+    const TypeDecl* unique = nullptr;
+    for (const TypeDecl* td : prog_.type_decls) {
+        if (td->name != name) continue;
+        if (unique) return nullptr; // declared by several packages: the file must import one
+        unique = td;
+    }
+    return unique;
+}
+
+bool Checker::type_is_ambiguous(const std::string& name) const {
+    int n = 0;
+    for (const TypeDecl* td : prog_.type_decls) n += td->name == name;
+    return n > 1;
 }
 
 // A resource type by name: declared (canonical), `resource`, or native. A name within
@@ -108,6 +124,10 @@ const TypeDecl* Checker::lookup_type(const std::string& name, const File& f) {
 const Type* Checker::resource_type_named(const std::string& name, SourceSpan span, const File& f) {
     if (name == "resource") return types_.any_resource();
     if (const TypeDecl* td = lookup_type(name, f)) return types_.canonical_resource(td);
+    if (type_is_ambiguous(name)) {
+        diags_.report(Diag::AmbiguousName, span, name);
+        return types_.error();
+    }
     std::vector<std::string> declared;
     for (auto* td : prog_.type_decls) declared.push_back(td->name);
     for (const std::string& cand : declared) {
@@ -146,6 +166,9 @@ const Type* Checker::resolve_type(TypeExpr& t, const File& f, bool resource_posi
         out = resource_position ? types_.canonical_resource(td) : types_.record(td);
     } else if (resource_position) {
         out = resource_type_named(t.name, t.span, f);
+    } else if (type_is_ambiguous(t.name)) {
+        diags_.report(Diag::AmbiguousName, t.span, t.name);
+        out = types_.error();
     } else {
         std::vector<std::string> names = {"bool", "number", "string", "any", "list", "map", "resource"};
         for (auto* td : prog_.type_decls) names.push_back(td->name);

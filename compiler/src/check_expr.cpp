@@ -272,7 +272,7 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             t = types_.any();
             break;
         }
-        if (s.kind == Scope::Kind::Rule && !d) {
+        if (s.kind == Scope::Kind::Rule && (!d || d->kind == DeclKind::Type)) {
             e.name_kind = NameKind::Field;
             t = field_of(s.resource, n, e.span);
             break;

@@ -89,6 +89,7 @@ public:
     Decl* lookup(const std::string& name, const File& f, SourceSpan use, bool report_ambiguous);
     Decl* lookup_qualified(const std::string& alias, const std::string& name, const File& f);
     const Import* import_alias(const std::string& alias, const File& f) const;
+    bool type_is_ambiguous(const std::string& name) const;
     const TypeDecl* lookup_type(const std::string& name, const File& f);
     std::vector<std::string> visible_names(const File& f, const Scope* s);
     void note_use(const Scope& s, const Decl* used);

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tenet/common/glob.h"
 #include "tenet/frontends/frontend.h"
 
 namespace tenet {
@@ -53,7 +54,16 @@ struct Walker {
         }
     }
 
+    bool excluded(const fs::path& p) const {
+        std::string s = p.lexically_normal().generic_string();
+        if (s.rfind("./", 0) == 0) s = s.substr(2);
+        for (const std::string& g : opts.exclude)
+            if (glob_match(g, s) || glob_match(g, s + "/")) return true;
+        return false;
+    }
+
     void load(const fs::path& p, bool explicit_path) {
+        if (!explicit_path && excluded(p)) return;
         FrontendKind kind = detect_frontend(p.string());
         std::error_code ec;
         bool dir = fs::is_directory(p, ec);
@@ -103,6 +113,7 @@ struct Walker {
                 if (skipped_dir(name) || name == "modules") continue;
                 load(e.path(), false);
             } else if (e.is_regular_file(ec)) {
+                if (excluded(e.path())) continue;
                 FrontendKind kind = detect_frontend(e.path().string());
                 if (kind == FrontendKind::Unknown || kind == FrontendKind::Terraform) continue;
                 loaded += load_file(e.path(), kind);

@@ -35,6 +35,7 @@ struct FrontendOptions {
     std::vector<std::string> tf_vars;      // --var NAME=VALUE (Terraform)
     std::vector<std::string> tf_var_files; // --var-file (Terraform)
     std::vector<std::string> cfn_params;   // --cfn-param NAME=VALUE (CloudFormation)
+    std::vector<std::string> exclude;      // path globs load_path skips (config `exclude`)
 };
 
 // What a file or directory holds: by name and extension first, then by content
