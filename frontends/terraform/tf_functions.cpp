@@ -123,6 +123,9 @@ ValPtr call_function(const std::string& name, std::vector<ValPtr>& args, const F
         v->loc = env.loc;
         return ValPtr(v);
     };
+    // jsonencode of a structure with unknown leaves keeps the structure: a policy
+    // document whose one ARN is known after apply still shows its statements.
+    if (name == "jsonencode" && args.size() == 1 && !args[0]->unknown() && find_unknown(args[0])) return args[0];
     for (const ValPtr& a : args) {
         if (passes_unknown_elements(name)) {
             if (a->unknown() && name != "coalesce") return same_unknown(*a);

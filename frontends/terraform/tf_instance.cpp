@@ -262,6 +262,7 @@ void ModuleInstance::collect(std::vector<ResourceInstance>& out) {
         resource(d.key);
         for (ResourceInstance& r : instances_[d.key]) out.push_back(r);
     }
+    for (const auto& [name, _] : cfg_.locals) local(name); // so that cycles are reported even if unused
     for (const auto& [name, _] : cfg_.outputs) output(name);
     for (const auto& [name, _] : cfg_.module_calls) {
         Call& c = call(name);
