@@ -408,7 +408,7 @@ TEST_CASE("terraform: functions", "[terraform]") {
 }
 
 TEST_CASE("terraform: unknown propagates through functions and operators with its reason", "[terraform]") {
-    const char* exprs[] = {"upper(aws_kms_key.k.arn)", "\"x-${aws_kms_key.k.arn}\"", "jsonencode({a = aws_kms_key.k.arn})",
+    const char* exprs[] = {"upper(aws_kms_key.k.arn)", "\"x-${aws_kms_key.k.arn}\"", "jsonencode(aws_kms_key.k.arn)",
                            "aws_kms_key.k.arn == \"a\"", "length(aws_kms_key.k.arn)", "[for x in aws_kms_key.k.arn : x]",
                            "merge(aws_kms_key.k.arn, {})", "aws_kms_key.k.arn != null ? 1 : 2"};
     for (const char* e : exprs) {
@@ -418,6 +418,10 @@ TEST_CASE("terraform: unknown propagates through functions and operators with it
         CHECK(reason(v).find("aws_kms_key.k.arn is known after apply") != std::string::npos);
         CHECK(has_ref(*l, v, "aws_kms_key.k.arn"));
     }
+    // jsonencode of a structure with an unknown leaf keeps the structure.
+    auto j = eval_attr("jsonencode({a = aws_kms_key.k.arn, b = 1})", "resource \"aws_kms_key\" \"k\" {}\n");
+    CHECK(attr(*j, "null_resource.r", "v.b").as_number() == 1);
+    CHECK(reason(attr(*j, "null_resource.r", "v.a")) == "null_resource.r.v.a: aws_kms_key.k.arn is known after apply");
     // Unknown elements stay elements: the list is known.
     auto l = eval_attr("length([aws_kms_key.k.arn, 1])", "resource \"aws_kms_key\" \"k\" {}\n");
     CHECK(attr(*l, "null_resource.r", "v").as_number() == 2);
