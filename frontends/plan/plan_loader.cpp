@@ -52,9 +52,11 @@ protected:
         const Expression* expr = nullptr;
         const Resolved* res = site.path.empty() ? nullptr : resolved_for(site.path, &expr);
         if (state != ValueState::Unknown) {
-            if (data_source_) state = ValueState::Computed;
-            else if (config_ && !site.path.empty())
-                state = expr || written_block(site.path) ? ValueState::Explicit : ValueState::Default;
+            bool written = config_ && !site.path.empty() && (expr || written_block(site.path));
+            // What a data source reads is computed; what a resource has unwritten, the provider's default.
+            if (written) state = ValueState::Explicit;
+            else if (data_source_) state = ValueState::Computed;
+            else if (config_ && !site.path.empty()) state = ValueState::Default;
         }
         SourceLoc loc = site.node ? site.node->loc : (site.mask ? site.mask->loc : SourceLoc{});
         if (block_) loc = block_->lookup(site.path);
@@ -82,8 +84,7 @@ private:
     std::set<std::string> blocks_;
 };
 
-// Values with their JSON position and pointer and nothing else (variables, outputs,
-// data sources without configuration).
+// Values with their JSON position and pointer and nothing else (variables, outputs).
 class PlainValues : public JsonValueBuilder {
 public:
     using JsonValueBuilder::JsonValueBuilder;
@@ -180,16 +181,11 @@ private:
         builder.set_subject(address);
         Value native = builder.build(values, pointer + "/values", "", mask, mask_pointer);
         if (!native.is(Kind::Map)) native = b_.map(std::vector<std::pair<std::string, Value>>{});
-        if (data) {
-            // Data sources are not resources of the stack (they describe things managed
-            // elsewhere); policies see them under stack.data_sources.
-            b_.stack_entry("data_sources", address,
-                           b_.map({{"type", b_.str(type)}, {"values", native}}, b_.prov(r.loc, ValueState::Computed, {}, pointer)));
-            return;
-        }
         Resource res;
         res.address = b_.key(address);
-        res.native_type = b_.key(type);
+        // Data sources keep the `data.` prefix in their native type (as the HCL frontend
+        // does): `map terraform "aws_s3_bucket"` must not apply to a bucket read from elsewhere.
+        res.native_type = b_.key(data ? "data." + type : type);
         res.frontend = b_.key("terraform");
         res.provider = b_.key(provider_short_name(string_member(r, "provider_name"), type));
         res.native = native;

@@ -217,14 +217,9 @@ private:
         builder.set_subject(r.address);
         Value native = r.values ? builder.build(r.values, r.pointer, "") : b_.map(std::vector<std::pair<std::string, Value>>{});
         if (!native.is(Kind::Map)) native = b_.map(std::vector<std::pair<std::string, Value>>{});
-        if (data) {
-            b_.stack_entry("data_sources", r.address,
-                           b_.map({{"type", b_.str(r.type)}, {"values", native}}, b_.prov(r.node->loc, ValueState::Explicit, {}, r.pointer)));
-            return;
-        }
         Resource res;
         res.address = b_.key(r.address);
-        res.native_type = b_.key(r.type);
+        res.native_type = b_.key(data ? "data." + r.type : r.type); // as in the plan loader
         res.frontend = b_.key("terraform");
         res.provider = b_.key(provider_short_name(r.provider, r.type));
         res.native = native;

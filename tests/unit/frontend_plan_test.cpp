@@ -46,10 +46,13 @@ TEST_CASE("Plan: addresses carry module paths and instance keys", "[frontend][pl
     CHECK(b.frontend->view() == "terraform");
     CHECK(b.provider->view() == "aws");
     CHECK(b.canonical_type == nullptr);
-    // Data sources are not resources; they are in the stack.
-    CHECK(l.index("data.aws_caller_identity.current") < 0);
-    Value ds = l.at(l.model.stack, {"data_sources", "data.aws_caller_identity.current", "values", "account_id"});
-    CHECK(ds.as_view() == "123456789012");
+    // Data sources (read while planning: only in prior_state) keep `data.` in their type.
+    const Resource& ds = l.res("data.aws_caller_identity.current");
+    CHECK(ds.native_type->view() == "data.aws_caller_identity");
+    Value account = l.attr("data.aws_caller_identity.current", {"account_id"});
+    CHECK(account.as_view() == "123456789012");
+    CHECK(l.model.prov(account.prov()).state == ValueState::Computed);
+    CHECK(l.where(account) == "main.tf:5:1");
 }
 
 TEST_CASE("Plan: after_unknown marks the exact nested path unknown", "[frontend][plan]") {
@@ -241,7 +244,7 @@ TEST_CASE("State: raw .tfstate and terraform show -json give the same resources 
         Loaded l(kStack + name, Loaded::State);
         REQUIRE(l.ok);
         REQUIRE(l.errors.empty());
-        CHECK(l.model.resources.size() == 17);
+        CHECK(l.model.resources.size() == 18); // 17 managed + the caller identity data source
         CHECK(l.attr("aws_s3_bucket.b[\"logs\"]", {"bucket"}).as_view() == "prod-tenet-logs");
         CHECK(l.attr("module.net.aws_subnet.private[1]", {"cidr_block"}).as_view() == "10.0.1.0/24");
         // Joins come from dependencies plus equal ids: bucket = the data bucket's id.
