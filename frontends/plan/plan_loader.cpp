@@ -272,15 +272,17 @@ private:
         return r.refs;
     }
 
-    // Module calls: stack.modules["module.net"] = {source, version_constraint, inputs, dir}.
+    // Module calls: stack.modules["module.net"] = {source, loaded, version, inputs}.
     void load_modules(const ConfigModule& m, const std::string& prefix) {
         for (auto& [name, child] : m.children) {
             std::string address = prefix + "module." + name;
             std::vector<std::pair<std::string, Value>> fields;
             ProvId p = b_.prov(child->call->loc, ValueState::Explicit, {}, child->call_pointer);
             fields.push_back({"source", b_.str(child->source, p)});
+            // The plan holds every module's configuration: always loaded (field names as in the HCL frontend).
+            fields.push_back({"loaded", b_.boolean(true, p)});
             if (auto vc = string_member(*child->call, "version_constraint"); !vc.empty())
-                fields.push_back({"version_constraint", b_.str(vc, p)});
+                fields.push_back({"version", b_.str(vc, p)});
             std::vector<std::pair<std::string, Value>> inputs;
             ScopeContext caller{&m, prefix, "", nullptr};
             for (auto& [input, expr] : child->inputs) {
@@ -307,15 +309,14 @@ private:
             std::string ptr = "/configuration/provider_config";
             append_pointer(ptr, key);
             ProvId prov = b_.prov(p.loc, ValueState::Explicit, {}, ptr);
+            // As the HCL frontend: the provider block's settings (the constant ones; references
+            // and function calls are not in the plan) plus what the plan adds.
             std::vector<std::pair<std::string, Value>> fields;
-            for (const char* f : {"name", "full_name", "alias", "version_constraint", "module_address"})
-                if (auto s = string_member(p, f); !s.empty()) fields.push_back({f, b_.str(s, prov)});
-            // Constant settings (region, ...); references and functions are left out.
-            std::vector<std::pair<std::string, Value>> settings;
             if (const json::Node* ex = p.get("expressions"); ex && ex->is(json::Type::Object))
                 for (auto& [k, e] : ex->members)
-                    if (const json::Node* c = e.get("constant_value")) settings.push_back({k, plain_value(b_, *c).with_prov(prov)});
-            fields.push_back({"settings", b_.map(settings, prov)});
+                    if (const json::Node* c = e.get("constant_value")) fields.push_back({k, plain_value(b_, *c).with_prov(prov)});
+            for (const char* f : {"full_name", "alias", "version_constraint"})
+                if (auto s = string_member(p, f); !s.empty()) fields.push_back({f, b_.str(s, prov)});
             b_.stack_entry("providers", key, b_.map(fields, prov));
         }
     }

@@ -149,7 +149,9 @@ TEST_CASE("Plan: variables, outputs, modules and changes are in the stack", "[fr
     Value name_input = l.at(s, {"modules", "module.net", "inputs", "name"});
     CHECK(name_input.is_unknown());
     CHECK(l.refs(name_input) == std::vector<std::string>{"local.prefix"});
-    CHECK(l.at(s, {"providers", "aws", "settings", "region"}).as_view() == "us-east-1");
+    CHECK(l.at(s, {"providers", "aws", "region"}).as_view() == "us-east-1");
+    CHECK(l.at(s, {"providers", "aws", "version_constraint"}).as_view() == "~> 5.0");
+    CHECK(l.at(s, {"modules", "module.net", "loaded"}).as_bool());
     CHECK(l.at(s, {"changes", "aws_kms_key.main", "#0"}).as_view() == "create");
 }
 
@@ -204,7 +206,7 @@ TEST_CASE("Plan: registry modules are found through .terraform/modules/modules.j
     Value cidr = l.attr("module.vpc.aws_vpc.this", {"cidr_block"});
     CHECK(l.where(cidr).ends_with(".terraform/modules/vpc/main.tf:4:3"));
     CHECK(l.refs(cidr) == std::vector<std::string>{"module.vpc.var.cidr"});
-    CHECK(l.at(l.model.stack, {"modules", "module.vpc", "version_constraint"}).as_view() == "5.0.0");
+    CHECK(l.at(l.model.stack, {"modules", "module.vpc", "version"}).as_view() == "5.0.0");
 }
 
 TEST_CASE("Plan: a broken resource is reported where it is and the rest still loads", "[frontend][plan]") {
