@@ -92,6 +92,7 @@ public:
 
     LexResult run(Mode first) {
         LexResult r;
+        out_.reserve(s_.size() / 4 + 16);
         stack_.push_back({first});
         try {
             while (pos_ < s_.size()) {

@@ -1,5 +1,7 @@
 #include "tf_emit.h"
 
+#include <algorithm>
+
 namespace tenet::tf {
 
 bool is_resource_ref(std::string_view ref) {
@@ -22,9 +24,22 @@ bool is_resource_ref(std::string_view ref) {
              head == "each" || head == "self" || head == "module");
 }
 
-Value Emitter::convert(const ValPtr& v, const Refs& inherited, const std::string& subject, const std::string& pointer) {
-    Refs refs = inherited;
-    merge_refs(refs, v->refs);
+std::string Emitter::Path::text() const {
+    std::string out = parent ? parent->text() : std::string();
+    if (!parent) return std::string(key);
+    if (key.empty()) return out + "[" + std::to_string(index) + "]";
+    return out + "." + std::string(key);
+}
+
+Value Emitter::convert(const ValPtr& v, const Refs& inherited, const Path& path, const std::string& pointer) {
+    const Refs* use = &inherited;
+    Refs merged;
+    if (!v->refs.empty() && !std::includes(inherited.begin(), inherited.end(), v->refs.begin(), v->refs.end())) {
+        merged = inherited;
+        merge_refs(merged, v->refs);
+        use = &merged;
+    }
+    const Refs& refs = *use;
     ValueState state = v->unknown() ? ValueState::Unknown : v->computed ? ValueState::Computed : ValueState::Explicit;
     ProvId p = b_.prov(v->loc, state, refs, pointer);
     switch (v->kind) {
@@ -32,18 +47,18 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, const std::string
     case VKind::Bool: return b_.boolean(v->boolean, p);
     case VKind::Number: return b_.num(v->number, p);
     case VKind::String: return b_.str(v->text, p);
-    case VKind::Unknown: return b_.unknown(subject, v->text, p);
+    case VKind::Unknown: return b_.unknown(path.text(), v->text, p);
     case VKind::List: {
         std::vector<Value> items;
         items.reserve(v->items.size());
         for (size_t i = 0; i < v->items.size(); ++i)
-            items.push_back(convert(v->items[i], refs, subject + "[" + std::to_string(i) + "]", pointer));
+            items.push_back(convert(v->items[i], refs, Path{&path, {}, i}, pointer));
         return b_.list(items, p);
     }
     case VKind::Map: {
         std::vector<std::pair<std::string, Value>> members;
         members.reserve(v->members.size());
-        for (const auto& [k, m] : v->members) members.push_back({k, convert(m, refs, subject + "." + k, pointer)});
+        for (const auto& [k, m] : v->members) members.push_back({k, convert(m, refs, Path{&path, k, 0}, pointer)});
         return b_.map(members, p);
     }
     }
@@ -53,8 +68,9 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, const std::string
 void Emitter::resources(const std::vector<ResourceInstance>& list) {
     for (const ResourceInstance& r : list) {
         std::vector<std::pair<std::string, Value>> attrs;
+        Path root{nullptr, r.address, 0};
         for (const auto& [name, v] : r.attrs->members)
-            attrs.push_back({name, convert(v, {}, r.address + "." + name, r.construct_path)});
+            attrs.push_back({name, convert(v, {}, Path{&root, name, 0}, r.construct_path)});
         Resource res;
         res.address = b_.key(r.address);
         res.native_type = b_.key(r.decl->data ? "data." + r.decl->type : r.decl->type);

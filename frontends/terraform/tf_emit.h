@@ -14,9 +14,19 @@ class Emitter {
 public:
     Emitter(ModelBuilder& b, std::string frontend) : b_(b), frontend_(std::move(frontend)) {}
 
-    // `subject` names the value in unknown reasons ("aws_s3_bucket.b.tags"); `pointer`
-    // is the CDKTF construct path (empty for HCL).
-    Value convert(const ValPtr& v, const Refs& inherited, const std::string& subject, const std::string& pointer);
+    // Where a value sits, as a chain built on the stack: its text ("aws_s3_bucket.b.tags[0]")
+    // is only needed for unknown reasons.
+    struct Path {
+        const Path* parent;
+        std::string_view key; // a member name, or empty for a list element
+        size_t index;
+        std::string text() const;
+    };
+    // `pointer` is the CDKTF construct path (empty for HCL).
+    Value convert(const ValPtr& v, const Refs& inherited, const Path& path, const std::string& pointer);
+    Value convert(const ValPtr& v, const Refs& inherited, const std::string& subject, const std::string& pointer) {
+        return convert(v, inherited, Path{nullptr, subject, 0}, pointer);
+    }
     void resources(const std::vector<ResourceInstance>& list);
     void stack(ModuleInstance& root, const Loader& loader);
 

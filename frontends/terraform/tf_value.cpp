@@ -47,16 +47,21 @@ ValPtr v_list(std::vector<ValPtr> items, SourceLoc loc) {
 }
 ValPtr v_map(Members members, SourceLoc loc) {
     auto v = make(VKind::Map, loc);
-    std::stable_sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(members.begin(), members.end(), by_key))
+        std::stable_sort(members.begin(), members.end(), by_key);
     // Keep the last of equal keys.
-    Members unique;
-    for (auto& m : members) {
-        if (!unique.empty() && unique.back().first == m.first) unique.back() = std::move(m);
-        else unique.push_back(std::move(m));
+    size_t out = 0;
+    for (size_t i = 0; i < members.size(); ++i) {
+        if (out > 0 && members[out - 1].first == members[i].first) members[out - 1] = std::move(members[i]);
+        else if (out != i) members[out++] = std::move(members[i]);
+        else ++out;
     }
-    v->members = std::move(unique);
+    members.resize(out);
+    v->members = std::move(members);
     return v;
 }
+
 ValPtr v_unknown(std::string reason, SourceLoc loc, Refs refs) {
     auto v = make(VKind::Unknown, loc);
     v->text = std::move(reason);
@@ -71,14 +76,14 @@ ValPtr v_error(std::string reason, SourceLoc loc) {
 }
 
 ValPtr with_refs(const ValPtr& v, const Refs& extra) {
-    if (extra.empty()) return v;
+    if (extra.empty() || std::includes(v->refs.begin(), v->refs.end(), extra.begin(), extra.end())) return v;
     auto c = std::make_shared<Val>(*v);
     merge_refs(c->refs, extra);
     return c;
 }
 
 ValPtr with_loc(const ValPtr& v, SourceLoc loc) {
-    if (!loc.valid()) return v;
+    if (!loc.valid() || (v->loc.file == loc.file && v->loc.line == loc.line && v->loc.column == loc.column)) return v;
     auto c = std::make_shared<Val>(*v);
     c->loc = loc;
     return c;
