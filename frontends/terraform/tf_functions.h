@@ -29,6 +29,9 @@ ValPtr call_encoding_function(const std::string& name, std::vector<ValPtr>& args
 ValPtr call_file_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
 ValPtr call_network_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
 
+// JSON text to a value (jsondecode); nullptr with `error` when it is not JSON.
+ValPtr parse_json_value(const std::string& text, std::string& error);
+
 // Helpers shared by the families.
 ValPtr arg_error(const std::string& fn, const std::string& message, SourceLoc loc);
 bool want_string(const ValPtr& v, std::string& out);

@@ -73,6 +73,16 @@ bool unbase64(const std::string& in, std::string& out) {
 
 std::string base64_encode(const std::string& in) { return base64(in); }
 
+ValPtr parse_json_value(const std::string& text, std::string& error) {
+    json::Node root;
+    json::ParseError err;
+    if (!json::parse(text, 0, root, err)) {
+        error = err.message;
+        return nullptr;
+    }
+    return from_json(root);
+}
+
 ValPtr call_encoding_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env) {
     SourceLoc loc = env.loc;
     if (name == "jsonencode") {

@@ -1,6 +1,7 @@
 // data "aws_iam_policy_document": the JSON policy the provider renders from the
 // statement blocks, so that policies written with it read like jsonencode'd ones.
 // Single-element lists render as a string, as the provider does.
+#include "tf_functions.h"
 #include "tf_instance.h"
 
 namespace tenet::tf {
@@ -68,15 +69,51 @@ ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
     Refs refs;
     collect_refs(attrs, refs);
     if (const Val* u = find_unknown(attrs)) return v_unknown(u->text, loc, refs);
-    for (const char* merged : {"source_policy_documents", "override_policy_documents", "source_json", "override_json"})
-        if (field(attrs, merged))
-            return v_unknown(std::string("the policy document merges ") + merged + ", which Tenet does not render", loc,
+    // Statements of other documents: source ones first (this document's statements replace
+    // those with the same Sid), override ones last (replacing this document's by Sid).
+    std::vector<ValPtr> source, overrides;
+    auto documents = [&](const char* name, std::vector<ValPtr>& out) -> ValPtr {
+        const ValPtr* list = field(attrs, name);
+        if (!list) return nullptr;
+        std::vector<ValPtr> texts = (*list)->is(VKind::List) ? (*list)->items : std::vector<ValPtr>{*list};
+        for (const ValPtr& t : texts) {
+            std::string text, error;
+            if (!to_text(*t, text)) continue;
+            ValPtr doc = parse_json_value(text, error);
+            if (!doc) return v_unknown(std::string(name) + " holds a document that is not JSON: " + error, loc, refs);
+            const ValPtr* st = doc->find("Statement");
+            if (!st) continue;
+            if ((*st)->is(VKind::List)) out.insert(out.end(), (*st)->items.begin(), (*st)->items.end());
+            else out.push_back(*st);
+        }
+        return nullptr;
+    };
+    if (ValPtr bad = documents("source_policy_documents", source)) return bad;
+    if (ValPtr bad = documents("override_policy_documents", overrides)) return bad;
+    for (const char* legacy : {"source_json", "override_json"})
+        if (field(attrs, legacy))
+            return v_unknown(std::string("the policy document merges ") + legacy + ", which Tenet does not render", loc,
                              refs);
+    auto sid_of = [](const ValPtr& st) {
+        std::string sid;
+        if (const ValPtr* s = st->find("Sid")) to_text(**s, sid);
+        return sid;
+    };
+    // Replaces the statement with the same (non-empty) Sid, or appends.
+    auto put = [&](std::vector<ValPtr>& into, const ValPtr& st) {
+        std::string sid = sid_of(st);
+        for (ValPtr& existing : into)
+            if (!sid.empty() && sid_of(existing) == sid) {
+                existing = st;
+                return;
+            }
+        into.push_back(st);
+    };
     Members doc;
     const ValPtr* version = field(attrs, "version");
     doc.emplace_back("Version", version ? *version : v_str("2012-10-17"));
     if (const ValPtr* id = field(attrs, "policy_id")) doc.emplace_back("Id", *id);
-    std::vector<ValPtr> statements;
+    std::vector<ValPtr> statements = source;
     if (const ValPtr* list = field(attrs, "statement")) {
         for (const ValPtr& st : (*list)->items) {
             Members s;
@@ -90,9 +127,10 @@ ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
             if (const ValPtr* p = field(st, "principals")) s.emplace_back("Principal", principals(*p));
             if (const ValPtr* p = field(st, "not_principals")) s.emplace_back("NotPrincipal", principals(*p));
             if (const ValPtr* c = field(st, "condition")) s.emplace_back("Condition", conditions(*c));
-            statements.push_back(v_map(s));
+            put(statements, v_map(s));
         }
     }
+    for (const ValPtr& st : overrides) put(statements, st);
     doc.emplace_back("Statement", v_list(statements));
     std::string text;
     to_json(*v_map(doc), text);

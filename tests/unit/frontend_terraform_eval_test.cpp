@@ -512,3 +512,34 @@ TEST_CASE("terraform: JSON syntax and CDKTF stacks", "[terraform]") {
     CHECK(str(at(l->model.stack, "frontend")) == "cdktf");
     CHECK(str(at(l->model.stack, "providers.aws.region")) == "us-east-1");
 }
+
+TEST_CASE("terraform: policy documents merge source and override documents by Sid", "[terraform]") {
+    auto l = load({{"main.tf", R"(
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "A"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "B"
+    actions   = ["s3:PutObject"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "final" {
+  source_policy_documents   = [data.aws_iam_policy_document.base.json]
+  override_policy_documents = [jsonencode({ Statement = [{ Sid = "B", Effect = "Deny", Action = "s3:*", Resource = "*" }] })]
+  statement {
+    sid       = "C"
+    actions   = ["s3:ListBucket"]
+    resources = ["*"]
+  }
+}
+)"}});
+    INFO(errors_text(*l));
+    std::string json = str(attr(*l, "data.aws_iam_policy_document.final", "json"));
+    CHECK(json == R"({"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Resource":"*","Sid":"A"},)"
+                  R"({"Action":"s3:*","Effect":"Deny","Resource":"*","Sid":"B"},)"
+                  R"({"Action":"s3:ListBucket","Effect":"Allow","Resource":"*","Sid":"C"}],"Version":"2012-10-17"})");
+}
