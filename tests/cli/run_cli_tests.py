@@ -8,6 +8,8 @@ Each case is a folder tests/cli/cases/NAME/ with:
   stdout   the expected standard output (optional: compared when present)
   stderr   the expected standard error (optional: compared when present)
   setup    optional shell lines run first (from the repository root, {tmp} replaced)
+  env      optional NAME=VALUE lines added to the environment of setup and tenet
+           ({tmp} replaced), e.g. TENET_TODAY=2026-11-23 or SOURCE_DATE_EPOCH=0
 Run with --update to rewrite the golden files from the current output.
 Closes with the line 'N passed, N failed'.
 """
@@ -25,13 +27,20 @@ def run_case(tenet, root, case_dir, update):
     with open(os.path.join(case_dir, "cmd")) as f:
         cmd_line = f.read().strip()
     with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, CI="true", NO_COLOR="1")
+        env_file = os.path.join(case_dir, "env")
+        if os.path.exists(env_file):
+            with open(env_file) as f:
+                for line in f:
+                    if line.strip():
+                        key, _, value = line.strip().partition("=")
+                        env[key] = value.replace("{tmp}", tmp)
         setup = os.path.join(case_dir, "setup")
         if os.path.exists(setup):
             with open(setup) as f:
                 script = f.read().replace("{tmp}", tmp)
-            subprocess.run(["bash", "-euc", script], cwd=root, check=True)
+            subprocess.run(["bash", "-euc", script], cwd=root, check=True, env=env)
         args = [a.replace("{tmp}", tmp) for a in shlex.split(cmd_line)]
-        env = dict(os.environ, CI="true", NO_COLOR="1")
         proc = subprocess.run([tenet] + args, cwd=root, capture_output=True, text=True,
                               env=env, timeout=120)
         outputs = {"stdout": proc.stdout.replace(tmp, "{tmp}"),
