@@ -4,6 +4,7 @@
 // (outputs win unless they are still unknown); propertyDependencies become references
 // per property. The stack resource gives the stack's outputs, provider resources its
 // providers, component resources its modules. See docs/frontends/pulumi.md.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -26,13 +27,16 @@ using plan::ValueSite;
 constexpr std::string_view kUnknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 constexpr std::string_view kSigKey = "4dabf18193072939515e22adb298388d";
 constexpr std::string_view kSecretSig = "1b47061264138c4ac30d75fd1eb44270";
+constexpr std::string_view kResourceRefSig = "5cf8f73096256a8f31e491e813e4eb8e";
 constexpr std::string_view kBlindedSecret = "[secret]"; // how `pulumi preview --json` prints secrets
 constexpr int kMaxPlaintextDepth = 64;
 
-bool is_secret(const json::Node& n) {
+bool has_sig(const json::Node& n, std::string_view sig_value) {
     const json::Node* sig = n.is(json::Type::Object) ? n.get(kSigKey) : nullptr;
-    return sig && sig->is(json::Type::String) && sig->string == kSecretSig;
+    return sig && sig->is(json::Type::String) && sig->string == sig_value;
 }
+
+bool is_secret(const json::Node& n) { return has_sig(n, kSecretSig); }
 
 // The type token of a URN: urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME.
 std::string type_from_urn(const std::string& urn) {
@@ -61,6 +65,7 @@ public:
     std::map<std::string, std::vector<std::string>> property_refs; // top-level property -> URNs
     std::set<std::string> defaults;                                // inputs the provider defaulted
     std::set<std::string> outputs_only;                            // not among the inputs
+    std::vector<std::pair<std::string, std::string>> resource_refs; // (top-level property, URN) of resource references
 
 protected:
     ProvId provenance(const ValueSite& site, ValueState state) override {
@@ -86,6 +91,7 @@ protected:
             out = unknown_at(site, "secret value");
             return true;
         }
+        if (has_sig(*n, kResourceRefSig)) return resource_reference(site, out);
         if (!is_secret(*n)) return false;
         // The ciphertext never enters the model; plaintext (`--show-secrets`) does.
         const json::Node* plain = n->get("plaintext");
@@ -102,6 +108,24 @@ protected:
     }
 
 private:
+    // A resource passed as a property ({sig: resource reference, urn, id}): the value is
+    // its id (or its URN when it has none), derived from and referring to that resource.
+    bool resource_reference(const ValueSite& site, Value& out) {
+        std::string urn = string_member(*site.node, "urn");
+        const json::Node* id = site.node->get("id");
+        if (urn.empty()) return false;
+        std::string top = plan::top_attribute(site.path);
+        std::vector<std::string> refs;
+        if (auto it = property_refs.find(top); it != property_refs.end()) refs = it->second;
+        if (std::find(refs.begin(), refs.end(), urn) == refs.end()) refs.push_back(urn);
+        ProvId p = b_.prov(site.node->loc, ValueState::Explicit, refs, urn_ + site.path);
+        if (id && id->is(json::Type::String) && id->string == kUnknownSentinel)
+            out = b_.unknown(subject() + site.path, "known after apply", p);
+        else
+            out = b_.str(id && id->is(json::Type::String) && !id->string.empty() ? id->string : urn, p);
+        if (!top.empty()) resource_refs.push_back({top, urn});
+        return true;
+    }
     std::string urn_;
 };
 
@@ -182,6 +206,7 @@ private:
         pending_.known_address(urn);
         for (auto& [property, urns] : values.property_refs)
             for (auto& target : urns) pending_.add(index, property, target);
+        for (auto& [property, target] : values.resource_refs) pending_.add(index, property, target);
     }
 
     void read_dependencies(const json::Node& r, PulumiValues& values) {

@@ -125,6 +125,25 @@ TEST_CASE("Pulumi preview: unknown outputs, blinded secrets, deletions and refer
     CHECK(l.at(l.model.stack, {"variables", "aws:region", "value"}).as_view() == "us-east-1");
 }
 
+TEST_CASE("Pulumi: a resource passed as a property is its id and a reference", "[frontend][pulumi]") {
+    std::string text = R"({"version": 3, "deployment": {"resources": [
+  {"urn": "urn:pulumi:dev::p::aws:s3/bucketV2:BucketV2::b", "custom": true, "type": "aws:s3/bucketV2:BucketV2",
+   "inputs": {}, "outputs": {"id": "b-123"}},
+  {"urn": "urn:pulumi:dev::p::aws:s3/bucketPolicy:BucketPolicy::p", "custom": true, "type": "aws:s3/bucketPolicy:BucketPolicy",
+   "inputs": {"bucket": {"4dabf18193072939515e22adb298388d": "5cf8f73096256a8f31e491e813e4eb8e",
+                         "urn": "urn:pulumi:dev::p::aws:s3/bucketV2:BucketV2::b", "id": "b-123", "packageVersion": "6.56.1"}},
+   "outputs": {}}
+]}})";
+    Loaded l("/nowhere/refs.json", text);
+    REQUIRE(l.errors.empty());
+    Value bucket = l.attr("urn:pulumi:dev::p::aws:s3/bucketPolicy:BucketPolicy::p", {"bucket"});
+    REQUIRE(bucket.is(Kind::String));
+    CHECK(bucket.as_view() == "b-123");
+    CHECK(l.refs(bucket) == std::vector<std::string>{"urn:pulumi:dev::p::aws:s3/bucketV2:BucketV2::b"});
+    CHECK(l.incoming("urn:pulumi:dev::p::aws:s3/bucketV2:BucketV2::b", "aws:s3/bucketPolicy:BucketPolicy", "bucket") ==
+          std::vector<std::string>{"urn:pulumi:dev::p::aws:s3/bucketPolicy:BucketPolicy::p"});
+}
+
 TEST_CASE("Pulumi: broken entries are located errors and the rest loads", "[frontend][pulumi]") {
     std::string text = R"({"version": 3, "deployment": {"resources": [
   {"custom": true, "inputs": {}},
