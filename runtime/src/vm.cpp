@@ -14,6 +14,8 @@
 //   the order every other map walk uses.
 // - PROJECT_INIT stores a handle to a VM-owned buffer in the local; buffers are used as
 //   a stack (projections nest), and PROJECT_END releases its buffer and any above it.
+#include <cstdio>
+
 #include <fmt/format.h>
 #include <re2/re2.h>
 
@@ -101,6 +103,15 @@ bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
         if (!(expr)) goto failure;                                                                                     \
     } while (0)
 
+#if TENET_VM_TRACE
+#define TRACE()                                                                                                        \
+    std::fprintf(stderr, "[vm] %s +%zu %s depth=%zu\n", fn.name.c_str(), static_cast<size_t>(pc - fn.code.data()),    \
+                 *pc < kOpCount ? op_info(static_cast<Op>(*pc)).name : "?",                                            \
+                 static_cast<size_t>(sp - (locals + fn.num_locals)))
+#else
+#define TRACE() ((void)0)
+#endif
+
 #if TENET_VM_COMPUTED_GOTO
     static void* const kLabels[] = {
 #define OP(name, a, b, c, pop, push, doc) &&L_##name,
@@ -111,6 +122,7 @@ bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
     do {                                                                                                               \
         if (++executed > budget) goto budget_exhausted;                                                                \
         if (*pc >= kOpCount) goto bad_opcode;                                                                          \
+        TRACE();                                                                                                       \
         goto* kLabels[*pc];                                                                                            \
     } while (0)
 #define CASE(name) L_##name:
@@ -136,6 +148,7 @@ bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
 dispatch:
     if (++executed > budget) goto budget_exhausted;
     if (*pc >= kOpCount) goto bad_opcode;
+    TRACE();
     switch (static_cast<Op>(*pc)) {
 #endif
 
@@ -523,6 +536,7 @@ failure:
 #undef CASE
 #undef NEXT
 #undef JUMP_BY
+#undef TRACE
 }
 
 } // namespace tenet

@@ -16,6 +16,12 @@
 #endif
 #endif
 
+// TENET_VM_TRACE: print every instruction (function, offset, opcode, stack depth) to
+// stderr before it runs. For debugging lowering and the VM; off in every build.
+#ifndef TENET_VM_TRACE
+#define TENET_VM_TRACE 0
+#endif
+
 namespace tenet {
 
 // Calls nest at most this deep (the verifier forbids recursion, so real programs stay
