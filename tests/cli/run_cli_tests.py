@@ -7,7 +7,8 @@ Each case is a folder tests/cli/cases/NAME/ with:
   exit     the expected exit code
   stdout   the expected standard output (optional: compared when present)
   stderr   the expected standard error (optional: compared when present)
-  setup    optional shell lines run first (from the repository root, {tmp} replaced)
+  setup    optional shell lines run first (from the repository root, {tmp} replaced;
+           $TENET is the tenet binary under test, e.g. to compile a bundle or write a baseline)
   env      optional NAME=VALUE lines added to the environment of setup and tenet
            ({tmp} replaced), e.g. TENET_TODAY=2026-11-23 or SOURCE_DATE_EPOCH=0
 Run with --update to rewrite the golden files from the current output.
@@ -27,7 +28,7 @@ def run_case(tenet, root, case_dir, update):
     with open(os.path.join(case_dir, "cmd")) as f:
         cmd_line = f.read().strip()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, CI="true", NO_COLOR="1")
+        env = dict(os.environ, CI="true", NO_COLOR="1", TENET=os.path.abspath(tenet))
         env_file = os.path.join(case_dir, "env")
         if os.path.exists(env_file):
             with open(env_file) as f:
