@@ -12,6 +12,7 @@ target_sources(tenet_frontends PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/tf_functions_encoding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tf_functions_files.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tf_functions_network.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/tf_functions_hash.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tf_module.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tf_instance.cpp
   ${CMAKE_CURRENT_LIST_DIR}/tf_resources.cpp

@@ -142,6 +142,7 @@ ValPtr call_function(const std::string& name, std::vector<ValPtr>& args, const F
     if (ValPtr v = call_encoding_function(fn, args, env)) return v;
     if (ValPtr v = call_file_function(fn, args, env)) return v;
     if (ValPtr v = call_network_function(fn, args, env)) return v;
+    if (ValPtr v = call_hash_function(fn, args, env)) return v;
     return nullptr;
 }
 

@@ -28,6 +28,7 @@ ValPtr call_collection_function(const std::string& name, std::vector<ValPtr>& ar
 ValPtr call_encoding_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
 ValPtr call_file_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
 ValPtr call_network_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
+ValPtr call_hash_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
 
 // JSON text to a value (jsondecode); nullptr with `error` when it is not JSON.
 ValPtr parse_json_value(const std::string& text, std::string& error);

@@ -400,6 +400,12 @@ TEST_CASE("terraform: functions", "[terraform]") {
         {"urlencode(\"a b&c\")", R"("a%20b%26c")"},
         {"[for x in [1, 2, 3] : x * 2 if x != 2]", "[2,6]"},
         {"coalescelist([], [1])", "[1]"},
+        {"[md5(\"hello\"), sha1(\"hello\")]", R"(["5d41402abc4b2a76b9719d911017c592","aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"])"},
+        {"[sha256(\"hello\"), base64sha256(\"hello\")]",
+         R"(["2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824","LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="])"},
+        {"sha512(\"abc\")", R"("ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f")"},
+        {"[filemd5(\"data.txt\"), filebase64sha256(\"data.txt\")]",
+         R"(["b1946ac92492d2347c6235b4d2611184","WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM="])"},
     };
     for (const Case& c : cases) {
         INFO(c.expr);
