@@ -8,14 +8,18 @@ namespace {
 
 bool is_identifier(std::string_view key) {
     if (key.empty()) return false;
-    auto ident_start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+    auto ident_start = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    };
     if (!ident_start(key[0])) return false;
     for (char c : key)
         if (!ident_start(c) && !(c >= '0' && c <= '9') && c != '-') return false;
     return true;
 }
 
-bool mask_true(const json::Node* mask) { return mask && mask->is(json::Type::Bool) && mask->boolean; }
+bool mask_true(const json::Node* mask) {
+    return mask && mask->is(json::Type::Bool) && mask->boolean;
+}
 
 } // namespace
 
@@ -42,9 +46,12 @@ void append_path_index(std::string& path, size_t index) {
 void append_pointer(std::string& pointer, std::string_view segment) {
     pointer.push_back('/');
     for (char c : segment) {
-        if (c == '~') pointer.append("~0");
-        else if (c == '/') pointer.append("~1");
-        else pointer.push_back(c);
+        if (c == '~')
+            pointer.append("~0");
+        else if (c == '/')
+            pointer.append("~1");
+        else
+            pointer.push_back(c);
     }
 }
 
@@ -56,7 +63,8 @@ void append_pointer_index(std::string& pointer, size_t index) {
 std::string top_attribute(std::string_view path) {
     if (path.starts_with(".")) {
         size_t end = path.find_first_of(".[", 1);
-        return std::string(path.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
+        return std::string(
+            path.substr(1, end == std::string_view::npos ? std::string_view::npos : end - 1));
     }
     if (!path.starts_with("[\"")) return {};
     std::string key;
@@ -80,24 +88,32 @@ Value JsonValueBuilder::unknown_at(const ValueSite& site, std::string_view reaso
     return b_.unknown(subject_ + site.path, reason, provenance(site, ValueState::Unknown));
 }
 
-Value JsonValueBuilder::build(const json::Node* node, const std::string& pointer, const std::string& path,
-                              const json::Node* mask, const std::string& mask_pointer) {
+Value JsonValueBuilder::build(const json::Node* node, const std::string& pointer,
+                              const std::string& path, const json::Node* mask,
+                              const std::string& mask_pointer) {
     ValueSite site{node, pointer, path, mask, mask_pointer};
     Value replaced;
     if (replace(site, replaced)) return replaced;
     if (mask_true(mask)) return unknown_at(site, unknown_reason());
-    bool object = (node && node->is(json::Type::Object)) || (!node && mask && mask->is(json::Type::Object));
-    bool array = (node && node->is(json::Type::Array)) || (!node && mask && mask->is(json::Type::Array));
+    bool object =
+        (node && node->is(json::Type::Object)) || (!node && mask && mask->is(json::Type::Object));
+    bool array =
+        (node && node->is(json::Type::Array)) || (!node && mask && mask->is(json::Type::Array));
     if (object) return build_object(site);
     if (array) return build_array(site);
     if (!node) return b_.null(provenance(site, ValueState::Computed));
     ProvId p = provenance(site, ValueState::Explicit);
     switch (node->type) {
-    case json::Type::Null: return b_.null(p);
-    case json::Type::Bool: return b_.boolean(node->boolean, p);
-    case json::Type::Number: return b_.num(node->number, p);
-    case json::Type::String: return b_.str(node->string, p);
-    default: return b_.null(p);
+    case json::Type::Null:
+        return b_.null(p);
+    case json::Type::Bool:
+        return b_.boolean(node->boolean, p);
+    case json::Type::Number:
+        return b_.num(node->number, p);
+    case json::Type::String:
+        return b_.str(node->string, p);
+    default:
+        return b_.null(p);
     }
 }
 
@@ -123,7 +139,8 @@ Value JsonValueBuilder::build_object(const ValueSite& site) {
         entries.push_back({std::string(key), v});
     };
     if (node)
-        for (auto& [key, child] : node->members) member(key, &child, mask ? mask->get(key) : nullptr);
+        for (auto& [key, child] : node->members)
+            member(key, &child, mask ? mask->get(key) : nullptr);
     if (mask)
         for (auto& [key, child_mask] : mask->members) {
             if (node && node->get(key)) continue;
@@ -157,10 +174,14 @@ Value JsonValueBuilder::build_array(const ValueSite& site) {
 
 Value plain_value(ModelBuilder& b, const json::Node& node) {
     switch (node.type) {
-    case json::Type::Null: return b.null();
-    case json::Type::Bool: return b.boolean(node.boolean);
-    case json::Type::Number: return b.num(node.number);
-    case json::Type::String: return b.str(node.string);
+    case json::Type::Null:
+        return b.null();
+    case json::Type::Bool:
+        return b.boolean(node.boolean);
+    case json::Type::Number:
+        return b.num(node.number);
+    case json::Type::String:
+        return b.str(node.string);
     case json::Type::Array: {
         std::vector<Value> items;
         for (auto& item : node.items) items.push_back(plain_value(b, item));

@@ -8,12 +8,12 @@
 // places the value tree does not have at all.
 #pragma once
 
+#include "tenet/common/json.h"
+#include "tenet/model/builder.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "tenet/common/json.h"
-#include "tenet/model/builder.h"
 
 namespace tenet::plan {
 
@@ -39,7 +39,7 @@ struct ValueSite {
 };
 
 class JsonValueBuilder {
-public:
+  public:
     explicit JsonValueBuilder(ModelBuilder& b) : b_(b) {}
     virtual ~JsonValueBuilder() = default;
 
@@ -51,7 +51,7 @@ public:
     void set_subject(std::string subject) { subject_ = std::move(subject); }
     const std::string& subject() const { return subject_; }
 
-protected:
+  protected:
     virtual ProvId provenance(const ValueSite& site, ValueState state) = 0;
     // A replacement for the value at `site` (sentinels, secrets); false to convert normally.
     virtual bool replace(const ValueSite&, Value&) { return false; }
@@ -63,7 +63,7 @@ protected:
     Value unknown_at(const ValueSite& site, std::string_view reason);
     ModelBuilder& b_;
 
-private:
+  private:
     Value build_object(const ValueSite& site);
     Value build_array(const ValueSite& site);
     std::string subject_;

@@ -25,9 +25,10 @@ bool parse_json_object(const SourceManager& sm, FileId file, std::string_view wh
     return true;
 }
 
-void for_each_resource(const json::Node& module, const std::string& pointer,
-                       const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
-                       const std::string& module_address, int depth) {
+void for_each_resource(
+    const json::Node& module, const std::string& pointer,
+    const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
+    const std::string& module_address, int depth) {
     if (!module.is(json::Type::Object) || depth > kMaxModuleDepth) return;
     if (const json::Node* res = module.get("resources"); res && res->is(json::Type::Array))
         for (size_t i = 0; i < res->items.size(); ++i)
@@ -36,7 +37,8 @@ void for_each_resource(const json::Node& module, const std::string& pointer,
         for (size_t i = 0; i < kids->items.size(); ++i) {
             const json::Node& child = kids->items[i];
             std::string address = string_member(child, "address");
-            for_each_resource(child, pointer + "/child_modules/" + std::to_string(i), visit, address, depth + 1);
+            for_each_resource(child, pointer + "/child_modules/" + std::to_string(i), visit,
+                              address, depth + 1);
         }
 }
 
@@ -90,9 +92,11 @@ void PendingReferences::flush(ModelBuilder& b) {
             if (addresses_.count(prefix)) {
                 b.add_reference(p.from, p.attribute, t);
                 added = true;
-            } else if (auto it = instances_.find(prefix); it != instances_.end() && it->second.size() > 0 &&
-                                                           !(it->second.size() == 1 && it->second[0] == prefix)) {
-                for (auto& instance : it->second) b.add_reference(p.from, p.attribute, instance + t.substr(end));
+            } else if (auto it = instances_.find(prefix);
+                       it != instances_.end() && it->second.size() > 0 &&
+                       !(it->second.size() == 1 && it->second[0] == prefix)) {
+                for (auto& instance : it->second)
+                    b.add_reference(p.from, p.attribute, instance + t.substr(end));
                 added = true;
             }
             if (added) break;

@@ -3,23 +3,24 @@
 // addresses, providers, and references to whole counted / for_each resources.
 #pragma once
 
+#include "tenet/common/json.h"
+#include "tenet/model/builder.h"
+#include "tenet/model/json_model.h"
+
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "tenet/common/json.h"
-#include "tenet/model/builder.h"
-#include "tenet/model/json_model.h"
-
 namespace tenet::plan {
 
 // Calls `visit(resource, pointer, module_address)` for every resource of `module`
 // and of its child_modules, recursively (module_address "" at the root).
-void for_each_resource(const json::Node& module, const std::string& pointer,
-                       const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
-                       const std::string& module_address = {}, int depth = 0);
+void for_each_resource(
+    const json::Node& module, const std::string& pointer,
+    const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
+    const std::string& module_address = {}, int depth = 0);
 
 // `aws_s3_bucket.b["data"]` -> `aws_s3_bucket.b`; an address without a trailing
 // instance key is returned as it is.
@@ -27,8 +28,9 @@ std::string base_address(const std::string& address);
 // An instance key as it appears in addresses: `["data"]` for strings, `[0]` for numbers.
 std::string instance_key_text(const json::Node* index_key);
 
-// "registry.terraform.io/hashicorp/aws" -> "aws"; `provider["registry.terraform.io/hashicorp/aws"].west`
-// (raw state) -> "aws"; without a provider name, the type's prefix ("aws_s3_bucket" -> "aws").
+// "registry.terraform.io/hashicorp/aws" -> "aws";
+// `provider["registry.terraform.io/hashicorp/aws"].west` (raw state) -> "aws"; without a provider
+// name, the type's prefix ("aws_s3_bucket" -> "aws").
 std::string provider_short_name(const std::string& provider_name, const std::string& type);
 
 std::string string_member(const json::Node& n, std::string_view key);
@@ -43,7 +45,7 @@ bool parse_json_object(const SourceManager& sm, FileId file, std::string_view wh
 // (`aws_s3_bucket.b` when only `aws_s3_bucket.b["logs"]` and `["data"]` exist) becomes
 // a reference to each instance.
 class PendingReferences {
-public:
+  public:
     void add(uint32_t from, std::string attribute, std::string target) {
         pending_.push_back({from, std::move(attribute), std::move(target)});
     }
@@ -53,7 +55,7 @@ public:
     }
     void flush(ModelBuilder& b);
 
-private:
+  private:
     struct Pending {
         uint32_t from;
         std::string attribute, target;

@@ -1,11 +1,11 @@
 #include "plan_config.h"
 
+#include "json_values.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "json_values.h"
 
 namespace tenet::plan {
 
@@ -21,7 +21,8 @@ std::vector<std::string> most_specific(const json::Node* list) {
     std::vector<std::string> all;
     if (!list || !list->is(json::Type::Array)) return all;
     for (auto& item : list->items)
-        if (item.is(json::Type::String) && std::find(all.begin(), all.end(), item.string) == all.end())
+        if (item.is(json::Type::String) &&
+            std::find(all.begin(), all.end(), item.string) == all.end())
             all.push_back(item.string);
     std::vector<std::string> out;
     for (auto& r : all) {
@@ -33,7 +34,8 @@ std::vector<std::string> most_specific(const json::Node* list) {
 }
 
 bool is_expression(const json::Node& n) {
-    return n.is(json::Type::Object) && (n.members.empty() || n.get("references") || n.get("constant_value"));
+    return n.is(json::Type::Object) &&
+           (n.members.empty() || n.get("references") || n.get("constant_value"));
 }
 
 Expression make_expression(const json::Node& n, const std::string& pointer) {
@@ -69,12 +71,15 @@ void flatten_expressions(const json::Node& n, const std::string& pointer, const 
     }
 }
 
-std::string str_of(const json::Node* n) { return n && n->is(json::Type::String) ? n->string : std::string(); }
+std::string str_of(const json::Node* n) {
+    return n && n->is(json::Type::String) ? n->string : std::string();
+}
 
 struct Reader {
     std::map<std::string, std::string> installed;
 
-    void read_module(const json::Node& n, const std::string& pointer, ConfigModule& m, const std::string& key_path) {
+    void read_module(const json::Node& n, const std::string& pointer, ConfigModule& m,
+                     const std::string& key_path) {
         if (const json::Node* res = n.get("resources"); res && res->is(json::Type::Array)) {
             for (size_t i = 0; i < res->items.size(); ++i) {
                 const json::Node& r = res->items[i];
@@ -84,10 +89,12 @@ struct Reader {
                 c.name = str_of(r.get("name"));
                 c.node = &r;
                 c.pointer = pointer + "/resources/" + std::to_string(i);
-                if (const json::Node* e = r.get("expressions")) flatten_expressions(*e, c.pointer + "/expressions", "", c.expressions);
+                if (const json::Node* e = r.get("expressions"))
+                    flatten_expressions(*e, c.pointer + "/expressions", "", c.expressions);
                 for (const char* meta : {"for_each_expression", "count_expression"})
                     if (const json::Node* fe = r.get(meta))
-                        for (auto& ref : most_specific(fe->get("references"))) c.for_each_references.push_back(ref);
+                        for (auto& ref : most_specific(fe->get("references")))
+                            c.for_each_references.push_back(ref);
                 if (c.type.empty() || c.name.empty()) continue;
                 m.resources.emplace(c.mode + "." + c.type + "." + c.name, std::move(c));
             }
@@ -112,7 +119,8 @@ struct Reader {
             append_pointer(child->call_pointer, name);
             child->source = str_of(call.get("source"));
             std::string child_key = key_path.empty() ? name : key_path + "." + name;
-            if ((child->source.starts_with("./") || child->source.starts_with("../")) && !m.dir.empty())
+            if ((child->source.starts_with("./") || child->source.starts_with("../")) &&
+                !m.dir.empty())
                 child->dir = (fs::path(m.dir) / child->source).lexically_normal().string();
             else if (auto it = installed.find(child_key); it != installed.end())
                 child->dir = it->second;
@@ -142,7 +150,8 @@ std::string first_step(const std::string& ref, size_t from = 0) {
 
 // `module.c["k"].out.x` from position `at` (just after "module."): the call name,
 // the instance key text (`["k"]`, may be empty) and the output name.
-void split_module_ref(const std::string& ref, size_t at, std::string& call, std::string& key, std::string& output) {
+void split_module_ref(const std::string& ref, size_t at, std::string& call, std::string& key,
+                      std::string& output) {
     call = first_step(ref, at);
     size_t p = at + call.size();
     if (p < ref.size() && ref[p] == '[') {
@@ -161,7 +170,8 @@ std::string parent_prefix(const std::string& prefix) {
     bool quoted = false;
     for (size_t i = 0; i + 1 < prefix.size(); ++i) {
         if (prefix[i] == '"' && (i == 0 || prefix[i - 1] != '\\')) quoted = !quoted;
-        if (!quoted && prefix.compare(i, 7, "module.") == 0 && (i == 0 || prefix[i - 1] == '.')) cut = i;
+        if (!quoted && prefix.compare(i, 7, "module.") == 0 && (i == 0 || prefix[i - 1] == '.'))
+            cut = i;
     }
     return cut == std::string::npos ? std::string() : prefix.substr(0, cut);
 }
@@ -174,7 +184,8 @@ void resolve(const ScopeContext& scope, const std::string& ref, Resolved& out, i
         if (!ref.starts_with("each.value") || !scope.for_each) return;
         std::string rest = ref.substr(10);
         for (auto& fe : *scope.for_each) {
-            if (is_resource_reference(fe) && !scope.instance_key.empty() && fe.find('[') == std::string::npos)
+            if (is_resource_reference(fe) && !scope.instance_key.empty() &&
+                fe.find('[') == std::string::npos)
                 resolve(scope, fe + scope.instance_key + rest, out, depth + 1);
             else
                 resolve(scope, fe, out, depth + 1);
@@ -196,20 +207,23 @@ void resolve(const ScopeContext& scope, const std::string& ref, Resolved& out, i
         return;
     }
     if (head == "local") {
-        if (std::string name = first_step(ref, 6); !name.empty()) add_unique(out.refs, scope.prefix + "local." + name);
+        if (std::string name = first_step(ref, 6); !name.empty())
+            add_unique(out.refs, scope.prefix + "local." + name);
         return;
     }
     if (head == "module") {
         std::string call, key, output;
         split_module_ref(ref, 7, call, key, output);
-        std::string named = scope.prefix + "module." + call + key + (output.empty() ? "" : "." + output);
+        std::string named =
+            scope.prefix + "module." + call + key + (output.empty() ? "" : "." + output);
         add_unique(out.refs, named);
         if (!scope.module || output.empty()) return;
         auto child = scope.module->children.find(call);
         if (child == scope.module->children.end()) return;
         auto o = child->second->outputs.find(output);
         if (o == child->second->outputs.end()) return;
-        ScopeContext inner{child->second.get(), scope.prefix + "module." + call + key + ".", "", nullptr};
+        ScopeContext inner{child->second.get(), scope.prefix + "module." + call + key + ".", "",
+                           nullptr};
         for (auto& r : o->second.references) resolve(inner, r, out, depth + 1);
         return;
     }
@@ -236,7 +250,8 @@ std::map<std::string, std::string> installed_module_dirs(const std::string& root
     if (!mods || !mods->is(json::Type::Array)) return out;
     for (auto& m : mods->items) {
         std::string key = str_of(m.get("Key")), dir = str_of(m.get("Dir"));
-        if (!key.empty() && !dir.empty()) out[key] = (fs::path(root_dir) / dir).lexically_normal().string();
+        if (!key.empty() && !dir.empty())
+            out[key] = (fs::path(root_dir) / dir).lexically_normal().string();
     }
     return out;
 }
@@ -258,13 +273,15 @@ std::string module_key(const std::string& module_address) {
 bool is_resource_reference(const std::string& ref) {
     std::string head = first_step(ref);
     if (head.empty() || ref.size() == head.size()) return false; // a type alone names nothing
-    static const char* kNotResources[] = {"var", "local", "module", "each", "count", "path", "terraform", "self"};
+    static const char* kNotResources[] = {"var",   "local", "module",    "each",
+                                          "count", "path",  "terraform", "self"};
     for (const char* k : kNotResources)
         if (head == k) return false;
     return true;
 }
 
-std::unique_ptr<ConfigModule> read_configuration(const json::Node* configuration, const std::string& root_dir) {
+std::unique_ptr<ConfigModule> read_configuration(const json::Node* configuration,
+                                                 const std::string& root_dir) {
     auto root = std::make_unique<ConfigModule>();
     root->dir = root_dir;
     const json::Node* rm = configuration ? configuration->get("root_module") : nullptr;

@@ -11,12 +11,12 @@
 // `module.net.module.c.out` plus what output `out` of that module references.
 #pragma once
 
+#include "tenet/common/json.h"
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tenet/common/json.h"
 
 namespace tenet::plan {
 
@@ -30,7 +30,7 @@ struct Expression {
 };
 
 struct ConfigResource {
-    std::string mode, type, name;         // "managed" / "data"
+    std::string mode, type, name;                  // "managed" / "data"
     std::map<std::string, Expression> expressions; // by attribute path (".rule[0].sse_algorithm")
     std::vector<std::string> for_each_references;
     const json::Node* node = nullptr;
@@ -38,21 +38,24 @@ struct ConfigResource {
 };
 
 struct ConfigModule {
-    std::string call_name;       // "" for the root
+    std::string call_name; // "" for the root
     ConfigModule* parent = nullptr;
-    std::string source;          // as written in the call
-    std::string dir;             // on disk, when the source is a local path (or found in modules.json)
+    std::string source; // as written in the call
+    std::string dir;    // on disk, when the source is a local path (or found in modules.json)
     const json::Node* call = nullptr; // the module_calls entry
     std::string call_pointer;
-    std::map<std::string, Expression> inputs; // what the call passes, by variable name (caller scope)
-    std::map<std::string, ConfigResource> resources; // by "mode.type.name" ("managed.aws_s3_bucket.b")
+    std::map<std::string, Expression>
+        inputs; // what the call passes, by variable name (caller scope)
+    std::map<std::string, ConfigResource>
+        resources; // by "mode.type.name" ("managed.aws_s3_bucket.b")
     std::map<std::string, Expression> outputs;
     std::map<std::string, const json::Node*> variables;
     std::map<std::string, std::unique_ptr<ConfigModule>> children;
 };
 
 // `root_dir` is the plan file's directory (.tf files of the root module), or "".
-std::unique_ptr<ConfigModule> read_configuration(const json::Node* configuration, const std::string& root_dir);
+std::unique_ptr<ConfigModule> read_configuration(const json::Node* configuration,
+                                                 const std::string& root_dir);
 
 // The config module for a module instance address ("module.net", `module.a["x"].module.b`);
 // null when the configuration has none.
@@ -60,14 +63,15 @@ const ConfigModule* module_for(const ConfigModule& root, const std::string& modu
 
 // Resolution of one module-scope reference to scan-wide refs and resource targets.
 struct Resolved {
-    std::vector<std::string> refs;    // provenance refs, in order, without duplicates
-    std::vector<std::string> targets; // resource references (also in refs), for ModelBuilder::add_reference
+    std::vector<std::string> refs; // provenance refs, in order, without duplicates
+    std::vector<std::string>
+        targets; // resource references (also in refs), for ModelBuilder::add_reference
 };
 
 struct ScopeContext {
     const ConfigModule* module = nullptr;
-    std::string prefix;        // the module instance address + "." ("" at the root)
-    std::string instance_key;  // `["data"]` or `[0]` of the resource instance, for each.value
+    std::string prefix;       // the module instance address + "." ("" at the root)
+    std::string instance_key; // `["data"]` or `[0]` of the resource instance, for each.value
     const std::vector<std::string>* for_each = nullptr;
 };
 

@@ -2,15 +2,15 @@
 // unknowns from after_unknown, provenance from the configuration section (refs) and,
 // when the .tf files are beside the plan, the .tf line of every written attribute.
 // See docs/frontends/terraform-plan.md.
-#include <filesystem>
-#include <map>
-#include <set>
-
 #include "json_values.h"
 #include "plan_common.h"
 #include "plan_config.h"
 #include "tenet/frontends/frontend.h"
 #include "tf_locator.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
 
 namespace tenet {
 
@@ -23,10 +23,11 @@ namespace fs = std::filesystem;
 // covers each path, the .tf location when found, Default for values the plan has
 // but the configuration does not write.
 class ResourceValues : public JsonValueBuilder {
-public:
+  public:
     ResourceValues(ModelBuilder& b, const ConfigResource* config, const ScopeContext& scope,
                    const BlockLocations* block, bool data_source)
-        : JsonValueBuilder(b), config_(config), scope_(scope), block_(block), data_source_(data_source) {}
+        : JsonValueBuilder(b), config_(config), scope_(scope), block_(block),
+          data_source_(data_source) {}
 
     // Resolved refs of the expression at `path` (exact or covering it), or null.
     const Resolved* resolved_for(const std::string& path, const Expression** expr_out = nullptr) {
@@ -38,7 +39,8 @@ public:
                 if (expr_out) *expr_out = &it->second;
                 auto [slot, fresh] = resolved_.try_emplace(it->first);
                 if (fresh)
-                    for (auto& r : it->second.references) resolve_reference(scope_, r, slot->second);
+                    for (auto& r : it->second.references)
+                        resolve_reference(scope_, r, slot->second);
                 return &slot->second;
             }
             size_t cut = p.find_last_of(".[");
@@ -47,16 +49,20 @@ public:
         }
     }
 
-protected:
+  protected:
     ProvId provenance(const ValueSite& site, ValueState state) override {
         const Expression* expr = nullptr;
         const Resolved* res = site.path.empty() ? nullptr : resolved_for(site.path, &expr);
         if (state != ValueState::Unknown) {
             bool written = config_ && !site.path.empty() && (expr || written_block(site.path));
-            // What a data source reads is computed; what a resource has unwritten, the provider's default.
-            if (written) state = ValueState::Explicit;
-            else if (data_source_) state = ValueState::Computed;
-            else if (config_ && !site.path.empty()) state = ValueState::Default;
+            // What a data source reads is computed; what a resource has unwritten, the provider's
+            // default.
+            if (written)
+                state = ValueState::Explicit;
+            else if (data_source_)
+                state = ValueState::Computed;
+            else if (config_ && !site.path.empty())
+                state = ValueState::Default;
         }
         SourceLoc loc = site.node ? site.node->loc : (site.mask ? site.mask->loc : SourceLoc{});
         if (block_) loc = block_->lookup(site.path);
@@ -75,7 +81,7 @@ protected:
         return blocks_.count(path) > 0;
     }
 
-private:
+  private:
     const ConfigResource* config_;
     const ScopeContext& scope_;
     const BlockLocations* block_;
@@ -86,12 +92,12 @@ private:
 
 // Values with their JSON position and pointer and nothing else (variables, outputs).
 class PlainValues : public JsonValueBuilder {
-public:
+  public:
     using JsonValueBuilder::JsonValueBuilder;
     std::vector<std::string> refs;
     ValueState known_state = ValueState::Explicit;
 
-protected:
+  protected:
     ProvId provenance(const ValueSite& site, ValueState state) override {
         SourceLoc loc = site.node ? site.node->loc : (site.mask ? site.mask->loc : SourceLoc{});
         return b_.prov(loc, state == ValueState::Unknown ? state : known_state, refs,
@@ -100,7 +106,7 @@ protected:
 };
 
 class PlanLoader {
-public:
+  public:
     PlanLoader(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
                const json::Node& doc)
         : sm_(sm), file_(file), b_(b), errors_(errors), doc_(doc), locator_(sm) {}
@@ -112,28 +118,33 @@ public:
         index_changes();
         if (const json::Node* pv = doc_.get("planned_values")) {
             if (const json::Node* rm = pv->get("root_module"))
-                for_each_resource(*rm, "/planned_values/root_module",
-                                  [&](auto& r, auto& ptr, auto& mod) { load_resource(r, ptr, mod); });
+                for_each_resource(
+                    *rm, "/planned_values/root_module",
+                    [&](auto& r, auto& ptr, auto& mod) { load_resource(r, ptr, mod); });
         } else {
-            errors_.push_back({doc_.loc, "plan JSON has no `planned_values`: not the output of `terraform show -json PLAN`?"});
+            errors_.push_back({doc_.loc, "plan JSON has no `planned_values`: not the output of "
+                                         "`terraform show -json PLAN`?"});
         }
         // Data sources read during planning appear only in prior_state.
         if (const json::Node* ps = doc_.get("prior_state"))
             if (const json::Node* vals = ps->get("values"))
                 if (const json::Node* rm = vals->get("root_module"))
-                    for_each_resource(*rm, "/prior_state/values/root_module", [&](auto& r, auto& ptr, auto& mod) {
-                        if (string_member(r, "mode") == "data") load_resource(r, ptr, mod);
-                    });
+                    for_each_resource(*rm, "/prior_state/values/root_module",
+                                      [&](auto& r, auto& ptr, auto& mod) {
+                                          if (string_member(r, "mode") == "data")
+                                              load_resource(r, ptr, mod);
+                                      });
         load_variables();
         load_outputs();
         load_modules(*config_, "");
         load_providers();
         pending_.flush(b_);
         b_.stack_field("frontend", b_.str("terraform"));
-        if (auto v = string_member(doc_, "terraform_version"); !v.empty()) b_.stack_field("terraform_version", b_.str(v));
+        if (auto v = string_member(doc_, "terraform_version"); !v.empty())
+            b_.stack_field("terraform_version", b_.str(v));
     }
 
-private:
+  private:
     void index_changes() {
         const json::Node* rc = doc_.get("resource_changes");
         if (!rc || !rc->is(json::Type::Array)) return;
@@ -146,16 +157,20 @@ private:
                 std::vector<Value> actions;
                 for (auto& a : change->get("actions")->items)
                     if (a.is(json::Type::String)) actions.push_back(b_.str(a.string));
-                b_.stack_entry("changes", address, b_.list(actions, b_.prov(c.loc, ValueState::Explicit, {}, changes_[address].second)));
+                b_.stack_entry("changes", address,
+                               b_.list(actions, b_.prov(c.loc, ValueState::Explicit, {},
+                                                        changes_[address].second)));
             }
         }
     }
 
-    void load_resource(const json::Node& r, const std::string& pointer, const std::string& module_address) {
+    void load_resource(const json::Node& r, const std::string& pointer,
+                       const std::string& module_address) {
         std::string address = string_member(r, "address"), type = string_member(r, "type");
         std::string mode = string_member(r, "mode"), name = string_member(r, "name");
         if (!r.is(json::Type::Object) || address.empty() || type.empty()) {
-            errors_.push_back({r.loc, "plan resource without `address` or `type` (at " + pointer + ")"});
+            errors_.push_back(
+                {r.loc, "plan resource without `address` or `type` (at " + pointer + ")"});
             return;
         }
         if (!loaded_.insert(address).second) return;
@@ -163,11 +178,14 @@ private:
         const ConfigModule* cm = module_for(*config_, module_address);
         const ConfigResource* cr = nullptr;
         if (cm)
-            if (auto it = cm->resources.find((data ? "data." : "managed.") + type + "." + name); it != cm->resources.end())
+            if (auto it = cm->resources.find((data ? "data." : "managed.") + type + "." + name);
+                it != cm->resources.end())
                 cr = &it->second;
         ScopeContext scope{cm, module_address.empty() ? "" : module_address + ".",
-                           instance_key_text(r.get("index")), cr ? &cr->for_each_references : nullptr};
-        const BlockLocations* block = cm ? locator_.find(cm->dir, data ? "data" : "resource", type, name) : nullptr;
+                           instance_key_text(r.get("index")),
+                           cr ? &cr->for_each_references : nullptr};
+        const BlockLocations* block =
+            cm ? locator_.find(cm->dir, data ? "data" : "resource", type, name) : nullptr;
 
         const json::Node* values = r.get("values");
         const json::Node* mask = nullptr;
@@ -210,14 +228,16 @@ private:
                 append_pointer(ptr, name);
                 PlainValues pv(b_);
                 pv.set_subject("var." + name);
-                if (const json::Node* value = v.get("value")) entries[name].push_back({"value", pv.build(value, ptr + "/value", "")});
+                if (const json::Node* value = v.get("value"))
+                    entries[name].push_back({"value", pv.build(value, ptr + "/value", "")});
             }
         for (auto& [name, decl] : root.variables) {
             std::string ptr = "/configuration/root_module/variables";
             append_pointer(ptr, name);
             PlainValues pv(b_);
             pv.set_subject("var." + name);
-            for (auto& [key, node] : decl->members) entries[name].push_back({key, pv.build(&node, ptr + "/" + key, "")});
+            for (auto& [key, node] : decl->members)
+                entries[name].push_back({key, pv.build(&node, ptr + "/" + key, "")});
         }
         for (auto& [name, fields] : entries) b_.stack_entry("variables", name, b_.map(fields));
     }
@@ -247,17 +267,23 @@ private:
             values.set_subject("output." + name);
             values.refs = output_refs(name);
             auto& fields = entries[name];
-            fields.push_back({"value", values.build(o.get("value"), ptr + "/value", "", mask, mask_ptr)});
-            if (const json::Node* s = o.get("sensitive")) fields.push_back({"sensitive", plain_value(b_, *s)});
+            fields.push_back(
+                {"value", values.build(o.get("value"), ptr + "/value", "", mask, mask_ptr)});
+            if (const json::Node* s = o.get("sensitive"))
+                fields.push_back({"sensitive", plain_value(b_, *s)});
         });
         if (const json::Node* cfg = doc_.get("configuration"))
             if (const json::Node* rm = cfg->get("root_module"))
-                for_each_output(rm->get("outputs"), [&](const std::string& name, const json::Node& o) {
+                for_each_output(rm->get("outputs"), [&](const std::string& name,
+                                                        const json::Node& o) {
                     auto& fields = entries[name];
-                    if (const json::Node* d = o.get("description")) fields.push_back({"description", plain_value(b_, *d)});
+                    if (const json::Node* d = o.get("description"))
+                        fields.push_back({"description", plain_value(b_, *d)});
                     if (fields.empty() || fields[0].first != "value") {
                         // Declared but without a planned value (e.g. an error upstream): say so.
-                        fields.insert(fields.begin(), {"value", b_.unknown("output." + name, "not in the plan's planned values")});
+                        fields.insert(fields.begin(),
+                                      {"value", b_.unknown("output." + name,
+                                                           "not in the plan's planned values")});
                     }
                 });
         for (auto& [name, fields] : entries) b_.stack_entry("outputs", name, b_.map(fields));
@@ -279,7 +305,8 @@ private:
             std::vector<std::pair<std::string, Value>> fields;
             ProvId p = b_.prov(child->call->loc, ValueState::Explicit, {}, child->call_pointer);
             fields.push_back({"source", b_.str(child->source, p)});
-            // The plan holds every module's configuration: always loaded (field names as in the HCL frontend).
+            // The plan holds every module's configuration: always loaded (field names as in the HCL
+            // frontend).
             fields.push_back({"loaded", b_.boolean(true, p)});
             if (auto vc = string_member(*child->call, "version_constraint"); !vc.empty())
                 fields.push_back({"version", b_.str(vc, p)});
@@ -292,8 +319,12 @@ private:
                 if (const json::Node* c = expr.node->get("constant_value"))
                     inputs.push_back({input, plain_value(b_, *c).with_prov(ip)});
                 else
-                    inputs.push_back({input, b_.unknown(address + ".inputs." + input, "an expression; the plan records only what it references",
-                                                        b_.prov(expr.node->loc, ValueState::Unknown, r.refs, expr.pointer))});
+                    inputs.push_back(
+                        {input,
+                         b_.unknown(
+                             address + ".inputs." + input,
+                             "an expression; the plan records only what it references",
+                             b_.prov(expr.node->loc, ValueState::Unknown, r.refs, expr.pointer))});
             }
             fields.push_back({"inputs", b_.map(inputs, p)});
             b_.stack_entry("modules", address, b_.map(fields, p));
@@ -314,9 +345,11 @@ private:
             std::vector<std::pair<std::string, Value>> fields;
             if (const json::Node* ex = p.get("expressions"); ex && ex->is(json::Type::Object))
                 for (auto& [k, e] : ex->members)
-                    if (const json::Node* c = e.get("constant_value")) fields.push_back({k, plain_value(b_, *c).with_prov(prov)});
+                    if (const json::Node* c = e.get("constant_value"))
+                        fields.push_back({k, plain_value(b_, *c).with_prov(prov)});
             for (const char* f : {"full_name", "alias", "version_constraint"})
-                if (auto s = string_member(p, f); !s.empty()) fields.push_back({f, b_.str(s, prov)});
+                if (auto s = string_member(p, f); !s.empty())
+                    fields.push_back({f, b_.str(s, prov)});
             b_.stack_entry("providers", key, b_.map(fields, prov));
         }
     }
@@ -336,7 +369,8 @@ private:
 } // namespace
 } // namespace plan
 
-bool load_terraform_plan(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors) {
+bool load_terraform_plan(SourceManager& sm, FileId file, ModelBuilder& b,
+                         std::vector<ModelError>& errors) {
     json::Node doc;
     if (!plan::parse_json_object(sm, file, "Terraform plan", doc, errors)) return false;
     plan::PlanLoader(sm, file, b, errors, doc).run();

@@ -4,18 +4,18 @@
 // instance's dependencies (`depends_on` / `dependencies`) plus equal values, e.g. the
 // bucket policy's `bucket` equals the `id` of the bucket it depends on.
 // See docs/frontends/terraform-plan.md.
+#include "json_values.h"
+#include "plan_common.h"
+#include "plan_config.h"
+#include "tenet/frontends/frontend.h"
+#include "tf_locator.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
-
-#include "json_values.h"
-#include "plan_common.h"
-#include "plan_config.h"
-#include "tenet/frontends/frontend.h"
-#include "tf_locator.h"
 
 namespace tenet {
 
@@ -37,11 +37,11 @@ struct StateResource {
 using DependencyRefs = std::map<std::string, std::vector<std::string>>;
 
 class StateValues : public JsonValueBuilder {
-public:
+  public:
     StateValues(ModelBuilder& b, const DependencyRefs& refs, const BlockLocations* block)
         : JsonValueBuilder(b), refs_(refs), block_(block) {}
 
-protected:
+  protected:
     ProvId provenance(const ValueSite& site, ValueState state) override {
         static const std::vector<std::string> none;
         auto it = refs_.find(site.path);
@@ -49,12 +49,14 @@ protected:
         if (block_) {
             // Only attributes the .tf block writes point there; the rest stays in the state.
             SourceLoc tf = block_->lookup(site.path);
-            if (tf.line != block_->block.line || tf.column != block_->block.column || site.path.empty()) loc = tf;
+            if (tf.line != block_->block.line || tf.column != block_->block.column ||
+                site.path.empty())
+                loc = tf;
         }
         return b_.prov(loc, state, it == refs_.end() ? none : it->second, site.pointer);
     }
 
-private:
+  private:
     const DependencyRefs& refs_;
     const BlockLocations* block_;
 };
@@ -68,8 +70,9 @@ std::vector<std::string> string_list(const json::Node* n) {
 }
 
 class StateLoader {
-public:
-    StateLoader(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors, const json::Node& doc)
+  public:
+    StateLoader(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
+                const json::Node& doc)
         : sm_(sm), file_(file), b_(b), errors_(errors), doc_(doc), locator_(sm) {}
 
     bool run() {
@@ -77,19 +80,24 @@ public:
         std::string outputs_pointer;
         if (const json::Node* values = doc_.get("values")) {
             if (const json::Node* rm = values->get("root_module"))
-                for_each_resource(*rm, "/values/root_module", [&](auto& r, auto& ptr, auto& mod) { collect_shown(r, ptr, mod); });
+                for_each_resource(*rm, "/values/root_module", [&](auto& r, auto& ptr, auto& mod) {
+                    collect_shown(r, ptr, mod);
+                });
             outputs = values->get("outputs");
             outputs_pointer = "/values/outputs";
         } else if (const json::Node* version = doc_.get("version")) {
             if (!version->is(json::Type::Number) || version->number != 4) {
-                errors_.push_back({version->loc, "unsupported Terraform state version (only version 4, written by Terraform 0.12 and later, is read)"});
+                errors_.push_back(
+                    {version->loc, "unsupported Terraform state version (only version 4, written "
+                                   "by Terraform 0.12 and later, is read)"});
                 return false;
             }
             collect_raw();
             outputs = doc_.get("outputs");
             outputs_pointer = "/outputs";
         } else {
-            errors_.push_back({doc_.loc, "not a Terraform state: expected `values` (terraform show -json) or `version` (a .tfstate file)"});
+            errors_.push_back({doc_.loc, "not a Terraform state: expected `values` (terraform show "
+                                         "-json) or `version` (a .tfstate file)"});
             return false;
         }
         index_identities();
@@ -97,12 +105,14 @@ public:
         load_outputs(outputs, outputs_pointer);
         pending_.flush(b_);
         b_.stack_field("frontend", b_.str("terraform"));
-        if (auto v = string_member(doc_, "terraform_version"); !v.empty()) b_.stack_field("terraform_version", b_.str(v));
+        if (auto v = string_member(doc_, "terraform_version"); !v.empty())
+            b_.stack_field("terraform_version", b_.str(v));
         return true;
     }
 
-private:
-    void collect_shown(const json::Node& r, const std::string& pointer, const std::string& module_address) {
+  private:
+    void collect_shown(const json::Node& r, const std::string& pointer,
+                       const std::string& module_address) {
         StateResource s;
         s.address = string_member(r, "address");
         s.mode = string_member(r, "mode");
@@ -115,7 +125,8 @@ private:
         s.depends_on = string_list(r.get("depends_on"));
         s.module_address = module_address;
         if (s.address.empty() || s.type.empty()) {
-            errors_.push_back({r.loc, "state resource without `address` or `type` (at " + pointer + ")"});
+            errors_.push_back(
+                {r.loc, "state resource without `address` or `type` (at " + pointer + ")"});
             return;
         }
         resources_.push_back(std::move(s));
@@ -131,10 +142,13 @@ private:
             std::string mode = string_member(r, "mode"), module = string_member(r, "module");
             const json::Node* instances = r.get("instances");
             if (type.empty() || name.empty() || !instances || !instances->is(json::Type::Array)) {
-                errors_.push_back({r.loc, "state resource without `type`, `name` or `instances` (at " + pointer + ")"});
+                errors_.push_back(
+                    {r.loc,
+                     "state resource without `type`, `name` or `instances` (at " + pointer + ")"});
                 continue;
             }
-            std::string base = (module.empty() ? "" : module + ".") + (mode == "data" ? "data." : "") + type + "." + name;
+            std::string base = (module.empty() ? "" : module + ".") +
+                               (mode == "data" ? "data." : "") + type + "." + name;
             for (size_t j = 0; j < instances->items.size(); ++j) {
                 const json::Node& inst = instances->items[j];
                 StateResource s;
@@ -148,7 +162,9 @@ private:
                 s.pointer = pointer + "/instances/" + std::to_string(j) + "/attributes";
                 s.depends_on = string_list(inst.get("dependencies"));
                 s.module_address = module;
-                if (!s.values) errors_.push_back({inst.loc, "state instance of " + s.address + " has no `attributes`"});
+                if (!s.values)
+                    errors_.push_back(
+                        {inst.loc, "state instance of " + s.address + " has no `attributes`"});
                 resources_.push_back(std::move(s));
             }
         }
@@ -172,33 +188,33 @@ private:
                 auto it = identities_.find(dep);
                 if (it == identities_.end()) continue;
                 for (auto& [identity, ref] : it->second)
-                    if (identity == value && std::find(refs.begin(), refs.end(), ref) == refs.end()) refs.push_back(ref);
+                    if (identity == value && std::find(refs.begin(), refs.end(), ref) == refs.end())
+                        refs.push_back(ref);
             }
         };
         // Every string leaf, at any depth (kms_master_key_id sits in rule[0]...[0]);
         // the edge is recorded on the top-level attribute that holds it.
-        std::function<void(const json::Node&, const std::string&, int)> visit = [&](const json::Node& v,
-                                                                                     const std::string& path,
-                                                                                     int depth) {
-            if (depth > 32) return;
-            if (v.is(json::Type::String)) {
-                std::vector<std::string> refs;
-                match(v.string, refs);
-                if (!refs.empty()) out[path] = refs;
-            } else if (v.is(json::Type::Array)) {
-                for (size_t i = 0; i < v.items.size(); ++i) {
-                    std::string p = path;
-                    append_path_index(p, i);
-                    visit(v.items[i], p, depth + 1);
+        std::function<void(const json::Node&, const std::string&, int)> visit =
+            [&](const json::Node& v, const std::string& path, int depth) {
+                if (depth > 32) return;
+                if (v.is(json::Type::String)) {
+                    std::vector<std::string> refs;
+                    match(v.string, refs);
+                    if (!refs.empty()) out[path] = refs;
+                } else if (v.is(json::Type::Array)) {
+                    for (size_t i = 0; i < v.items.size(); ++i) {
+                        std::string p = path;
+                        append_path_index(p, i);
+                        visit(v.items[i], p, depth + 1);
+                    }
+                } else if (v.is(json::Type::Object)) {
+                    for (auto& [key, child] : v.members) {
+                        std::string p = path;
+                        append_path_key(p, key);
+                        visit(child, p, depth + 1);
+                    }
                 }
-            } else if (v.is(json::Type::Object)) {
-                for (auto& [key, child] : v.members) {
-                    std::string p = path;
-                    append_path_key(p, key);
-                    visit(child, p, depth + 1);
-                }
-            }
-        };
+            };
         for (auto& [key, v] : r.values->members) {
             if (key == "id" || key == "arn") continue; // its own identity, not a reference
             std::string path;
@@ -211,11 +227,13 @@ private:
     void load(const StateResource& r) {
         if (!loaded_.insert(r.address).second) return;
         bool data = r.mode == "data";
-        const BlockLocations* block = locator_.find(module_dir(r.module_address), data ? "data" : "resource", r.type, r.name);
+        const BlockLocations* block =
+            locator_.find(module_dir(r.module_address), data ? "data" : "resource", r.type, r.name);
         DependencyRefs refs = dependency_refs(r);
         StateValues builder(b_, refs, block);
         builder.set_subject(r.address);
-        Value native = r.values ? builder.build(r.values, r.pointer, "") : b_.map(std::vector<std::pair<std::string, Value>>{});
+        Value native = r.values ? builder.build(r.values, r.pointer, "")
+                                : b_.map(std::vector<std::pair<std::string, Value>>{});
         if (!native.is(Kind::Map)) native = b_.map(std::vector<std::pair<std::string, Value>>{});
         Resource res;
         res.address = b_.key(r.address);
@@ -252,9 +270,12 @@ private:
             StateValues builder(b_, no_refs_, nullptr);
             builder.set_subject("output." + name);
             std::vector<std::pair<std::string, Value>> fields;
-            if (const json::Node* v = o.get("value")) fields.push_back({"value", builder.build(v, ptr + "/value", "")});
-            if (const json::Node* s = o.get("sensitive")) fields.push_back({"sensitive", plain_value(b_, *s)});
-            b_.stack_entry("outputs", name, b_.map(fields, b_.prov(o.loc, ValueState::Explicit, {}, ptr)));
+            if (const json::Node* v = o.get("value"))
+                fields.push_back({"value", builder.build(v, ptr + "/value", "")});
+            if (const json::Node* s = o.get("sensitive"))
+                fields.push_back({"sensitive", plain_value(b_, *s)});
+            b_.stack_entry("outputs", name,
+                           b_.map(fields, b_.prov(o.loc, ValueState::Explicit, {}, ptr)));
         }
     }
 
@@ -276,7 +297,8 @@ private:
 } // namespace
 } // namespace plan
 
-bool load_terraform_state(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors) {
+bool load_terraform_state(SourceManager& sm, FileId file, ModelBuilder& b,
+                          std::vector<ModelError>& errors) {
     json::Node doc;
     if (!plan::parse_json_object(sm, file, "Terraform state", doc, errors)) return false;
     return plan::StateLoader(sm, file, b, errors, doc).run();

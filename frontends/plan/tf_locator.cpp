@@ -1,14 +1,13 @@
 #include "tf_locator.h"
 
-#include <re2/re2.h>
+#include "json_values.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <re2/re2.h>
 #include <sstream>
 #include <vector>
-
-#include "json_values.h"
 
 namespace tenet::plan {
 
@@ -59,7 +58,7 @@ namespace {
 
 // Line starts of a text, for offset -> line:column.
 class LineIndex {
-public:
+  public:
     explicit LineIndex(std::string_view text) {
         starts_.push_back(0);
         for (size_t i = 0; i < text.size(); ++i)
@@ -68,24 +67,25 @@ public:
     SourceLoc at(FileId file, size_t offset) const {
         auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
         size_t line = static_cast<size_t>(it - starts_.begin());
-        return SourceLoc{file, static_cast<uint32_t>(line), static_cast<uint32_t>(offset - starts_[line - 1] + 1)};
+        return SourceLoc{file, static_cast<uint32_t>(line),
+                         static_cast<uint32_t>(offset - starts_[line - 1] + 1)};
     }
 
-private:
+  private:
     std::vector<size_t> starts_;
 };
 
 // Follows one block body from just after its `{` to its closing `}` and records
 // where attributes, nested blocks and object keys start.
 class BodyScanner {
-public:
+  public:
     BodyScanner(std::string_view text, FileId file, const LineIndex& lines, BlockLocations& out)
         : text_(text), file_(file), lines_(lines), out_(out) {}
 
     // Returns the offset just past the closing brace (text size if unterminated).
     size_t run(size_t pos);
 
-private:
+  private:
     enum class Kind { Block, Object, Other };
     struct Frame {
         Kind kind;
@@ -95,7 +95,9 @@ private:
         std::map<std::string, int> block_counts;
     };
 
-    void record(const std::string& path, size_t offset) { out_.attributes.emplace(path, lines_.at(file_, offset)); }
+    void record(const std::string& path, size_t offset) {
+        out_.attributes.emplace(path, lines_.at(file_, offset));
+    }
     size_t statement(size_t pos);
     size_t skip_string(size_t pos);
     size_t skip_heredoc(size_t pos);
@@ -197,7 +199,8 @@ size_t BodyScanner::statement(size_t pos) {
     re2::StringPiece input(text_.data() + pos, text_.size() - pos);
     re2::StringPiece groups[3];
     std::string key;
-    if (top.kind == Kind::Block && block_header.Match(input, 0, input.size(), RE2::ANCHOR_START, groups, 3)) {
+    if (top.kind == Kind::Block &&
+        block_header.Match(input, 0, input.size(), RE2::ANCHOR_START, groups, 3)) {
         std::string block(groups[1].data(), groups[1].size());
         std::string path = top.path;
         if (block == "content" && top.dynamic) {
@@ -224,8 +227,10 @@ size_t BodyScanner::statement(size_t pos) {
         return pos + groups[0].size();
     }
     bool matched = attribute.Match(input, 0, input.size(), RE2::ANCHOR_START, groups, 2);
-    if (matched) key.assign(groups[1].data(), groups[1].size());
-    else if (top.kind == Kind::Object && quoted_key.Match(input, 0, input.size(), RE2::ANCHOR_START, groups, 2))
+    if (matched)
+        key.assign(groups[1].data(), groups[1].size());
+    else if (top.kind == Kind::Object &&
+             quoted_key.Match(input, 0, input.size(), RE2::ANCHOR_START, groups, 2))
         key.assign(groups[1].data(), groups[1].size()), matched = true;
     if (!matched) return pos;
     std::string path = top.path;
@@ -291,13 +296,16 @@ std::string read_file(const fs::path& p) {
 
 } // namespace
 
-void scan_tf_blocks(std::string_view text, FileId file, std::map<std::string, BlockLocations>& out) {
-    static const RE2 header(R"re((?m)^[ \t]*(resource|data)[ \t]+"([^"\n]+)"[ \t]+"([^"\n]+)"[ \t]*\{)re");
+void scan_tf_blocks(std::string_view text, FileId file,
+                    std::map<std::string, BlockLocations>& out) {
+    static const RE2 header(
+        R"re((?m)^[ \t]*(resource|data)[ \t]+"([^"\n]+)"[ \t]+"([^"\n]+)"[ \t]*\{)re");
     LineIndex lines(text);
     re2::StringPiece input(text.data(), text.size());
     re2::StringPiece groups[4];
     size_t pos = 0;
-    while (pos < text.size() && header.Match(input, pos, input.size(), RE2::UNANCHORED, groups, 4)) {
+    while (pos < text.size() &&
+           header.Match(input, pos, input.size(), RE2::UNANCHORED, groups, 4)) {
         size_t start = static_cast<size_t>(groups[0].data() - text.data());
         size_t keyword = static_cast<size_t>(groups[1].data() - text.data());
         std::string id = std::string(groups[1].data(), groups[1].size()) + "." +
@@ -323,15 +331,16 @@ const TfLocator::Directory& TfLocator::scan(const std::string& dir) {
     std::sort(files.begin(), files.end());
     for (auto& f : files) {
         std::string text = read_file(f);
-        if (text.find("resource") == std::string::npos && text.find("data") == std::string::npos) continue;
+        if (text.find("resource") == std::string::npos && text.find("data") == std::string::npos)
+            continue;
         FileId id = sm_.add(f.lexically_normal().string(), std::move(text));
         scan_tf_blocks(sm_.text(id), id, d->blocks);
     }
     return *dirs_.emplace(dir, std::move(d)).first->second;
 }
 
-const BlockLocations* TfLocator::find(const std::string& dir, std::string_view mode, std::string_view type,
-                                      std::string_view name) {
+const BlockLocations* TfLocator::find(const std::string& dir, std::string_view mode,
+                                      std::string_view type, std::string_view name) {
     if (dir.empty()) return nullptr;
     const Directory& d = scan(dir);
     std::string id = std::string(mode) + "." + std::string(type) + "." + std::string(name);

@@ -9,25 +9,27 @@
 // object-literal key (`tags = { Name = ...`) starts.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "tenet/common/source.h"
-
 namespace tenet::plan {
 
 struct BlockLocations {
-    SourceLoc block;                           // the `resource` keyword
-    std::map<std::string, SourceLoc> attributes; // ".bucket", ".rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id"
+    SourceLoc block; // the `resource` keyword
+    std::map<std::string, SourceLoc>
+        attributes; // ".bucket",
+                    // ".rule[0].apply_server_side_encryption_by_default[0].kms_master_key_id"
     // The location recorded for `path` or its longest recorded prefix; the block's
     // own location when no prefix is recorded.
     SourceLoc lookup(std::string_view path) const;
 };
 
 class TfLocator {
-public:
+  public:
     explicit TfLocator(SourceManager& sm) : sm_(sm) {}
     // The block `mode "type" "name"` (mode: "resource" or "data") among the .tf files
     // of directory `dir`; null when the directory has no .tf files or no such block.
@@ -35,7 +37,7 @@ public:
     const BlockLocations* find(const std::string& dir, std::string_view mode, std::string_view type,
                                std::string_view name);
 
-private:
+  private:
     struct Directory {
         std::map<std::string, BlockLocations> blocks; // "resource.aws_s3_bucket.b"
     };

@@ -4,13 +4,13 @@
 // (outputs win unless they are still unknown); propertyDependencies become references
 // per property. The stack resource gives the stack's outputs, provider resources its
 // providers, component resources its modules. See docs/frontends/pulumi.md.
-#include <algorithm>
-#include <map>
-#include <set>
-
 #include "../plan/json_values.h"
 #include "../plan/plan_common.h"
 #include "tenet/frontends/frontend.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
 
 namespace tenet {
 
@@ -28,7 +28,8 @@ constexpr std::string_view kUnknownSentinel = "04da6b54-80e4-46f7-96ec-b56ff0331
 constexpr std::string_view kSigKey = "4dabf18193072939515e22adb298388d";
 constexpr std::string_view kSecretSig = "1b47061264138c4ac30d75fd1eb44270";
 constexpr std::string_view kResourceRefSig = "5cf8f73096256a8f31e491e813e4eb8e";
-constexpr std::string_view kBlindedSecret = "[secret]"; // how `pulumi preview --json` prints secrets
+constexpr std::string_view kBlindedSecret =
+    "[secret]"; // how `pulumi preview --json` prints secrets
 constexpr int kMaxPlaintextDepth = 64;
 
 bool has_sig(const json::Node& n, std::string_view sig_value) {
@@ -36,7 +37,9 @@ bool has_sig(const json::Node& n, std::string_view sig_value) {
     return sig && sig->is(json::Type::String) && sig->string == sig_value;
 }
 
-bool is_secret(const json::Node& n) { return has_sig(n, kSecretSig); }
+bool is_secret(const json::Node& n) {
+    return has_sig(n, kSecretSig);
+}
 
 // The type token of a URN: urn:pulumi:STACK::PROJECT::[PARENT$]TYPE::NAME.
 std::string type_from_urn(const std::string& urn) {
@@ -58,22 +61,25 @@ std::string name_from_urn(const std::string& urn) {
 // top-level property's propertyDependencies, Default for the inputs the provider
 // filled in (`__defaults`), Computed for outputs the program did not set.
 class PulumiValues : public JsonValueBuilder {
-public:
+  public:
     PulumiValues(ModelBuilder& b, std::string urn) : JsonValueBuilder(b), urn_(std::move(urn)) {
         set_subject(urn_);
     }
     std::map<std::string, std::vector<std::string>> property_refs; // top-level property -> URNs
     std::set<std::string> defaults;                                // inputs the provider defaulted
     std::set<std::string> outputs_only;                            // not among the inputs
-    std::vector<std::pair<std::string, std::string>> resource_refs; // (top-level property, URN) of resource references
+    std::vector<std::pair<std::string, std::string>>
+        resource_refs; // (top-level property, URN) of resource references
 
-protected:
+  protected:
     ProvId provenance(const ValueSite& site, ValueState state) override {
         static const std::vector<std::string> none;
         std::string top = plan::top_attribute(site.path);
         if (state != ValueState::Unknown) {
-            if (defaults.count(top)) state = ValueState::Default;
-            else if (outputs_only.count(top)) state = ValueState::Computed;
+            if (defaults.count(top))
+                state = ValueState::Default;
+            else if (outputs_only.count(top))
+                state = ValueState::Computed;
         }
         auto it = property_refs.find(top);
         SourceLoc loc = site.node ? site.node->loc : SourceLoc{};
@@ -99,7 +105,8 @@ protected:
         json::ParseError err;
         json::ParseOptions opts;
         opts.max_depth = kMaxPlaintextDepth;
-        if (plain && plain->is(json::Type::String) && json::parse(plain->string, n->loc.file, decoded, err, opts)) {
+        if (plain && plain->is(json::Type::String) &&
+            json::parse(plain->string, n->loc.file, decoded, err, opts)) {
             out = plan::plain_value(b_, decoded).with_prov(provenance(site, ValueState::Explicit));
             return true;
         }
@@ -107,7 +114,7 @@ protected:
         return true;
     }
 
-private:
+  private:
     // A resource passed as a property ({sig: resource reference, urn, id}): the value is
     // its id (or its URN when it has none), derived from and referring to that resource.
     bool resource_reference(const ValueSite& site, Value& out) {
@@ -122,7 +129,8 @@ private:
         if (id && id->is(json::Type::String) && id->string == kUnknownSentinel)
             out = b_.unknown(subject() + site.path, "known after apply", p);
         else
-            out = b_.str(id && id->is(json::Type::String) && !id->string.empty() ? id->string : urn, p);
+            out = b_.str(id && id->is(json::Type::String) && !id->string.empty() ? id->string : urn,
+                         p);
         if (!top.empty()) resource_refs.push_back({top, urn});
         return true;
     }
@@ -130,7 +138,7 @@ private:
 };
 
 class PulumiLoader {
-public:
+  public:
     PulumiLoader(ModelBuilder& b, std::vector<ModelError>& errors, const json::Node& doc)
         : b_(b), errors_(errors), doc_(doc) {}
 
@@ -147,12 +155,14 @@ public:
             if (res && res->is(json::Type::Array))
                 for (size_t i = 0; i < res->items.size(); ++i)
                     load_state(res->items[i], base + "/resources/" + std::to_string(i));
-        } else if (const json::Node* steps = doc_.get("steps"); steps && steps->is(json::Type::Array)) {
+        } else if (const json::Node* steps = doc_.get("steps");
+                   steps && steps->is(json::Type::Array)) {
             load_steps(*steps);
             load_config();
         } else {
-            errors_.push_back({doc_.loc, "not a Pulumi document: expected `deployment` (pulumi stack export) or "
-                                         "`steps` (pulumi preview --json)"});
+            errors_.push_back(
+                {doc_.loc, "not a Pulumi document: expected `deployment` (pulumi stack export) or "
+                           "`steps` (pulumi preview --json)"});
             return false;
         }
         for (auto& [urn, ops] : changes_) b_.stack_entry("changes", urn, b_.list(ops));
@@ -161,7 +171,7 @@ public:
         return true;
     }
 
-private:
+  private:
     void load_steps(const json::Node& steps) {
         for (size_t i = 0; i < steps.items.size(); ++i) {
             const json::Node& s = steps.items[i];
@@ -172,7 +182,8 @@ private:
             if (const json::Node* ns = s.get("newState"); ns && ns->is(json::Type::Object))
                 load_state(*ns, pointer + "/newState");
             else if (!s.get("oldState"))
-                errors_.push_back({s.loc, "preview step without `newState` or `oldState` (at " + pointer + ")"});
+                errors_.push_back(
+                    {s.loc, "preview step without `newState` or `oldState` (at " + pointer + ")"});
         }
     }
 
@@ -181,7 +192,8 @@ private:
         std::string type = string_member(r, "type");
         if (type.empty()) type = type_from_urn(urn);
         if (!r.is(json::Type::Object) || urn.empty() || type.empty()) {
-            errors_.push_back({r.loc, "Pulumi resource without `urn` or `type` (at " + pointer + ")"});
+            errors_.push_back(
+                {r.loc, "Pulumi resource without `urn` or `type` (at " + pointer + ")"});
             return;
         }
         if (!loaded_.insert(urn).second) return;
@@ -190,7 +202,8 @@ private:
         if (type == "pulumi:pulumi:Stack") return load_stack(r, pointer, urn);
         if (type.starts_with("pulumi:providers:")) return load_provider(r, pointer, urn, type);
         const json::Node* custom = r.get("custom");
-        if (custom && custom->is(json::Type::Bool) && !custom->boolean) return load_component(r, pointer, urn, type);
+        if (custom && custom->is(json::Type::Bool) && !custom->boolean)
+            return load_component(r, pointer, urn, type);
 
         PulumiValues values(b_, urn);
         read_dependencies(r, values);
@@ -215,7 +228,8 @@ private:
         for (auto& [property, urns] : pd->members)
             if (urns.is(json::Type::Array))
                 for (auto& u : urns.items)
-                    if (u.is(json::Type::String) && !u.string.empty()) values.property_refs[property].push_back(u.string);
+                    if (u.is(json::Type::String) && !u.string.empty())
+                        values.property_refs[property].push_back(u.string);
     }
 
     // inputs and outputs as one map: an output wins unless it is still unknown while
@@ -230,7 +244,9 @@ private:
             if (const json::Node* d = inputs->get("__defaults"); d && d->is(json::Type::Array))
                 for (auto& k : d->items)
                     if (k.is(json::Type::String)) values.defaults.insert(k.string);
-        auto unknown = [](const json::Node* n) { return n && n->is(json::Type::String) && n->string == kUnknownSentinel; };
+        auto unknown = [](const json::Node* n) {
+            return n && n->is(json::Type::String) && n->string == kUnknownSentinel;
+        };
         std::vector<std::pair<std::string, Value>> entries;
         std::set<std::string> seen;
         auto add = [&](const std::string& key, const json::Node* node, const char* section) {
@@ -244,8 +260,10 @@ private:
                 if (key.starts_with("__") || !seen.insert(key).second) continue;
                 const json::Node* in = inputs ? inputs->get(key) : nullptr;
                 if (!in) values.outputs_only.insert(key);
-                if (unknown(&out) && in && !unknown(in)) add(key, in, "inputs");
-                else add(key, &out, "outputs");
+                if (unknown(&out) && in && !unknown(in))
+                    add(key, in, "inputs");
+                else
+                    add(key, &out, "outputs");
             }
         if (inputs)
             for (auto& [key, in] : inputs->members)
@@ -260,10 +278,13 @@ private:
                 std::string ptr = pointer + "/outputs", path;
                 append_pointer(ptr, name);
                 append_path_key(path, name);
-                bool secret = is_secret(v) || (v.is(json::Type::String) && v.string == kBlindedSecret);
-                std::vector<std::pair<std::string, Value>> fields{{"value", values.build(&v, ptr, path)},
-                                                                  {"secret", b_.boolean(secret)}};
-                b_.stack_entry("outputs", name, b_.map(fields, b_.prov(v.loc, ValueState::Explicit, {}, urn + path)));
+                bool secret =
+                    is_secret(v) || (v.is(json::Type::String) && v.string == kBlindedSecret);
+                std::vector<std::pair<std::string, Value>> fields{
+                    {"value", values.build(&v, ptr, path)}, {"secret", b_.boolean(secret)}};
+                b_.stack_entry(
+                    "outputs", name,
+                    b_.map(fields, b_.prov(v.loc, ValueState::Explicit, {}, urn + path)));
             }
         // urn:pulumi:STACK::PROJECT::...
         std::string rest = urn.starts_with("urn:pulumi:") ? urn.substr(11) : std::string();
@@ -271,24 +292,29 @@ private:
         if (sep != std::string::npos) {
             b_.stack_field("stack", b_.str(rest.substr(0, sep)));
             size_t sep2 = rest.find("::", sep + 2);
-            b_.stack_field("project", b_.str(rest.substr(sep + 2, sep2 == std::string::npos ? sep2 : sep2 - sep - 2)));
+            b_.stack_field(
+                "project",
+                b_.str(rest.substr(sep + 2, sep2 == std::string::npos ? sep2 : sep2 - sep - 2)));
         }
     }
 
-    void load_provider(const json::Node& r, const std::string& pointer, const std::string& urn, const std::string& type) {
+    void load_provider(const json::Node& r, const std::string& pointer, const std::string& urn,
+                       const std::string& type) {
         PulumiValues values(b_, urn);
         Value settings = merged_properties(r, pointer, values);
         ProvId p = b_.prov(r.loc, ValueState::Explicit, {}, urn);
-        std::vector<std::pair<std::string, Value>> fields{{"type", b_.str(type, p)}, {"urn", b_.str(urn, p)},
-                                                          {"settings", settings}};
+        std::vector<std::pair<std::string, Value>> fields{
+            {"type", b_.str(type, p)}, {"urn", b_.str(urn, p)}, {"settings", settings}};
         b_.stack_entry("providers", name_from_urn(urn), b_.map(fields, p));
     }
 
     // Component resources group others, like Terraform modules.
-    void load_component(const json::Node& r, const std::string& pointer, const std::string& urn, const std::string& type) {
+    void load_component(const json::Node& r, const std::string& pointer, const std::string& urn,
+                        const std::string& type) {
         ProvId p = b_.prov(r.loc, ValueState::Explicit, {}, urn);
         std::vector<std::pair<std::string, Value>> fields{{"type", b_.str(type, p)}};
-        if (auto parent = string_member(r, "parent"); !parent.empty()) fields.push_back({"parent", b_.str(parent, p)});
+        if (auto parent = string_member(r, "parent"); !parent.empty())
+            fields.push_back({"parent", b_.str(parent, p)});
         PulumiValues values(b_, urn);
         if (const json::Node* outs = r.get("outputs"); outs && outs->is(json::Type::Object))
             fields.push_back({"outputs", values.build(outs, pointer + "/outputs", "")});
@@ -304,7 +330,9 @@ private:
             std::string ptr = "/config", path;
             append_pointer(ptr, key);
             append_path_key(path, key);
-            b_.stack_entry("variables", key, b_.map({{"value", values.build(&v, ptr, path)}}, b_.prov(v.loc, ValueState::Explicit, {}, ptr)));
+            b_.stack_entry("variables", key,
+                           b_.map({{"value", values.build(&v, ptr, path)}},
+                                  b_.prov(v.loc, ValueState::Explicit, {}, ptr)));
         }
     }
 

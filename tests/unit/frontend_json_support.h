@@ -2,14 +2,13 @@
 // document into a fresh Model and look at resources, attributes, refs and relations.
 #pragma once
 
-#include <catch2/catch.hpp>
+#include "tenet/frontends/frontend.h"
+#include "tenet/model/interner.h"
 
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <functional>
 #include <sstream>
-
-#include "tenet/frontends/frontend.h"
-#include "tenet/model/interner.h"
 
 namespace tenet::testing {
 
@@ -20,7 +19,8 @@ inline std::string read_text(const std::string& path) {
     return ss.str();
 }
 
-using DocumentLoader = std::function<bool(SourceManager&, FileId, ModelBuilder&, std::vector<ModelError>&)>;
+using DocumentLoader =
+    std::function<bool(SourceManager&, FileId, ModelBuilder&, std::vector<ModelError>&)>;
 
 struct LoadedDocument {
     SourceManager sm;
@@ -71,11 +71,13 @@ struct LoadedDocument {
         return out;
     }
     // Addresses of the resources of `type` whose `attribute` refers to `to`.
-    std::vector<std::string> incoming(std::string_view to, std::string_view type, std::string_view attribute) const {
+    std::vector<std::string> incoming(std::string_view to, std::string_view type,
+                                      std::string_view attribute) const {
         std::vector<std::string> out;
         int64_t i = index(to);
         REQUIRE(i >= 0);
-        for (uint32_t from : model.relations.incoming(static_cast<uint32_t>(i), intern(type), intern(attribute)))
+        for (uint32_t from :
+             model.relations.incoming(static_cast<uint32_t>(i), intern(type), intern(attribute)))
             out.emplace_back(model.resources[from].address->view());
         return out;
     }

@@ -1,13 +1,12 @@
 // Terraform plan and state JSON: the committed fixtures in tests/fixtures/plan/ were
 // made by terraform 1.11 with the hashicorp/aws provider (tests/fixtures/plan/regenerate.sh).
-#include <catch2/catch.hpp>
+#include "../../frontends/plan/tf_locator.h"
+#include "frontend_json_support.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
-
-#include "../../frontends/plan/tf_locator.h"
-#include "frontend_json_support.h"
 
 using namespace tenet;
 
@@ -18,9 +17,11 @@ const std::string kStack = std::string(TENET_SOURCE_DIR) + "/tests/fixtures/plan
 struct Loaded : testing::LoadedDocument {
     enum Doc { Plan, State };
     Loaded(const std::string& path, const std::string& text, Doc doc = Plan)
-        : LoadedDocument(path, text, doc == State ? testing::DocumentLoader(load_terraform_state)
-                                                  : testing::DocumentLoader(load_terraform_plan)) {}
-    explicit Loaded(const std::string& path, Doc doc = Plan) : Loaded(path, testing::read_text(path), doc) {}
+        : LoadedDocument(path, text,
+                         doc == State ? testing::DocumentLoader(load_terraform_state)
+                                      : testing::DocumentLoader(load_terraform_plan)) {}
+    explicit Loaded(const std::string& path, Doc doc = Plan)
+        : Loaded(path, testing::read_text(path), doc) {}
 
     std::string where(Value v) const {
         const Provenance& p = model.prov(v.prov());
@@ -38,8 +39,9 @@ TEST_CASE("Plan: addresses carry module paths and instance keys", "[frontend][pl
     Loaded l(kStack + "plan.json");
     REQUIRE(l.ok);
     REQUIRE(l.errors.empty());
-    for (auto a : {"aws_s3_bucket.b[\"data\"]", "aws_s3_bucket.b[\"logs\"]", "aws_security_group_rule.ssh[0]",
-                   "module.net.aws_subnet.private[1]", "module.net.module.flow_bucket.aws_s3_bucket.this"})
+    for (auto a : {"aws_s3_bucket.b[\"data\"]", "aws_s3_bucket.b[\"logs\"]",
+                   "aws_security_group_rule.ssh[0]", "module.net.aws_subnet.private[1]",
+                   "module.net.module.flow_bucket.aws_s3_bucket.this"})
         CHECK(l.index(a) >= 0);
     const Resource& b = l.res("aws_s3_bucket.b[\"data\"]");
     CHECK(b.native_type->view() == "aws_s3_bucket");
@@ -58,17 +60,20 @@ TEST_CASE("Plan: addresses carry module paths and instance keys", "[frontend][pl
 TEST_CASE("Plan: after_unknown marks the exact nested path unknown", "[frontend][plan]") {
     Loaded l(kStack + "plan.json");
     const char* sse = "aws_s3_bucket_server_side_encryption_configuration.b[\"data\"]";
-    Value key = l.attr(sse, {"rule", "#0", "apply_server_side_encryption_by_default", "#0", "kms_master_key_id"});
+    Value key = l.attr(
+        sse, {"rule", "#0", "apply_server_side_encryption_by_default", "#0", "kms_master_key_id"});
     REQUIRE(key.is_unknown());
     CHECK(key.unknown_reason()->view() ==
           "aws_s3_bucket_server_side_encryption_configuration.b[\"data\"].rule[0]."
           "apply_server_side_encryption_by_default[0].kms_master_key_id: known after apply");
     CHECK(l.model.prov(key.prov()).state == ValueState::Unknown);
-    Value alg = l.attr(sse, {"rule", "#0", "apply_server_side_encryption_by_default", "#0", "sse_algorithm"});
+    Value alg = l.attr(
+        sse, {"rule", "#0", "apply_server_side_encryption_by_default", "#0", "sse_algorithm"});
     REQUIRE(alg.is(Kind::String));
     CHECK(alg.as_view() == "aws:kms");
     CHECK(l.attr("aws_s3_bucket.b[\"data\"]", {"arn"}).is_unknown());
-    // A value the configuration sets to null that the provider computes stays unknown, with its ref.
+    // A value the configuration sets to null that the provider computes stays unknown, with its
+    // ref.
     Value kms = l.attr("aws_ssm_parameter.db_password", {"key_id"});
     REQUIRE(kms.is_unknown());
     CHECK(l.refs(kms) == std::vector<std::string>{"var.kms_key_arn"});
@@ -86,36 +91,45 @@ TEST_CASE("Plan: configuration references become edges while ids are unknown", "
     CHECK(l.refs(l.attr("aws_s3_bucket_versioning.b[\"logs\"]", {"bucket"})) ==
           std::vector<std::string>{"aws_s3_bucket.b[\"logs\"].id"});
     // Nested attribute: the edge is on the top-level attribute.
-    CHECK(l.incoming("aws_kms_key.main", "aws_s3_bucket_server_side_encryption_configuration", "rule").size() == 2);
+    CHECK(
+        l.incoming("aws_kms_key.main", "aws_s3_bucket_server_side_encryption_configuration", "rule")
+            .size() == 2);
     // Through a module output: vpc_id = module.net.vpc_id -> module.net.aws_vpc.main.id.
     CHECK(l.incoming("module.net.aws_vpc.main", "aws_security_group", "vpc_id") ==
           std::vector<std::string>{"aws_security_group.ssh"});
     // Inside a module, through a nested module's output.
-    CHECK(l.incoming("module.net.module.flow_bucket.aws_s3_bucket.this", "aws_flow_log", "log_destination") ==
+    CHECK(l.incoming("module.net.module.flow_bucket.aws_s3_bucket.this", "aws_flow_log",
+                     "log_destination") ==
           std::vector<std::string>{"module.net.aws_flow_log.main"});
 }
 
 TEST_CASE("Plan: module-local references are named with the module's address", "[frontend][plan]") {
     Loaded l(kStack + "plan.json");
-    CHECK(l.refs(l.attr("module.net.aws_vpc.main", {"cidr_block"})) == std::vector<std::string>{"module.net.var.cidr"});
-    // var.name of the nested module comes from module.net's var.name, which comes from local.prefix.
-    std::vector<std::string> expected{"module.net.module.flow_bucket.var.name", "module.net.var.name", "local.prefix"};
-    CHECK(l.refs(l.attr("module.net.module.flow_bucket.aws_s3_bucket.this", {"bucket"})) == expected);
+    CHECK(l.refs(l.attr("module.net.aws_vpc.main", {"cidr_block"})) ==
+          std::vector<std::string>{"module.net.var.cidr"});
+    // var.name of the nested module comes from module.net's var.name, which comes from
+    // local.prefix.
+    std::vector<std::string> expected{"module.net.module.flow_bucket.var.name",
+                                      "module.net.var.name", "local.prefix"};
+    CHECK(l.refs(l.attr("module.net.module.flow_bucket.aws_s3_bucket.this", {"bucket"})) ==
+          expected);
     CHECK(l.refs(l.attr("aws_security_group.ssh", {"vpc_id"})) ==
           std::vector<std::string>{"module.net.vpc_id", "module.net.aws_vpc.main.id"});
 }
 
-TEST_CASE("Plan: values point at the .tf line when the configuration sits beside the plan", "[frontend][plan]") {
+TEST_CASE("Plan: values point at the .tf line when the configuration sits beside the plan",
+          "[frontend][plan]") {
     Loaded l(kStack + "plan.json");
     const char* sse = "aws_s3_bucket_server_side_encryption_configuration.b[\"data\"]";
     CHECK(l.sm.path(l.res(sse).loc.file).ends_with("s3_stack/main.tf"));
     CHECK(l.res(sse).loc.line == 28);
-    CHECK(l.where(l.attr(sse, {"rule", "#0", "apply_server_side_encryption_by_default", "#0", "kms_master_key_id"})) ==
-          "main.tf:34:7");
+    CHECK(l.where(l.attr(sse, {"rule", "#0", "apply_server_side_encryption_by_default", "#0",
+                               "kms_master_key_id"})) == "main.tf:34:7");
     CHECK(l.where(l.attr("aws_security_group_rule.ssh[0]", {"from_port"})) == "network.tf:16:3");
     CHECK(l.where(l.attr("aws_s3_bucket.b[\"data\"]", {"tags", "Environment"})) == "main.tf:16:5");
     CHECK(l.where(l.attr("module.net.aws_vpc.main", {"cidr_block"})) == "modules/net/main.tf:11:3");
-    CHECK(l.where(l.attr("module.net.module.flow_bucket.aws_s3_bucket.this", {"bucket"})) == "modules/bucket/main.tf:6:3");
+    CHECK(l.where(l.attr("module.net.module.flow_bucket.aws_s3_bucket.this", {"bucket"})) ==
+          "modules/bucket/main.tf:6:3");
     // The JSON pointer stays in the provenance.
     Value from = l.attr("aws_security_group_rule.ssh[0]", {"from_port"});
     CHECK(std::string(l.model.prov(from.prov()).pointer->view()).ends_with("/values/from_port"));
@@ -128,7 +142,8 @@ TEST_CASE("Plan: written values are explicit, provider-filled ones defaults", "[
     CHECK(l.model.prov(l.attr(b, {"force_destroy"}).prov()).state == ValueState::Default);
     const char* pab = "aws_s3_bucket_public_access_block.data";
     CHECK(l.attr(pab, {"restrict_public_buckets"}).as_bool() == false);
-    CHECK(l.model.prov(l.attr(pab, {"restrict_public_buckets"}).prov()).state == ValueState::Explicit);
+    CHECK(l.model.prov(l.attr(pab, {"restrict_public_buckets"}).prov()).state ==
+          ValueState::Explicit);
 }
 
 TEST_CASE("Plan: variables, outputs, modules and changes are in the stack", "[frontend][plan]") {
@@ -173,21 +188,27 @@ TEST_CASE("Plan without its .tf files points into the plan JSON", "[frontend][pl
     Value from = l.attr("aws_security_group_rule.ssh[0]", {"from_port"});
     const Provenance& p = l.model.prov(from.prov());
     CHECK(p.loc.file == l.file);
-    CHECK(l.sm.line_text(p.loc.file, p.loc.line).find("\"from_port\": 22") != std::string_view::npos);
+    CHECK(l.sm.line_text(p.loc.file, p.loc.line).find("\"from_port\": 22") !=
+          std::string_view::npos);
     CHECK(l.res("aws_security_group_rule.ssh[0]").loc.file == l.file);
     // References do not need the .tf files.
     CHECK(l.incoming("aws_s3_bucket.b[\"data\"]", "aws_s3_bucket_policy", "bucket").size() == 1);
 }
 
-TEST_CASE("Plan: registry modules are found through .terraform/modules/modules.json", "[frontend][plan]") {
+TEST_CASE("Plan: registry modules are found through .terraform/modules/modules.json",
+          "[frontend][plan]") {
     namespace fs = std::filesystem;
     fs::path dir = fs::temp_directory_path() / ("tenet_plan_modules_" + std::to_string(::getpid()));
     fs::create_directories(dir / ".terraform/modules/vpc");
-    auto write = [](const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; };
-    write(dir / ".terraform/modules/modules.json",
-          R"({"Modules":[{"Key":"","Source":"","Dir":"."},)"
-          R"({"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]})");
-    write(dir / ".terraform/modules/vpc/main.tf", "variable \"cidr\" {}\n\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n}\n");
+    auto write = [](const fs::path& p, const std::string& text) {
+        std::ofstream(p, std::ios::binary) << text;
+    };
+    write(
+        dir / ".terraform/modules/modules.json",
+        R"({"Modules":[{"Key":"","Source":"","Dir":"."},)"
+        R"({"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]})");
+    write(dir / ".terraform/modules/vpc/main.tf",
+          "variable \"cidr\" {}\n\nresource \"aws_vpc\" \"this\" {\n  cidr_block = var.cidr\n}\n");
     std::string plan = R"({
   "format_version": "1.2",
   "planned_values": {"root_module": {"child_modules": [{"address": "module.vpc", "resources": [
@@ -209,7 +230,8 @@ TEST_CASE("Plan: registry modules are found through .terraform/modules/modules.j
     CHECK(l.at(l.model.stack, {"modules", "module.vpc", "version"}).as_view() == "5.0.0");
 }
 
-TEST_CASE("Plan: a broken resource is reported where it is and the rest still loads", "[frontend][plan]") {
+TEST_CASE("Plan: a broken resource is reported where it is and the rest still loads",
+          "[frontend][plan]") {
     std::string text = R"({
   "format_version": "1.2",
   "planned_values": {"root_module": {"resources": [
@@ -240,7 +262,8 @@ TEST_CASE("Plan: a broken resource is reported where it is and the rest still lo
     CHECK(bad.errors[0].message.starts_with("invalid Terraform plan JSON"));
 }
 
-TEST_CASE("State: raw .tfstate and terraform show -json give the same resources and joins", "[frontend][state]") {
+TEST_CASE("State: raw .tfstate and terraform show -json give the same resources and joins",
+          "[frontend][state]") {
     for (const char* name : {"state.tfstate", "state.json"}) {
         INFO(name);
         Loaded l(kStack + name, Loaded::State);
@@ -248,40 +271,49 @@ TEST_CASE("State: raw .tfstate and terraform show -json give the same resources 
         REQUIRE(l.errors.empty());
         CHECK(l.model.resources.size() == 18); // 17 managed + the caller identity data source
         CHECK(l.attr("aws_s3_bucket.b[\"logs\"]", {"bucket"}).as_view() == "prod-tenet-logs");
-        CHECK(l.attr("module.net.aws_subnet.private[1]", {"cidr_block"}).as_view() == "10.0.1.0/24");
+        CHECK(l.attr("module.net.aws_subnet.private[1]", {"cidr_block"}).as_view() ==
+              "10.0.1.0/24");
         // Joins come from dependencies plus equal ids: bucket = the data bucket's id.
         CHECK(l.incoming("aws_s3_bucket.b[\"data\"]", "aws_s3_bucket_policy", "bucket") ==
               std::vector<std::string>{"aws_s3_bucket_policy.bucket"});
-        CHECK(l.incoming("aws_kms_key.main", "aws_s3_bucket_server_side_encryption_configuration", "rule").size() == 2);
+        CHECK(l.incoming("aws_kms_key.main", "aws_s3_bucket_server_side_encryption_configuration",
+                         "rule")
+                  .size() == 2);
         CHECK(l.refs(l.attr("aws_s3_bucket_policy.bucket", {"bucket"})) ==
               std::vector<std::string>{"aws_s3_bucket.b[\"data\"].id"});
         CHECK(l.where(l.attr("aws_s3_bucket_policy.bucket", {"bucket"})) == "main.tf:48:3");
-        CHECK(l.at(l.model.stack, {"outputs", "bucket_arns", "value", "logs"}).as_view() == "arn:aws:s3:::prod-tenet-logs");
+        CHECK(l.at(l.model.stack, {"outputs", "bucket_arns", "value", "logs"}).as_view() ==
+              "arn:aws:s3:::prod-tenet-logs");
     }
 }
 
 TEST_CASE("State: module resources point at their .tf through modules.json", "[frontend][state]") {
     namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / ("tenet_state_modules_" + std::to_string(::getpid()));
+    fs::path dir =
+        fs::temp_directory_path() / ("tenet_state_modules_" + std::to_string(::getpid()));
     fs::create_directories(dir / ".terraform/modules");
     // The .tf files, their modules and the state; not a local .terraform/ of the fixture.
     for (auto& e : fs::directory_iterator(kStack))
         if (e.path().extension() == ".tf" || e.path().filename() == "state.tfstate")
             fs::copy(e.path(), dir / e.path().filename(), fs::copy_options::overwrite_existing);
-    fs::copy(kStack + "modules", dir / "modules", fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    fs::copy(kStack + "modules", dir / "modules",
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing);
     std::ofstream(dir / ".terraform/modules/modules.json", std::ios::binary)
         << R"({"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"net","Source":"./modules/net","Dir":"modules/net"},)"
            R"({"Key":"net.flow_bucket","Source":"../bucket","Dir":"modules/bucket"}]})";
     Loaded l((dir / "state.tfstate").string(), Loaded::State);
     fs::remove_all(dir);
     REQUIRE(l.errors.empty());
-    CHECK(l.where(l.attr("module.net.aws_vpc.main", {"cidr_block"})).ends_with("modules/net/main.tf:11:3"));
-    CHECK(l.where(l.attr("module.net.module.flow_bucket.aws_s3_bucket.this", {"bucket"})).ends_with("modules/bucket/main.tf:6:3"));
+    CHECK(l.where(l.attr("module.net.aws_vpc.main", {"cidr_block"}))
+              .ends_with("modules/net/main.tf:11:3"));
+    CHECK(l.where(l.attr("module.net.module.flow_bucket.aws_s3_bucket.this", {"bucket"}))
+              .ends_with("modules/bucket/main.tf:6:3"));
     // Values the .tf does not write keep their place in the state file.
     CHECK(l.model.prov(l.attr("module.net.aws_vpc.main", {"arn"}).prov()).loc.file == l.file);
 }
 
-TEST_CASE("State: unsupported versions and broken instances are located errors", "[frontend][state]") {
+TEST_CASE("State: unsupported versions and broken instances are located errors",
+          "[frontend][state]") {
     Loaded old("/nonexistent-dir/old.tfstate", "{\"version\": 3, \"modules\": []}", Loaded::State);
     CHECK_FALSE(old.ok);
     REQUIRE(old.errors.size() == 1);
