@@ -1,5 +1,6 @@
 // General builtins: len, has, type_of, is_unknown, default, to_string.
 #include "builtins_internal.h"
+#include "tenet/model/model.h"
 
 namespace tenet {
 
@@ -42,6 +43,11 @@ Value builtin_default(BuiltinContext&, std::span<const Value> args) {
 
 Value builtin_to_string(BuiltinContext& ctx, std::span<const Value> args) {
     if (args[0].is(Kind::String)) return args[0];
+    // A resource's text is its (interned) address: no copy. This is every message's `{resource}`.
+    const Model* model = ctx.model();
+    if (args[0].is(Kind::Resource) && model && args[0].resource_index() < model->resources.size() &&
+        model->resources[args[0].resource_index()].address)
+        return Value::string(model->resources[args[0].resource_index()].address);
     if (const Value* u = deep_unknown(args[0])) return *u; // a list holding an unknown is not known text
     std::string out;
     append_string_form(out, args[0], ctx.model());

@@ -79,7 +79,8 @@ private:
     std::vector<Value> slots_;                 // frames: locals then operand stack
     std::vector<std::vector<Value>> projections_; // PROJECT_* buffers, used as a stack
     size_t projections_used_ = 0;
-    size_t projected_values_ = 0; // values held in projection buffers (counts toward the cap)
+    size_t projected_values_ = 0;
+    std::string text_buffer_;     // CONCAT's scratch text // values held in projection buffers (counts toward the cap)
     uint64_t executed_ = 0;       // this evaluation
     uint64_t total_instructions_ = 0;
     bool failed_ = false;

@@ -253,7 +253,8 @@ bool Vm::match_dynamic(const Value& s, const Value& pattern, Value& out) {
 
 bool Vm::concat(std::span<const Value> parts, Value& out) {
     if (const Value* u = first_unknown(parts)) return out = *u, true;
-    std::string text;
+    std::string& text = text_buffer_; // reused: templates run for every failing resource
+    text.clear();
     for (const Value& p : parts) append_string_form(text, p, model_);
     const StrObj* s = arena_.make_string(text);
     if (!s) return out_of_memory();
