@@ -96,10 +96,15 @@ class PlainValues : public JsonValueBuilder {
     using JsonValueBuilder::JsonValueBuilder;
     std::vector<std::string> refs;
     ValueState known_state = ValueState::Explicit;
+    // The .tf block declaring the value (`variable "x"`, `output "y"`) and the attribute
+    // holding it (".default"; "" for the block itself), when the .tf files are found.
+    const BlockLocations* block = nullptr;
+    std::string attribute;
 
   protected:
     ProvId provenance(const ValueSite& site, ValueState state) override {
         SourceLoc loc = site.node ? site.node->loc : (site.mask ? site.mask->loc : SourceLoc{});
+        if (block) loc = block->lookup(attribute + site.path);
         return b_.prov(loc, state == ValueState::Unknown ? state : known_state, refs,
                        site.node ? site.pointer : site.mask_pointer);
     }
@@ -228,6 +233,8 @@ class PlanLoader {
                 append_pointer(ptr, name);
                 PlainValues pv(b_);
                 pv.set_subject("var." + name);
+                // Set by a .tfvars file, -var or the default: the declaration is where it is named.
+                pv.block = locator_.find_named(root.dir, "variable", name);
                 if (const json::Node* value = v.get("value"))
                     entries[name].push_back({"value", pv.build(value, ptr + "/value", "")});
             }
@@ -236,8 +243,11 @@ class PlanLoader {
             append_pointer(ptr, name);
             PlainValues pv(b_);
             pv.set_subject("var." + name);
-            for (auto& [key, node] : decl->members)
+            pv.block = locator_.find_named(root.dir, "variable", name);
+            for (auto& [key, node] : decl->members) {
+                pv.attribute = "." + key;
                 entries[name].push_back({key, pv.build(&node, ptr + "/" + key, "")});
+            }
         }
         for (auto& [name, fields] : entries) b_.stack_entry("variables", name, b_.map(fields));
     }
@@ -266,6 +276,8 @@ class PlanLoader {
             PlainValues values(b_);
             values.set_subject("output." + name);
             values.refs = output_refs(name);
+            values.block = locator_.find_named(config_->dir, "output", name);
+            values.attribute = ".value";
             auto& fields = entries[name];
             fields.push_back(
                 {"value", values.build(o.get("value"), ptr + "/value", "", mask, mask_ptr)});
@@ -303,8 +315,17 @@ class PlanLoader {
         for (auto& [name, child] : m.children) {
             std::string address = prefix + "module." + name;
             std::vector<std::pair<std::string, Value>> fields;
-            ProvId p = b_.prov(child->call->loc, ValueState::Explicit, {}, child->call_pointer);
-            fields.push_back({"source", b_.str(child->source, p)});
+            // The `module "name"` block in the caller's .tf, when found; else the plan JSON.
+            const BlockLocations* block = locator_.find_named(m.dir, "module", name);
+            auto where = [&](const json::Node& n, const std::string& attribute) {
+                return block ? block->lookup(attribute) : n.loc;
+            };
+            ProvId p =
+                b_.prov(where(*child->call, ""), ValueState::Explicit, {}, child->call_pointer);
+            fields.push_back(
+                {"source",
+                 b_.str(child->source, b_.prov(where(*child->call, ".source"), ValueState::Explicit,
+                                               {}, child->call_pointer + "/source"))});
             // The plan holds every module's configuration: always loaded (field names as in the HCL
             // frontend).
             fields.push_back({"loaded", b_.boolean(true, p)});
@@ -315,16 +336,16 @@ class PlanLoader {
             for (auto& [input, expr] : child->inputs) {
                 Resolved r;
                 for (auto& ref : expr.references) resolve_reference(caller, ref, r);
-                ProvId ip = b_.prov(expr.node->loc, ValueState::Explicit, r.refs, expr.pointer);
+                SourceLoc loc = where(*expr.node, "." + input);
+                ProvId ip = b_.prov(loc, ValueState::Explicit, r.refs, expr.pointer);
                 if (const json::Node* c = expr.node->get("constant_value"))
                     inputs.push_back({input, plain_value(b_, *c).with_prov(ip)});
                 else
                     inputs.push_back(
                         {input,
-                         b_.unknown(
-                             address + ".inputs." + input,
-                             "an expression; the plan records only what it references",
-                             b_.prov(expr.node->loc, ValueState::Unknown, r.refs, expr.pointer))});
+                         b_.unknown(address + ".inputs." + input,
+                                    "an expression; the plan records only what it references",
+                                    b_.prov(loc, ValueState::Unknown, r.refs, expr.pointer))});
             }
             fields.push_back({"inputs", b_.map(inputs, p)});
             b_.stack_entry("modules", address, b_.map(fields, p));

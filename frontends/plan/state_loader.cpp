@@ -87,8 +87,8 @@ class StateLoader {
             outputs_pointer = "/values/outputs";
         } else if (const json::Node* version = doc_.get("version")) {
             if (!version->is(json::Type::Number) || version->number != 4) {
-                errors_.push_back(
-                    {version->loc, "unsupported Terraform state version (only version 4, written "
+                errors_.push_back({version->loc,
+                                   "unsupported Terraform state version (only version 4, written "
                                    "by Terraform 0.12 and later, is read)"});
                 return false;
             }

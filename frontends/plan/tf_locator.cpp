@@ -298,25 +298,30 @@ std::string read_file(const fs::path& p) {
 
 void scan_tf_blocks(std::string_view text, FileId file,
                     std::map<std::string, BlockLocations>& out) {
-    static const RE2 header(
+    // Two labels: resource "TYPE" "NAME", data "TYPE" "NAME"; one label: variable,
+    // output, module "NAME". Block ids join the keyword and labels with dots.
+    static const RE2 two_labels(
         R"re((?m)^[ \t]*(resource|data)[ \t]+"([^"\n]+)"[ \t]+"([^"\n]+)"[ \t]*\{)re");
+    static const RE2 one_label(
+        R"re((?m)^[ \t]*(variable|output|module)[ \t]+"([^"\n]+)"[ \t]*\{)re");
     LineIndex lines(text);
     re2::StringPiece input(text.data(), text.size());
-    re2::StringPiece groups[4];
-    size_t pos = 0;
-    while (pos < text.size() &&
-           header.Match(input, pos, input.size(), RE2::UNANCHORED, groups, 4)) {
-        size_t start = static_cast<size_t>(groups[0].data() - text.data());
-        size_t keyword = static_cast<size_t>(groups[1].data() - text.data());
-        std::string id = std::string(groups[1].data(), groups[1].size()) + "." +
-                         std::string(groups[2].data(), groups[2].size()) + "." +
-                         std::string(groups[3].data(), groups[3].size());
-        BlockLocations locs;
-        locs.block = lines.at(file, keyword);
-        BodyScanner scanner(text, file, lines, locs);
-        size_t end = scanner.run(start + groups[0].size());
-        out.emplace(id, std::move(locs)); // the first block of a name wins, as in Terraform's error
-        pos = std::max(end, start + groups[0].size());
+    for (auto [header, n] : {std::pair{&two_labels, 4}, std::pair{&one_label, 3}}) {
+        re2::StringPiece groups[4];
+        size_t pos = 0;
+        while (pos < text.size() &&
+               header->Match(input, pos, input.size(), RE2::UNANCHORED, groups, n)) {
+            size_t start = static_cast<size_t>(groups[0].data() - text.data());
+            size_t keyword = static_cast<size_t>(groups[1].data() - text.data());
+            std::string id(groups[1].data(), groups[1].size());
+            for (int g = 2; g < n; ++g) id += "." + std::string(groups[g].data(), groups[g].size());
+            BlockLocations locs;
+            locs.block = lines.at(file, keyword);
+            BodyScanner scanner(text, file, lines, locs);
+            size_t end = scanner.run(start + groups[0].size());
+            out.emplace(id, std::move(locs)); // the first block of a name wins, as in Terraform
+            pos = std::max(end, start + groups[0].size());
+        }
     }
 }
 
@@ -331,8 +336,6 @@ const TfLocator::Directory& TfLocator::scan(const std::string& dir) {
     std::sort(files.begin(), files.end());
     for (auto& f : files) {
         std::string text = read_file(f);
-        if (text.find("resource") == std::string::npos && text.find("data") == std::string::npos)
-            continue;
         FileId id = sm_.add(f.lexically_normal().string(), std::move(text));
         scan_tf_blocks(sm_.text(id), id, d->blocks);
     }
@@ -345,6 +348,14 @@ const BlockLocations* TfLocator::find(const std::string& dir, std::string_view m
     const Directory& d = scan(dir);
     std::string id = std::string(mode) + "." + std::string(type) + "." + std::string(name);
     auto it = d.blocks.find(id);
+    return it == d.blocks.end() ? nullptr : &it->second;
+}
+
+const BlockLocations* TfLocator::find_named(const std::string& dir, std::string_view kind,
+                                            std::string_view name) {
+    if (dir.empty()) return nullptr;
+    const Directory& d = scan(dir);
+    auto it = d.blocks.find(std::string(kind) + "." + std::string(name));
     return it == d.blocks.end() ? nullptr : &it->second;
 }
 

@@ -1,11 +1,11 @@
 // Finds where a plan's resources are written in the .tf files beside it, so that
 // findings on a plan point at `main.tf:12:3` rather than into the plan JSON.
 //
-// A light scan, not an HCL parser: RE2 finds `resource "TYPE" "NAME" {` (and `data`)
-// headers; a character scanner that knows strings, templates, heredocs and comments
-// follows the braces of the block and records, per attribute path, where each
-// attribute (`bucket =`), nested block (`rule {`, recorded as `rule[0]`, `rule[1]`
-// and, for the first, `rule`; blocks a `dynamic "rule"` generates as `rule[*]`) and
+// A light scan, not an HCL parser: RE2 finds `resource "TYPE" "NAME" {` (and `data`,
+// and the one-label `variable`, `output` and `module`) headers; a character scanner that knows
+// strings, templates, heredocs and comments follows the braces of the block and records, per
+// attribute path, where each attribute (`bucket =`), nested block (`rule {`, recorded as `rule[0]`,
+// `rule[1]` and, for the first, `rule`; blocks a `dynamic "rule"` generates as `rule[*]`) and
 // object-literal key (`tags = { Name = ...`) starts.
 #pragma once
 
@@ -36,6 +36,11 @@ class TfLocator {
     // A directory's files are read (and added to the SourceManager) once.
     const BlockLocations* find(const std::string& dir, std::string_view mode, std::string_view type,
                                std::string_view name);
+
+    // A one-label block: `variable "NAME"`, `output "NAME"` or `module "NAME"` (kind is the
+    // keyword).
+    const BlockLocations* find_named(const std::string& dir, std::string_view kind,
+                                     std::string_view name);
 
   private:
     struct Directory {

@@ -168,6 +168,13 @@ TEST_CASE("Plan: variables, outputs, modules and changes are in the stack", "[fr
     CHECK(l.at(s, {"providers", "aws", "version_constraint"}).as_view() == "~> 5.0");
     CHECK(l.at(s, {"modules", "module.net", "loaded"}).as_bool());
     CHECK(l.at(s, {"changes", "aws_kms_key.main", "#0"}).as_view() == "create");
+    // Declarations point at their .tf blocks.
+    CHECK(l.where(l.at(s, {"variables", "environment", "default"})) == "variables.tf:3:3");
+    CHECK(l.where(l.at(s, {"variables", "environment", "value"})) == "variables.tf:1:1");
+    CHECK(l.where(l.at(s, {"outputs", "bucket_arns", "value", "data"})) == "outputs.tf:2:3");
+    CHECK(l.where(l.at(s, {"modules", "module.net", "inputs", "cidr"})) == "network.tf:3:3");
+    CHECK(l.where(l.at(s, {"modules", "module.net.module.flow_bucket", "source"})) ==
+          "modules/net/main.tf:24:3");
 }
 
 TEST_CASE("Plan on an existing state: prior_state, no-op and replace", "[frontend][plan]") {
