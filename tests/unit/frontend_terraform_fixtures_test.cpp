@@ -134,7 +134,7 @@ TEST_CASE("terraform fixture: malformed files are located, the rest loads", "[te
 TEST_CASE("terraform fixture: every Trivy example loads without an input error", "[terraform][fixtures]") {
     std::vector<std::filesystem::path> files;
     for (auto& e : std::filesystem::directory_iterator(fixture("trivy")))
-        if (e.path().extension() == ".tf") files.push_back(e.path());
+        if (e.path().extension() == ".example") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     REQUIRE(files.size() > 300);
     size_t resources = 0;
