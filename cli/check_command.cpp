@@ -280,6 +280,10 @@ void add_check_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--no-config", o->no_config, "Ignore .tenet.yaml files");
     cmd->add_option("-j,--jobs", o->jobs, "Worker threads (default: all cores)")->type_name("N");
     cmd->add_flag("--show-passes", o->show_passes, "List passing verdicts too");
+    // One value per occurrence of a repeatable flag: otherwise CLI11 lets `-o report.sarif infra/`
+    // swallow the PATH as a second output.
+    for (CLI::Option* opt : cmd->get_options())
+        if (!opt->get_positional()) opt->allow_extra_args(false);
     cmd->callback([o, &exit_code] { exit_code = run_check(*o); });
 }
 

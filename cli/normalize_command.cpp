@@ -76,6 +76,10 @@ void add_normalize_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout")->type_name("FILE");
     cmd->add_flag("--no-provenance", o->no_provenance, "Plain values, without $source/$refs annotations");
     cmd->add_flag("--native", o->native_only, "Native attributes only (no mappings applied)");
+    // One value per occurrence of a repeatable flag: otherwise CLI11 lets `-o report.sarif infra/`
+    // swallow the PATH as a second output.
+    for (CLI::Option* opt : cmd->get_options())
+        if (!opt->get_positional()) opt->allow_extra_args(false);
     cmd->callback([o, &exit_code] { exit_code = run_normalize(*o); });
 }
 
