@@ -21,19 +21,22 @@ namespace {
 
 constexpr size_t kChunk = 256; // resources per task: big enough to amortize, small enough to balance
 
-// The outcome of one function on one resource: a truth or an error.
+// The outcome of one function on one resource: a truth or an error. Reasons are views
+// into the VM (its error text, or an unknown's reason in its arena or the model): valid
+// until the next begin_evaluation(), and copied only into findings.
 struct Truth {
     enum State { False, True, Unknown, Error } state = False;
-    std::string reason; // Unknown: the unknown's reason; Error: the error
+    std::string_view reason; // Unknown: the unknown's reason; Error: the error
 };
 
 Truth run_truth(Vm& vm, uint32_t fn, const Value& self) {
     Value v;
     if (!vm.call(fn, std::span<const Value>(&self, 1), v)) return {Truth::Error, vm.error()};
-    if (v.is_unknown()) return {Truth::Unknown, v.unknown_reason() ? std::string(v.unknown_reason()->view()) : "unknown"};
     if (v.is(Kind::Bool)) return {v.as_bool() ? Truth::True : Truth::False, {}};
+    if (v.is_unknown()) return {Truth::Unknown, v.unknown_reason() ? v.unknown_reason()->view() : "unknown"};
     if (v.is_null()) return {Truth::False, {}};
-    return {Truth::Error, "expected a boolean, found " + a_kind(v.kind())};
+    vm.fail("expected a boolean, found " + a_kind(v.kind()));
+    return {Truth::Error, vm.error()};
 }
 
 // One rule's verdict on one resource (per-resource forms), or its contribution to an
@@ -41,17 +44,17 @@ Truth run_truth(Vm& vm, uint32_t fn, const Value& self) {
 struct Outcome {
     bool applicable = true;
     Verdict verdict = Verdict::Pass;
-    std::string reason;
+    std::string_view reason;
 };
 
 Outcome verdict_of(Truth t, Verdict if_true, Verdict if_false) {
     switch (t.state) {
     case Truth::True: return {true, if_true, {}};
     case Truth::False: return {true, if_false, {}};
-    case Truth::Unknown: return {true, Verdict::Unknown, std::move(t.reason)};
+    case Truth::Unknown: return {true, Verdict::Unknown, t.reason};
     case Truth::Error: break;
     }
-    return {true, Verdict::Error, std::move(t.reason)};
+    return {true, Verdict::Error, t.reason};
 }
 
 Outcome evaluate_resource(Vm& vm, const RuleInfo& rule, const Value& self) {
@@ -59,13 +62,13 @@ Outcome evaluate_resource(Vm& vm, const RuleInfo& rule, const Value& self) {
     if (rule.where_fn != kNoFunction) {
         Truth where = run_truth(vm, rule.where_fn, self);
         if (where.state == Truth::False) return {false, Verdict::Pass, {}};
-        if (rule.form == RuleForm::Exists) return verdict_of(std::move(where), Verdict::Pass, Verdict::Fail);
-        if (where.state != Truth::True) return verdict_of(std::move(where), Verdict::Pass, Verdict::Fail);
+        if (rule.form == RuleForm::Exists || where.state != Truth::True)
+            return verdict_of(where, Verdict::Pass, Verdict::Fail);
     }
     if (rule.requires_fn == kNoFunction) return {true, Verdict::Pass, {}}; // exists without where: any resource
     Truth t = run_truth(vm, rule.requires_fn, self);
-    if (rule.form == RuleForm::No) return verdict_of(std::move(t), Verdict::Fail, Verdict::Pass);
-    return verdict_of(std::move(t), Verdict::Pass, Verdict::Fail);
+    if (rule.form == RuleForm::No) return verdict_of(t, Verdict::Fail, Verdict::Pass);
+    return verdict_of(t, Verdict::Pass, Verdict::Fail);
 }
 
 // The message of a failing or unknown finding: message_fn's string, else the raw text.
@@ -124,7 +127,7 @@ std::vector<uint32_t> targets_of(const RuleInfo& rule, const Model& model) {
         const Resource& r = model.resources[i];
         if ((rule.target_kind == TargetKind::Canonical ? r.canonical_type : r.native_type) == type) out.push_back(i);
     }
-    std::sort(out.begin(), out.end());
+    if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end()); // the index keeps them sorted
     return out;
 }
 
@@ -159,22 +162,22 @@ private:
         f.resource = index;
         f.verdict = o.verdict;
         f.loc = r.loc;
+        f.reason = o.reason; // copied before message_of runs more code in this evaluation
         if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown) f.message = message_of(vm, rule, self);
-        f.reason = std::move(o.reason);
     }
 
-    static void add_to_aggregate(Outcome& o, uint32_t index, Partial& out) {
+    static void add_to_aggregate(const Outcome& o, uint32_t index, Partial& out) {
         ++out.applicable;
         switch (o.verdict) {
         case Verdict::Pass: ++out.passes; break;
         case Verdict::Fail: out.failing.push_back(index); break;
         case Verdict::Unknown:
-            if (out.unknowns++ == 0) out.first_unknown = std::move(o.reason);
+            if (out.unknowns++ == 0) out.first_unknown = o.reason;
             break;
         case Verdict::Error:
             if (out.error_resource == kStackResource) {
                 out.error_resource = index;
-                out.first_error = std::move(o.reason);
+                out.first_error = o.reason;
             }
             break;
         }

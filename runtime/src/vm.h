@@ -68,7 +68,12 @@ private:
     bool references(const Value& v, std::string_view target, Value& out);
     bool call_builtin(uint16_t index, std::span<const Value> args, Value& out);
     // Truth conversion: Bool and Unknown stay, null is false, anything else an error.
-    bool truth(const Value& v, Value& out);
+    bool truth(const Value& v, Value& out) {
+        if (v.is(Kind::Bool) || v.is_unknown()) return out = v, true;
+        if (v.is_null()) return out = Value::boolean(false), true;
+        return truth_error(v);
+    }
+    bool truth_error(const Value& v);
     bool out_of_memory();
 
     const Program& program_;

@@ -36,15 +36,7 @@ bool Vm::out_of_memory() {
     return false;
 }
 
-bool Vm::truth(const Value& v, Value& out) {
-    if (v.is(Kind::Bool) || v.is_unknown()) {
-        out = v;
-        return true;
-    }
-    if (v.is_null()) {
-        out = Value::boolean(false);
-        return true;
-    }
+bool Vm::truth_error(const Value& v) {
     fail("expected a boolean, found " + a_kind(v.kind()));
     return false;
 }
