@@ -15,6 +15,8 @@ What is checked (SARIF 2.1.0, OASIS standard, sections 3.13-3.33 and 3.52):
   `physicalLocation.artifactLocation.uri` (a relative or file URI, no backslashes) and
   `region.startLine` >= 1 (and startColumn >= 1, endLine >= startLine when present),
   `logicalLocations` with a name, and `partialFingerprints` mapping names to non-empty strings.
+With --tenet it also checks that partialFingerprints stay the same when the example's
+lines move (a copy with blank lines inserted).
 When `sarif-multitool` (or `npx --no-install @microsoft/sarif-multitool`) is available
 offline, its `validate` runs too; without it only the checks above run.
 Exits 0 when the log is valid, 1 with one line per problem otherwise.
@@ -211,6 +213,33 @@ def run_multitool(path):
     return [] if proc.returncode == 0 else [f"{path}: sarif-multitool validate failed:\n{proc.stderr}"]
 
 
+def check_fingerprints_stable(tenet, root, env, tmp):
+    """partialFingerprints must not change when lines move (code scanning keeps the alerts)."""
+    moved = os.path.join(tmp, "moved")
+    os.makedirs(moved)
+    with open(os.path.join(root, "examples", "model", "main.tf")) as f:
+        text = f.read()
+    with open(os.path.join(moved, "main.tf"), "w") as f:
+        f.write("# moved down by a header\n\n\n" + text.replace("\n\n", "\n\n\n"))
+    prints = []
+    for path in (os.path.join(root, "examples", "model"), moved):
+        proc = subprocess.run([tenet, "check", path, "--no-config", "--format", "sarif"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=120)
+        try:
+            results = json.loads(proc.stdout)["runs"][0]["results"]
+        except (ValueError, KeyError, IndexError):
+            return [f"tenet check {path} --format sarif: no SARIF (exit {proc.returncode})"]
+        prints.append(sorted((r["ruleId"], json.dumps(r.get("partialFingerprints"), sort_keys=True),
+                              r["locations"][0].get("physicalLocation", {}).get("region", {}).get("startLine", 0))
+                             for r in results))
+    same = [p[:2] for p in prints[0]] == [p[:2] for p in prints[1]]
+    moved_lines = [p[2] for p in prints[0]] != [p[2] for p in prints[1]]
+    print(f"fingerprints after moving lines: {'stable' if same else 'CHANGED'}")
+    if not moved_lines:
+        return ["the moved copy did not move any result (the stability check tested nothing)"]
+    return [] if same else ["partialFingerprints changed when only line numbers moved"]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("files", nargs="*")
@@ -224,6 +253,8 @@ def main():
             env = dict(os.environ, CI="true", NO_COLOR="1")
             scans = [("main_tf", ["examples/model/main.tf"]),
                      ("model_json", ["--model", "examples/model/content-delivery.json"]),
+                     ("verdicts", ["tests/cli/fixtures/levels", "--no-default-policies", "--policy",
+                                   "tests/cli/fixtures/policy/hard.tenet", "--show-passes"]),
                      ("suppressed", ["tests/cli/fixtures/suppress", "--no-default-policies", "--policy",
                                      "tests/cli/fixtures/policy/hard.tenet", "--waivers",
                                      "tests/cli/fixtures/suppress/waivers.yaml", "--show-passes"])]
@@ -235,6 +266,7 @@ def main():
                     problems.append(f"tenet check {' '.join(args)}: exit {proc.returncode}\n{proc.stderr}")
                     continue
                 files.append(out)
+            problems += check_fingerprints_stable(opts.tenet, opts.root, env, tmp)
         if not files:
             ap.error("give a SARIF file or --tenet")
         for path in files:
