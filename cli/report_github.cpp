@@ -62,7 +62,7 @@ std::string render_github(const CheckReport& r) {
         text += fmt::format(" [{}]", subject_name(r, f));
         if (!f.reason.empty()) text += fmt::format("\n{}: {}", f.verdict == Verdict::Error ? "error" : "unknown because", f.reason);
         if (!rule.fix.empty() && f.verdict != Verdict::Error) text += "\nfix: " + rule.fix;
-        if (sup.active()) text += fmt::format("\nsuppressed ({}): {}", suppression_kind_name(sup.kind), sup.reason);
+        if (sup.active()) text += fmt::format("\nsuppressed ({}{}): {}", suppression_kind_name(sup.kind), sup.by.empty() ? "" : " by " + sup.by, sup.reason);
         out += fmt::format("::{} {}::{}\n", cmd, props, escape_data(text));
     }
     return out;
@@ -99,7 +99,7 @@ std::string render_markdown(const CheckReport& r) {
                               : std::string("stack");
         std::string msg = f.message.empty() ? rule.title : f.message;
         if (!f.reason.empty()) msg += fmt::format(" ({})", f.reason);
-        if (sup.active()) msg += fmt::format(" — suppressed ({}): {}", suppression_kind_name(sup.kind), sup.reason);
+        if (sup.active()) msg += fmt::format(" — suppressed ({}{}): {}", suppression_kind_name(sup.kind), sup.by.empty() ? "" : " by " + sup.by, sup.reason);
         out += fmt::format("| {} | {} | {} | `{}` | {} | {} |\n", icon, markdown_cell(rule.id), severity_name(rule.severity),
                            markdown_cell(subject_name(r, f)), loc, markdown_cell(msg));
     }

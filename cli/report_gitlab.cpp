@@ -94,6 +94,13 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
     write_tool(w, version);
     w.key("scanner");
     write_tool(w, version);
+    // Inputs that could not be read (levels: info, warning, fatal): the other files were scanned.
+    if (!r.input_errors.empty()) {
+        w.key("messages").begin_array();
+        for (const std::string& e : r.input_errors)
+            w.begin_object().key("level").value("warning").key("value").value("input error: " + e).end_object();
+        w.end_array();
+    }
     w.key("type").value("sast");
     w.key("start_time").value(t);
     w.key("end_time").value(t);

@@ -61,8 +61,8 @@ std::string render_junit(const CheckReport& r) {
             const Suppression& sup = r.suppression(i);
             if (sup.active() && f.verdict != Verdict::Pass) {
                 ++ss;
-                cases += fmt::format("      <skipped message=\"suppressed ({}): {}\"/>\n", suppression_kind_name(sup.kind),
-                                     xml_escape(sup.reason));
+                cases += fmt::format("      <skipped message=\"suppressed ({}{}): {}\"/>\n", suppression_kind_name(sup.kind),
+                                     xml_escape(sup.by.empty() ? "" : " by " + sup.by), xml_escape(sup.reason));
                 cases += "    </testcase>\n";
                 continue;
             }
@@ -89,6 +89,18 @@ std::string render_junit(const CheckReport& r) {
         skipped += ss;
         suites += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n{}  </testsuite>\n",
                               xml_escape(rule.id + " " + rule.title), items.size(), sf, se, ss, cases);
+    }
+    // Inputs that could not be read are errors of their own suite: with exit code 2 and
+    // only this report to look at, a dashboard must still say why.
+    if (!r.input_errors.empty()) {
+        std::string cases;
+        for (const std::string& e : r.input_errors)
+            cases += fmt::format("    <testcase classname=\"input\" name=\"{}\">\n      <error message=\"{}\"/>\n    </testcase>\n",
+                                 xml_escape(e), xml_escape(e));
+        tests += r.input_errors.size();
+        errors += r.input_errors.size();
+        suites += fmt::format("  <testsuite name=\"input errors\" tests=\"{}\" failures=\"0\" errors=\"{}\" skipped=\"0\">\n{}  </testsuite>\n",
+                              r.input_errors.size(), r.input_errors.size(), cases);
     }
     return fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                        "<testsuites name=\"tenet\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\">\n{}</testsuites>\n",
