@@ -142,11 +142,26 @@ public:
         for (size_t k = task.begin; k < task.end; ++k) {
             uint32_t index = group.targets[k];
             const Resource& r = model_.resources[index];
+            prefetch_ahead(group, k, task.end);
             for (size_t j = 0; j < group.rules.size(); ++j) run_one(vm, group.rules[j], index, r, out[j]);
         }
     }
 
 private:
+    // Evaluation waits on memory more than on anything else: the first read of a
+    // resource's attributes misses the cache. Ask for the next resources' records and
+    // attribute maps while this one runs (a few percent on the 100-rule benchmark).
+    void prefetch_ahead(const Group& group, size_t k, size_t end) const {
+#if defined(__GNUC__)
+        if (k + 3 < end) __builtin_prefetch(&model_.resources[group.targets[k + 3]]);
+        if (k + 1 < end) {
+            const Resource& next = model_.resources[group.targets[k + 1]];
+            for (const Value* attrs : {&next.native, &next.canonical})
+                if (attrs->is(Kind::Map)) __builtin_prefetch(attrs->as_map());
+        }
+#endif
+    }
+
     void run_one(Vm& vm, uint32_t rule_index, uint32_t index, const Resource& r, Partial& out) {
         const RuleInfo& rule = program_.rules[rule_index];
         Value self = Value::resource(index, view_for(rule, r));
