@@ -1,5 +1,10 @@
 #include "plan_common.h"
 
+#include "json_values.h"
+
+#include <algorithm>
+#include <functional>
+
 namespace tenet::plan {
 
 namespace {
@@ -80,6 +85,51 @@ std::string provider_short_name(const std::string& provider_name, const std::str
     if (!p.empty()) return p;
     size_t us = type.find('_');
     return type.substr(0, us);
+}
+
+std::map<std::string, std::vector<std::string>>
+IdentityIndex::match(const json::Node& values, const std::vector<std::string>& deps,
+                     const std::set<std::string>& skip) const {
+    std::map<std::string, std::vector<std::string>> out;
+    if (!values.is(json::Type::Object) || deps.empty()) return out;
+    auto refs_of = [&](const std::string& value) {
+        std::vector<std::string> refs;
+        for (auto& dep : deps) {
+            auto it = identities_.find(dep);
+            if (it == identities_.end()) continue;
+            for (auto& [identity, ref] : it->second)
+                if (identity == value && std::find(refs.begin(), refs.end(), ref) == refs.end())
+                    refs.push_back(ref);
+        }
+        return refs;
+    };
+    // Every string leaf, at any depth (kms_master_key_id sits in rule[0]...[0]).
+    std::function<void(const json::Node&, const std::string&, int)> visit =
+        [&](const json::Node& v, const std::string& path, int depth) {
+            if (depth > kMaxModuleDepth) return;
+            if (v.is(json::Type::String)) {
+                if (auto refs = refs_of(v.string); !refs.empty()) out[path] = std::move(refs);
+            } else if (v.is(json::Type::Array)) {
+                for (size_t i = 0; i < v.items.size(); ++i) {
+                    std::string p = path;
+                    append_path_index(p, i);
+                    visit(v.items[i], p, depth + 1);
+                }
+            } else if (v.is(json::Type::Object)) {
+                for (auto& [key, child] : v.members) {
+                    std::string p = path;
+                    append_path_key(p, key);
+                    visit(child, p, depth + 1);
+                }
+            }
+        };
+    for (auto& [key, v] : values.members) {
+        if (skip.count(key)) continue;
+        std::string path;
+        append_path_key(path, key);
+        visit(v, path, 0);
+    }
+    return out;
 }
 
 void PendingReferences::flush(ModelBuilder& b) {

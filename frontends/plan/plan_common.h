@@ -40,6 +40,26 @@ std::string string_member(const json::Node& n, std::string_view key);
 bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
                        std::vector<ModelError>& errors);
 
+// Recovers references where a document has only resource-level dependencies (a state's
+// `dependencies`, a Pulumi resource's `dependencies`): a value equal to the id or arn of a
+// resource it depends on refers to that resource.
+class IdentityIndex {
+  public:
+    // `owner` is what dependency lists name (`aws_s3_bucket.b`, a URN); `ref` what a
+    // matching value derives from (`aws_s3_bucket.b["data"].id`, the URN).
+    void add(const std::string& owner, std::string value, std::string ref) {
+        if (!value.empty()) identities_[owner].push_back({std::move(value), std::move(ref)});
+    }
+    // Attribute path -> refs, for every string leaf of the object `values` (at any depth,
+    // skipping the top-level keys in `skip`) equal to an identity of one of `deps`.
+    std::map<std::string, std::vector<std::string>> match(const json::Node& values,
+                                                          const std::vector<std::string>& deps,
+                                                          const std::set<std::string>& skip) const;
+
+  private:
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> identities_;
+};
+
 // References recorded while resources load, added to the builder once every resource
 // of the document is known: a reference to a whole counted or for_each resource
 // (`aws_s3_bucket.b` when only `aws_s3_bucket.b["logs"]` and `["data"]` exist) becomes

@@ -175,53 +175,15 @@ class StateLoader {
         for (auto& r : resources_) {
             if (!r.values) continue;
             for (const char* attr : {"id", "arn"})
-                if (auto v = string_member(*r.values, attr); !v.empty())
-                    identities_[base_address(r.address)].push_back({v, r.address + "." + attr});
+                identities_.add(base_address(r.address), string_member(*r.values, attr),
+                                r.address + "." + attr);
         }
     }
 
     DependencyRefs dependency_refs(const StateResource& r) {
-        DependencyRefs out;
-        if (!r.values || !r.values->is(json::Type::Object) || r.depends_on.empty()) return out;
-        auto match = [&](const std::string& value, std::vector<std::string>& refs) {
-            for (auto& dep : r.depends_on) {
-                auto it = identities_.find(dep);
-                if (it == identities_.end()) continue;
-                for (auto& [identity, ref] : it->second)
-                    if (identity == value && std::find(refs.begin(), refs.end(), ref) == refs.end())
-                        refs.push_back(ref);
-            }
-        };
-        // Every string leaf, at any depth (kms_master_key_id sits in rule[0]...[0]);
-        // the edge is recorded on the top-level attribute that holds it.
-        std::function<void(const json::Node&, const std::string&, int)> visit =
-            [&](const json::Node& v, const std::string& path, int depth) {
-                if (depth > 32) return;
-                if (v.is(json::Type::String)) {
-                    std::vector<std::string> refs;
-                    match(v.string, refs);
-                    if (!refs.empty()) out[path] = refs;
-                } else if (v.is(json::Type::Array)) {
-                    for (size_t i = 0; i < v.items.size(); ++i) {
-                        std::string p = path;
-                        append_path_index(p, i);
-                        visit(v.items[i], p, depth + 1);
-                    }
-                } else if (v.is(json::Type::Object)) {
-                    for (auto& [key, child] : v.members) {
-                        std::string p = path;
-                        append_path_key(p, key);
-                        visit(child, p, depth + 1);
-                    }
-                }
-            };
-        for (auto& [key, v] : r.values->members) {
-            if (key == "id" || key == "arn") continue; // its own identity, not a reference
-            std::string path;
-            append_path_key(path, key);
-            visit(v, path, 0);
-        }
-        return out;
+        static const std::set<std::string> own_identity{"id", "arn"}; // not references
+        return r.values ? identities_.match(*r.values, r.depends_on, own_identity)
+                        : DependencyRefs{};
     }
 
     void load(const StateResource& r) {
@@ -286,7 +248,7 @@ class StateLoader {
     const json::Node& doc_;
     TfLocator locator_;
     std::vector<StateResource> resources_;
-    std::map<std::string, std::vector<std::pair<std::string, std::string>>> identities_;
+    IdentityIndex identities_;
     std::set<std::string> loaded_;
     PendingReferences pending_;
     DependencyRefs no_refs_;

@@ -154,10 +154,10 @@ class PulumiLoader {
             const json::Node* res = deployment->get("resources");
             if (res && res->is(json::Type::Array))
                 for (size_t i = 0; i < res->items.size(); ++i)
-                    load_state(res->items[i], base + "/resources/" + std::to_string(i));
+                    states_.push_back({&res->items[i], base + "/resources/" + std::to_string(i)});
         } else if (const json::Node* steps = doc_.get("steps");
                    steps && steps->is(json::Type::Array)) {
-            load_steps(*steps);
+            read_steps(*steps);
             load_config();
         } else {
             errors_.push_back(
@@ -165,6 +165,8 @@ class PulumiLoader {
                            "`steps` (pulumi preview --json)"});
             return false;
         }
+        index_identities();
+        for (auto& [node, pointer] : states_) load_state(*node, pointer);
         for (auto& [urn, ops] : changes_) b_.stack_entry("changes", urn, b_.list(ops));
         pending_.flush(b_);
         b_.stack_field("frontend", b_.str("pulumi"));
@@ -172,7 +174,7 @@ class PulumiLoader {
     }
 
   private:
-    void load_steps(const json::Node& steps) {
+    void read_steps(const json::Node& steps) {
         for (size_t i = 0; i < steps.items.size(); ++i) {
             const json::Node& s = steps.items[i];
             std::string pointer = "/steps/" + std::to_string(i);
@@ -180,7 +182,7 @@ class PulumiLoader {
             if (!urn.empty() && !op.empty()) changes_[urn].push_back(b_.str(op));
             // Deletions have no new state: the resource will not exist.
             if (const json::Node* ns = s.get("newState"); ns && ns->is(json::Type::Object))
-                load_state(*ns, pointer + "/newState");
+                states_.push_back({ns, pointer + "/newState"});
             else if (!s.get("oldState"))
                 errors_.push_back(
                     {s.loc, "preview step without `newState` or `oldState` (at " + pointer + ")"});
@@ -222,14 +224,47 @@ class PulumiLoader {
         for (auto& [property, target] : values.resource_refs) pending_.add(index, property, target);
     }
 
+    // The id and arn of every resource, for the dependencies propertyDependencies
+    // does not attribute. Unknown and blinded values are no identity.
+    void index_identities() {
+        for (auto& [r, pointer] : states_) {
+            std::string urn = string_member(*r, "urn");
+            const json::Node* outputs = r->get("outputs");
+            std::string id = string_member(*r, "id");
+            if (id.empty() && outputs) id = string_member(*outputs, "id");
+            std::string arn = outputs ? string_member(*outputs, "arn") : std::string();
+            for (std::string* v : {&id, &arn})
+                if (*v != kUnknownSentinel && *v != kBlindedSecret) identities_.add(urn, *v, urn);
+        }
+    }
+
     void read_dependencies(const json::Node& r, PulumiValues& values) {
-        const json::Node* pd = r.get("propertyDependencies");
-        if (!pd || !pd->is(json::Type::Object)) return;
-        for (auto& [property, urns] : pd->members)
-            if (urns.is(json::Type::Array))
+        std::set<std::string> attributed, skip{"id", "arn", "urn"};
+        if (const json::Node* pd = r.get("propertyDependencies"); pd && pd->is(json::Type::Object))
+            for (auto& [property, urns] : pd->members) {
+                skip.insert(property);
+                if (!urns.is(json::Type::Array)) continue;
                 for (auto& u : urns.items)
-                    if (u.is(json::Type::String) && !u.string.empty())
+                    if (u.is(json::Type::String) && !u.string.empty()) {
                         values.property_refs[property].push_back(u.string);
+                        attributed.insert(u.string);
+                    }
+            }
+        // Dependencies no property names: a property equal to that resource's id or arn
+        // refers to it (as for Terraform states).
+        std::vector<std::string> rest;
+        if (const json::Node* deps = r.get("dependencies"); deps && deps->is(json::Type::Array))
+            for (auto& d : deps->items)
+                if (d.is(json::Type::String) && !attributed.count(d.string))
+                    rest.push_back(d.string);
+        if (rest.empty()) return;
+        for (const char* section : {"inputs", "outputs"})
+            if (const json::Node* props = r.get(section))
+                for (auto& [path, urns] : identities_.match(*props, rest, skip)) {
+                    auto& refs = values.property_refs[plan::top_attribute(path)];
+                    for (auto& u : urns)
+                        if (std::find(refs.begin(), refs.end(), u) == refs.end()) refs.push_back(u);
+                }
     }
 
     // inputs and outputs as one map: an output wins unless it is still unknown while
@@ -340,6 +375,9 @@ class PulumiLoader {
     std::vector<ModelError>& errors_;
     const json::Node& doc_;
     std::set<std::string> loaded_;
+    std::vector<std::pair<const json::Node*, std::string>>
+        states_; // resource states and their pointers
+    plan::IdentityIndex identities_;
     std::map<std::string, std::vector<Value>> changes_;
     plan::PendingReferences pending_;
 };

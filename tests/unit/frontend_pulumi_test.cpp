@@ -171,6 +171,26 @@ TEST_CASE("Pulumi: a resource passed as a property is its id and a reference",
           std::vector<std::string>{"urn:pulumi:dev::p::aws:s3/bucketPolicy:BucketPolicy::p"});
 }
 
+TEST_CASE("Pulumi: dependencies without propertyDependencies join on equal ids",
+          "[frontend][pulumi]") {
+    std::string text = R"({"version": 3, "deployment": {"resources": [
+  {"urn": "urn:pulumi:dev::p::aws:ec2/securityGroup:SecurityGroup::sg", "custom": true, "id": "sg-1",
+   "type": "aws:ec2/securityGroup:SecurityGroup", "inputs": {}, "outputs": {"id": "sg-1", "arn": "arn:sg-1"}},
+  {"urn": "urn:pulumi:dev::p::aws:ec2/securityGroupRule:SecurityGroupRule::r", "custom": true,
+   "type": "aws:ec2/securityGroupRule:SecurityGroupRule",
+   "inputs": {"securityGroupId": "sg-1", "description": "sg-2"}, "outputs": {"id": "sgrule-1"},
+   "dependencies": ["urn:pulumi:dev::p::aws:ec2/securityGroup:SecurityGroup::sg"]}
+]}})";
+    Loaded l("/nowhere/deps.json", text);
+    REQUIRE(l.errors.empty());
+    const std::string sg = "urn:pulumi:dev::p::aws:ec2/securityGroup:SecurityGroup::sg";
+    const std::string rule = "urn:pulumi:dev::p::aws:ec2/securityGroupRule:SecurityGroupRule::r";
+    CHECK(l.incoming(sg, "aws:ec2/securityGroupRule:SecurityGroupRule", "securityGroupId") ==
+          std::vector<std::string>{rule});
+    CHECK(l.refs(l.attr(rule, {"securityGroupId"})) == std::vector<std::string>{sg});
+    CHECK(l.refs(l.attr(rule, {"description"})).empty());
+}
+
 TEST_CASE("Pulumi: broken entries are located errors and the rest loads", "[frontend][pulumi]") {
     std::string text = R"({"version": 3, "deployment": {"resources": [
   {"custom": true, "inputs": {}},
