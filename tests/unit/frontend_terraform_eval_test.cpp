@@ -400,6 +400,11 @@ TEST_CASE("terraform: functions", "[terraform]") {
         {"urlencode(\"a b&c\")", R"("a%20b%26c")"},
         {"[for x in [1, 2, 3] : x * 2 if x != 2]", "[2,6]"},
         {"coalescelist([], [1])", "[1]"},
+        {"[indent(2, \"a\\nb\"), chomp(\"x\\n\\n\"), strrev(\"héllo\"), signum(-3), log(8, 2)]", R"(["a\n  b","x","olléh",-1,3])"},
+        {"[fileexists(\"data.txt\"), fileexists(\"nope.txt\"), filebase64(\"data.txt\"), sensitive(\"s\")]",
+         R"([true,false,"aGVsbG8K","s"])"},
+        {"[for i, m in [{a = 1}, {a = 2}] : m.a + i]", "[1,3]"},
+        {"tomap({for k in [\"x\", \"y\"] : k => upper(k)})", R"({"x":"X","y":"Y"})"},
         {"[md5(\"hello\"), sha1(\"hello\")]", R"(["5d41402abc4b2a76b9719d911017c592","aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"])"},
         {"[sha256(\"hello\"), base64sha256(\"hello\")]",
          R"(["2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824","LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="])"},
@@ -434,6 +439,12 @@ TEST_CASE("terraform: unknown propagates through functions and operators with it
     // Errors become unknowns that say what went wrong.
     l = eval_attr("lookup({a = 1}, \"b\")");
     CHECK(reason(attr(*l, "null_resource.r", "v")).find("no key \"b\"") != std::string::npos);
+    l = eval_attr("jsondecode(\"{\")");
+    CHECK(reason(attr(*l, "null_resource.r", "v")).find("jsondecode(): invalid JSON") != std::string::npos);
+    l = eval_attr("try(aws_kms_key.k.arn, \"fallback\")", "resource \"aws_kms_key\" \"k\" {}\n");
+    CHECK(reason(attr(*l, "null_resource.r", "v")).find("known after apply") != std::string::npos);
+    l = eval_attr("[1, 2][5]");
+    CHECK(reason(attr(*l, "null_resource.r", "v")).find("out of range") != std::string::npos);
     l = eval_attr("nosuchfunction(1)");
     CHECK(reason(attr(*l, "null_resource.r", "v")).find("not supported") != std::string::npos);
     l = eval_attr("timestamp()");
@@ -548,4 +559,42 @@ data "aws_iam_policy_document" "final" {
     CHECK(json == R"({"Statement":[{"Action":"s3:GetObject","Effect":"Allow","Resource":"*","Sid":"A"},)"
                   R"({"Action":"s3:*","Effect":"Deny","Resource":"*","Sid":"B"},)"
                   R"({"Action":"s3:ListBucket","Effect":"Allow","Resource":"*","Sid":"C"}],"Version":"2012-10-17"})");
+}
+
+TEST_CASE("terraform: module count, indexed outputs and nested local modules", "[terraform]") {
+    auto l = load({{"main.tf", R"(
+module "net" {
+  count  = 2
+  source = "./net"
+  cidr   = "10.${count.index}.0.0/16"
+}
+resource "aws_flow_log" "f" {
+  vpc_id = module.net[1].vpc_cidr
+  all    = [for m in module.net : m.vpc_cidr]
+}
+)"},
+                   {"net/main.tf", R"(
+variable "cidr" {}
+module "inner" {
+  source = "../inner"
+  name   = var.cidr
+}
+resource "aws_vpc" "v" { cidr_block = var.cidr }
+output "vpc_cidr" { value = aws_vpc.v.cidr_block }
+output "inner_name" { value = module.inner.name }
+)"},
+                   {"inner/main.tf", R"(
+variable "name" {}
+resource "aws_s3_bucket" "b" { bucket = "flow-${replace(var.name, "/", "-")}" }
+output "name" { value = aws_s3_bucket.b.bucket }
+)"}});
+    INFO(errors_text(*l));
+    REQUIRE(l->errors.empty());
+    CHECK(str(attr(*l, "module.net[0].aws_vpc.v", "cidr_block")) == "10.0.0.0/16");
+    CHECK(str(attr(*l, "module.net[1].module.inner.aws_s3_bucket.b", "bucket")) == "flow-10.1.0.0-16");
+    Value vpc = attr(*l, "aws_flow_log.f", "vpc_id");
+    CHECK(str(vpc) == "10.1.0.0/16");
+    CHECK(has_ref(*l, vpc, "module.net[1].aws_vpc.v.cidr_block"));
+    CHECK(str(attr(*l, "aws_flow_log.f", "all[0]")) == "10.0.0.0/16");
+    CHECK(has_edge_to(*l, "aws_flow_log.f", "module.net[1].aws_vpc.v"));
 }

@@ -107,6 +107,12 @@ inline bool has_ref(const Loaded& l, const Value& v, std::string_view ref) {
     return false;
 }
 
+inline bool has_edge_to(const Loaded& l, std::string_view from, std::string_view to) {
+    for (const ReferenceEdge& e : l.model.edges)
+        if (l.model.resources[e.from].address->view() == from && l.model.resources[e.to].address->view() == to) return true;
+    return false;
+}
+
 inline std::string errors_text(const Loaded& l) {
     std::string s;
     for (const ModelError& e : l.errors)
