@@ -199,6 +199,7 @@ int run_check(CheckOptions& o) {
     std::vector<Finding> all = engine.evaluate(model);
 
     report.program = program.get();
+    report.fail_on = threshold;
     report.model = &model;
     report.sources = &sm;
     for (auto& f : all) {

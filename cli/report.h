@@ -37,6 +37,7 @@ struct CheckReport {
     std::vector<RuleInfo> extra_rules;
     std::vector<std::string> input_errors; // "file:line:col: message"
     size_t passes = 0;             // pass verdicts (counted even when not listed)
+    Severity fail_on = Severity::Low; // --fail-on: the lowest severity that blocks
 
     const RuleInfo& rule(const Finding& f) const {
         return f.rule < program->rules.size() ? program->rules[f.rule] : extra_rules[f.rule - program->rules.size()];

@@ -90,7 +90,12 @@ void render_finding(std::string& out, const CheckReport& r, const Finding& f, bo
                            sup.expires.empty() ? "" : ", expires " + sup.expires,
                            sup.where.empty() ? "" : " [" + sup.where + "]");
     } else if (f.verdict == Verdict::Fail && !blocking) {
-        out += fmt::format("   = not blocking ({} rule, {} severity)\n", level_name(rule.level), severity_name(rule.severity));
+        // Say which of the two reasons applies: the rule's level, or the --fail-on threshold.
+        if (rule.level == Level::Advisory)
+            out += fmt::format("   = not blocking (advisory rule, {} severity)\n", severity_name(rule.severity));
+        else
+            out += fmt::format("   = not blocking ({} rule, {} severity is below --fail-on {})\n", level_name(rule.level),
+                               severity_name(rule.severity), severity_name(r.fail_on));
     }
     out += "\n";
 }
