@@ -14,6 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 constexpr int kMaxModuleDepth = 32;
+constexpr size_t kMaxReferenceDepth = 256;
 
 bool is_local_source(const std::string& s) { return s.starts_with("./") || s.starts_with("../") || s == "." || s == ".."; }
 } // namespace
@@ -47,6 +48,12 @@ ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const std::strin
         m.state = Memo::Done;
         m.value = v_unknown("cycle: " + cycle, loc);
         return m.value;
+    }
+    if (loader_.eval_stack.size() >= kMaxReferenceDepth) {
+        // A chain of thousands of locals would otherwise exhaust the stack.
+        loader_.errors.push_back({loc, qualified + ": references are chained more than " +
+                                           std::to_string(kMaxReferenceDepth) + " levels deep"});
+        return v_unknown(qualified + " is chained too deep to evaluate", loc);
     }
     m.state = Memo::Busy;
     loader_.eval_stack.push_back(qualified);

@@ -598,3 +598,16 @@ output "name" { value = aws_s3_bucket.b.bucket }
     CHECK(str(attr(*l, "aws_flow_log.f", "all[0]")) == "10.0.0.0/16");
     CHECK(has_edge_to(*l, "aws_flow_log.f", "module.net[1].aws_vpc.v"));
 }
+
+TEST_CASE("terraform: long reference chains and deep expressions are capped, not a crash", "[terraform]") {
+    std::string locals = "locals {\n";
+    for (int i = 0; i < 5000; ++i) locals += "  l" + std::to_string(i) + " = local.l" + std::to_string(i + 1) + "\n";
+    locals += "  l5000 = 1\n}\nresource \"null_resource\" \"r\" {\n  v = local.l0\n}\n";
+    std::string sum = "resource \"null_resource\" \"s\" {\n  v = 1";
+    for (int i = 0; i < 3000; ++i) sum += " + 1";
+    sum += "\n}\n";
+    auto l = load({{"main.tf", locals}, {"sum.tf", sum}});
+    CHECK(attr(*l, "null_resource.r", "v").is(Kind::Unknown));
+    CHECK(errors_text(*l).find("chained more than 256 levels") != std::string::npos);
+    CHECK(reason(attr(*l, "null_resource.s", "v")).find("too deep") != std::string::npos);
+}
