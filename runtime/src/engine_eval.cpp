@@ -139,6 +139,11 @@ public:
     // `out` has one Partial per rule of the group.
     void run_task(Vm& vm, const Task& task, const Group& group, std::vector<Partial>& out) {
         out.resize(group.rules.size());
+        if (options_.include_passes) // then every resource gives a finding: no regrowth
+            for (size_t j = 0; j < out.size(); ++j) {
+                RuleForm form = program_.rules[group.rules[j]].form;
+                if (form == RuleForm::Every || form == RuleForm::No) out[j].findings.reserve(task.end - task.begin);
+            }
         for (size_t k = task.begin; k < task.end; ++k) {
             uint32_t index = group.targets[k];
             const Resource& r = model_.resources[index];
