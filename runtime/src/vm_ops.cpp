@@ -360,7 +360,9 @@ bool Vm::call_builtin(uint16_t index, std::span<const Value> args, Value& out) {
 
 bool persist_value(const Value& v, Arena& arena, Value& out) {
     switch (v.kind()) {
-    case Kind::String: out = Value::string(intern(v.as_view()), v.prov()); return true;
+    case Kind::String:
+        out = v.as_string()->interned ? v : Value::string(intern(v.as_view()), v.prov());
+        return true;
     case Kind::Unknown: out = Value::unknown(intern(v.unknown_reason()->view()), v.prov()); return true;
     case Kind::List: {
         std::vector<Value> items(v.as_list()->size);
