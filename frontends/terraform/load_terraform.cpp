@@ -94,8 +94,9 @@ bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuild
         errors.push_back({SourceLoc{}, dir + ": not a directory"});
         return false;
     }
-    Loader loader{sm, errors, opts, dir, {}, {}, {}, {}};
+    Loader loader{sm, errors, opts, dir, {}, {}, {}, {}, {}};
     const ModuleConfig& root = loader.config(dir);
+    loader.read_installed_modules();
     if (root.files.empty()) {
         errors.push_back({SourceLoc{}, dir + ": no Terraform configuration could be read"});
         return false;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "tenet/common/json.h"
+
 namespace tenet::tf {
 
 using hcl::Expr;
@@ -27,6 +29,34 @@ const ModuleConfig& Loader::config(const std::string& dir) {
     if (it != configs.end()) return *it->second;
     auto cfg = load_module_config(sm, dir, errors);
     return *(configs[key] = std::move(cfg));
+}
+
+void Loader::read_installed_modules() {
+    fs::path manifest = fs::path(root_dir) / ".terraform" / "modules" / "modules.json";
+    std::error_code ec;
+    if (!fs::is_regular_file(manifest, ec)) return;
+    FileId id;
+    std::vector<ModelError> ignored; // a missing or broken manifest only means remote modules stay unloaded
+    if (!read_source(sm, manifest.string(), id, ignored)) return;
+    json::Node root;
+    json::ParseError err;
+    if (!json::parse(sm.text(id), id, root, err)) return;
+    const json::Node* mods = root.get("Modules");
+    if (!mods || !mods->is(json::Type::Array)) return;
+    for (const json::Node& m : mods->items) {
+        const json::Node* key = m.get("Key");
+        const json::Node* dir = m.get("Dir");
+        if (!key || !dir || !key->is(json::Type::String) || !dir->is(json::Type::String) || key->string.empty()) continue;
+        fs::path d(dir->string);
+        installed_modules[key->string] = (d.is_absolute() ? d : fs::path(root_dir) / d).lexically_normal().string();
+    }
+}
+
+std::string ModuleInstance::module_key() const {
+    if (!parent_) return "";
+    std::string up = parent_->module_key();
+    std::string name = call_block_->labels.empty() ? "" : call_block_->labels[0];
+    return up.empty() ? name : up + "." + name;
 }
 
 ModuleInstance::ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::string prefix, ModuleInstance* parent,
@@ -151,7 +181,16 @@ ModuleInstance::Call& ModuleInstance::call(const std::string& name) {
     std::string dir = (fs::path(cfg_.dir) / source).lexically_normal().string();
     std::error_code ec;
     if (!is_local_source(source)) {
-        info.note = "not loaded: only local module sources (./ or ../) are read";
+        std::string key = module_key();
+        key = key.empty() ? name : key + "." + name;
+        auto installed = loader_.installed_modules.find(key);
+        if (installed != loader_.installed_modules.end() && fs::is_directory(installed->second, ec)) {
+            dir = installed->second;
+            info.note = "loaded from " + dir + " (terraform init)";
+        }
+    }
+    if (!is_local_source(source) && info.note.empty()) {
+        info.note = "not loaded: only local module sources (./ or ../) are read, or modules installed by terraform init";
         c.unknown = v_unknown(info.address + " is not loaded (source \"" + source + "\" is not a local path)", decl->loc);
     } else if (!fs::is_directory(dir, ec)) {
         info.note = "not loaded: no directory " + dir;

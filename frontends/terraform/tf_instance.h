@@ -47,8 +47,12 @@ struct Loader {
     std::map<std::string, ValPtr> root_inputs;                    // -var, tfvars
     std::vector<std::string> eval_stack;                          // names being evaluated, for cycle messages
     std::vector<ModuleCallInfo> module_calls;
+    // `terraform init`'s .terraform/modules/modules.json: module key ("vpc", "vpc.nat")
+    // -> directory of the downloaded module, so registry and git modules load too.
+    std::map<std::string, std::string> installed_modules;
 
     const ModuleConfig& config(const std::string& dir);
+    void read_installed_modules();
 };
 
 class ModuleInstance : public Context {
@@ -74,6 +78,8 @@ public:
     ValPtr module_output(const std::string& name, const std::string& output);
 
     const std::string& prefix() const { return prefix_; }
+    // The call path without instance keys, as modules.json names it ("net.inner").
+    std::string module_key() const;
     const ModuleConfig& config() const { return cfg_; }
     bool is_root() const { return parent_ == nullptr; }
     Evaluator& evaluator() { return ev_; }

@@ -611,3 +611,32 @@ TEST_CASE("terraform: long reference chains and deep expressions are capped, not
     CHECK(errors_text(*l).find("chained more than 256 levels") != std::string::npos);
     CHECK(reason(attr(*l, "null_resource.s", "v")).find("too deep") != std::string::npos);
 }
+
+TEST_CASE("terraform: registry modules installed by terraform init are loaded from .terraform/modules", "[terraform]") {
+    auto l = load({{"main.tf", R"(
+module "bucket" {
+  source  = "terraform-aws-modules/s3-bucket/aws"
+  version = "4.1.0"
+  bucket  = "installed"
+}
+module "absent" {
+  source = "git::https://example.com/x.git"
+}
+output "arn" { value = module.bucket.name }
+)"},
+                   {".terraform/modules/modules.json",
+                    R"({"Modules":[{"Key":"","Source":"","Dir":"."},)"
+                    R"({"Key":"bucket","Source":"registry.terraform.io/terraform-aws-modules/s3-bucket/aws","Version":"4.1.0","Dir":".terraform/modules/bucket"}]})"},
+                   {".terraform/modules/bucket/main.tf", R"(
+variable "bucket" {}
+resource "aws_s3_bucket" "this" { bucket = var.bucket }
+output "name" { value = aws_s3_bucket.this.bucket }
+)"}});
+    INFO(errors_text(*l));
+    REQUIRE(l->errors.empty());
+    CHECK(str(attr(*l, "module.bucket.aws_s3_bucket.this", "bucket")) == "installed");
+    CHECK(str(at(l->model.stack, "outputs.arn.value")) == "installed");
+    Value modules = at(l->model.stack, "modules");
+    CHECK(at(*modules.as_map()->find("module.bucket"), "loaded").as_bool());
+    CHECK_FALSE(at(*modules.as_map()->find("module.absent"), "loaded").as_bool());
+}
