@@ -4,13 +4,13 @@
 // other with plain pointers. Every node keeps the line and column where it starts.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tenet/common/source.h"
 
 namespace tenet::hcl {
 
@@ -50,13 +50,13 @@ struct Expr {
     bool object_for = false; // For: `{for ...}`
     bool unwrap = false;     // Template: exactly one interpolation, its value is returned as is
     double number = 0;
-    std::string name;        // string literal, variable, attribute, function, key variable
-    std::string name2;       // value variable of for expressions
+    std::string name;  // string literal, variable, attribute, function, key variable
+    std::string name2; // value variable of for expressions
     Expr* a = nullptr;
     Expr* b = nullptr;
     Expr* c = nullptr;
     Expr* d = nullptr;
-    std::vector<Expr*> items;                    // Tuple, Call arguments, Template parts
+    std::vector<Expr*> items;                     // Tuple, Call arguments, Template parts
     std::vector<std::pair<Expr*, Expr*>> members; // Object: key, value
 };
 

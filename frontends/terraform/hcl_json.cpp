@@ -6,12 +6,12 @@
 // object (or an array of objects) is a nested block unless its name is a well-known
 // map argument such as `tags`. Strings are templates, except where Terraform reads
 // literal values (variable defaults, .tfvars.json).
+#include "hcl_parser.h"
+#include "tenet/common/json.h"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
-
-#include "hcl_parser.h"
-#include "tenet/common/json.h"
 
 namespace tenet::hcl {
 
@@ -26,11 +26,22 @@ struct JsonFailure {
 
 // Object-valued arguments of the AWS provider and Terraform that must stay maps.
 bool is_map_argument(std::string_view name) {
-    static constexpr std::array<std::string_view, 16> names = {
-        "tags",           "tags_all",          "variables",         "labels",
-        "triggers",       "parameters",        "dimensions",        "request_parameters",
-        "request_templates", "response_parameters", "response_templates", "stage_variables",
-        "environment_variables", "required_providers", "attributes", "default_tags_map"};
+    static constexpr std::array<std::string_view, 16> names = {"tags",
+                                                               "tags_all",
+                                                               "variables",
+                                                               "labels",
+                                                               "triggers",
+                                                               "parameters",
+                                                               "dimensions",
+                                                               "request_parameters",
+                                                               "request_templates",
+                                                               "response_parameters",
+                                                               "response_templates",
+                                                               "stage_variables",
+                                                               "environment_variables",
+                                                               "required_providers",
+                                                               "attributes",
+                                                               "default_tags_map"};
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
@@ -40,7 +51,7 @@ enum class BodyKind : uint8_t {
 };
 
 class JsonReader {
-public:
+  public:
     explicit JsonReader(File& f) : f_(f) {}
 
     void config(const Node& root) {
@@ -61,8 +72,10 @@ public:
                 continue;
             }
             size_t levels = 0;
-            if (key == "resource" || key == "data") levels = 2;
-            else if (key == "module" || key == "variable" || key == "output" || key == "provider") levels = 1;
+            if (key == "resource" || key == "data")
+                levels = 2;
+            else if (key == "module" || key == "variable" || key == "output" || key == "provider")
+                levels = 1;
             labelled(key, value, kloc, levels, {});
         }
     }
@@ -71,11 +84,14 @@ public:
         if (!root.is(Type::Object)) fail(root.loc, "a .tfvars.json file must hold an object");
         f_.body.loc = root.loc;
         for (size_t i = 0; i < root.members.size(); ++i)
-            f_.body.attributes.push_back({root.members[i].first, root.key_locs[i], literal(root.members[i].second)});
+            f_.body.attributes.push_back(
+                {root.members[i].first, root.key_locs[i], literal(root.members[i].second)});
     }
 
-private:
-    [[noreturn]] void fail(SourceLoc loc, std::string msg) { throw JsonFailure{{loc, std::move(msg)}}; }
+  private:
+    [[noreturn]] void fail(SourceLoc loc, std::string msg) {
+        throw JsonFailure{{loc, std::move(msg)}};
+    }
 
     template <class Fn> void for_each_object(const Node& n, Fn fn) {
         if (n.is(Type::Object)) {
@@ -91,8 +107,8 @@ private:
     }
 
     // `type: {name: body}` with `levels` label levels still to read.
-    void labelled(const std::string& type, const Node& n, SourceLoc loc, size_t levels, std::vector<std::string> labels,
-                  std::vector<SourceLoc> label_locs = {}) {
+    void labelled(const std::string& type, const Node& n, SourceLoc loc, size_t levels,
+                  std::vector<std::string> labels, std::vector<SourceLoc> label_locs = {}) {
         if (levels == 0) {
             for_each_object(n, [&](const Node& o) {
                 Block blk;
@@ -100,7 +116,8 @@ private:
                 blk.labels = labels;
                 blk.label_locs = label_locs;
                 blk.loc = loc;
-                BodyKind kind = (type == "resource" || type == "data" || type == "provider" || type == "terraform")
+                BodyKind kind = (type == "resource" || type == "data" || type == "provider" ||
+                                 type == "terraform")
                                     ? BodyKind::Blocks
                                     : BodyKind::Attributes;
                 body(blk.body, o, kind, type);
@@ -157,13 +174,15 @@ private:
             }
             bool literal_value = (type == "variable" && key == "default");
             Expr* e = literal_value ? literal(value) : expression(value);
-            if (type == "variable" && key == "type" && value.is(Type::String)) e = type_expression(value);
+            if (type == "variable" && key == "type" && value.is(Type::String))
+                e = type_expression(value);
             b.attributes.push_back({key, kloc, e});
         }
     }
 
     // Blocks the JSON syntax spells in a fixed way whatever the body kind.
-    bool special_block(Body& b, const std::string& key, const Node& value, SourceLoc kloc, std::string_view type) {
+    bool special_block(Body& b, const std::string& key, const Node& value, SourceLoc kloc,
+                       std::string_view type) {
         bool in_resource = type == "resource" || type == "data";
         bool meta = ((key == "lifecycle" || key == "connection") && in_resource) ||
                     (key == "validation" && type == "variable");
@@ -180,8 +199,13 @@ private:
             for_each_object(value, [&](const Node& labels) {
                 for (size_t i = 0; i < labels.members.size(); ++i) {
                     for_each_object(labels.members[i].second, [&](const Node& item) {
-                        Block blk{key, {labels.members[i].first}, {labels.key_locs[i]}, labels.key_locs[i], {}};
-                        body(blk.body, item, key == "dynamic" ? BodyKind::Blocks : BodyKind::Attributes, key);
+                        Block blk{key,
+                                  {labels.members[i].first},
+                                  {labels.key_locs[i]},
+                                  labels.key_locs[i],
+                                  {}};
+                        body(blk.body, item,
+                             key == "dynamic" ? BodyKind::Blocks : BodyKind::Attributes, key);
                         b.blocks.push_back(std::move(blk));
                     });
                 }
@@ -194,7 +218,8 @@ private:
     Expr* literal(const Node& n) {
         Expr* e = f_.make(ExprKind::Literal, n.loc);
         switch (n.type) {
-        case Type::Null: return e;
+        case Type::Null:
+            return e;
         case Type::Bool:
             e->lit = LitKind::Bool;
             e->boolean = n.boolean;
@@ -214,7 +239,8 @@ private:
         case Type::Object:
             e->kind = ExprKind::Object;
             for (size_t i = 0; i < n.members.size(); ++i)
-                e->members.push_back({string_literal(n.members[i].first, n.key_locs[i]), literal(n.members[i].second)});
+                e->members.push_back({string_literal(n.members[i].first, n.key_locs[i]),
+                                      literal(n.members[i].second)});
             return e;
         }
         return e;
@@ -246,11 +272,13 @@ private:
             Expr* e = f_.make(ExprKind::Object, n.loc);
             for (size_t i = 0; i < n.members.size(); ++i) {
                 if (n.members[i].first == "//") continue;
-                e->members.push_back({string_literal(n.members[i].first, n.key_locs[i]), expression(n.members[i].second)});
+                e->members.push_back({string_literal(n.members[i].first, n.key_locs[i]),
+                                      expression(n.members[i].second)});
             }
             return e;
         }
-        default: return literal(n);
+        default:
+            return literal(n);
         }
     }
 
@@ -281,8 +309,10 @@ bool parse_json(std::string_view text, FileId id, File& out, ParseError& error, 
     }
     try {
         JsonReader r(out);
-        if (schema == JsonSchema::Vars) r.vars(root);
-        else r.config(root);
+        if (schema == JsonSchema::Vars)
+            r.vars(root);
+        else
+            r.config(root);
     } catch (const JsonFailure& f) {
         error = f.error;
         return false;

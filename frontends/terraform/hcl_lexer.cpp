@@ -6,55 +6,101 @@ namespace tenet::hcl {
 
 const char* tok_name(Tok t) {
     switch (t) {
-    case Tok::Eof: return "end of file";
-    case Tok::Newline: return "newline";
-    case Tok::Ident: return "identifier";
-    case Tok::Number: return "number";
-    case Tok::LBrace: return "`{`";
-    case Tok::RBrace: return "`}`";
-    case Tok::LBrack: return "`[`";
-    case Tok::RBrack: return "`]`";
-    case Tok::LParen: return "`(`";
-    case Tok::RParen: return "`)`";
-    case Tok::Assign: return "`=`";
-    case Tok::Comma: return "`,`";
-    case Tok::Dot: return "`.`";
-    case Tok::Ellipsis: return "`...`";
-    case Tok::Question: return "`?`";
-    case Tok::Colon: return "`:`";
-    case Tok::FatArrow: return "`=>`";
-    case Tok::DoubleColon: return "`::`";
-    case Tok::Eq: return "`==`";
-    case Tok::Ne: return "`!=`";
-    case Tok::Lt: return "`<`";
-    case Tok::Le: return "`<=`";
-    case Tok::Gt: return "`>`";
-    case Tok::Ge: return "`>=`";
-    case Tok::And: return "`&&`";
-    case Tok::Or: return "`||`";
-    case Tok::Not: return "`!`";
-    case Tok::Plus: return "`+`";
-    case Tok::Minus: return "`-`";
-    case Tok::Star: return "`*`";
-    case Tok::Slash: return "`/`";
-    case Tok::Percent: return "`%`";
-    case Tok::OQuote: return "`\"`";
-    case Tok::CQuote: return "closing `\"`";
-    case Tok::OHeredoc: return "heredoc";
-    case Tok::CHeredoc: return "end of heredoc";
-    case Tok::TemplateLit: return "template text";
-    case Tok::TemplateInterp: return "`${`";
-    case Tok::TemplateControl: return "`%{`";
-    case Tok::TemplateSeqEnd: return "`}`";
+    case Tok::Eof:
+        return "end of file";
+    case Tok::Newline:
+        return "newline";
+    case Tok::Ident:
+        return "identifier";
+    case Tok::Number:
+        return "number";
+    case Tok::LBrace:
+        return "`{`";
+    case Tok::RBrace:
+        return "`}`";
+    case Tok::LBrack:
+        return "`[`";
+    case Tok::RBrack:
+        return "`]`";
+    case Tok::LParen:
+        return "`(`";
+    case Tok::RParen:
+        return "`)`";
+    case Tok::Assign:
+        return "`=`";
+    case Tok::Comma:
+        return "`,`";
+    case Tok::Dot:
+        return "`.`";
+    case Tok::Ellipsis:
+        return "`...`";
+    case Tok::Question:
+        return "`?`";
+    case Tok::Colon:
+        return "`:`";
+    case Tok::FatArrow:
+        return "`=>`";
+    case Tok::DoubleColon:
+        return "`::`";
+    case Tok::Eq:
+        return "`==`";
+    case Tok::Ne:
+        return "`!=`";
+    case Tok::Lt:
+        return "`<`";
+    case Tok::Le:
+        return "`<=`";
+    case Tok::Gt:
+        return "`>`";
+    case Tok::Ge:
+        return "`>=`";
+    case Tok::And:
+        return "`&&`";
+    case Tok::Or:
+        return "`||`";
+    case Tok::Not:
+        return "`!`";
+    case Tok::Plus:
+        return "`+`";
+    case Tok::Minus:
+        return "`-`";
+    case Tok::Star:
+        return "`*`";
+    case Tok::Slash:
+        return "`/`";
+    case Tok::Percent:
+        return "`%`";
+    case Tok::OQuote:
+        return "`\"`";
+    case Tok::CQuote:
+        return "closing `\"`";
+    case Tok::OHeredoc:
+        return "heredoc";
+    case Tok::CHeredoc:
+        return "end of heredoc";
+    case Tok::TemplateLit:
+        return "template text";
+    case Tok::TemplateInterp:
+        return "`${`";
+    case Tok::TemplateControl:
+        return "`%{`";
+    case Tok::TemplateSeqEnd:
+        return "`}`";
     }
     return "token";
 }
 
 namespace {
 
-bool is_ident_start(unsigned char c) { return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80; }
-bool is_ident_char(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9') || c == '-'; }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+bool is_ident_start(unsigned char c) {
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+bool is_ident_char(unsigned char c) {
+    return is_ident_start(c) || (c >= '0' && c <= '9') || c == '-';
+}
+bool is_digit(unsigned char c) {
+    return c >= '0' && c <= '9';
+}
 
 void append_utf8(std::string& out, uint32_t cp) {
     if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
@@ -79,16 +125,17 @@ enum class Mode : uint8_t { Normal, Brace, Interp, Quoted, Heredoc, Bare };
 
 struct Frame {
     Mode mode;
-    std::string delim;  // Heredoc
-    size_t indent = 0;  // Heredoc `<<-`: columns removed from every line
+    std::string delim; // Heredoc
+    size_t indent = 0; // Heredoc `<<-`: columns removed from every line
     bool line_start = true;
 };
 
 struct LexFailure {};
 
 class Lexer {
-public:
-    Lexer(std::string_view text, SourceLoc start) : s_(text), line_(start.line), col_(start.column), file_(start.file) {}
+  public:
+    Lexer(std::string_view text, SourceLoc start)
+        : s_(text), line_(start.line), col_(start.column), file_(start.file) {}
 
     LexResult run(Mode first) {
         LexResult r;
@@ -97,15 +144,24 @@ public:
         try {
             while (pos_ < s_.size()) {
                 switch (stack_.back().mode) {
-                case Mode::Quoted: quoted_part(); break;
-                case Mode::Heredoc: heredoc_part(); break;
-                case Mode::Bare: bare_part(); break;
-                default: normal_token(); break;
+                case Mode::Quoted:
+                    quoted_part();
+                    break;
+                case Mode::Heredoc:
+                    heredoc_part();
+                    break;
+                case Mode::Bare:
+                    bare_part();
+                    break;
+                default:
+                    normal_token();
+                    break;
                 }
             }
             Mode m = stack_.back().mode;
             if (m == Mode::Quoted) fail(here(), "unterminated string: expected a closing `\"`");
-            if (m == Mode::Heredoc) fail(here(), "unterminated heredoc: expected `" + stack_.back().delim + "`");
+            if (m == Mode::Heredoc)
+                fail(here(), "unterminated heredoc: expected `" + stack_.back().delim + "`");
             if (m == Mode::Interp) fail(here(), "unterminated template sequence: expected `}`");
         } catch (const LexFailure&) {
             r.ok = false;
@@ -116,7 +172,7 @@ public:
         return r;
     }
 
-private:
+  private:
     SourceLoc here() const { return {file_, line_, col_}; }
     char peek(size_t k = 0) const { return pos_ + k < s_.size() ? s_[pos_ + k] : '\0'; }
     void advance(size_t n = 1) {
@@ -183,7 +239,9 @@ private:
             advance();
             stack_.push_back({Mode::Brace});
             return;
-        case '}': close_brace(at, false); return;
+        case '}':
+            close_brace(at, false);
+            return;
         case '~':
             if (peek(1) == '}') {
                 close_brace(at, true);
@@ -197,17 +255,28 @@ private:
             }
             if (peek(1) == '=') return op(Tok::Le, at, 2);
             return op(Tok::Lt, at, 1);
-        case '[': return op(Tok::LBrack, at, 1);
-        case ']': return op(Tok::RBrack, at, 1);
-        case '(': return op(Tok::LParen, at, 1);
-        case ')': return op(Tok::RParen, at, 1);
-        case ',': return op(Tok::Comma, at, 1);
-        case '?': return op(Tok::Question, at, 1);
-        case '+': return op(Tok::Plus, at, 1);
-        case '-': return op(Tok::Minus, at, 1);
-        case '*': return op(Tok::Star, at, 1);
-        case '/': return op(Tok::Slash, at, 1);
-        case '%': return op(Tok::Percent, at, 1);
+        case '[':
+            return op(Tok::LBrack, at, 1);
+        case ']':
+            return op(Tok::RBrack, at, 1);
+        case '(':
+            return op(Tok::LParen, at, 1);
+        case ')':
+            return op(Tok::RParen, at, 1);
+        case ',':
+            return op(Tok::Comma, at, 1);
+        case '?':
+            return op(Tok::Question, at, 1);
+        case '+':
+            return op(Tok::Plus, at, 1);
+        case '-':
+            return op(Tok::Minus, at, 1);
+        case '*':
+            return op(Tok::Star, at, 1);
+        case '/':
+            return op(Tok::Slash, at, 1);
+        case '%':
+            return op(Tok::Percent, at, 1);
         case '.':
             if (peek(1) == '.' && peek(2) == '.') return op(Tok::Ellipsis, at, 3);
             return op(Tok::Dot, at, 1);
@@ -230,7 +299,8 @@ private:
         case '|':
             if (peek(1) == '|') return op(Tok::Or, at, 2);
             break;
-        default: break;
+        default:
+            break;
         }
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
             fail(at, "unexpected control character in the source");
@@ -313,7 +383,9 @@ private:
             if (c == '"') break;
             if ((c == '$' || c == '%') && peek(1) == '{') break;
             if (escaped_sequence(lit)) continue;
-            if (c == '\n') fail(here(), "unterminated string: a quoted string cannot span lines (use a heredoc)");
+            if (c == '\n')
+                fail(here(),
+                     "unterminated string: a quoted string cannot span lines (use a heredoc)");
             if (c == '\\') {
                 escape(lit);
                 continue;
@@ -329,11 +401,21 @@ private:
         char e = peek(1);
         advance(2);
         switch (e) {
-        case 'n': lit += '\n'; return;
-        case 'r': lit += '\r'; return;
-        case 't': lit += '\t'; return;
-        case '"': lit += '"'; return;
-        case '\\': lit += '\\'; return;
+        case 'n':
+            lit += '\n';
+            return;
+        case 'r':
+            lit += '\r';
+            return;
+        case 't':
+            lit += '\t';
+            return;
+        case '"':
+            lit += '"';
+            return;
+        case '\\':
+            lit += '\\';
+            return;
         case 'u':
         case 'U': {
             size_t digits = e == 'u' ? 4 : 8;
@@ -341,17 +423,23 @@ private:
             for (size_t i = 0; i < digits; ++i) {
                 char h = peek();
                 uint32_t d;
-                if (h >= '0' && h <= '9') d = static_cast<uint32_t>(h - '0');
-                else if (h >= 'a' && h <= 'f') d = static_cast<uint32_t>(h - 'a' + 10);
-                else if (h >= 'A' && h <= 'F') d = static_cast<uint32_t>(h - 'A' + 10);
-                else fail(at, "invalid unicode escape: expected " + std::to_string(digits) + " hex digits");
+                if (h >= '0' && h <= '9')
+                    d = static_cast<uint32_t>(h - '0');
+                else if (h >= 'a' && h <= 'f')
+                    d = static_cast<uint32_t>(h - 'a' + 10);
+                else if (h >= 'A' && h <= 'F')
+                    d = static_cast<uint32_t>(h - 'A' + 10);
+                else
+                    fail(at, "invalid unicode escape: expected " + std::to_string(digits) +
+                                 " hex digits");
                 cp = cp * 16 + d;
                 advance();
             }
             append_utf8(lit, cp);
             return;
         }
-        default: fail(at, std::string("invalid escape sequence `\\") + e + "`");
+        default:
+            fail(at, std::string("invalid escape sequence `\\") + e + "`");
         }
     }
 
@@ -364,7 +452,8 @@ private:
             flush = true;
             advance();
         }
-        if (!is_ident_start(static_cast<unsigned char>(peek()))) fail(at, "expected a heredoc delimiter after `<<`");
+        if (!is_ident_start(static_cast<unsigned char>(peek())))
+            fail(at, "expected a heredoc delimiter after `<<`");
         size_t b = pos_;
         while (is_ident_char(static_cast<unsigned char>(peek()))) advance();
         std::string delim(s_.substr(b, pos_ - b));
@@ -422,7 +511,8 @@ private:
             Frame& fr = stack_.back();
             if (fr.line_start) {
                 size_t e = s_.find('\n', pos_);
-                std::string_view line = s_.substr(pos_, e == std::string_view::npos ? s_.size() - pos_ : e - pos_);
+                std::string_view line =
+                    s_.substr(pos_, e == std::string_view::npos ? s_.size() - pos_ : e - pos_);
                 size_t ws = 0;
                 while (ws < line.size() && (line[ws] == ' ' || line[ws] == '\t')) ++ws;
                 std::string_view rest = line.substr(ws);

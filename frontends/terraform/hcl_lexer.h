@@ -7,11 +7,11 @@
 // A mode stack pairs every `}` with what it closes.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "tenet/common/source.h"
 
 namespace tenet::hcl {
 
@@ -26,13 +26,13 @@ enum class Tok : uint8_t {
     RBrack,
     LParen,
     RParen,
-    Assign,   // =
-    Comma,    // ,
-    Dot,      // .
-    Ellipsis, // ...
-    Question, // ?
-    Colon,    // :
-    FatArrow, // =>
+    Assign,      // =
+    Comma,       // ,
+    Dot,         // .
+    Ellipsis,    // ...
+    Question,    // ?
+    Colon,       // :
+    FatArrow,    // =>
     DoubleColon, // :: (provider-defined functions)
     Eq,
     Ne,

@@ -3,29 +3,44 @@
 // template interpolations: `nl_ignore_` tracks which applies.
 #include "hcl_parser.h"
 
-#include <cstdlib>
-
 #include "hcl_lexer.h"
+
+#include <cstdlib>
 
 namespace tenet::hcl {
 
 const char* op_text(Op op) {
     switch (op) {
-    case Op::Or: return "||";
-    case Op::And: return "&&";
-    case Op::Eq: return "==";
-    case Op::Ne: return "!=";
-    case Op::Lt: return "<";
-    case Op::Le: return "<=";
-    case Op::Gt: return ">";
-    case Op::Ge: return ">=";
-    case Op::Add: return "+";
-    case Op::Sub: return "-";
-    case Op::Mul: return "*";
-    case Op::Div: return "/";
-    case Op::Mod: return "%";
-    case Op::Not: return "!";
-    case Op::Neg: return "-";
+    case Op::Or:
+        return "||";
+    case Op::And:
+        return "&&";
+    case Op::Eq:
+        return "==";
+    case Op::Ne:
+        return "!=";
+    case Op::Lt:
+        return "<";
+    case Op::Le:
+        return "<=";
+    case Op::Gt:
+        return ">";
+    case Op::Ge:
+        return ">=";
+    case Op::Add:
+        return "+";
+    case Op::Sub:
+        return "-";
+    case Op::Mul:
+        return "*";
+    case Op::Div:
+        return "/";
+    case Op::Mod:
+        return "%";
+    case Op::Not:
+        return "!";
+    case Op::Neg:
+        return "-";
     }
     return "?";
 }
@@ -43,7 +58,7 @@ struct ParseFailure {
 };
 
 class Parser {
-public:
+  public:
     Parser(File& f, const std::vector<Token>& toks) : f_(f), t_(toks) {}
 
     void file_body(Body& b) {
@@ -54,7 +69,9 @@ public:
     Expr* lone_expression() {
         nl_ignore_.push_back(true);
         Expr* e = expression();
-        if (peek().kind != Tok::Eof) fail(peek().loc, std::string("unexpected ") + tok_name(peek().kind) + " after the expression");
+        if (peek().kind != Tok::Eof)
+            fail(peek().loc,
+                 std::string("unexpected ") + tok_name(peek().kind) + " after the expression");
         return e;
     }
 
@@ -66,17 +83,20 @@ public:
         return tpl;
     }
 
-private:
+  private:
     struct DepthGuard {
         Parser& p;
         DepthGuard(Parser& parser, SourceLoc loc) : p(parser) {
             if (++p.depth_ > kMaxDepth)
-                p.fail(loc, "nesting is too deep (more than " + std::to_string(kMaxDepth) + " levels)");
+                p.fail(loc,
+                       "nesting is too deep (more than " + std::to_string(kMaxDepth) + " levels)");
         }
         ~DepthGuard() { --p.depth_; }
     };
 
-    [[noreturn]] void fail(SourceLoc loc, std::string msg) { throw ParseFailure{{loc, std::move(msg)}}; }
+    [[noreturn]] void fail(SourceLoc loc, std::string msg) {
+        throw ParseFailure{{loc, std::move(msg)}};
+    }
 
     const Token& raw(size_t k = 0) const { return t_[std::min(i_ + k, t_.size() - 1)]; }
 
@@ -125,7 +145,9 @@ private:
             const Token& t = t_[i_];
             if (t.kind == end) break;
             if (t.kind == Tok::Eof) fail(t.loc, "expected `}` to close the block");
-            if (t.kind != Tok::Ident) fail(t.loc, std::string("expected an attribute or block name, found ") + tok_name(t.kind));
+            if (t.kind != Tok::Ident)
+                fail(t.loc,
+                     std::string("expected an attribute or block name, found ") + tok_name(t.kind));
             std::string name = t.text;
             SourceLoc loc = t.loc;
             ++i_;
@@ -147,13 +169,15 @@ private:
             return;
         }
         if (k == Tok::Eof || k == end) return;
-        fail(t_[i_].loc, std::string("expected a newline after the attribute or block, found ") + tok_name(k));
+        fail(t_[i_].loc,
+             std::string("expected a newline after the attribute or block, found ") + tok_name(k));
     }
 
     void attribute(Body& b, std::string name, SourceLoc loc) {
         for (const Attribute& a : b.attributes)
             if (a.name == name)
-                fail(loc, "attribute `" + name + "` is already defined at line " + std::to_string(a.loc.line));
+                fail(loc, "attribute `" + name + "` is already defined at line " +
+                              std::to_string(a.loc.line));
         Expr* e = expression();
         b.attributes.push_back({std::move(name), loc, e});
     }
@@ -173,7 +197,8 @@ private:
                 ++i_;
                 std::string label;
                 if (t_[i_].kind == Tok::TemplateLit) label = t_[i_++].text;
-                if (t_[i_].kind != Tok::CQuote) fail(t_[i_].loc, "a block label cannot contain template sequences");
+                if (t_[i_].kind != Tok::CQuote)
+                    fail(t_[i_].loc, "a block label cannot contain template sequences");
                 ++i_;
                 blk.labels.push_back(std::move(label));
                 blk.label_locs.push_back(at);
@@ -183,14 +208,16 @@ private:
         }
         if (t_[i_].kind != Tok::LBrace) {
             const char* hint = blk.labels.empty() ? "`=` or `{`" : "`{`";
-            fail(t_[i_].loc, std::string("expected ") + hint + " after `" + blk.type + "`, found " + tok_name(t_[i_].kind));
+            fail(t_[i_].loc, std::string("expected ") + hint + " after `" + blk.type + "`, found " +
+                                 tok_name(t_[i_].kind));
         }
         blk.body.loc = t_[i_].loc;
         ++i_;
         if (t_[i_].kind == Tok::Newline) {
             body(blk.body, Tok::RBrace);
         } else if (t_[i_].kind != Tok::RBrace) {
-            // A single-line block holds at most one attribute: `lifecycle { prevent_destroy = true }`.
+            // A single-line block holds at most one attribute: `lifecycle { prevent_destroy = true
+            // }`.
             nl_ignore_.push_back(false);
             if (t_[i_].kind != Tok::Ident || raw(1).kind != Tok::Assign)
                 fail(t_[i_].loc, "a single-line block can hold only one attribute");
@@ -200,7 +227,8 @@ private:
             attribute(blk.body, std::move(name), aloc);
             nl_ignore_.pop_back();
         }
-        if (t_[i_].kind != Tok::RBrace) fail(t_[i_].loc, "expected `}` to close the `" + blk.type + "` block");
+        if (t_[i_].kind != Tok::RBrace)
+            fail(t_[i_].loc, "expected `}` to close the `" + blk.type + "` block");
         ++i_;
         b.blocks.push_back(std::move(blk));
     }
@@ -222,8 +250,12 @@ private:
 
     static bool binary_op(int level, Tok k, Op& op) {
         switch (level) {
-        case 0: op = Op::Or; return k == Tok::Or;
-        case 1: op = Op::And; return k == Tok::And;
+        case 0:
+            op = Op::Or;
+            return k == Tok::Or;
+        case 1:
+            op = Op::And;
+            return k == Tok::And;
         case 2:
             op = k == Tok::Eq ? Op::Eq : Op::Ne;
             return k == Tok::Eq || k == Tok::Ne;
@@ -262,7 +294,8 @@ private:
         if (k == Tok::Not || k == Tok::Minus) {
             SourceLoc loc = next().loc;
             Expr* operand = unary();
-            if (k == Tok::Minus && operand->kind == ExprKind::Literal && operand->lit == LitKind::Number) {
+            if (k == Tok::Minus && operand->kind == ExprKind::Literal &&
+                operand->lit == LitKind::Number) {
                 operand->number = -operand->number;
                 operand->loc = loc;
                 return operand;
@@ -298,7 +331,8 @@ private:
             next();
             const Token& name = next();
             if (name.kind == Tok::Ident) {
-                Expr* g = f_.make(ExprKind::GetAttr, e->loc); // a traversal starts where its root does
+                Expr* g =
+                    f_.make(ExprKind::GetAttr, e->loc); // a traversal starts where its root does
                 g->a = e;
                 g->name = name.text;
                 return g;
@@ -309,7 +343,8 @@ private:
                 ix->b = number_literal(name);
                 return ix;
             }
-            fail(name.loc, std::string("expected an attribute name after `.`, found ") + tok_name(name.kind));
+            fail(name.loc,
+                 std::string("expected an attribute name after `.`, found ") + tok_name(name.kind));
         }
         if (t.kind == Tok::LBrack && !attr_only) {
             SourceLoc loc = next().loc;
@@ -349,8 +384,10 @@ private:
     Expr* primary() {
         const Token& t = peek();
         switch (t.kind) {
-        case Tok::Number: return number_literal(next());
-        case Tok::Ident: return identifier();
+        case Tok::Number:
+            return number_literal(next());
+        case Tok::Ident:
+            return identifier();
         case Tok::OQuote: {
             SourceLoc loc = next().loc;
             return template_expr(loc, Tok::CQuote);
@@ -368,9 +405,12 @@ private:
             nl_ignore_.pop_back();
             return e;
         }
-        case Tok::LBrack: return tuple();
-        case Tok::LBrace: return object();
-        default: break;
+        case Tok::LBrack:
+            return tuple();
+        case Tok::LBrace:
+            return object();
+        default:
+            break;
         }
         fail(t.loc, std::string("expected an expression, found ") + tok_name(t.kind));
     }
@@ -406,12 +446,13 @@ private:
             if (accept(Tok::Ellipsis)) {
                 c->expand = true;
                 accept(Tok::Comma);
-                if (peek().kind != Tok::RParen) fail(peek().loc, "`...` may only follow the last argument");
+                if (peek().kind != Tok::RParen)
+                    fail(peek().loc, "`...` may only follow the last argument");
                 break;
             }
             if (!accept(Tok::Comma) && peek().kind != Tok::RParen)
-                fail(peek().loc, std::string("expected `,` or `)` in the arguments of `") + c->name + "`, found " +
-                                     tok_name(peek().kind));
+                fail(peek().loc, std::string("expected `,` or `)` in the arguments of `") +
+                                     c->name + "`, found " + tok_name(peek().kind));
         }
         next();
         nl_ignore_.pop_back();
@@ -431,7 +472,8 @@ private:
             while (peek().kind != Tok::RBrack) {
                 e->items.push_back(expression());
                 if (!accept(Tok::Comma) && peek().kind != Tok::RBrack)
-                    fail(peek().loc, std::string("expected `,` or `]` in the tuple, found ") + tok_name(peek().kind));
+                    fail(peek().loc, std::string("expected `,` or `]` in the tuple, found ") +
+                                         tok_name(peek().kind));
             }
         }
         expect(Tok::RBrack, "`]`");
@@ -461,15 +503,17 @@ private:
                 key->lit = LitKind::String;
             }
             if (!accept(Tok::Assign) && !accept(Tok::Colon))
-                fail(peek().loc, std::string("expected `=` or `:` after the object key, found ") + tok_name(peek().kind));
+                fail(peek().loc, std::string("expected `=` or `:` after the object key, found ") +
+                                     tok_name(peek().kind));
             Expr* value = expression();
             e->members.push_back({key, value});
             Tok k = t_[i_].kind;
             if (k == Tok::Comma || k == Tok::Newline) {
                 ++i_;
             } else if (k != Tok::RBrace) {
-                fail(t_[i_].loc, std::string("expected `,`, a newline or `}` after the object member, found ") +
-                                     tok_name(k));
+                fail(t_[i_].loc,
+                     std::string("expected `,`, a newline or `}` after the object member, found ") +
+                         tok_name(k));
             }
         }
         ++i_;
@@ -519,7 +563,8 @@ private:
     static void finish_template(Expr* tpl) {
         if (tpl->items.size() == 1) {
             ExprKind k = tpl->items[0]->kind;
-            tpl->unwrap = !(k == ExprKind::Literal || k == ExprKind::TemplateIf || k == ExprKind::TemplateFor);
+            tpl->unwrap = !(k == ExprKind::Literal || k == ExprKind::TemplateIf ||
+                            k == ExprKind::TemplateFor);
         }
     }
 
@@ -552,7 +597,8 @@ private:
         peek();
         nl_ignore_.pop_back();
         if (t_[i_].kind != Tok::TemplateSeqEnd)
-            fail(t_[i_].loc, std::string("expected `}` to end the template sequence, found ") + tok_name(t_[i_].kind));
+            fail(t_[i_].loc, std::string("expected `}` to end the template sequence, found ") +
+                                 tok_name(t_[i_].kind));
         strip_next_ = t_[i_].strip;
         ++i_;
     }
@@ -591,13 +637,18 @@ private:
                     end_sequence();
                     return word;
                 }
-                if (word == "if") parts.push_back(template_if(loc, close));
-                else if (word == "for") parts.push_back(template_for(loc, close));
-                else fail(kw.loc, "expected `if`, `for`, `else`, `endif` or `endfor` after `%{`");
+                if (word == "if")
+                    parts.push_back(template_if(loc, close));
+                else if (word == "for")
+                    parts.push_back(template_for(loc, close));
+                else
+                    fail(kw.loc, "expected `if`, `for`, `else`, `endif` or `endfor` after `%{`");
                 break;
             }
-            case Tok::Eof: fail(t.loc, std::string("unterminated template: expected ") + tok_name(close));
-            default: fail(t.loc, std::string("unexpected ") + tok_name(t.kind) + " in the template");
+            case Tok::Eof:
+                fail(t.loc, std::string("unterminated template: expected ") + tok_name(close));
+            default:
+                fail(t.loc, std::string("unexpected ") + tok_name(t.kind) + " in the template");
             }
         }
     }
@@ -618,7 +669,9 @@ private:
         std::string end;
         e->b = directive_body(loc, close, end);
         if (end == "else") e->c = directive_body(loc, close, end);
-        if (end != "endif") fail(t_[i_].loc, "expected `%{ endif }` to close the `%{ if }` at line " + std::to_string(loc.line));
+        if (end != "endif")
+            fail(t_[i_].loc, "expected `%{ endif }` to close the `%{ if }` at line " +
+                                 std::to_string(loc.line));
         return e;
     }
 
@@ -638,7 +691,9 @@ private:
         end_sequence();
         std::string end;
         e->b = directive_body(loc, close, end);
-        if (end != "endfor") fail(t_[i_].loc, "expected `%{ endfor }` to close the `%{ for }` at line " + std::to_string(loc.line));
+        if (end != "endfor")
+            fail(t_[i_].loc, "expected `%{ endfor }` to close the `%{ for }` at line " +
+                                 std::to_string(loc.line));
         return e;
     }
 

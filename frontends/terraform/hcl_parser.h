@@ -3,10 +3,10 @@
 // Errors never throw past these functions; nesting deeper than max_depth is an error.
 #pragma once
 
+#include "hcl_ast.h"
+
 #include <string>
 #include <string_view>
-
-#include "hcl_ast.h"
 
 namespace tenet::hcl {
 
@@ -35,6 +35,7 @@ Expr* parse_template_text(File& file, std::string_view text, SourceLoc start, Pa
 enum class JsonSchema : uint8_t { Config, Vars };
 
 // A whole JSON-syntax file: a Terraform configuration or a .tfvars.json file.
-bool parse_json(std::string_view text, FileId id, File& out, ParseError& error, JsonSchema schema = JsonSchema::Config);
+bool parse_json(std::string_view text, FileId id, File& out, ParseError& error,
+                JsonSchema schema = JsonSchema::Config);
 
 } // namespace tenet::hcl

@@ -4,13 +4,13 @@
 // Variable values, later ones winning as in Terraform: defaults, terraform.tfvars,
 // terraform.tfvars.json, *.auto.tfvars and *.auto.tfvars.json in name order, then the
 // --var-file files and the --var values.
-#include <algorithm>
-#include <filesystem>
-
 #include "hcl_parser.h"
 #include "tenet/frontends/frontend.h"
 #include "tf_emit.h"
 #include "tf_instance.h"
+
+#include <algorithm>
+#include <filesystem>
 
 namespace tenet {
 
@@ -21,20 +21,22 @@ namespace {
 
 // tfvars files hold constants: no names to resolve.
 class NoNames : public Context {
-public:
+  public:
     explicit NoNames(std::string dir) : dir_(std::move(dir)) {}
     ValPtr reference(const hcl::Expr*, const Scope*) override { return nullptr; }
     const std::string& base_dir() const override { return dir_; }
 
-private:
+  private:
     std::string dir_;
 };
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-void load_tfvars(Loader& loader, const std::string& path, std::vector<std::unique_ptr<hcl::File>>& keep) {
+void load_tfvars(Loader& loader, const std::string& path,
+                 std::vector<std::unique_ptr<hcl::File>>& keep) {
     FileId id;
     if (!read_source(loader.sm, path, id, loader.errors)) return;
     auto file = std::make_unique<hcl::File>();
@@ -49,7 +51,8 @@ void load_tfvars(Loader& loader, const std::string& path, std::vector<std::uniqu
     }
     NoNames ctx(loader.root_dir);
     Evaluator ev(ctx);
-    for (const hcl::Attribute& a : file->body.attributes) loader.root_inputs[a.name] = with_loc(ev.eval(a.expr, nullptr), a.expr->loc);
+    for (const hcl::Attribute& a : file->body.attributes)
+        loader.root_inputs[a.name] = with_loc(ev.eval(a.expr, nullptr), a.expr->loc);
     for (const hcl::Block& b : file->body.blocks)
         loader.errors.push_back({b.loc, "a variables file holds only `name = value` lines"});
     keep.push_back(std::move(file));
@@ -67,7 +70,8 @@ void load_cli_var(Loader& loader, const ModuleConfig& root, const std::string& s
     std::string name = spec.substr(0, eq), text = spec.substr(eq + 1);
     const hcl::Block* decl = root.find(root.variables, name);
     const hcl::Attribute* type = decl ? decl->body.attribute("type") : nullptr;
-    bool raw = !type || (type->expr->kind == hcl::ExprKind::Variable && type->expr->name == "string");
+    bool raw =
+        !type || (type->expr->kind == hcl::ExprKind::Variable && type->expr->name == "string");
     if (raw) {
         loader.root_inputs[name] = v_str(text);
         return;
@@ -87,8 +91,9 @@ void load_cli_var(Loader& loader, const ModuleConfig& root, const std::string& s
 
 } // namespace
 
-bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuilder& b, std::vector<ModelError>& errors,
-                           const FrontendOptions& opts, FrontendKind as) {
+bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuilder& b,
+                           std::vector<ModelError>& errors, const FrontendOptions& opts,
+                           FrontendKind as) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
         errors.push_back({SourceLoc{}, dir + ": not a directory"});
@@ -106,7 +111,8 @@ bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuild
     std::vector<std::string> auto_files;
     for (auto& e : fs::directory_iterator(dir, ec)) {
         std::string n = e.path().filename().string();
-        if (ends_with(n, ".auto.tfvars") || ends_with(n, ".auto.tfvars.json")) auto_files.push_back(e.path().string());
+        if (ends_with(n, ".auto.tfvars") || ends_with(n, ".auto.tfvars.json"))
+            auto_files.push_back(e.path().string());
     }
     std::sort(auto_files.begin(), auto_files.end());
     for (const char* std_file : {"terraform.tfvars", "terraform.tfvars.json"}) {
@@ -120,7 +126,8 @@ bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuild
     ModuleInstance instance(loader, root, "", nullptr, nullptr, {}, 0);
     std::vector<ResourceInstance> resources;
     instance.collect(resources);
-    Emitter emit(b, frontend_name(as == FrontendKind::Cdktf ? FrontendKind::Cdktf : FrontendKind::Terraform));
+    Emitter emit(b, frontend_name(as == FrontendKind::Cdktf ? FrontendKind::Cdktf
+                                                            : FrontendKind::Terraform));
     emit.resources(resources);
     emit.stack(instance, loader);
     return true;

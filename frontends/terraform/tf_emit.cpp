@@ -20,8 +20,8 @@ bool is_resource_ref(std::string_view ref) {
     size_t end = ref.find_first_of(".[");
     if (end == std::string_view::npos) return false;
     std::string_view head = ref.substr(0, end);
-    return !(head == "var" || head == "local" || head == "path" || head == "terraform" || head == "count" ||
-             head == "each" || head == "self" || head == "module");
+    return !(head == "var" || head == "local" || head == "path" || head == "terraform" ||
+             head == "count" || head == "each" || head == "self" || head == "module");
 }
 
 std::string Emitter::Path::text() const {
@@ -31,23 +31,32 @@ std::string Emitter::Path::text() const {
     return out + "." + std::string(key);
 }
 
-Value Emitter::convert(const ValPtr& v, const Refs& inherited, const Path& path, const std::string& pointer) {
+Value Emitter::convert(const ValPtr& v, const Refs& inherited, const Path& path,
+                       const std::string& pointer) {
     const Refs* use = &inherited;
     Refs merged;
-    if (!v->refs.empty() && !std::includes(inherited.begin(), inherited.end(), v->refs.begin(), v->refs.end())) {
+    if (!v->refs.empty() &&
+        !std::includes(inherited.begin(), inherited.end(), v->refs.begin(), v->refs.end())) {
         merged = inherited;
         merge_refs(merged, v->refs);
         use = &merged;
     }
     const Refs& refs = *use;
-    ValueState state = v->unknown() ? ValueState::Unknown : v->computed ? ValueState::Computed : ValueState::Explicit;
+    ValueState state = v->unknown()  ? ValueState::Unknown
+                       : v->computed ? ValueState::Computed
+                                     : ValueState::Explicit;
     ProvId p = b_.prov(v->loc, state, refs, pointer);
     switch (v->kind) {
-    case VKind::Null: return b_.null(p);
-    case VKind::Bool: return b_.boolean(v->boolean, p);
-    case VKind::Number: return b_.num(v->number, p);
-    case VKind::String: return b_.str(v->text, p);
-    case VKind::Unknown: return b_.unknown(path.text(), v->text, p);
+    case VKind::Null:
+        return b_.null(p);
+    case VKind::Bool:
+        return b_.boolean(v->boolean, p);
+    case VKind::Number:
+        return b_.num(v->number, p);
+    case VKind::String:
+        return b_.str(v->text, p);
+    case VKind::Unknown:
+        return b_.unknown(path.text(), v->text, p);
     case VKind::List: {
         std::vector<Value> items;
         items.reserve(v->items.size());
@@ -58,7 +67,8 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, const Path& path,
     case VKind::Map: {
         std::vector<std::pair<std::string, Value>> members;
         members.reserve(v->members.size());
-        for (const auto& [k, m] : v->members) members.push_back({k, convert(m, refs, Path{&path, k, 0}, pointer)});
+        for (const auto& [k, m] : v->members)
+            members.push_back({k, convert(m, refs, Path{&path, k, 0}, pointer)});
         return b_.map(members, p);
     }
     }
@@ -76,7 +86,8 @@ void Emitter::resources(const std::vector<ResourceInstance>& list) {
         res.native_type = b_.key(r.decl->data ? "data." + r.decl->type : r.decl->type);
         res.frontend = b_.key(frontend_);
         res.provider = b_.key(r.decl->type.substr(0, r.decl->type.find('_')));
-        res.native = b_.map(attrs, b_.prov(r.decl->block->loc, ValueState::Explicit, {}, r.construct_path));
+        res.native =
+            b_.map(attrs, b_.prov(r.decl->block->loc, ValueState::Explicit, {}, r.construct_path));
         res.loc = r.decl->block->loc;
         uint32_t index = b_.add_resource(res);
         for (const auto& [name, v] : r.attrs->members) {
@@ -99,11 +110,14 @@ void Emitter::stack(ModuleInstance& root, const Loader& loader) {
     for (const auto& [name, decl] : cfg.variables) {
         std::vector<std::pair<std::string, Value>> f;
         const hcl::Body& body = decl->body;
-        if (const hcl::Attribute* t = body.attribute("type")) f.push_back({"type", b_.str(expr_text(t->expr), b_.prov(t->loc))});
+        if (const hcl::Attribute* t = body.attribute("type"))
+            f.push_back({"type", b_.str(expr_text(t->expr), b_.prov(t->loc))});
         if (const hcl::Attribute* d = body.attribute("default"))
-            f.push_back({"default", convert(ev.eval(d->expr, nullptr), {}, "var." + name + ".default", {})});
+            f.push_back({"default",
+                         convert(ev.eval(d->expr, nullptr), {}, "var." + name + ".default", {})});
         for (const char* k : {"description", "sensitive", "nullable"})
-            if (const hcl::Attribute* a = body.attribute(k)) f.push_back({k, convert(ev.eval(a->expr, nullptr), {}, "var." + name, {})});
+            if (const hcl::Attribute* a = body.attribute(k))
+                f.push_back({k, convert(ev.eval(a->expr, nullptr), {}, "var." + name, {})});
         std::vector<Value> validations;
         for (const hcl::Block& v : body.blocks) {
             if (v.type != "validation") continue;
@@ -111,7 +125,8 @@ void Emitter::stack(ModuleInstance& root, const Loader& loader) {
             if (const hcl::Attribute* c = v.body.attribute("condition"))
                 vf.push_back({"condition", b_.str(expr_text(c->expr), b_.prov(c->loc))});
             if (const hcl::Attribute* m = v.body.attribute("error_message"))
-                vf.push_back({"error_message", convert(ev.eval(m->expr, nullptr), {}, "var." + name, {})});
+                vf.push_back(
+                    {"error_message", convert(ev.eval(m->expr, nullptr), {}, "var." + name, {})});
             validations.push_back(entry(vf, v.loc));
         }
         if (!validations.empty()) f.push_back({"validation", b_.list(validations)});
@@ -122,7 +137,8 @@ void Emitter::stack(ModuleInstance& root, const Loader& loader) {
         std::vector<std::pair<std::string, Value>> f;
         f.push_back({"value", convert(root.output(name), {}, "output." + name, {})});
         for (const char* k : {"description", "sensitive"})
-            if (const hcl::Attribute* a = decl->body.attribute(k)) f.push_back({k, convert(ev.eval(a->expr, nullptr), {}, "output." + name, {})});
+            if (const hcl::Attribute* a = decl->body.attribute(k))
+                f.push_back({k, convert(ev.eval(a->expr, nullptr), {}, "output." + name, {})});
         b_.stack_entry("outputs", name, entry(f, decl->loc));
     }
     for (const hcl::Block* p : cfg.providers) {
@@ -135,7 +151,8 @@ void Emitter::stack(ModuleInstance& root, const Loader& loader) {
         b_.stack_entry("providers", name, convert(body, {}, "provider." + name, {}));
     }
     for (const ModuleCallInfo& m : loader.module_calls) {
-        std::vector<std::pair<std::string, Value>> f{{"source", b_.str(m.source)}, {"loaded", b_.boolean(m.loaded)}};
+        std::vector<std::pair<std::string, Value>> f{{"source", b_.str(m.source)},
+                                                     {"loaded", b_.boolean(m.loaded)}};
         if (!m.version.empty()) f.push_back({"version", b_.str(m.version)});
         if (!m.note.empty()) f.push_back({"note", b_.str(m.note)});
         b_.stack_entry("modules", m.address, entry(f, m.loc));

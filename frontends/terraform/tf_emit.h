@@ -2,16 +2,16 @@
 // value, unknowns with "<address>.<path>: <reason>", references, and the stack entity.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "tenet/model/builder.h"
 #include "tf_instance.h"
+
+#include <string>
+#include <vector>
 
 namespace tenet::tf {
 
 class Emitter {
-public:
+  public:
     Emitter(ModelBuilder& b, std::string frontend) : b_(b), frontend_(std::move(frontend)) {}
 
     // Where a value sits, as a chain built on the stack: its text ("aws_s3_bucket.b.tags[0]")
@@ -23,14 +23,16 @@ public:
         std::string text() const;
     };
     // `pointer` is the CDKTF construct path (empty for HCL).
-    Value convert(const ValPtr& v, const Refs& inherited, const Path& path, const std::string& pointer);
-    Value convert(const ValPtr& v, const Refs& inherited, const std::string& subject, const std::string& pointer) {
+    Value convert(const ValPtr& v, const Refs& inherited, const Path& path,
+                  const std::string& pointer);
+    Value convert(const ValPtr& v, const Refs& inherited, const std::string& subject,
+                  const std::string& pointer) {
         return convert(v, inherited, Path{nullptr, subject, 0}, pointer);
     }
     void resources(const std::vector<ResourceInstance>& list);
     void stack(ModuleInstance& root, const Loader& loader);
 
-private:
+  private:
     Value entry(const std::vector<std::pair<std::string, Value>>& fields, SourceLoc loc);
 
     ModelBuilder& b_;

@@ -1,9 +1,9 @@
 #include "tf_eval.h"
 
+#include "tf_functions.h"
+
 #include <algorithm>
 #include <cmath>
-
-#include "tf_functions.h"
 
 namespace tenet::tf {
 
@@ -58,13 +58,18 @@ ValPtr Evaluator::eval_inner(const Expr* e, const Scope* s) {
     switch (e->kind) {
     case ExprKind::Literal:
         switch (e->lit) {
-        case hcl::LitKind::Null: return v_null(e->loc);
-        case hcl::LitKind::Bool: return v_bool(e->boolean, e->loc);
-        case hcl::LitKind::Number: return v_num(e->number, e->loc);
-        case hcl::LitKind::String: return v_str(e->name, e->loc);
+        case hcl::LitKind::Null:
+            return v_null(e->loc);
+        case hcl::LitKind::Bool:
+            return v_bool(e->boolean, e->loc);
+        case hcl::LitKind::Number:
+            return v_num(e->number, e->loc);
+        case hcl::LitKind::String:
+            return v_str(e->name, e->loc);
         }
         return v_null(e->loc);
-    case ExprKind::Template: return template_value(e, s);
+    case ExprKind::Template:
+        return template_value(e, s);
     case ExprKind::TemplateIf:
     case ExprKind::TemplateFor: {
         // Only reachable inside templates; evaluate as a one-part template.
@@ -77,19 +82,29 @@ ValPtr Evaluator::eval_inner(const Expr* e, const Scope* s) {
     }
     case ExprKind::Variable:
     case ExprKind::GetAttr:
-    case ExprKind::Index: return traversal(e, s);
-    case ExprKind::Splat: return splat(e, s);
+    case ExprKind::Index:
+        return traversal(e, s);
+    case ExprKind::Splat:
+        return splat(e, s);
     case ExprKind::SplatItem:
         if (splat_items_.empty()) return v_error("splat element outside a splat", e->loc);
         return splat_items_.back();
-    case ExprKind::Call: return call(e, s);
-    case ExprKind::Conditional: return conditional(e, s);
-    case ExprKind::Binary: return binary(e, s);
-    case ExprKind::Unary: return unary(e, s);
-    case ExprKind::Tuple: return tuple(e, s);
-    case ExprKind::Object: return object(e, s);
-    case ExprKind::For: return for_expr(e, s);
-    case ExprKind::Parens: return eval(e->a, s);
+    case ExprKind::Call:
+        return call(e, s);
+    case ExprKind::Conditional:
+        return conditional(e, s);
+    case ExprKind::Binary:
+        return binary(e, s);
+    case ExprKind::Unary:
+        return unary(e, s);
+    case ExprKind::Tuple:
+        return tuple(e, s);
+    case ExprKind::Object:
+        return object(e, s);
+    case ExprKind::For:
+        return for_expr(e, s);
+    case ExprKind::Parens:
+        return eval(e->a, s);
     }
     return v_error("unsupported expression", e->loc);
 }
@@ -106,8 +121,10 @@ ValPtr Evaluator::traversal(const Expr* e, const Scope* s) {
         if (const ValPtr* v = s ? s->lookup(e->name) : nullptr) return *v;
         return v_error("there is no variable named `" + e->name + "`", e->loc);
     }
-    case ExprKind::GetAttr: return get_attr(eval(e->a, s), e->name, e->loc);
-    default: return index(eval(e->a, s), eval(e->b, s), e->loc);
+    case ExprKind::GetAttr:
+        return get_attr(eval(e->a, s), e->name, e->loc);
+    default:
+        return index(eval(e->a, s), eval(e->b, s), e->loc);
     }
 }
 
@@ -125,8 +142,10 @@ ValPtr Evaluator::get_attr(const ValPtr& obj, const std::string& name, SourceLoc
         }
         return v_error("the object has no attribute `" + name + "`", loc);
     }
-    if (obj->is(VKind::Null)) return v_error("cannot read attribute `" + name + "` of a null value", loc);
-    return v_error(std::string("cannot read attribute `") + name + "` of a " + type_name(*obj), loc);
+    if (obj->is(VKind::Null))
+        return v_error("cannot read attribute `" + name + "` of a null value", loc);
+    return v_error(std::string("cannot read attribute `") + name + "` of a " + type_name(*obj),
+                   loc);
 }
 
 ValPtr Evaluator::index(const ValPtr& obj, const ValPtr& key, SourceLoc loc) {
@@ -137,7 +156,8 @@ ValPtr Evaluator::index(const ValPtr& obj, const ValPtr& key, SourceLoc loc) {
     if (obj->is(VKind::List)) {
         double n;
         if (!to_number(*key, n) || n != std::floor(n))
-            return v_error(std::string("a list index must be a whole number, not a ") + type_name(*key), loc);
+            return v_error(
+                std::string("a list index must be a whole number, not a ") + type_name(*key), loc);
         if (n < 0 || n >= static_cast<double>(obj->items.size()))
             return v_error("index " + display(*key) + " is out of range for a list of " +
                                std::to_string(obj->items.size()) + " elements",
@@ -146,7 +166,9 @@ ValPtr Evaluator::index(const ValPtr& obj, const ValPtr& key, SourceLoc loc) {
     }
     if (obj->is(VKind::Map)) {
         std::string k;
-        if (!to_text(*key, k)) return v_error(std::string("a map key must be a string, not a ") + type_name(*key), loc);
+        if (!to_text(*key, k))
+            return v_error(std::string("a map key must be a string, not a ") + type_name(*key),
+                           loc);
         if (const ValPtr* m = obj->find(k)) {
             if (!obj->open.empty()) add_ref(refs, obj->open + "." + k);
             return with_refs(*m, refs);
@@ -178,7 +200,8 @@ ValPtr Evaluator::splat(const Expr* e, const Scope* s) {
 
 // ---- templates
 
-bool Evaluator::template_append(const Expr* part, const Scope* s, std::string& out, Refs& refs, ValPtr& unknown) {
+bool Evaluator::template_append(const Expr* part, const Scope* s, std::string& out, Refs& refs,
+                                ValPtr& unknown) {
     if (part->kind == ExprKind::Literal && part->lit == hcl::LitKind::String) {
         out += part->name;
         return true;
@@ -192,7 +215,8 @@ bool Evaluator::template_append(const Expr* part, const Scope* s, std::string& o
         }
         bool b;
         if (!to_bool(*c, b)) {
-            if (!unknown) unknown = v_error("the condition of `%{ if }` must be a bool", part->a->loc);
+            if (!unknown)
+                unknown = v_error("the condition of `%{ if }` must be a bool", part->a->loc);
             return false;
         }
         const Expr* branch = b ? part->b : part->c;
@@ -222,7 +246,9 @@ bool Evaluator::template_append(const Expr* part, const Scope* s, std::string& o
             for (const auto& m : coll->members)
                 if (!body(v_str(m.first), m.second)) return false;
         } else {
-            if (!unknown) unknown = v_error(std::string("cannot iterate over a ") + type_name(*coll), part->a->loc);
+            if (!unknown)
+                unknown =
+                    v_error(std::string("cannot iterate over a ") + type_name(*coll), part->a->loc);
             return false;
         }
         return true;
@@ -235,7 +261,8 @@ bool Evaluator::template_append(const Expr* part, const Scope* s, std::string& o
     }
     if (!to_text(*v, out)) {
         if (!unknown)
-            unknown = v_error(std::string("cannot interpolate a ") + type_name(*v) + " into a string", part->loc);
+            unknown = v_error(
+                std::string("cannot interpolate a ") + type_name(*v) + " into a string", part->loc);
         return false;
     }
     return true;
@@ -265,16 +292,19 @@ ValPtr Evaluator::binary(const Expr* e, const Scope* s) {
         // Kleene logic: a known false (&&) or true (||) decides, even beside an unknown.
         bool decisive = op == Op::Or;
         bool lb;
-        if (!l->unknown() && to_bool(*l, lb) && lb == decisive) return as_computed(v_bool(lb), e->loc, l->refs);
+        if (!l->unknown() && to_bool(*l, lb) && lb == decisive)
+            return as_computed(v_bool(lb), e->loc, l->refs);
         ValPtr r = eval(e->b, s);
         Refs refs = l->refs;
         merge_refs(refs, r->refs);
         bool rb;
-        if (!r->unknown() && to_bool(*r, rb) && rb == decisive) return as_computed(v_bool(rb), e->loc, refs);
+        if (!r->unknown() && to_bool(*r, rb) && rb == decisive)
+            return as_computed(v_bool(rb), e->loc, refs);
         if (l->unknown()) return unknown_from(*l, e->loc, refs);
         if (r->unknown()) return unknown_from(*r, e->loc, refs);
         if (!to_bool(*l, lb) || !to_bool(*r, rb))
-            return v_error(std::string("the operands of `") + hcl::op_text(op) + "` must be bools", e->loc);
+            return v_error(std::string("the operands of `") + hcl::op_text(op) + "` must be bools",
+                           e->loc);
         return as_computed(v_bool(decisive ? (lb || rb) : (lb && rb)), e->loc, refs);
     }
     ValPtr r = eval(e->b, s);
@@ -291,18 +321,32 @@ ValPtr Evaluator::binary(const Expr* e, const Scope* s) {
     }
     double a, b;
     if (!to_number(*l, a) || !to_number(*r, b))
-        return v_error(std::string("the operands of `") + hcl::op_text(op) + "` must be numbers, not " + type_name(*l) +
-                           " and " + type_name(*r),
+        return v_error(std::string("the operands of `") + hcl::op_text(op) +
+                           "` must be numbers, not " + type_name(*l) + " and " + type_name(*r),
                        e->loc);
     ValPtr out;
     switch (op) {
-    case Op::Lt: out = v_bool(a < b); break;
-    case Op::Le: out = v_bool(a <= b); break;
-    case Op::Gt: out = v_bool(a > b); break;
-    case Op::Ge: out = v_bool(a >= b); break;
-    case Op::Add: out = v_num(a + b); break;
-    case Op::Sub: out = v_num(a - b); break;
-    case Op::Mul: out = v_num(a * b); break;
+    case Op::Lt:
+        out = v_bool(a < b);
+        break;
+    case Op::Le:
+        out = v_bool(a <= b);
+        break;
+    case Op::Gt:
+        out = v_bool(a > b);
+        break;
+    case Op::Ge:
+        out = v_bool(a >= b);
+        break;
+    case Op::Add:
+        out = v_num(a + b);
+        break;
+    case Op::Sub:
+        out = v_num(a - b);
+        break;
+    case Op::Mul:
+        out = v_num(a * b);
+        break;
     case Op::Div:
         if (b == 0) return v_error("division by zero", e->loc);
         out = v_num(a / b);
@@ -311,7 +355,8 @@ ValPtr Evaluator::binary(const Expr* e, const Scope* s) {
         if (b == 0) return v_error("modulo by zero", e->loc);
         out = v_num(std::fmod(a, b));
         break;
-    default: return v_error("unsupported operator", e->loc);
+    default:
+        return v_error("unsupported operator", e->loc);
     }
     return as_computed(out, e->loc, refs);
 }
@@ -321,11 +366,13 @@ ValPtr Evaluator::unary(const Expr* e, const Scope* s) {
     if (v->unknown()) return unknown_from(*v, e->loc, {});
     if (e->op == Op::Not) {
         bool b;
-        if (!to_bool(*v, b)) return v_error(std::string("`!` needs a bool, not a ") + type_name(*v), e->loc);
+        if (!to_bool(*v, b))
+            return v_error(std::string("`!` needs a bool, not a ") + type_name(*v), e->loc);
         return as_computed(v_bool(!b), e->loc, v->refs);
     }
     double n;
-    if (!to_number(*v, n)) return v_error(std::string("`-` needs a number, not a ") + type_name(*v), e->loc);
+    if (!to_number(*v, n))
+        return v_error(std::string("`-` needs a number, not a ") + type_name(*v), e->loc);
     return as_computed(v_num(-n), e->loc, v->refs);
 }
 
@@ -339,7 +386,9 @@ ValPtr Evaluator::conditional(const Expr* e, const Scope* s) {
         return u;
     }
     bool b;
-    if (!to_bool(*c, b)) return v_error(std::string("a condition must be a bool, not a ") + type_name(*c), e->a->loc);
+    if (!to_bool(*c, b))
+        return v_error(std::string("a condition must be a bool, not a ") + type_name(*c),
+                       e->a->loc);
     ValPtr v = eval(b ? e->b : e->c, s);
     Refs refs;
     collect_refs(c, refs);
@@ -362,7 +411,9 @@ ValPtr Evaluator::object(const Expr* e, const Scope* s) {
         ValPtr k = eval(kx, s);
         if (k->unknown()) return unknown_from(*k, e->loc, k->refs);
         std::string key;
-        if (!to_text(*k, key)) return v_error(std::string("an object key must be a string, not a ") + type_name(*k), kx->loc);
+        if (!to_text(*k, key))
+            return v_error(std::string("an object key must be a string, not a ") + type_name(*k),
+                           kx->loc);
         members.emplace_back(std::move(key), eval(vx, s));
     }
     return v_map(std::move(members), e->loc);
@@ -373,11 +424,13 @@ ValPtr Evaluator::for_expr(const Expr* e, const Scope* s) {
     if (coll->unknown()) return unknown_from(*coll, e->loc, coll->refs);
     std::vector<std::pair<ValPtr, ValPtr>> pairs;
     if (coll->is(VKind::List)) {
-        for (size_t i = 0; i < coll->items.size(); ++i) pairs.push_back({v_num(static_cast<double>(i)), coll->items[i]});
+        for (size_t i = 0; i < coll->items.size(); ++i)
+            pairs.push_back({v_num(static_cast<double>(i)), coll->items[i]});
     } else if (coll->is(VKind::Map)) {
         for (const auto& m : coll->members) pairs.push_back({v_str(m.first), m.second});
     } else {
-        return v_error(std::string("a for expression cannot iterate over a ") + type_name(*coll), e->a->loc);
+        return v_error(std::string("a for expression cannot iterate over a ") + type_name(*coll),
+                       e->a->loc);
     }
     std::vector<ValPtr> items;
     Members members;
@@ -389,7 +442,8 @@ ValPtr Evaluator::for_expr(const Expr* e, const Scope* s) {
             ValPtr c = eval(e->d, &vs);
             if (c->unknown()) return unknown_from(*c, e->loc, coll->refs);
             bool keep;
-            if (!to_bool(*c, keep)) return v_error("the `if` of a for expression must be a bool", e->d->loc);
+            if (!to_bool(*c, keep))
+                return v_error("the `if` of a for expression must be a bool", e->d->loc);
             if (!keep) continue;
         }
         ValPtr value = eval(e->c, &vs);
@@ -400,16 +454,22 @@ ValPtr Evaluator::for_expr(const Expr* e, const Scope* s) {
         ValPtr key = eval(e->b, &vs);
         if (key->unknown()) return unknown_from(*key, e->loc, coll->refs);
         std::string ks_text;
-        if (!to_text(*key, ks_text)) return v_error("the key of a for expression must be a string", e->b->loc);
+        if (!to_text(*key, ks_text))
+            return v_error("the key of a for expression must be a string", e->b->loc);
         if (e->expand) {
-            auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == ks_text; });
-            if (it == groups.end()) groups.push_back({ks_text, {value}});
-            else it->second.push_back(value);
+            auto it = std::find_if(groups.begin(), groups.end(),
+                                   [&](auto& g) { return g.first == ks_text; });
+            if (it == groups.end())
+                groups.push_back({ks_text, {value}});
+            else
+                it->second.push_back(value);
             continue;
         }
         for (const auto& m : members)
             if (m.first == ks_text)
-                return v_error("duplicate key \"" + ks_text + "\" in the for expression (use `...` to group)", e->b->loc);
+                return v_error("duplicate key \"" + ks_text +
+                                   "\" in the for expression (use `...` to group)",
+                               e->b->loc);
         members.emplace_back(std::move(ks_text), value);
     }
     ValPtr out;
@@ -446,7 +506,8 @@ ValPtr Evaluator::call(const Expr* e, const Scope* s) {
     if (e->expand && !args.empty()) {
         ValPtr last = args.back();
         if (last->unknown()) return unknown_from(*last, e->loc, last->refs);
-        if (!last->is(VKind::List)) return v_error("only a list can be expanded with `...`", e->items.back()->loc);
+        if (!last->is(VKind::List))
+            return v_error("only a list can be expanded with `...`", e->items.back()->loc);
         args.pop_back();
         for (const ValPtr& i : last->items) args.push_back(with_refs(i, last->refs));
     }
@@ -462,8 +523,10 @@ ValPtr Evaluator::call(const Expr* e, const Scope* s) {
     Refs refs;
     bool scalar = !(result->is(VKind::List) || result->is(VKind::Map));
     for (const ValPtr& a : args) {
-        if (scalar) collect_refs(a, refs);
-        else merge_refs(refs, a->refs);
+        if (scalar)
+            collect_refs(a, refs);
+        else
+            merge_refs(refs, a->refs);
     }
     return as_computed(result, e->loc, refs);
 }

@@ -7,11 +7,11 @@
 // unknowns flagged as errors, which try() and can() catch.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "hcl_ast.h"
 #include "tf_value.h"
+
+#include <string>
+#include <vector>
 
 namespace tenet::tf {
 
@@ -29,7 +29,7 @@ struct Scope {
 };
 
 class Context {
-public:
+  public:
     virtual ~Context() = default;
     // The value of reference `e` (a Variable or a GetAttr/Index chain on one) when the
     // context resolves exactly this expression, else nullptr (the evaluator then
@@ -41,7 +41,7 @@ public:
 };
 
 class Evaluator {
-public:
+  public:
     explicit Evaluator(Context& ctx) : ctx_(ctx) {}
 
     ValPtr eval(const hcl::Expr* e, const Scope* s);
@@ -51,11 +51,12 @@ public:
     static ValPtr get_attr(const ValPtr& obj, const std::string& name, SourceLoc loc);
     static ValPtr index(const ValPtr& obj, const ValPtr& key, SourceLoc loc);
 
-private:
+  private:
     ValPtr eval_inner(const hcl::Expr* e, const Scope* s);
     ValPtr traversal(const hcl::Expr* e, const Scope* s);
     ValPtr template_value(const hcl::Expr* e, const Scope* s);
-    bool template_append(const hcl::Expr* part, const Scope* s, std::string& out, Refs& refs, ValPtr& unknown);
+    bool template_append(const hcl::Expr* part, const Scope* s, std::string& out, Refs& refs,
+                         ValPtr& unknown);
     ValPtr binary(const hcl::Expr* e, const Scope* s);
     ValPtr unary(const hcl::Expr* e, const Scope* s);
     ValPtr conditional(const hcl::Expr* e, const Scope* s);

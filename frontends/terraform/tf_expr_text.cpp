@@ -59,10 +59,18 @@ void print(const Expr* e, std::string& out, int budget) {
     switch (e->kind) {
     case ExprKind::Literal:
         switch (e->lit) {
-        case hcl::LitKind::Null: out += "null"; return;
-        case hcl::LitKind::Bool: out += e->boolean ? "true" : "false"; return;
-        case hcl::LitKind::Number: json::append_number(out, e->number); return;
-        case hcl::LitKind::String: json::append_quoted(out, e->name); return;
+        case hcl::LitKind::Null:
+            out += "null";
+            return;
+        case hcl::LitKind::Bool:
+            out += e->boolean ? "true" : "false";
+            return;
+        case hcl::LitKind::Number:
+            json::append_number(out, e->number);
+            return;
+        case hcl::LitKind::String:
+            json::append_quoted(out, e->name);
+            return;
         }
         return;
     case ExprKind::Template:
@@ -71,8 +79,12 @@ void print(const Expr* e, std::string& out, int budget) {
         out += '"';
         return;
     case ExprKind::TemplateIf:
-    case ExprKind::TemplateFor: out += "%{...}"; return;
-    case ExprKind::Variable: out += e->name; return;
+    case ExprKind::TemplateFor:
+        out += "%{...}";
+        return;
+    case ExprKind::Variable:
+        out += e->name;
+        return;
     case ExprKind::GetAttr:
         print(e->a, out, budget);
         out += "." + e->name;
@@ -88,7 +100,8 @@ void print(const Expr* e, std::string& out, int budget) {
         out += "[*]";
         print(e->b, out, budget);
         return;
-    case ExprKind::SplatItem: return;
+    case ExprKind::SplatItem:
+        return;
     case ExprKind::Call:
         out += e->name + "(";
         print_list(e->items, out, budget);

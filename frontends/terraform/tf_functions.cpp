@@ -30,8 +30,9 @@ namespace {
 // elements around, so an unknown element stays an unknown element of the result.
 bool passes_unknown_elements(std::string_view name) {
     static constexpr std::array<std::string_view, 17> names = {
-        "merge", "concat", "length", "keys", "values", "lookup", "element", "slice", "reverse",
-        "zipmap", "tomap", "tolist", "one", "coalesce", "coalescelist", "nonsensitive", "sensitive"};
+        "merge",   "concat",   "length",       "keys",         "values",   "lookup",
+        "element", "slice",    "reverse",      "zipmap",       "tomap",    "tolist",
+        "one",     "coalesce", "coalescelist", "nonsensitive", "sensitive"};
     return std::find(names.begin(), names.end(), name) != names.end();
 }
 
@@ -57,23 +58,27 @@ ValPtr numeric(const std::string& name, std::vector<ValPtr>& args, const FnEnv& 
     }
     if (name == "pow") {
         double a, b;
-        if (args.size() != 2 || !num(0, a) || !num(1, b)) return arg_error(name, "takes two numbers", env.loc);
+        if (args.size() != 2 || !num(0, a) || !num(1, b))
+            return arg_error(name, "takes two numbers", env.loc);
         return v_num(std::pow(a, b));
     }
     if (name == "log") {
         double a, b;
-        if (args.size() != 2 || !num(0, a) || !num(1, b)) return arg_error(name, "takes two numbers", env.loc);
+        if (args.size() != 2 || !num(0, a) || !num(1, b))
+            return arg_error(name, "takes two numbers", env.loc);
         return v_num(std::log(a) / std::log(b));
     }
     if (name == "parseint") {
         std::string s;
         long long base;
-        if (args.size() != 2 || !want_string(args[0], s) || !want_int(args[1], base) || base < 2 || base > 62)
+        if (args.size() != 2 || !want_string(args[0], s) || !want_int(args[1], base) || base < 2 ||
+            base > 62)
             return arg_error(name, "takes a string and a base from 2 to 62", env.loc);
         errno = 0;
         char* end = nullptr;
         long long n = std::strtoll(s.c_str(), &end, static_cast<int>(base));
-        if (s.empty() || *end != '\0' || errno) return arg_error(name, "cannot parse \"" + s + "\"", env.loc);
+        if (s.empty() || *end != '\0' || errno)
+            return arg_error(name, "cannot parse \"" + s + "\"", env.loc);
         return v_num(static_cast<double>(n));
     }
     return nullptr;
@@ -86,16 +91,21 @@ ValPtr conversion(const std::string& name, std::vector<ValPtr>& args, const FnEn
         if (v.is(VKind::Null)) return v_null();
         if (name == "tostring") {
             std::string s;
-            if (!to_text(v, s)) return arg_error(name, std::string("cannot convert a ") + type_name(v) + " to a string", env.loc);
+            if (!to_text(v, s))
+                return arg_error(name,
+                                 std::string("cannot convert a ") + type_name(v) + " to a string",
+                                 env.loc);
             return v_str(s);
         }
         if (name == "tonumber") {
             double n;
-            if (!to_number(v, n)) return arg_error(name, "cannot convert " + display(v) + " to a number", env.loc);
+            if (!to_number(v, n))
+                return arg_error(name, "cannot convert " + display(v) + " to a number", env.loc);
             return v_num(n);
         }
         bool b;
-        if (!to_bool(v, b)) return arg_error(name, "cannot convert " + display(v) + " to a bool", env.loc);
+        if (!to_bool(v, b))
+            return arg_error(name, "cannot convert " + display(v) + " to a bool", env.loc);
         return v_bool(b);
     }
     if (name == "sensitive" || name == "nonsensitive") {
@@ -110,7 +120,8 @@ ValPtr conversion(const std::string& name, std::vector<ValPtr>& args, const FnEn
         }
         return arg_error(name, "no non-null, non-empty argument", env.loc);
     }
-    if (name == "timestamp" || name == "uuid" || name == "bcrypt" || name == "uuidv5" || name == "plantimestamp")
+    if (name == "timestamp" || name == "uuid" || name == "bcrypt" || name == "uuidv5" ||
+        name == "plantimestamp")
         return v_unknown(name + "() is only known when Terraform runs", env.loc);
     return nullptr;
 }
@@ -125,7 +136,8 @@ ValPtr call_function(const std::string& name, std::vector<ValPtr>& args, const F
     };
     // jsonencode of a structure with unknown leaves keeps the structure: a policy
     // document whose one ARN is known after apply still shows its statements.
-    if (name == "jsonencode" && args.size() == 1 && !args[0]->unknown() && find_unknown(args[0])) return args[0];
+    if (name == "jsonencode" && args.size() == 1 && !args[0]->unknown() && find_unknown(args[0]))
+        return args[0];
     for (const ValPtr& a : args) {
         if (passes_unknown_elements(name)) {
             if (a->unknown() && name != "coalesce") return same_unknown(*a);

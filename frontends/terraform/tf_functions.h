@@ -5,16 +5,17 @@
 // written to look inside unknowns, an unknown argument makes the result that unknown.
 #pragma once
 
+#include "tf_value.h"
+
 #include <string>
 #include <vector>
-
-#include "tf_value.h"
 
 namespace tenet::tf {
 
 struct FnEnv {
-    const std::string& base_dir; // relative paths of file(), templatefile() resolve against it (the root module)
-    SourceLoc loc;                 // the call
+    const std::string&
+        base_dir;  // relative paths of file(), templatefile() resolve against it (the root module)
+    SourceLoc loc; // the call
     // templatefile() evaluates the template with its own variables.
     class Evaluator* evaluator;
 };
@@ -24,7 +25,8 @@ ValPtr call_function(const std::string& name, std::vector<ValPtr>& args, const F
 
 // Families, each in its own file; they return nullptr for names they do not know.
 ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
-ValPtr call_collection_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
+ValPtr call_collection_function(const std::string& name, std::vector<ValPtr>& args,
+                                const FnEnv& env);
 ValPtr call_encoding_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
 ValPtr call_file_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);
 ValPtr call_network_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env);

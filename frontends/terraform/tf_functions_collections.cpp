@@ -1,8 +1,8 @@
 // Collection functions: lists, maps and sets (a set is a list of distinct elements,
 // strings and numbers in sorted order as Terraform orders them).
-#include <algorithm>
-
 #include "tf_functions.h"
+
+#include <algorithm>
 
 namespace tenet::tf {
 
@@ -23,10 +23,16 @@ std::vector<ValPtr> distinct_items(const std::vector<ValPtr>& items) {
 
 ValPtr as_set(std::vector<ValPtr> items) {
     items = distinct_items(items);
-    bool strings = std::all_of(items.begin(), items.end(), [](const ValPtr& v) { return v->is(VKind::String); });
-    bool numbers = std::all_of(items.begin(), items.end(), [](const ValPtr& v) { return v->is(VKind::Number); });
-    if (strings) std::sort(items.begin(), items.end(), [](const ValPtr& a, const ValPtr& b) { return a->text < b->text; });
-    else if (numbers) std::sort(items.begin(), items.end(), [](const ValPtr& a, const ValPtr& b) { return a->number < b->number; });
+    bool strings = std::all_of(items.begin(), items.end(),
+                               [](const ValPtr& v) { return v->is(VKind::String); });
+    bool numbers = std::all_of(items.begin(), items.end(),
+                               [](const ValPtr& v) { return v->is(VKind::Number); });
+    if (strings)
+        std::sort(items.begin(), items.end(),
+                  [](const ValPtr& a, const ValPtr& b) { return a->text < b->text; });
+    else if (numbers)
+        std::sort(items.begin(), items.end(),
+                  [](const ValPtr& a, const ValPtr& b) { return a->number < b->number; });
     return v_list(items);
 }
 
@@ -43,7 +49,8 @@ void flatten_into(const ValPtr& v, std::vector<ValPtr>& out, const Val*& unknown
 }
 
 bool all_lists(const std::vector<ValPtr>& args) {
-    return std::all_of(args.begin(), args.end(), [](const ValPtr& a) { return a->is(VKind::List); });
+    return std::all_of(args.begin(), args.end(),
+                       [](const ValPtr& a) { return a->is(VKind::List); });
 }
 
 ValPtr set_operation(const std::string& name, std::vector<ValPtr>& args, SourceLoc loc) {
@@ -55,7 +62,8 @@ ValPtr set_operation(const std::string& name, std::vector<ValPtr>& args, SourceL
             out.insert(out.end(), other.begin(), other.end());
         } else {
             bool keep_common = name == "setintersection";
-            std::erase_if(out, [&](const ValPtr& v) { return contains_equal(other, *v) != keep_common; });
+            std::erase_if(
+                out, [&](const ValPtr& v) { return contains_equal(other, *v) != keep_common; });
         }
     }
     return as_set(out);
@@ -66,7 +74,10 @@ ValPtr list_function(const std::string& name, std::vector<ValPtr>& args, SourceL
     if (name == "concat") {
         std::vector<ValPtr> out;
         for (const ValPtr& a : args) {
-            if (!a->is(VKind::List)) return arg_error(name, std::string("every argument must be a list, not a ") + type_name(*a), loc);
+            if (!a->is(VKind::List))
+                return arg_error(
+                    name, std::string("every argument must be a list, not a ") + type_name(*a),
+                    loc);
             out.insert(out.end(), a->items.begin(), a->items.end());
         }
         return v_list(out);
@@ -89,20 +100,23 @@ ValPtr list_function(const std::string& name, std::vector<ValPtr>& args, SourceL
         return v_list(out);
     }
     if (name == "sort") {
-        if (args.size() != 1 || !list_arg(0)) return arg_error(name, "takes one list of strings", loc);
+        if (args.size() != 1 || !list_arg(0))
+            return arg_error(name, "takes one list of strings", loc);
         std::vector<std::pair<std::string, ValPtr>> keyed;
         for (const ValPtr& v : args[0]->items) {
             std::string s;
             if (!want_string(v, s)) return arg_error(name, "takes one list of strings", loc);
             keyed.push_back({s, v_str(s, v->loc)});
         }
-        std::stable_sort(keyed.begin(), keyed.end(), [](auto& a, auto& b) { return a.first < b.first; });
+        std::stable_sort(keyed.begin(), keyed.end(),
+                         [](auto& a, auto& b) { return a.first < b.first; });
         std::vector<ValPtr> out;
         for (auto& k : keyed) out.push_back(k.second);
         return v_list(out);
     }
     if (name == "compact") {
-        if (args.size() != 1 || !list_arg(0)) return arg_error(name, "takes one list of strings", loc);
+        if (args.size() != 1 || !list_arg(0))
+            return arg_error(name, "takes one list of strings", loc);
         std::vector<ValPtr> out;
         for (const ValPtr& v : args[0]->items)
             if (!v->is(VKind::Null) && !(v->is(VKind::String) && v->text.empty())) out.push_back(v);
@@ -110,7 +124,8 @@ ValPtr list_function(const std::string& name, std::vector<ValPtr>& args, SourceL
     }
     if (name == "element" || name == "slice" || name == "chunklist") {
         long long a = 0, b = 0;
-        if (!list_arg(0) || args.size() < 2 || !want_int(args[1], a) || (name == "slice" && (args.size() != 3 || !want_int(args[2], b))))
+        if (!list_arg(0) || args.size() < 2 || !want_int(args[1], a) ||
+            (name == "slice" && (args.size() != 3 || !want_int(args[2], b))))
             return arg_error(name, "takes a list and whole numbers", loc);
         const auto& items = args[0]->items;
         long long n = static_cast<long long>(items.size());
@@ -120,29 +135,34 @@ ValPtr list_function(const std::string& name, std::vector<ValPtr>& args, SourceL
             return items[static_cast<size_t>(a % n)];
         }
         if (name == "slice") {
-            if (a < 0 || b > n || a > b) return arg_error(name, "the indexes are out of range", loc);
+            if (a < 0 || b > n || a > b)
+                return arg_error(name, "the indexes are out of range", loc);
             return v_list(std::vector<ValPtr>(items.begin() + a, items.begin() + b));
         }
         if (a <= 0) return arg_error(name, "the chunk size must be positive", loc);
         std::vector<ValPtr> chunks;
         for (long long i = 0; i < n; i += a)
-            chunks.push_back(v_list(std::vector<ValPtr>(items.begin() + i, items.begin() + std::min(n, i + a))));
+            chunks.push_back(
+                v_list(std::vector<ValPtr>(items.begin() + i, items.begin() + std::min(n, i + a))));
         return v_list(chunks);
     }
     if (name == "index") {
-        if (args.size() != 2 || !list_arg(0)) return arg_error(name, "takes a list and a value", loc);
+        if (args.size() != 2 || !list_arg(0))
+            return arg_error(name, "takes a list and a value", loc);
         for (size_t i = 0; i < args[0]->items.size(); ++i)
             if (equal(*args[0]->items[i], *args[1])) return v_num(static_cast<double>(i));
         return arg_error(name, "the value is not in the list", loc);
     }
     if (name == "contains") {
-        if (args.size() != 2 || !list_arg(0)) return arg_error(name, "takes a list and a value", loc);
+        if (args.size() != 2 || !list_arg(0))
+            return arg_error(name, "takes a list and a value", loc);
         return v_bool(contains_equal(args[0]->items, *args[1]));
     }
     if (name == "one") {
         if (args.size() != 1 || !list_arg(0)) return arg_error(name, "takes one list", loc);
         if (args[0]->items.empty()) return v_null();
-        if (args[0]->items.size() > 1) return arg_error(name, "the list has more than one element", loc);
+        if (args[0]->items.size() > 1)
+            return arg_error(name, "the list has more than one element", loc);
         return args[0]->items[0];
     }
     if (name == "coalescelist") {
@@ -153,7 +173,8 @@ ValPtr list_function(const std::string& name, std::vector<ValPtr>& args, SourceL
         return v_list({});
     }
     if (name == "alltrue" || name == "anytrue") {
-        if (args.size() != 1 || !list_arg(0)) return arg_error(name, "takes one list of bools", loc);
+        if (args.size() != 1 || !list_arg(0))
+            return arg_error(name, "takes one list of bools", loc);
         bool all = name == "alltrue";
         for (const ValPtr& v : args[0]->items) {
             bool b;
@@ -163,7 +184,8 @@ ValPtr list_function(const std::string& name, std::vector<ValPtr>& args, SourceL
         return v_bool(all);
     }
     if (name == "sum") {
-        if (args.size() != 1 || !list_arg(0) || args[0]->items.empty()) return arg_error(name, "takes a non-empty list of numbers", loc);
+        if (args.size() != 1 || !list_arg(0) || args[0]->items.empty())
+            return arg_error(name, "takes a non-empty list of numbers", loc);
         double total = 0;
         for (const ValPtr& v : args[0]->items) {
             double n;
@@ -175,26 +197,32 @@ ValPtr list_function(const std::string& name, std::vector<ValPtr>& args, SourceL
     if (name == "range") {
         double start = 0, limit = 0, step = 1;
         bool ok = !args.empty() && args.size() <= 3;
-        if (args.size() == 1) ok = to_number(*args[0], limit);
-        else if (ok) ok = to_number(*args[0], start) && to_number(*args[1], limit) && (args.size() < 3 || to_number(*args[2], step));
+        if (args.size() == 1)
+            ok = to_number(*args[0], limit);
+        else if (ok)
+            ok = to_number(*args[0], start) && to_number(*args[1], limit) &&
+                 (args.size() < 3 || to_number(*args[2], step));
         if (!args.empty() && args.size() < 3 && limit < start) step = -1;
         if (!ok || step == 0) return arg_error(name, "takes numbers and a non-zero step", loc);
         std::vector<ValPtr> out;
         for (double x = start; step > 0 ? x < limit : x > limit; x += step) {
-            if (out.size() >= 1024 * 1024) return arg_error(name, "the range has more than 1048576 elements", loc);
+            if (out.size() >= 1024 * 1024)
+                return arg_error(name, "the range has more than 1048576 elements", loc);
             out.push_back(v_num(x));
         }
         return v_list(out);
     }
     if (name == "tolist") {
-        if (args.size() != 1 || !(list_arg(0) || args[0]->is(VKind::Null))) return arg_error(name, "takes a list or set", loc);
+        if (args.size() != 1 || !(list_arg(0) || args[0]->is(VKind::Null)))
+            return arg_error(name, "takes a list or set", loc);
         return args[0];
     }
     if (name == "toset") {
         if (args.size() != 1 || !list_arg(0)) return arg_error(name, "takes a list", loc);
         return as_set(args[0]->items);
     }
-    if (name == "setunion" || name == "setintersection" || name == "setsubtract") return set_operation(name, args, loc);
+    if (name == "setunion" || name == "setintersection" || name == "setsubtract")
+        return set_operation(name, args, loc);
     return nullptr;
 }
 
@@ -204,13 +232,18 @@ ValPtr map_function(const std::string& name, std::vector<ValPtr>& args, SourceLo
         Members out;
         for (const ValPtr& a : args) {
             if (a->is(VKind::Null)) continue;
-            if (!a->is(VKind::Map)) return arg_error(name, std::string("every argument must be a map or object, not a ") + type_name(*a), loc);
+            if (!a->is(VKind::Map))
+                return arg_error(name,
+                                 std::string("every argument must be a map or object, not a ") +
+                                     type_name(*a),
+                                 loc);
             for (const auto& m : a->members) out.push_back(m);
         }
         return v_map(out);
     }
     if (name == "lookup") {
-        if (args.size() < 2 || args.size() > 3 || !map_arg(0)) return arg_error(name, "takes a map, a key and a default", loc);
+        if (args.size() < 2 || args.size() > 3 || !map_arg(0))
+            return arg_error(name, "takes a map, a key and a default", loc);
         std::string key;
         if (!want_string(args[1], key)) return arg_error(name, "the key must be a string", loc);
         if (const ValPtr* v = args[0]->find(key)) return *v;
@@ -220,7 +253,8 @@ ValPtr map_function(const std::string& name, std::vector<ValPtr>& args, SourceLo
     if (name == "keys" || name == "values") {
         if (args.size() != 1 || !map_arg(0)) return arg_error(name, "takes one map", loc);
         std::vector<ValPtr> out;
-        for (const auto& m : args[0]->members) out.push_back(name == "keys" ? v_str(m.first) : m.second);
+        for (const auto& m : args[0]->members)
+            out.push_back(name == "keys" ? v_str(m.first) : m.second);
         return v_list(out);
     }
     if (name == "zipmap") {
@@ -230,13 +264,15 @@ ValPtr map_function(const std::string& name, std::vector<ValPtr>& args, SourceLo
         Members out;
         for (size_t i = 0; i < args[0]->items.size(); ++i) {
             std::string k;
-            if (!want_string(args[0]->items[i], k)) return arg_error(name, "the keys must be strings", loc);
+            if (!want_string(args[0]->items[i], k))
+                return arg_error(name, "the keys must be strings", loc);
             out.emplace_back(k, args[1]->items[i]);
         }
         return v_map(out);
     }
     if (name == "tomap") {
-        if (args.size() != 1 || !(map_arg(0) || args[0]->is(VKind::Null))) return arg_error(name, "takes a map or object", loc);
+        if (args.size() != 1 || !(map_arg(0) || args[0]->is(VKind::Null)))
+            return arg_error(name, "takes a map or object", loc);
         return args[0];
     }
     if (name == "length") {
@@ -256,7 +292,8 @@ ValPtr map_function(const std::string& name, std::vector<ValPtr>& args, SourceLo
 
 } // namespace
 
-ValPtr call_collection_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env) {
+ValPtr call_collection_function(const std::string& name, std::vector<ValPtr>& args,
+                                const FnEnv& env) {
     if (ValPtr v = list_function(name, args, env.loc)) return v;
     return map_function(name, args, env.loc);
 }

@@ -1,8 +1,8 @@
 // Encoding functions: JSON both ways, base64, URL encoding.
-#include <cstring>
-
 #include "tenet/common/json.h"
 #include "tf_functions.h"
+
+#include <cstring>
 
 namespace tenet::tf {
 
@@ -10,10 +10,14 @@ namespace {
 
 ValPtr from_json(const json::Node& n) {
     switch (n.type) {
-    case json::Type::Null: return v_null();
-    case json::Type::Bool: return v_bool(n.boolean);
-    case json::Type::Number: return v_num(n.number);
-    case json::Type::String: return v_str(n.string);
+    case json::Type::Null:
+        return v_null();
+    case json::Type::Bool:
+        return v_bool(n.boolean);
+    case json::Type::Number:
+        return v_num(n.number);
+    case json::Type::String:
+        return v_str(n.string);
     case json::Type::Array: {
         std::vector<ValPtr> items;
         for (const json::Node& i : n.items) items.push_back(from_json(i));
@@ -71,7 +75,9 @@ bool unbase64(const std::string& in, std::string& out) {
 
 } // namespace
 
-std::string base64_encode(const std::string& in) { return base64(in); }
+std::string base64_encode(const std::string& in) {
+    return base64(in);
+}
 
 ValPtr parse_json_value(const std::string& text, std::string& error) {
     json::Node root;
@@ -83,7 +89,8 @@ ValPtr parse_json_value(const std::string& text, std::string& error) {
     return from_json(root);
 }
 
-ValPtr call_encoding_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env) {
+ValPtr call_encoding_function(const std::string& name, std::vector<ValPtr>& args,
+                              const FnEnv& env) {
     SourceLoc loc = env.loc;
     if (name == "jsonencode") {
         if (args.size() != 1) return arg_error(name, "takes one argument", loc);
@@ -93,14 +100,17 @@ ValPtr call_encoding_function(const std::string& name, std::vector<ValPtr>& args
     }
     std::string s;
     if (name == "jsondecode") {
-        if (args.size() != 1 || !want_string(args[0], s)) return arg_error(name, "takes one string", loc);
+        if (args.size() != 1 || !want_string(args[0], s))
+            return arg_error(name, "takes one string", loc);
         json::Node root;
         json::ParseError err;
-        if (!json::parse(s, 0, root, err)) return arg_error(name, "invalid JSON: " + err.message, loc);
+        if (!json::parse(s, 0, root, err))
+            return arg_error(name, "invalid JSON: " + err.message, loc);
         return from_json(root);
     }
     if (name == "base64encode" || name == "base64decode" || name == "urlencode") {
-        if (args.size() != 1 || !want_string(args[0], s)) return arg_error(name, "takes one string", loc);
+        if (args.size() != 1 || !want_string(args[0], s))
+            return arg_error(name, "takes one string", loc);
         if (name == "base64encode") return v_str(base64(s));
         if (name == "base64decode") {
             std::string out;

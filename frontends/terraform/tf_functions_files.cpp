@@ -1,13 +1,13 @@
 // Filesystem functions: file, fileexists, filebase64, templatefile and path helpers.
 // Relative paths resolve against the root module's directory, as Terraform resolves
 // them against its working directory (path.module already includes the module path).
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "hcl_parser.h"
 #include "tf_eval.h"
 #include "tf_functions.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace tenet::tf {
 
@@ -49,13 +49,15 @@ ValPtr templatefile(std::vector<ValPtr>& args, const FnEnv& env) {
     std::string path, text, error;
     if (args.size() != 2 || !want_string(args[0], path) || !(args[1]->is(VKind::Map)))
         return arg_error("templatefile", "takes a path and a map of variables", env.loc);
-    if (!read_file(resolve(env.base_dir, path), text, error)) return arg_error("templatefile", error, env.loc);
+    if (!read_file(resolve(env.base_dir, path), text, error))
+        return arg_error("templatefile", error, env.loc);
     hcl::File file; // the template's nodes live only for this call
     hcl::ParseError perr;
     hcl::Expr* tpl = hcl::parse_template_text(file, text, SourceLoc{0, 1, 1}, perr);
     if (!tpl)
-        return arg_error("templatefile", path + ":" + std::to_string(perr.loc.line) + ":" +
-                                             std::to_string(perr.loc.column) + ": " + perr.message,
+        return arg_error("templatefile",
+                         path + ":" + std::to_string(perr.loc.line) + ":" +
+                             std::to_string(perr.loc.column) + ": " + perr.message,
                          env.loc);
     std::vector<Scope> scopes;
     scopes.reserve(args[1]->members.size());
@@ -67,7 +69,9 @@ ValPtr templatefile(std::vector<ValPtr>& args, const FnEnv& env) {
     ValPtr v = env.evaluator->eval(tpl, top);
     if (v->unknown()) return v;
     std::string out;
-    if (!to_text(*v, out)) return arg_error("templatefile", "the template produced a " + std::string(type_name(*v)), env.loc);
+    if (!to_text(*v, out))
+        return arg_error("templatefile", "the template produced a " + std::string(type_name(*v)),
+                         env.loc);
     return v_str(out);
 }
 
@@ -75,12 +79,14 @@ ValPtr templatefile(std::vector<ValPtr>& args, const FnEnv& env) {
 
 ValPtr call_file_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env) {
     if (name == "templatefile") return templatefile(args, env);
-    static const char* one_path[] = {"file", "fileexists", "filebase64", "abspath", "basename", "dirname", "pathexpand"};
+    static const char* one_path[] = {"file",     "fileexists", "filebase64", "abspath",
+                                     "basename", "dirname",    "pathexpand"};
     bool known = false;
     for (const char* n : one_path) known |= name == n;
     if (!known) return nullptr;
     std::string p, text, error;
-    if (args.size() != 1 || !want_string(args[0], p)) return arg_error(name, "takes one path", env.loc);
+    if (args.size() != 1 || !want_string(args[0], p))
+        return arg_error(name, "takes one path", env.loc);
     if (name == "basename" || name == "dirname") {
         size_t slash = p.find_last_of('/');
         if (name == "basename") return v_str(slash == std::string::npos ? p : p.substr(slash + 1));
@@ -88,7 +94,9 @@ ValPtr call_file_function(const std::string& name, std::vector<ValPtr>& args, co
         return v_str(slash == 0 ? "/" : p.substr(0, slash));
     }
     if (name == "pathexpand") {
-        if (p.starts_with("~")) return v_unknown("pathexpand() depends on the home directory where Terraform runs", env.loc);
+        if (p.starts_with("~"))
+            return v_unknown("pathexpand() depends on the home directory where Terraform runs",
+                             env.loc);
         return v_str(p);
     }
     if (name == "abspath") {

@@ -1,7 +1,7 @@
 // Network functions: cidrsubnet, cidrsubnets, cidrhost, cidrnetmask (IPv4 and IPv6).
-#include <cstdio>
-
 #include "tf_functions.h"
+
+#include <cstdio>
 
 namespace tenet::tf {
 
@@ -18,7 +18,8 @@ struct Prefix {
 bool parse_ipv4(const std::string& s, u128& out) {
     unsigned a, b, c, d;
     char tail;
-    if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 || c > 255 || d > 255)
+    if (std::sscanf(s.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 ||
+        c > 255 || d > 255)
         return false;
     out = (u128(a) << 24) | (u128(b) << 16) | (u128(c) << 8) | u128(d);
     return true;
@@ -39,7 +40,9 @@ bool parse_ipv6(const std::string& s, u128& out) {
         uint32_t v = 0;
         for (char c : part) {
             if (!std::isxdigit(static_cast<unsigned char>(c))) return false;
-            v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10));
+            v = v * 16 + static_cast<uint32_t>(std::isdigit(static_cast<unsigned char>(c))
+                                                   ? c - '0'
+                                                   : (std::tolower(c) - 'a' + 10));
         }
         (gap ? tail : head).push_back(v);
         if (j == std::string::npos) break;
@@ -87,8 +90,8 @@ u128 mask(int bits, int width) {
 std::string format_ip(u128 a, int width) {
     char buf[64];
     if (width == 32) {
-        std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", unsigned(a >> 24) & 255, unsigned(a >> 16) & 255,
-                      unsigned(a >> 8) & 255, unsigned(a) & 255);
+        std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", unsigned(a >> 24) & 255,
+                      unsigned(a >> 16) & 255, unsigned(a >> 8) & 255, unsigned(a) & 255);
         return buf;
     }
     // The longest run of zero groups becomes `::`.
@@ -118,11 +121,14 @@ std::string format_ip(u128 a, int width) {
     return out;
 }
 
-ValPtr subnet(const std::string& fn, const Prefix& p, long long newbits, long long netnum, SourceLoc loc) {
-    if (newbits < 0 || p.bits + newbits > p.width) return arg_error(fn, "not enough bits for the new prefix", loc);
+ValPtr subnet(const std::string& fn, const Prefix& p, long long newbits, long long netnum,
+              SourceLoc loc) {
+    if (newbits < 0 || p.bits + newbits > p.width)
+        return arg_error(fn, "not enough bits for the new prefix", loc);
     int nb = p.bits + static_cast<int>(newbits);
     if (netnum < 0 || (newbits < 64 && u128(netnum) >= (u128(1) << newbits)))
-        return arg_error(fn, "the network number does not fit in " + std::to_string(newbits) + " bits", loc);
+        return arg_error(
+            fn, "the network number does not fit in " + std::to_string(newbits) + " bits", loc);
     u128 base = p.addr & mask(p.bits, p.width);
     u128 addr = base | (u128(netnum) << (p.width - nb));
     return v_str(format_ip(addr, p.width) + "/" + std::to_string(nb));
@@ -131,18 +137,22 @@ ValPtr subnet(const std::string& fn, const Prefix& p, long long newbits, long lo
 } // namespace
 
 ValPtr call_network_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env) {
-    if (name != "cidrsubnet" && name != "cidrsubnets" && name != "cidrhost" && name != "cidrnetmask") return nullptr;
+    if (name != "cidrsubnet" && name != "cidrsubnets" && name != "cidrhost" &&
+        name != "cidrnetmask")
+        return nullptr;
     std::string s;
     Prefix p;
     if (args.empty() || !want_string(args[0], s) || !parse_prefix(s, p))
-        return arg_error(name, "the first argument must be a CIDR prefix such as 10.0.0.0/16", env.loc);
+        return arg_error(name, "the first argument must be a CIDR prefix such as 10.0.0.0/16",
+                         env.loc);
     if (name == "cidrnetmask") {
         if (p.width != 32) return arg_error(name, "only IPv4 prefixes have a netmask", env.loc);
         return v_str(format_ip(mask(p.bits, 32), 32));
     }
     if (name == "cidrhost") {
         long long host;
-        if (args.size() != 2 || !want_int(args[1], host)) return arg_error(name, "takes a prefix and a host number", env.loc);
+        if (args.size() != 2 || !want_int(args[1], host))
+            return arg_error(name, "takes a prefix and a host number", env.loc);
         int hostbits = p.width - p.bits;
         u128 size = hostbits >= 127 ? ~u128(0) : (u128(1) << hostbits);
         u128 h = host < 0 ? size - u128(-host) : u128(host);
@@ -161,7 +171,8 @@ ValPtr call_network_function(const std::string& name, std::vector<ValPtr>& args,
     for (size_t i = 1; i < args.size(); ++i) {
         long long newbits;
         if (!want_int(args[i], newbits) || newbits < 1 || p.bits + newbits > p.width)
-            return arg_error(name, "every size must be a positive number of bits that fits", env.loc);
+            return arg_error(name, "every size must be a positive number of bits that fits",
+                             env.loc);
         int nb = p.bits + static_cast<int>(newbits);
         u128 step = u128(1) << (p.width - nb);
         next = (next + step - 1) / step * step; // align

@@ -1,10 +1,9 @@
 // String functions: format, join, split, replace, regex (RE2, as Terraform's own RE2
 // syntax), case, trimming and substrings. Lengths and offsets count Unicode characters.
-#include <re2/re2.h>
+#include "tf_functions.h"
 
 #include <cstdio>
-
-#include "tf_functions.h"
+#include <re2/re2.h>
 
 namespace tenet::tf {
 
@@ -19,7 +18,9 @@ std::vector<size_t> char_starts(const std::string& s) {
     return starts;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
 
 std::string trim_space(const std::string& s) {
     size_t b = 0, e = s.size();
@@ -29,8 +30,8 @@ std::string trim_space(const std::string& s) {
 }
 
 // One `%` verb of format(): flags, width, precision and the verb letter.
-bool format_verb(const std::string& fn, const std::string& spec, char verb, const ValPtr& arg, std::string& out,
-                 std::string& error) {
+bool format_verb(const std::string& fn, const std::string& spec, char verb, const ValPtr& arg,
+                 std::string& out, std::string& error) {
     char buf[512];
     std::string text;
     switch (verb) {
@@ -78,7 +79,8 @@ bool format_verb(const std::string& fn, const std::string& spec, char verb, cons
         }
         if (verb == 'b') {
             std::string bits;
-            unsigned long long u = n < 0 ? static_cast<unsigned long long>(-n) : static_cast<unsigned long long>(n);
+            unsigned long long u =
+                n < 0 ? static_cast<unsigned long long>(-n) : static_cast<unsigned long long>(n);
             do {
                 bits.insert(bits.begin(), static_cast<char>('0' + (u & 1)));
                 u >>= 1;
@@ -104,14 +106,17 @@ bool format_verb(const std::string& fn, const std::string& spec, char verb, cons
         out += buf;
         return true;
     }
-    default: error = std::string("unsupported verb %") + verb; return false;
+    default:
+        error = std::string("unsupported verb %") + verb;
+        return false;
     }
     (void)fn;
 }
 
 ValPtr format(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc loc) {
     std::string f;
-    if (args.empty() || !want_string(args[0], f)) return arg_error(fn, "the first argument must be a format string", loc);
+    if (args.empty() || !want_string(args[0], f))
+        return arg_error(fn, "the first argument must be a format string", loc);
     std::string out;
     size_t next = 1;
     for (size_t i = 0; i < f.size(); ++i) {
@@ -126,12 +131,16 @@ ValPtr format(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc 
         }
         size_t j = i + 1;
         std::string spec;
-        while (j < f.size() && std::string_view("+- #0123456789.").find(f[j]) != std::string_view::npos) spec += f[j++];
+        while (j < f.size() &&
+               std::string_view("+- #0123456789.").find(f[j]) != std::string_view::npos)
+            spec += f[j++];
         if (j >= f.size()) return arg_error(fn, "the format string ends inside a verb", loc);
         if (spec.size() > 8) return arg_error(fn, "the verb's width or precision is too long", loc);
-        if (next >= args.size()) return arg_error(fn, "not enough arguments for the format string", loc);
+        if (next >= args.size())
+            return arg_error(fn, "not enough arguments for the format string", loc);
         std::string error;
-        if (!format_verb(fn, spec, f[j], args[next++], out, error)) return arg_error(fn, error, loc);
+        if (!format_verb(fn, spec, f[j], args[next++], out, error))
+            return arg_error(fn, error, loc);
         i = j;
     }
     return v_str(out);
@@ -141,14 +150,16 @@ ValPtr formatlist(const std::string& fn, const std::vector<ValPtr>& args, Source
     size_t n = SIZE_MAX;
     for (size_t i = 1; i < args.size(); ++i)
         if (args[i]->is(VKind::List)) {
-            if (n != SIZE_MAX && n != args[i]->items.size()) return arg_error(fn, "the lists differ in length", loc);
+            if (n != SIZE_MAX && n != args[i]->items.size())
+                return arg_error(fn, "the lists differ in length", loc);
             n = args[i]->items.size();
         }
     if (n == SIZE_MAX) n = 1;
     std::vector<ValPtr> out;
     for (size_t k = 0; k < n; ++k) {
         std::vector<ValPtr> row{args.empty() ? v_null() : args[0]};
-        for (size_t i = 1; i < args.size(); ++i) row.push_back(args[i]->is(VKind::List) ? args[i]->items[k] : args[i]);
+        for (size_t i = 1; i < args.size(); ++i)
+            row.push_back(args[i]->is(VKind::List) ? args[i]->items[k] : args[i]);
         ValPtr s = format(fn, row, loc);
         if (s->unknown()) return s;
         out.push_back(s);
@@ -185,7 +196,8 @@ ValPtr match_value(const re2::RE2& re, const std::vector<re2::StringPiece>& grou
         return v_map(m);
     }
     std::vector<ValPtr> items;
-    for (int i = 1; i <= n; ++i) items.push_back(groups[i].data() ? v_str(std::string(groups[i])) : v_null());
+    for (int i = 1; i <= n; ++i)
+        items.push_back(groups[i].data() ? v_str(std::string(groups[i])) : v_null());
     return v_list(items);
 }
 
@@ -199,7 +211,9 @@ ValPtr regex(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc l
     std::vector<ValPtr> all;
     size_t pos = 0;
     while (pos <= s.size()) {
-        if (!re->Match(s, pos, s.size(), re2::RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) break;
+        if (!re->Match(s, pos, s.size(), re2::RE2::UNANCHORED, groups.data(),
+                       static_cast<int>(groups.size())))
+            break;
         all.push_back(match_value(*re, groups));
         if (fn == "regex") return all.back();
         size_t end = static_cast<size_t>(groups[0].data() - s.data()) + groups[0].size();
@@ -211,7 +225,8 @@ ValPtr regex(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc l
 
 ValPtr replace(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc loc) {
     std::string s, search, with, error;
-    if (args.size() != 3 || !want_string(args[0], s) || !want_string(args[1], search) || !want_string(args[2], with))
+    if (args.size() != 3 || !want_string(args[0], s) || !want_string(args[1], search) ||
+        !want_string(args[2], with))
         return arg_error(fn, "takes three strings", loc);
     if (search.size() >= 2 && search.front() == '/' && search.back() == '/') {
         const re2::RE2* re = compile(search.substr(1, search.size() - 2), error);
@@ -219,10 +234,12 @@ ValPtr replace(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc
         // Terraform writes groups as $1 or ${1}; RE2 as \1.
         std::string rewrite;
         for (size_t i = 0; i < with.size(); ++i) {
-            if (with[i] == '$' && i + 1 < with.size() && std::isdigit(static_cast<unsigned char>(with[i + 1]))) {
+            if (with[i] == '$' && i + 1 < with.size() &&
+                std::isdigit(static_cast<unsigned char>(with[i + 1]))) {
                 rewrite += '\\';
                 rewrite += with[++i];
-            } else if (with[i] == '$' && i + 3 < with.size() && with[i + 1] == '{' && with[i + 3] == '}') {
+            } else if (with[i] == '$' && i + 3 < with.size() && with[i + 1] == '{' &&
+                       with[i + 3] == '}') {
                 rewrite += '\\';
                 rewrite += with[i + 2];
                 i += 3;
@@ -251,7 +268,8 @@ ValPtr replace(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc
 ValPtr substr(const std::string& fn, const std::vector<ValPtr>& args, SourceLoc loc) {
     std::string s;
     long long offset, length;
-    if (args.size() != 3 || !want_string(args[0], s) || !want_int(args[1], offset) || !want_int(args[2], length))
+    if (args.size() != 3 || !want_string(args[0], s) || !want_int(args[1], offset) ||
+        !want_int(args[2], length))
         return arg_error(fn, "takes a string, an offset and a length", loc);
     auto starts = char_starts(s);
     long long n = static_cast<long long>(starts.size()) - 1;
@@ -272,12 +290,15 @@ ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, 
     if (name == "substr") return substr(name, args, loc);
     if (name == "join") {
         std::string sep, out, item;
-        if (args.size() < 2 || !want_string(args[0], sep)) return arg_error(name, "takes a separator and lists", loc);
+        if (args.size() < 2 || !want_string(args[0], sep))
+            return arg_error(name, "takes a separator and lists", loc);
         bool first = true;
         for (size_t i = 1; i < args.size(); ++i) {
-            if (!args[i]->is(VKind::List)) return arg_error(name, "every argument after the separator must be a list", loc);
+            if (!args[i]->is(VKind::List))
+                return arg_error(name, "every argument after the separator must be a list", loc);
             for (const ValPtr& v : args[i]->items) {
-                if (!want_string(v, item)) return arg_error(name, std::string("cannot join a ") + type_name(*v), loc);
+                if (!want_string(v, item))
+                    return arg_error(name, std::string("cannot join a ") + type_name(*v), loc);
                 if (!first) out += sep;
                 out += item;
                 first = false;
@@ -292,13 +313,15 @@ ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, 
         std::vector<ValPtr> parts;
         if (sep.empty()) {
             auto starts = char_starts(s);
-            for (size_t i = 0; i + 1 < starts.size(); ++i) parts.push_back(v_str(s.substr(starts[i], starts[i + 1] - starts[i])));
+            for (size_t i = 0; i + 1 < starts.size(); ++i)
+                parts.push_back(v_str(s.substr(starts[i], starts[i + 1] - starts[i])));
             return v_list(parts);
         }
         size_t pos = 0;
         while (true) {
             size_t hit = s.find(sep, pos);
-            parts.push_back(v_str(s.substr(pos, hit == std::string::npos ? std::string::npos : hit - pos)));
+            parts.push_back(
+                v_str(s.substr(pos, hit == std::string::npos ? std::string::npos : hit - pos)));
             if (hit == std::string::npos) break;
             pos = hit + sep.size();
         }
@@ -309,7 +332,8 @@ ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, 
     for (const char* u : unary) {
         if (name != u) continue;
         std::string s;
-        if (args.size() != 1 || !want_string(args[0], s)) return arg_error(name, "takes one string", loc);
+        if (args.size() != 1 || !want_string(args[0], s))
+            return arg_error(name, "takes one string", loc);
         if (name == "lower") {
             for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         } else if (name == "upper") {
@@ -317,7 +341,8 @@ ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, 
         } else if (name == "title") {
             bool start = true;
             for (char& c : s) {
-                if (start && std::isalpha(static_cast<unsigned char>(c))) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+                if (start && std::isalpha(static_cast<unsigned char>(c)))
+                    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
                 start = !std::isalnum(static_cast<unsigned char>(c));
             }
         } else if (name == "trimspace") {
@@ -327,13 +352,15 @@ ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, 
         } else {
             auto starts = char_starts(s);
             std::string r;
-            for (size_t i = starts.size() - 1; i-- > 0;) r += s.substr(starts[i], starts[i + 1] - starts[i]);
+            for (size_t i = starts.size() - 1; i-- > 0;)
+                r += s.substr(starts[i], starts[i + 1] - starts[i]);
             s = r;
         }
         return v_str(s);
     }
     // Two-string functions.
-    static const char* binary[] = {"trim", "trimprefix", "trimsuffix", "startswith", "endswith", "strcontains"};
+    static const char* binary[] = {"trim",       "trimprefix", "trimsuffix",
+                                   "startswith", "endswith",   "strcontains"};
     for (const char* b : binary) {
         if (name != b) continue;
         std::string s, t;
@@ -343,7 +370,8 @@ ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, 
         if (name == "endswith") return v_bool(s.ends_with(t));
         if (name == "strcontains") return v_bool(s.find(t) != std::string::npos);
         if (name == "trimprefix") return v_str(s.starts_with(t) ? s.substr(t.size()) : s);
-        if (name == "trimsuffix") return v_str(s.ends_with(t) ? s.substr(0, s.size() - t.size()) : s);
+        if (name == "trimsuffix")
+            return v_str(s.ends_with(t) ? s.substr(0, s.size() - t.size()) : s);
         size_t bgn = 0, end = s.size();
         while (bgn < end && t.find(s[bgn]) != std::string::npos) ++bgn;
         while (end > bgn && t.find(s[end - 1]) != std::string::npos) --end;
@@ -352,7 +380,8 @@ ValPtr call_string_function(const std::string& name, std::vector<ValPtr>& args, 
     if (name == "indent") {
         long long n;
         std::string s;
-        if (args.size() != 2 || !want_int(args[0], n) || !want_string(args[1], s) || n < 0 || n > 1000)
+        if (args.size() != 2 || !want_int(args[0], n) || !want_string(args[1], s) || n < 0 ||
+            n > 1000)
             return arg_error(name, "takes a number of spaces and a string", loc);
         std::string out;
         for (char c : s) {

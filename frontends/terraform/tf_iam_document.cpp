@@ -31,8 +31,10 @@ ValPtr principals(const ValPtr& blocks) {
         std::vector<ValPtr> all;
         for (auto& m : by_type)
             if (m.first == t) all = m.second->items;
-        if ((*ids)->is(VKind::List)) all.insert(all.end(), (*ids)->items.begin(), (*ids)->items.end());
-        else all.push_back(*ids);
+        if ((*ids)->is(VKind::List))
+            all.insert(all.end(), (*ids)->items.begin(), (*ids)->items.end());
+        else
+            all.push_back(*ids);
         std::erase_if(by_type, [&](auto& m) { return m.first == t; });
         by_type.emplace_back(t, v_list(all));
     }
@@ -75,16 +77,21 @@ ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
     auto documents = [&](const char* name, std::vector<ValPtr>& out) -> ValPtr {
         const ValPtr* list = field(attrs, name);
         if (!list) return nullptr;
-        std::vector<ValPtr> texts = (*list)->is(VKind::List) ? (*list)->items : std::vector<ValPtr>{*list};
+        std::vector<ValPtr> texts =
+            (*list)->is(VKind::List) ? (*list)->items : std::vector<ValPtr>{*list};
         for (const ValPtr& t : texts) {
             std::string text, error;
             if (!to_text(*t, text)) continue;
             ValPtr doc = parse_json_value(text, error);
-            if (!doc) return v_unknown(std::string(name) + " holds a document that is not JSON: " + error, loc, refs);
+            if (!doc)
+                return v_unknown(std::string(name) + " holds a document that is not JSON: " + error,
+                                 loc, refs);
             const ValPtr* st = doc->find("Statement");
             if (!st) continue;
-            if ((*st)->is(VKind::List)) out.insert(out.end(), (*st)->items.begin(), (*st)->items.end());
-            else out.push_back(*st);
+            if ((*st)->is(VKind::List))
+                out.insert(out.end(), (*st)->items.begin(), (*st)->items.end());
+            else
+                out.push_back(*st);
         }
         return nullptr;
     };
@@ -92,8 +99,9 @@ ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
     if (ValPtr bad = documents("override_policy_documents", overrides)) return bad;
     for (const char* legacy : {"source_json", "override_json"})
         if (field(attrs, legacy))
-            return v_unknown(std::string("the policy document merges ") + legacy + ", which Tenet does not render", loc,
-                             refs);
+            return v_unknown(std::string("the policy document merges ") + legacy +
+                                 ", which Tenet does not render",
+                             loc, refs);
     auto sid_of = [](const ValPtr& st) {
         std::string sid;
         if (const ValPtr* s = st->find("Sid")) to_text(**s, sid);
@@ -121,12 +129,18 @@ ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
             s.emplace_back("Effect", effect ? *effect : v_str("Allow"));
             if (const ValPtr* sid = field(st, "sid")) s.emplace_back("Sid", *sid);
             static const std::pair<const char*, const char*> lists[] = {
-                {"actions", "Action"}, {"not_actions", "NotAction"}, {"resources", "Resource"}, {"not_resources", "NotResource"}};
+                {"actions", "Action"},
+                {"not_actions", "NotAction"},
+                {"resources", "Resource"},
+                {"not_resources", "NotResource"}};
             for (auto [from, to] : lists)
                 if (const ValPtr* v = field(st, from)) s.emplace_back(to, string_or_list(*v));
-            if (const ValPtr* p = field(st, "principals")) s.emplace_back("Principal", principals(*p));
-            if (const ValPtr* p = field(st, "not_principals")) s.emplace_back("NotPrincipal", principals(*p));
-            if (const ValPtr* c = field(st, "condition")) s.emplace_back("Condition", conditions(*c));
+            if (const ValPtr* p = field(st, "principals"))
+                s.emplace_back("Principal", principals(*p));
+            if (const ValPtr* p = field(st, "not_principals"))
+                s.emplace_back("NotPrincipal", principals(*p));
+            if (const ValPtr* c = field(st, "condition"))
+                s.emplace_back("Condition", conditions(*c));
             put(statements, v_map(s));
         }
     }

@@ -2,10 +2,10 @@
 // references, and the module calls that create child instances.
 #include "tf_instance.h"
 
+#include "tenet/common/json.h"
+
 #include <algorithm>
 #include <filesystem>
-
-#include "tenet/common/json.h"
 
 namespace tenet::tf {
 
@@ -18,7 +18,9 @@ namespace {
 constexpr int kMaxModuleDepth = 32;
 constexpr size_t kMaxReferenceDepth = 256;
 
-bool is_local_source(const std::string& s) { return s.starts_with("./") || s.starts_with("../") || s == "." || s == ".."; }
+bool is_local_source(const std::string& s) {
+    return s.starts_with("./") || s.starts_with("../") || s == "." || s == "..";
+}
 } // namespace
 
 const ModuleConfig& Loader::config(const std::string& dir) {
@@ -36,7 +38,8 @@ void Loader::read_installed_modules() {
     std::error_code ec;
     if (!fs::is_regular_file(manifest, ec)) return;
     FileId id;
-    std::vector<ModelError> ignored; // a missing or broken manifest only means remote modules stay unloaded
+    std::vector<ModelError>
+        ignored; // a missing or broken manifest only means remote modules stay unloaded
     if (!read_source(sm, manifest.string(), id, ignored)) return;
     json::Node root;
     json::ParseError err;
@@ -46,9 +49,12 @@ void Loader::read_installed_modules() {
     for (const json::Node& m : mods->items) {
         const json::Node* key = m.get("Key");
         const json::Node* dir = m.get("Dir");
-        if (!key || !dir || !key->is(json::Type::String) || !dir->is(json::Type::String) || key->string.empty()) continue;
+        if (!key || !dir || !key->is(json::Type::String) || !dir->is(json::Type::String) ||
+            key->string.empty())
+            continue;
         fs::path d(dir->string);
-        installed_modules[key->string] = (d.is_absolute() ? d : fs::path(root_dir) / d).lexically_normal().string();
+        installed_modules[key->string] =
+            (d.is_absolute() ? d : fs::path(root_dir) / d).lexically_normal().string();
     }
 }
 
@@ -59,13 +65,14 @@ std::string ModuleInstance::module_key() const {
     return up.empty() ? name : up + "." + name;
 }
 
-ModuleInstance::ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::string prefix, ModuleInstance* parent,
-                               const hcl::Block* call, std::vector<Scope> call_scope, int depth)
+ModuleInstance::ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::string prefix,
+                               ModuleInstance* parent, const hcl::Block* call,
+                               std::vector<Scope> call_scope, int depth)
     : loader_(loader), cfg_(cfg), prefix_(std::move(prefix)), parent_(parent), call_block_(call),
       call_scope_(std::move(call_scope)), depth_(depth), ev_(*this) {}
 
-ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const std::string& name, SourceLoc loc,
-                            const std::function<ValPtr()>& compute) {
+ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const std::string& name,
+                            SourceLoc loc, const std::function<ValPtr()>& compute) {
     Memo& m = table[name];
     if (m.state == Memo::Done) return m.value;
     std::string qualified = prefix_ + name;
@@ -102,7 +109,8 @@ ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const std::strin
 ValPtr ModuleInstance::typed(const hcl::Block* decl, ValPtr v) {
     // Primitive type constraints convert, as Terraform converts `-var` strings.
     const hcl::Attribute* type = decl->body.attribute("type");
-    if (!type || type->expr->kind != ExprKind::Variable || v->unknown() || v->is(VKind::Null)) return v;
+    if (!type || type->expr->kind != ExprKind::Variable || v->unknown() || v->is(VKind::Null))
+        return v;
     const std::string& t = type->expr->name;
     auto copy = [&](ValPtr nv) {
         auto c = std::make_shared<Val>(*nv);
@@ -115,7 +123,8 @@ ValPtr ModuleInstance::typed(const hcl::Block* decl, ValPtr v) {
     std::string s;
     if (t == "number" && v->is(VKind::String) && to_number(*v, n)) return copy(v_num(n));
     if (t == "bool" && v->is(VKind::String) && to_bool(*v, b)) return copy(v_bool(b));
-    if (t == "string" && (v->is(VKind::Number) || v->is(VKind::Bool)) && to_text(*v, s)) return copy(v_str(s));
+    if (t == "string" && (v->is(VKind::Number) || v->is(VKind::Bool)) && to_text(*v, s))
+        return copy(v_str(s));
     return v;
 }
 
@@ -133,7 +142,8 @@ ValPtr ModuleInstance::variable(const std::string& name) {
             if (it != loader_.root_inputs.end()) v = it->second;
         }
         if (!v)
-            if (const hcl::Attribute* def = decl->body.attribute("default")) v = ev_.eval(def->expr, nullptr);
+            if (const hcl::Attribute* def = decl->body.attribute("default"))
+                v = ev_.eval(def->expr, nullptr);
         if (!v) v = v_unknown(ref + " has no value", decl->loc);
         Refs refs{ref};
         return with_refs(typed(decl, v), refs);
@@ -176,7 +186,8 @@ ModuleInstance::Call& ModuleInstance::call(const std::string& name) {
         ValPtr v = ev_.eval(src->expr, nullptr);
         to_text(*v, source);
     }
-    if (const hcl::Attribute* ver = decl->body.attribute("version")) to_text(*ev_.eval(ver->expr, nullptr), info.version);
+    if (const hcl::Attribute* ver = decl->body.attribute("version"))
+        to_text(*ev_.eval(ver->expr, nullptr), info.version);
     info.source = source;
     std::string dir = (fs::path(cfg_.dir) / source).lexically_normal().string();
     std::error_code ec;
@@ -184,21 +195,27 @@ ModuleInstance::Call& ModuleInstance::call(const std::string& name) {
         std::string key = module_key();
         key = key.empty() ? name : key + "." + name;
         auto installed = loader_.installed_modules.find(key);
-        if (installed != loader_.installed_modules.end() && fs::is_directory(installed->second, ec)) {
+        if (installed != loader_.installed_modules.end() &&
+            fs::is_directory(installed->second, ec)) {
             dir = installed->second;
             info.note = "loaded from " + dir + " (terraform init)";
         }
     }
     if (!is_local_source(source) && info.note.empty()) {
-        info.note = "not loaded: only local module sources (./ or ../) are read, or modules installed by terraform init";
-        c.unknown = v_unknown(info.address + " is not loaded (source \"" + source + "\" is not a local path)", decl->loc);
+        info.note = "not loaded: only local module sources (./ or ../) are read, or modules "
+                    "installed by terraform init";
+        c.unknown = v_unknown(info.address + " is not loaded (source \"" + source +
+                                  "\" is not a local path)",
+                              decl->loc);
     } else if (!fs::is_directory(dir, ec)) {
         info.note = "not loaded: no directory " + dir;
         loader_.errors.push_back({decl->loc, "module `" + name + "`: no directory " + dir});
-        c.unknown = v_unknown(info.address + " is not loaded (no directory " + dir + ")", decl->loc);
+        c.unknown =
+            v_unknown(info.address + " is not loaded (no directory " + dir + ")", decl->loc);
     } else if (depth_ >= kMaxModuleDepth) {
         info.note = "not loaded: modules nested too deep";
-        loader_.errors.push_back({decl->loc, "module `" + name + "`: modules are nested more than 32 levels deep"});
+        loader_.errors.push_back(
+            {decl->loc, "module `" + name + "`: modules are nested more than 32 levels deep"});
         c.unknown = v_unknown(info.address + " is not loaded (nested too deep)", decl->loc);
     } else {
         c.loaded = true;
@@ -209,8 +226,9 @@ ModuleInstance::Call& ModuleInstance::call(const std::string& name) {
         c.single = !ex.keyed && !ex.counted && !ex.unknown;
         c.unknown = ex.unknown;
         for (auto& [suffix, scope] : ex.instances)
-            c.children.push_back({suffix, std::make_unique<ModuleInstance>(loader_, child, info.address + suffix + ".",
-                                                                           this, decl, std::move(scope), depth_ + 1)});
+            c.children.push_back({suffix, std::make_unique<ModuleInstance>(
+                                              loader_, child, info.address + suffix + ".", this,
+                                              decl, std::move(scope), depth_ + 1)});
     }
     loader_.module_calls.push_back(info);
     return c;
@@ -267,18 +285,23 @@ ValPtr ModuleInstance::reference(const Expr* e, const Scope* s) {
             v = local(name);
             if (!v) return v_error("there is no local value named `" + name + "`", e->loc);
         } else if (root == "path") {
-            if (name == "module") v = v_str(cfg_.dir, e->loc);
-            else if (name == "root" || name == "cwd") v = v_str(loader_.root_dir, e->loc);
-            else return v_error("path." + name + " does not exist", e->loc);
+            if (name == "module")
+                v = v_str(cfg_.dir, e->loc);
+            else if (name == "root" || name == "cwd")
+                v = v_str(loader_.root_dir, e->loc);
+            else
+                return v_error("path." + name + " does not exist", e->loc);
         } else if (root == "terraform") {
-            if (name != "workspace") return v_error("terraform." + name + " does not exist", e->loc);
+            if (name != "workspace")
+                return v_error("terraform." + name + " does not exist", e->loc);
             v = v_str("default", e->loc);
         } else if (root == "module") {
             v = module_object(name);
             if (!v) return v_error("there is no module call named `" + name + "`", e->loc);
         } else if (cfg_.managed_types.count(root)) {
             v = resource(root + "." + name);
-            if (!v) return v_error("reference to an undeclared resource " + root + "." + name, e->loc);
+            if (!v)
+                return v_error("reference to an undeclared resource " + root + "." + name, e->loc);
         } else if (root == "data" || root == "count" || root == "each" || root == "self") {
             return nullptr;
         } else if (root.find('_') != std::string::npos) {
@@ -292,7 +315,10 @@ ValPtr ModuleInstance::reference(const Expr* e, const Scope* s) {
         const std::string& root = base->a->name;
         if (root == "data") {
             ValPtr v = resource("data." + base->name + "." + e->name);
-            if (!v) return v_error("reference to an undeclared data source data." + base->name + "." + e->name, e->loc);
+            if (!v)
+                return v_error("reference to an undeclared data source data." + base->name + "." +
+                                   e->name,
+                               e->loc);
             return with_loc(v, e->loc);
         }
         if (root == "module")
@@ -308,7 +334,8 @@ void ModuleInstance::collect(std::vector<ResourceInstance>& out) {
         resource(d.key);
         for (ResourceInstance& r : instances_[d.key]) out.push_back(r);
     }
-    for (const auto& [name, _] : cfg_.locals) local(name); // so that cycles are reported even if unused
+    for (const auto& [name, _] : cfg_.locals)
+        local(name); // so that cycles are reported even if unused
     for (const auto& [name, _] : cfg_.outputs) output(name);
     for (const auto& [name, _] : cfg_.module_calls) {
         Call& c = call(name);

@@ -4,6 +4,10 @@
 // is a cycle, reported once and unknown from then on.
 #pragma once
 
+#include "tenet/frontends/frontend.h"
+#include "tf_eval.h"
+#include "tf_module.h"
+
 #include <deque>
 #include <functional>
 #include <map>
@@ -11,17 +15,13 @@
 #include <string>
 #include <vector>
 
-#include "tenet/frontends/frontend.h"
-#include "tf_eval.h"
-#include "tf_module.h"
-
 namespace tenet::tf {
 
 // One resource or data source instance, ready for the model.
 struct ResourceInstance {
     std::string address; // module.net.aws_subnet.private[0]
     const ResourceDecl* decl = nullptr;
-    ValPtr attrs;        // Map: evaluated attributes and blocks
+    ValPtr attrs;               // Map: evaluated attributes and blocks
     std::string construct_path; // CDKTF: the "//" metadata path
 };
 
@@ -45,7 +45,7 @@ struct Loader {
     std::string root_dir;
     std::map<std::string, std::unique_ptr<ModuleConfig>> configs; // by directory
     std::map<std::string, ValPtr> root_inputs;                    // -var, tfvars
-    std::vector<std::string> eval_stack;                          // names being evaluated, for cycle messages
+    std::vector<std::string> eval_stack; // names being evaluated, for cycle messages
     std::vector<ModuleCallInfo> module_calls;
     // `terraform init`'s .terraform/modules/modules.json: module key ("vpc", "vpc.nat")
     // -> directory of the downloaded module, so registry and git modules load too.
@@ -56,10 +56,11 @@ struct Loader {
 };
 
 class ModuleInstance : public Context {
-public:
+  public:
     // `prefix` is "" for the root, "module.net." or "module.net[\"a\"]." for children.
-    ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::string prefix, ModuleInstance* parent,
-                   const hcl::Block* call, std::vector<Scope> call_scope, int depth);
+    ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::string prefix,
+                   ModuleInstance* parent, const hcl::Block* call, std::vector<Scope> call_scope,
+                   int depth);
 
     ValPtr reference(const hcl::Expr* e, const Scope* s) override;
     const std::string& base_dir() const override { return loader_.root_dir; }
@@ -85,23 +86,24 @@ public:
     Evaluator& evaluator() { return ev_; }
     // The value of a block body: attributes and nested blocks (repeatable, so lists of
     // maps), `dynamic` blocks expanded. `open` makes missing attributes known after apply.
-    ValPtr body_value(const hcl::Body& body, const Scope* s, const std::string& open, bool skip_meta);
+    ValPtr body_value(const hcl::Body& body, const Scope* s, const std::string& open,
+                      bool skip_meta);
 
-private:
+  private:
     struct Memo {
         enum State : uint8_t { Fresh, Busy, Done } state = Fresh;
         ValPtr value;
     };
     struct Call {
         bool loaded = false;
-        bool keyed = false;   // for_each: children by key; count: by index
-        bool single = true;   // neither count nor for_each
-        ValPtr unknown;       // count/for_each unknown, or the module not loaded
+        bool keyed = false; // for_each: children by key; count: by index
+        bool single = true; // neither count nor for_each
+        ValPtr unknown;     // count/for_each unknown, or the module not loaded
         std::vector<std::pair<std::string, std::unique_ptr<ModuleInstance>>> children;
     };
     struct Expansion {
         std::vector<std::pair<std::string, std::vector<Scope>>> instances; // address suffix, scope
-        ValPtr unknown;   // count or for_each unknown: one instance, marked
+        ValPtr unknown; // count or for_each unknown: one instance, marked
         bool keyed = false;
         bool counted = false;
     };

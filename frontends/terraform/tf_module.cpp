@@ -1,18 +1,19 @@
 #include "tf_module.h"
 
+#include "hcl_parser.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "hcl_parser.h"
-
 namespace tenet::tf {
 
 namespace fs = std::filesystem;
 
-const hcl::Block* ModuleConfig::find(const std::vector<std::pair<std::string, const hcl::Block*>>& list,
-                                     const std::string& name) const {
+const hcl::Block*
+ModuleConfig::find(const std::vector<std::pair<std::string, const hcl::Block*>>& list,
+                   const std::string& name) const {
     for (const auto& [n, b] : list)
         if (n == name) return b;
     return nullptr;
@@ -29,7 +30,8 @@ const ResourceDecl* ModuleConfig::resource(const std::string& key) const {
     return it == resource_index.end() ? nullptr : &resources[it->second];
 }
 
-bool read_source(SourceManager& sm, const std::string& path, FileId& id, std::vector<ModelError>& errors) {
+bool read_source(SourceManager& sm, const std::string& path, FileId& id,
+                 std::vector<ModelError>& errors) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         errors.push_back({SourceLoc{}, path + ": cannot read the file"});
@@ -44,20 +46,22 @@ bool read_source(SourceManager& sm, const std::string& path, FileId& id, std::ve
 namespace {
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 class Collector {
-public:
+  public:
     Collector(ModuleConfig& cfg, std::vector<ModelError>& errors) : cfg_(cfg), errors_(errors) {}
 
     void add(const hcl::File& f) {
         for (const hcl::Block& b : f.body.blocks) block(b);
         for (const hcl::Attribute& a : f.body.attributes)
-            errors_.push_back({a.loc, "unexpected attribute `" + a.name + "` at the top level of a Terraform file"});
+            errors_.push_back({a.loc, "unexpected attribute `" + a.name +
+                                          "` at the top level of a Terraform file"});
     }
 
-private:
+  private:
     void duplicate(SourceLoc loc, const std::string& what) {
         errors_.push_back({loc, what + " is declared more than once"});
     }
@@ -69,9 +73,11 @@ private:
         return false;
     }
 
-    void named(std::vector<std::pair<std::string, const hcl::Block*>>& list, const hcl::Block& b, const char* kind) {
+    void named(std::vector<std::pair<std::string, const hcl::Block*>>& list, const hcl::Block& b,
+               const char* kind) {
         if (!labels(b, 1)) return;
-        if (cfg_.find(list, b.labels[0])) return duplicate(b.loc, std::string(kind) + " `" + b.labels[0] + "`");
+        if (cfg_.find(list, b.labels[0]))
+            return duplicate(b.loc, std::string(kind) + " `" + b.labels[0] + "`");
         list.push_back({b.labels[0], &b});
     }
 
@@ -119,7 +125,8 @@ std::unique_ptr<ModuleConfig> load_module_config(SourceManager& sm, const std::s
     std::error_code ec;
     for (auto& e : fs::directory_iterator(dir, ec)) {
         std::string name = e.path().filename().string();
-        if (e.is_regular_file(ec) && (ends_with(name, ".tf") || ends_with(name, ".tf.json"))) paths.push_back(e.path().string());
+        if (e.is_regular_file(ec) && (ends_with(name, ".tf") || ends_with(name, ".tf.json")))
+            paths.push_back(e.path().string());
     }
     std::sort(paths.begin(), paths.end());
     Collector collect(*cfg, errors);

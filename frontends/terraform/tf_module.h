@@ -2,14 +2,14 @@
 // them (variables, locals, outputs, resources, data sources, module calls, providers).
 #pragma once
 
+#include "hcl_ast.h"
+#include "tenet/common/source.h"
+#include "tenet/model/json_model.h"
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "hcl_ast.h"
-#include "tenet/common/source.h"
-#include "tenet/model/json_model.h"
 
 namespace tenet::tf {
 
@@ -31,7 +31,7 @@ struct ModuleConfig {
     std::vector<ResourceDecl> resources;
     std::vector<const hcl::Block*> providers;
     std::map<std::string, size_t> resource_index; // key -> index in `resources`
-    std::map<std::string, bool> managed_types;     // types of managed resources
+    std::map<std::string, bool> managed_types;    // types of managed resources
 
     const hcl::Block* find(const std::vector<std::pair<std::string, const hcl::Block*>>& list,
                            const std::string& name) const;
@@ -45,6 +45,7 @@ std::unique_ptr<ModuleConfig> load_module_config(SourceManager& sm, const std::s
                                                  std::vector<ModelError>& errors);
 
 // Reads one file into `sm`; false (with an error) when it cannot be read.
-bool read_source(SourceManager& sm, const std::string& path, FileId& id, std::vector<ModelError>& errors);
+bool read_source(SourceManager& sm, const std::string& path, FileId& id,
+                 std::vector<ModelError>& errors);
 
 } // namespace tenet::tf

@@ -1,10 +1,10 @@
 // Resources and data sources: count / for_each expansion into instance addresses,
 // block bodies into values (a nested block type becomes a list of maps, as in plan
 // JSON), dynamic blocks expanded.
-#include <algorithm>
-
 #include "tenet/common/json.h"
 #include "tf_instance.h"
+
+#include <algorithm>
 
 namespace tenet::tf {
 
@@ -13,7 +13,9 @@ namespace {
 bool is_meta_attribute(const std::string& n) {
     return n == "count" || n == "for_each" || n == "depends_on" || n == "provider";
 }
-bool is_meta_block(const std::string& n) { return n == "lifecycle" || n == "provisioner" || n == "connection"; }
+bool is_meta_block(const std::string& n) {
+    return n == "lifecycle" || n == "provisioner" || n == "connection";
+}
 
 std::string key_suffix(const std::string& key) {
     std::string s = "[";
@@ -34,7 +36,8 @@ ModuleInstance::Expansion ModuleInstance::expand(const hcl::Body& body, const st
     const hcl::Attribute* count = body.attribute("count");
     const hcl::Attribute* for_each = body.attribute("for_each");
     auto one = [&](const char* name, Members scope_value, const Refs& refs) {
-        std::vector<Scope> scope{Scope{nullptr, name, with_refs(v_map(std::move(scope_value)), refs)}};
+        std::vector<Scope> scope{
+            Scope{nullptr, name, with_refs(v_map(std::move(scope_value)), refs)}};
         ex.instances.push_back({"", std::move(scope)});
     };
     if (count) {
@@ -43,17 +46,21 @@ ModuleInstance::Expansion ModuleInstance::expand(const hcl::Body& body, const st
         collect_refs(n, refs);
         long long k = 0;
         double d;
-        bool ok = !n->unknown() && to_number(*n, d) && d >= 0 && d == static_cast<double>(static_cast<long long>(d));
+        bool ok = !n->unknown() && to_number(*n, d) && d >= 0 &&
+                  d == static_cast<double>(static_cast<long long>(d));
         if (!ok) {
-            std::string reason = n->unknown() ? n->text : "count must be a whole number, not " + display(*n);
-            ex.unknown = v_unknown("the count of " + what + " is unknown: " + reason, count->expr->loc, refs);
+            std::string reason =
+                n->unknown() ? n->text : "count must be a whole number, not " + display(*n);
+            ex.unknown = v_unknown("the count of " + what + " is unknown: " + reason,
+                                   count->expr->loc, refs);
             one("count", {{"index", ex.unknown}}, refs);
             return ex;
         }
         k = static_cast<long long>(d);
         ex.counted = true;
         for (long long i = 0; i < k; ++i) {
-            std::vector<Scope> scope{Scope{nullptr, "count", with_refs(v_map({{"index", v_num(double(i))}}), refs)}};
+            std::vector<Scope> scope{
+                Scope{nullptr, "count", with_refs(v_map({{"index", v_num(double(i))}}), refs)}};
             ex.instances.push_back({"[" + std::to_string(i) + "]", std::move(scope)});
         }
         return ex;
@@ -85,17 +92,20 @@ ModuleInstance::Expansion ModuleInstance::expand(const hcl::Body& body, const st
             items.push_back({k, i});
         }
     } else {
-        problem = std::string("for_each needs a map or a set of strings, not a ") + type_name(*coll);
+        problem =
+            std::string("for_each needs a map or a set of strings, not a ") + type_name(*coll);
     }
     if (!problem.empty()) {
-        ex.unknown = v_unknown("the for_each of " + what + " is unknown: " + problem, for_each->expr->loc, refs);
+        ex.unknown = v_unknown("the for_each of " + what + " is unknown: " + problem,
+                               for_each->expr->loc, refs);
         one("each", {{"key", ex.unknown}, {"value", ex.unknown}}, refs);
         return ex;
     }
     ex.keyed = true;
     for (auto& [k, v] : items) {
         std::vector<Scope> scope{
-            Scope{nullptr, "each", with_refs(v_map({{"key", v_str(k)}, {"value", with_refs(v, refs)}}), refs)}};
+            Scope{nullptr, "each",
+                  with_refs(v_map({{"key", v_str(k)}, {"value", with_refs(v, refs)}}), refs)}};
         ex.instances.push_back({key_suffix(k), std::move(scope)});
     }
     return ex;
@@ -111,11 +121,14 @@ ValPtr ModuleInstance::resource(const std::string& key) {
         list.clear();
         std::vector<ValPtr> items;
         for (auto& [suffix, scope] : ex.instances) {
-            ValPtr attrs = instance_value(*d, address + suffix, scope.empty() ? nullptr : &scope[0]);
+            ValPtr attrs =
+                instance_value(*d, address + suffix, scope.empty() ? nullptr : &scope[0]);
             if (ex.unknown) {
                 // The one instance stands for an unknown number of them: say so in its attributes.
                 Members m = attrs->members;
-                m.emplace_back(ex.counted || d->block->body.attribute("count") ? "count" : "for_each", ex.unknown);
+                m.emplace_back(ex.counted || d->block->body.attribute("count") ? "count"
+                                                                               : "for_each",
+                               ex.unknown);
                 attrs = open_map(std::move(m), attrs->loc, attrs->open);
             }
             list.push_back({address + suffix, d, attrs, d->block->body.json_comment_path});
@@ -138,7 +151,8 @@ ValPtr ModuleInstance::resource(const std::string& key) {
     });
 }
 
-ValPtr ModuleInstance::instance_value(const ResourceDecl& d, const std::string& address, const Scope* s) {
+ValPtr ModuleInstance::instance_value(const ResourceDecl& d, const std::string& address,
+                                      const Scope* s) {
     ValPtr attrs = body_value(d.block->body, s, address, true);
     if (d.data && d.type == "aws_iam_policy_document") {
         Members m = attrs->members;
@@ -150,7 +164,8 @@ ValPtr ModuleInstance::instance_value(const ResourceDecl& d, const std::string& 
     return with_refs(attrs, Refs{address});
 }
 
-ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const std::string& open, bool skip_meta) {
+ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const std::string& open,
+                                  bool skip_meta) {
     Members m;
     for (const hcl::Attribute& a : body.attributes) {
         if (skip_meta && is_meta_attribute(a.name)) continue;
@@ -164,7 +179,9 @@ ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const s
         groups.push_back({type, {}});
         return groups.back().second;
     };
-    auto path = [&](const std::string& type, size_t i) { return open + "." + type + "[" + std::to_string(i) + "]"; };
+    auto path = [&](const std::string& type, size_t i) {
+        return open + "." + type + "[" + std::to_string(i) + "]";
+    };
     for (const hcl::Block& b : body.blocks) {
         if (skip_meta && is_meta_block(b.type)) continue;
         if (b.type != "dynamic" || b.labels.size() != 1) {
@@ -186,26 +203,30 @@ ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const s
         Refs refs;
         collect_refs(coll, refs);
         auto each = [&](ValPtr k, ValPtr v) {
-            Scope scope{s, iterator, with_refs(v_map({{"key", k}, {"value", with_refs(v, refs)}}), refs)};
+            Scope scope{s, iterator,
+                        with_refs(v_map({{"key", k}, {"value", with_refs(v, refs)}}), refs)};
             items.push_back(body_value(content->body, &scope, path(type, items.size()), false));
         };
         if (coll->unknown()) {
-            unknown_groups[type] = v_unknown("the dynamic \"" + type + "\" blocks are unknown: " + coll->text, fe->expr->loc, refs);
+            unknown_groups[type] =
+                v_unknown("the dynamic \"" + type + "\" blocks are unknown: " + coll->text,
+                          fe->expr->loc, refs);
         } else if (coll->is(VKind::List)) {
             for (size_t i = 0; i < coll->items.size(); ++i) each(v_num(double(i)), coll->items[i]);
         } else if (coll->is(VKind::Map)) {
             for (const auto& [k, v] : coll->members) each(v_str(k), v);
         } else if (!coll->is(VKind::Null)) {
-            unknown_groups[type] = v_error(std::string("dynamic \"") + type + "\": for_each needs a collection, not a " +
-                                               type_name(*coll),
-                                           fe->expr->loc);
+            unknown_groups[type] =
+                v_error(std::string("dynamic \"") + type +
+                            "\": for_each needs a collection, not a " + type_name(*coll),
+                        fe->expr->loc);
         }
     }
     for (auto& [type, items] : groups) {
         auto u = unknown_groups.find(type);
-        if (u != unknown_groups.end()) m.emplace_back(type, u->second);
-        else if (!std::any_of(m.begin(), m.end(), [&](auto& e) { return e.first == type; }))
-        {
+        if (u != unknown_groups.end())
+            m.emplace_back(type, u->second);
+        else if (!std::any_of(m.begin(), m.end(), [&](auto& e) { return e.first == type; })) {
             SourceLoc loc = items.empty() ? body.loc : items[0]->loc;
             m.emplace_back(type, v_list(std::move(items), loc));
         }

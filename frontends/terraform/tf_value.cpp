@@ -1,10 +1,10 @@
 #include "tf_value.h"
 
+#include "tenet/common/json.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-
-#include "tenet/common/json.h"
 
 namespace tenet::tf {
 
@@ -24,7 +24,9 @@ std::shared_ptr<Val> make(VKind k, SourceLoc loc) {
 }
 } // namespace
 
-ValPtr v_null(SourceLoc loc) { return make(VKind::Null, loc); }
+ValPtr v_null(SourceLoc loc) {
+    return make(VKind::Null, loc);
+}
 ValPtr v_bool(bool b, SourceLoc loc) {
     auto v = make(VKind::Bool, loc);
     v->boolean = b;
@@ -53,9 +55,12 @@ ValPtr v_map(Members members, SourceLoc loc) {
     // Keep the last of equal keys.
     size_t out = 0;
     for (size_t i = 0; i < members.size(); ++i) {
-        if (out > 0 && members[out - 1].first == members[i].first) members[out - 1] = std::move(members[i]);
-        else if (out != i) members[out++] = std::move(members[i]);
-        else ++out;
+        if (out > 0 && members[out - 1].first == members[i].first)
+            members[out - 1] = std::move(members[i]);
+        else if (out != i)
+            members[out++] = std::move(members[i]);
+        else
+            ++out;
     }
     members.resize(out);
     v->members = std::move(members);
@@ -76,14 +81,17 @@ ValPtr v_error(std::string reason, SourceLoc loc) {
 }
 
 ValPtr with_refs(const ValPtr& v, const Refs& extra) {
-    if (extra.empty() || std::includes(v->refs.begin(), v->refs.end(), extra.begin(), extra.end())) return v;
+    if (extra.empty() || std::includes(v->refs.begin(), v->refs.end(), extra.begin(), extra.end()))
+        return v;
     auto c = std::make_shared<Val>(*v);
     merge_refs(c->refs, extra);
     return c;
 }
 
 ValPtr with_loc(const ValPtr& v, SourceLoc loc) {
-    if (!loc.valid() || (v->loc.file == loc.file && v->loc.line == loc.line && v->loc.column == loc.column)) return v;
+    if (!loc.valid() ||
+        (v->loc.file == loc.file && v->loc.line == loc.line && v->loc.column == loc.column))
+        return v;
     auto c = std::make_shared<Val>(*v);
     c->loc = loc;
     return c;
@@ -132,10 +140,14 @@ const Val* find_unknown(const ValPtr& v) {
 bool equal(const Val& a, const Val& b) {
     if (a.kind != b.kind) return false;
     switch (a.kind) {
-    case VKind::Null: return true;
-    case VKind::Bool: return a.boolean == b.boolean;
-    case VKind::Number: return a.number == b.number;
-    case VKind::String: return a.text == b.text;
+    case VKind::Null:
+        return true;
+    case VKind::Bool:
+        return a.boolean == b.boolean;
+    case VKind::Number:
+        return a.number == b.number;
+    case VKind::String:
+        return a.text == b.text;
     case VKind::List:
         if (a.items.size() != b.items.size()) return false;
         for (size_t i = 0; i < a.items.size(); ++i)
@@ -144,43 +156,67 @@ bool equal(const Val& a, const Val& b) {
     case VKind::Map:
         if (a.members.size() != b.members.size()) return false;
         for (size_t i = 0; i < a.members.size(); ++i)
-            if (a.members[i].first != b.members[i].first || !equal(*a.members[i].second, *b.members[i].second))
+            if (a.members[i].first != b.members[i].first ||
+                !equal(*a.members[i].second, *b.members[i].second))
                 return false;
         return true;
-    case VKind::Unknown: return false;
+    case VKind::Unknown:
+        return false;
     }
     return false;
 }
 
 const char* type_name(const Val& v) {
     switch (v.kind) {
-    case VKind::Null: return "null";
-    case VKind::Bool: return "bool";
-    case VKind::Number: return "number";
-    case VKind::String: return "string";
-    case VKind::List: return "list";
-    case VKind::Map: return "object";
-    case VKind::Unknown: return "unknown";
+    case VKind::Null:
+        return "null";
+    case VKind::Bool:
+        return "bool";
+    case VKind::Number:
+        return "number";
+    case VKind::String:
+        return "string";
+    case VKind::List:
+        return "list";
+    case VKind::Map:
+        return "object";
+    case VKind::Unknown:
+        return "unknown";
     }
     return "?";
 }
 
 bool to_text(const Val& v, std::string& out) {
     switch (v.kind) {
-    case VKind::String: out += v.text; return true;
-    case VKind::Number: json::append_number(out, v.number); return true;
-    case VKind::Bool: out += v.boolean ? "true" : "false"; return true;
-    default: return false;
+    case VKind::String:
+        out += v.text;
+        return true;
+    case VKind::Number:
+        json::append_number(out, v.number);
+        return true;
+    case VKind::Bool:
+        out += v.boolean ? "true" : "false";
+        return true;
+    default:
+        return false;
     }
 }
 
 void to_json(const Val& v, std::string& out) {
     switch (v.kind) {
     case VKind::Null:
-    case VKind::Unknown: out += "null"; return;
-    case VKind::Bool: out += v.boolean ? "true" : "false"; return;
-    case VKind::Number: json::append_number(out, v.number); return;
-    case VKind::String: json::append_quoted(out, v.text); return;
+    case VKind::Unknown:
+        out += "null";
+        return;
+    case VKind::Bool:
+        out += v.boolean ? "true" : "false";
+        return;
+    case VKind::Number:
+        json::append_number(out, v.number);
+        return;
+    case VKind::String:
+        json::append_quoted(out, v.text);
+        return;
     case VKind::List:
         out += '[';
         for (size_t i = 0; i < v.items.size(); ++i) {

@@ -5,13 +5,13 @@
 // and can() can tell it from a value that is merely known after apply.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "tenet/common/source.h"
 
 namespace tenet::tf {
 
@@ -19,7 +19,7 @@ enum class VKind : uint8_t { Null, Bool, Number, String, List, Map, Unknown };
 
 struct Val;
 using ValPtr = std::shared_ptr<const Val>;
-using Refs = std::vector<std::string>; // sorted, unique
+using Refs = std::vector<std::string>;                       // sorted, unique
 using Members = std::vector<std::pair<std::string, ValPtr>>; // sorted by key, unique
 
 struct Val {
@@ -28,7 +28,7 @@ struct Val {
     bool computed = false; // derived by an operator, function or template rather than written
     bool error = false;    // Unknown: an evaluation error, not a value known later
     double number = 0;
-    std::string text;      // String; Unknown: the reason
+    std::string text; // String; Unknown: the reason
     std::vector<ValPtr> items;
     Members members;
     SourceLoc loc;

@@ -2,15 +2,15 @@
 // directory, load it, and read values of the resulting model by path.
 #pragma once
 
+#include "tenet/frontends/frontend.h"
+#include "tenet/model/builder.h"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tenet/frontends/frontend.h"
-#include "tenet/model/builder.h"
 
 namespace tftest {
 
@@ -44,7 +44,8 @@ inline std::unique_ptr<Loaded> load_dir(const std::string& dir, const FrontendOp
     return l;
 }
 
-inline std::unique_ptr<Loaded> load(const std::map<std::string, std::string>& files, const FrontendOptions& opts = {}) {
+inline std::unique_ptr<Loaded> load(const std::map<std::string, std::string>& files,
+                                    const FrontendOptions& opts = {}) {
     std::string dir = fresh_dir();
     for (const auto& [name, text] : files) {
         auto p = std::filesystem::path(dir) / name;
@@ -74,7 +75,8 @@ inline Value at(Value v, std::string_view path) {
             continue;
         }
         size_t end = path.find_first_of(".[", i);
-        std::string_view key = path.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
+        std::string_view key =
+            path.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i);
         if (!v.is(Kind::Map)) return Value::null();
         const Value* m = v.as_map()->find(key);
         if (!m) return Value::null();
@@ -90,7 +92,9 @@ inline Value attr(const Loaded& l, std::string_view address, std::string_view pa
     return at(r->native, path);
 }
 
-inline std::string str(const Value& v) { return v.is(Kind::String) ? std::string(v.as_view()) : "<not a string>"; }
+inline std::string str(const Value& v) {
+    return v.is(Kind::String) ? std::string(v.as_view()) : "<not a string>";
+}
 inline std::string reason(const Value& v) {
     return v.is(Kind::Unknown) ? std::string(v.unknown_reason()->view()) : "<not unknown>";
 }
@@ -109,14 +113,17 @@ inline bool has_ref(const Loaded& l, const Value& v, std::string_view ref) {
 
 inline bool has_edge_to(const Loaded& l, std::string_view from, std::string_view to) {
     for (const ReferenceEdge& e : l.model.edges)
-        if (l.model.resources[e.from].address->view() == from && l.model.resources[e.to].address->view() == to) return true;
+        if (l.model.resources[e.from].address->view() == from &&
+            l.model.resources[e.to].address->view() == to)
+            return true;
     return false;
 }
 
 inline std::string errors_text(const Loaded& l) {
     std::string s;
     for (const ModelError& e : l.errors)
-        s += std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " + e.message + "\n";
+        s += std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " + e.message +
+             "\n";
     return s;
 }
 

@@ -1,7 +1,7 @@
 // HCL2 parser: every syntax form, with the line and column of its nodes.
-#include <catch2/catch.hpp>
-
 #include "../../frontends/terraform/hcl_parser.h"
+
+#include <catch2/catch.hpp>
 
 using namespace tenet;
 using namespace tenet::hcl;
@@ -190,7 +190,8 @@ TEST_CASE("hcl: for expressions, conditionals, operators and calls", "[hcl]") {
 }
 
 TEST_CASE("hcl: comments of every kind", "[hcl]") {
-    File f = parse_ok("# hash\n// slashes\n/* block\n comment */ a = 1 # trailing\nb = 2 /* inline */\n");
+    File f = parse_ok(
+        "# hash\n// slashes\n/* block\n comment */ a = 1 # trailing\nb = 2 /* inline */\n");
     CHECK(f.body.attributes.size() == 2);
     CHECK(f.body.attribute("a")->loc.line == 4);
 }
@@ -228,10 +229,29 @@ TEST_CASE("hcl: nesting is capped, never a stack overflow", "[hcl]") {
 }
 
 TEST_CASE("hcl: garbage never crashes or hangs", "[hcl]") {
-    const char* inputs[] = {"", "{", "}", "\"", "${", "a = ${", "a = \"%{ if }\"", "a = \"%{ endif }\"",
-                            "a = <<", "a = <<-", "a = x[", "a = x.", "a = {for}", "a = [for x in y]",
-                            "a = f(1,", "a = f(x..., y)", "\xff\xfe", "a = 1 ? 2", "~}", "a = \"~}\"",
-                            "a { b = 1 c = 2 }", "a = \"\\q\"", "a = \"\\u12\""};
+    const char* inputs[] = {"",
+                            "{",
+                            "}",
+                            "\"",
+                            "${",
+                            "a = ${",
+                            "a = \"%{ if }\"",
+                            "a = \"%{ endif }\"",
+                            "a = <<",
+                            "a = <<-",
+                            "a = x[",
+                            "a = x.",
+                            "a = {for}",
+                            "a = [for x in y]",
+                            "a = f(1,",
+                            "a = f(x..., y)",
+                            "\xff\xfe",
+                            "a = 1 ? 2",
+                            "~}",
+                            "a = \"~}\"",
+                            "a { b = 1 c = 2 }",
+                            "a = \"\\q\"",
+                            "a = \"\\u12\""};
     for (const char* in : inputs) {
         File f;
         ParseError err;
