@@ -1,6 +1,7 @@
 // tenet check: compile the policies, load the inputs, evaluate, apply suppressions,
 // decide what blocks, report in every requested format.
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
@@ -97,7 +98,12 @@ bool apply_config(CheckOptions& o) {
     if (c.format && !given(o, "--format")) o.format = *c.format;
     if (!given(o, "--output"))
         for (auto& [format, file] : c.outputs) o.outputs.push_back(format + "=" + file);
-    o.inputs.frontend.exclude.insert(o.inputs.frontend.exclude.end(), c.exclude.begin(), c.exclude.end());
+    // Exclude globs are relative to the config file's folder: make them absolute.
+    std::filesystem::path config_dir = std::filesystem::absolute(path).parent_path();
+    for (auto& g : c.exclude)
+        o.inputs.frontend.exclude.push_back(std::filesystem::path(g).is_absolute()
+                                                ? g
+                                                : (config_dir / g).lexically_normal().generic_string());
     if (c.waivers && !given(o, "--waivers")) o.waivers = *c.waivers;
     if (c.baseline && !given(o, "--baseline")) o.baseline = *c.baseline;
     if (c.jobs && !given(o, "--jobs")) o.jobs = *c.jobs;

@@ -55,7 +55,6 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
     for (size_t i = 0; i < r.findings.size(); ++i) {
         const Finding& f = r.findings[i];
         if (f.verdict != Verdict::Fail && f.verdict != Verdict::Unknown) continue;
-        if (r.suppression(i).active()) continue; // GitLab has no suppressed state; the other formats show them
         const RuleInfo& rule = r.rule(f);
         std::string fp = finding_fingerprint(r, f);
         w.begin_object();
@@ -80,6 +79,17 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
         }
         w.key("class").value(subject_name(r, f));
         w.end_object();
+        // GitLab has no suppressed state; a flag (shown in its vulnerability report) says
+        // who accepted the finding and why.
+        if (const Suppression& sup = r.suppression(i); sup.active()) {
+            w.key("flags").begin_array().begin_object();
+            w.key("type").value("flagged-as-likely-false-positive");
+            w.key("origin").value("tenet");
+            w.key("description").value(fmt::format("suppressed ({}{}): {}{}", suppression_kind_name(sup.kind),
+                                                    sup.by.empty() ? "" : " by " + sup.by, sup.reason,
+                                                    sup.expires.empty() ? "" : ", expires " + sup.expires));
+            w.end_object().end_array();
+        }
         w.key("identifiers").begin_array();
         w.begin_object().key("type").value("tenet_rule").key("name").value(rule.id).key("value").value(rule.id).end_object();
         for (auto& c : rule.controls)

@@ -37,11 +37,16 @@ const char* security_severity(Severity s) {
     return "5.5";
 }
 
-std::string help_uri(const RuleInfo& rule) {
-    return fmt::format("https://github.com/tenet-policy/tenet/blob/main/docs/rules/{}.md", rule.id);
+// The rule's source in the Tenet repository, for the bundled policies; user rules have
+// no public page, so they get none (helpUri is optional in SARIF).
+std::string help_uri(const Program& program, const RuleInfo& rule) {
+    if (rule.loc.line == 0 || rule.loc.file >= program.files.size()) return {};
+    const std::string& file = program.files[rule.loc.file];
+    if (file.rfind("policies/", 0) != 0 && file.rfind("stdlib/", 0) != 0) return {};
+    return fmt::format("https://github.com/tenet-policy/tenet/blob/main/{}#L{}", file, rule.loc.line);
 }
 
-void write_rule(json::Writer& w, const RuleInfo& rule) {
+void write_rule(json::Writer& w, const Program& program, const RuleInfo& rule) {
     w.begin_object();
     w.key("id").value(rule.id);
     w.key("name").value(rule.name);
@@ -50,7 +55,7 @@ void write_rule(json::Writer& w, const RuleInfo& rule) {
     w.key("fullDescription").begin_object().key("text").value(rule.message.empty() ? title : rule.message).end_object();
     std::string help = rule.fix.empty() ? title : "Fix: " + rule.fix;
     w.key("help").begin_object().key("text").value(help).key("markdown").value(fmt::format("**{}**\n\n{}", title, help)).end_object();
-    w.key("helpUri").value(help_uri(rule));
+    if (std::string uri = help_uri(program, rule); !uri.empty()) w.key("helpUri").value(uri);
     w.key("defaultConfiguration").begin_object().key("level").value(sarif_level(rule.severity)).end_object();
     w.key("properties").begin_object();
     w.key("tags").begin_array().value("security").value("iac");
@@ -132,8 +137,8 @@ std::string render_sarif(const CheckReport& r, const std::string& version) {
     w.key("semanticVersion").value(version);
     w.key("informationUri").value("https://github.com/tenet-policy/tenet");
     w.key("rules").begin_array();
-    for (const RuleInfo& rule : r.program->rules) write_rule(w, rule);
-    for (const RuleInfo& rule : r.extra_rules) write_rule(w, rule);
+    for (const RuleInfo& rule : r.program->rules) write_rule(w, *r.program, rule);
+    for (const RuleInfo& rule : r.extra_rules) write_rule(w, *r.program, rule);
     w.end_array();
     w.end_object().end_object();
     w.key("results").begin_array();

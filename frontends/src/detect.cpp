@@ -120,7 +120,8 @@ FrontendKind detect_frontend(const std::string& path) {
     if (ends_with(name, ".tf")) return FrontendKind::Terraform;
     if (ends_with(name, ".tfstate")) return FrontendKind::TerraformState;
     std::string text = head_of(p);
-    if (ends_with(name, ".json")) return detect_json(name, text);
+    // Top-level keys can follow a large first section (a plan's variables): look further.
+    if (ends_with(name, ".json")) return detect_json(name, text.size() < 64 * 1024 ? text : head_of(p, 4u << 20));
     if (ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".template"))
         return yaml_is_template(text) ? FrontendKind::CloudFormation : FrontendKind::Unknown;
     return FrontendKind::Unknown;

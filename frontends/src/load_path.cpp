@@ -55,10 +55,15 @@ struct Walker {
     }
 
     bool excluded(const fs::path& p) const {
+        // Globs may be relative to the working directory or absolute (the config
+        // file's are made absolute against its folder).
         std::string s = p.lexically_normal().generic_string();
         if (s.rfind("./", 0) == 0) s = s.substr(2);
+        std::error_code ec;
+        std::string abs = fs::absolute(p, ec).lexically_normal().generic_string();
         for (const std::string& g : opts.exclude)
-            if (glob_match(g, s) || glob_match(g, s + "/")) return true;
+            for (const std::string& candidate : {s, s + "/", abs, abs + "/"})
+                if (glob_match(g, candidate)) return true;
         return false;
     }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tenet/common/json.h"
+#include "tenet/model/arena.h"
 
 namespace tenet {
 
@@ -44,11 +45,13 @@ private:
             w_.key("source");
             location(r.loc);
         }
+        // The attribute maps themselves are written plain (their members carry the
+        // annotations): the loader reads `attributes` as an object of attributes.
         w_.key("attributes");
-        value(r.native, o_.provenance);
-        if (o_.canonical && !r.canonical.is_null()) {
+        plain(r.native.is(Kind::Map) ? r.native : Value::map(empty_map()), o_.provenance);
+        if (o_.canonical && r.canonical.is(Kind::Map)) {
             w_.key("canonical");
-            value(r.canonical, o_.provenance);
+            plain(r.canonical, o_.provenance);
         }
         uint32_t index = static_cast<uint32_t>(&r - m_.resources.data());
         w_.key("references").begin_array();
