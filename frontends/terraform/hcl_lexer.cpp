@@ -186,6 +186,11 @@ class Lexer {
             ++pos_;
         }
     }
+    // Moves over `n` bytes known to hold no newline.
+    void skip_in_line(size_t n) {
+        pos_ += n;
+        col_ += static_cast<uint32_t>(n);
+    }
     [[noreturn]] void fail(SourceLoc loc, std::string msg) {
         error_ = {loc, std::move(msg)};
         throw LexFailure{};
@@ -199,7 +204,9 @@ class Lexer {
         char c = peek();
         SourceLoc at = here();
         if (c == ' ' || c == '\t' || c == '\r') {
-            advance();
+            size_t e = pos_;
+            while (e < s_.size() && (s_[e] == ' ' || s_[e] == '\t' || s_[e] == '\r')) ++e;
+            skip_in_line(e - pos_);
             return;
         }
         if (c == '\n') {
@@ -208,7 +215,8 @@ class Lexer {
             return;
         }
         if (c == '#' || (c == '/' && peek(1) == '/')) {
-            while (pos_ < s_.size() && peek() != '\n') advance();
+            size_t end = s_.find('\n', pos_);
+            skip_in_line((end == std::string_view::npos ? s_.size() : end) - pos_);
             return;
         }
         if (c == '/' && peek(1) == '*') {
@@ -219,9 +227,10 @@ class Lexer {
             return;
         }
         if (is_ident_start(static_cast<unsigned char>(c))) {
-            size_t b = pos_;
-            while (pos_ < s_.size() && is_ident_char(static_cast<unsigned char>(peek()))) advance();
-            push(Tok::Ident, at, std::string(s_.substr(b, pos_ - b)));
+            size_t b = pos_, e = pos_;
+            while (e < s_.size() && is_ident_char(static_cast<unsigned char>(s_[e]))) ++e;
+            skip_in_line(e - b);
+            push(Tok::Ident, at, std::string(s_.substr(b, e - b)));
             return;
         }
         if (is_digit(static_cast<unsigned char>(c))) {

@@ -71,11 +71,12 @@ ModuleInstance::ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::str
     : loader_(loader), cfg_(cfg), prefix_(std::move(prefix)), parent_(parent), call_block_(call),
       call_scope_(std::move(call_scope)), depth_(depth), ev_(*this) {}
 
-ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const std::string& name,
-                            SourceLoc loc, const std::function<ValPtr()>& compute) {
+ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const char* kind,
+                            const std::string& name, SourceLoc loc,
+                            const std::function<ValPtr()>& compute) {
     Memo& m = table[name];
     if (m.state == Memo::Done) return m.value;
-    std::string qualified = prefix_ + name;
+    std::string qualified = prefix_ + kind + name;
     if (m.state == Memo::Busy) {
         std::string cycle;
         auto it = std::find(loader_.eval_stack.begin(), loader_.eval_stack.end(), qualified);
@@ -131,8 +132,9 @@ ValPtr ModuleInstance::typed(const hcl::Block* decl, ValPtr v) {
 ValPtr ModuleInstance::variable(const std::string& name) {
     const hcl::Block* decl = cfg_.find(cfg_.variables, name);
     if (!decl) return nullptr;
+    if (const ValPtr* v = done(vars_, name)) return *v;
     std::string ref = prefix_ + "var." + name;
-    return memo(vars_, "var." + name, decl->loc, [&]() -> ValPtr {
+    return memo(vars_, "var.", name, decl->loc, [&]() -> ValPtr {
         ValPtr v;
         if (parent_) {
             if (const hcl::Attribute* in = call_block_->body.attribute(name))
@@ -153,7 +155,8 @@ ValPtr ModuleInstance::variable(const std::string& name) {
 ValPtr ModuleInstance::local(const std::string& name) {
     const hcl::Attribute* a = cfg_.local(name);
     if (!a) return nullptr;
-    return memo(locals_, "local." + name, a->loc, [&]() -> ValPtr {
+    if (const ValPtr* v = done(locals_, name)) return *v;
+    return memo(locals_, "local.", name, a->loc, [&]() -> ValPtr {
         return with_refs(ev_.eval(a->expr, nullptr), Refs{prefix_ + "local." + name});
     });
 }
@@ -161,7 +164,8 @@ ValPtr ModuleInstance::local(const std::string& name) {
 ValPtr ModuleInstance::output(const std::string& name) {
     const hcl::Block* decl = cfg_.find(cfg_.outputs, name);
     if (!decl) return nullptr;
-    return memo(outputs_, "output." + name, decl->loc, [&]() -> ValPtr {
+    if (const ValPtr* v = done(outputs_, name)) return *v;
+    return memo(outputs_, "output.", name, decl->loc, [&]() -> ValPtr {
         const hcl::Attribute* value = decl->body.attribute("value");
         if (!value) return v_null(decl->loc);
         ValPtr v = ev_.eval(value->expr, nullptr);

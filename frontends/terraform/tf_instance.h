@@ -108,8 +108,14 @@ class ModuleInstance : public Context {
         bool counted = false;
     };
 
-    ValPtr memo(std::map<std::string, Memo>& table, const std::string& name, SourceLoc loc,
-                const std::function<ValPtr()>& compute);
+    // `kind` ("var.", "local.", "output.", "") only names the value in cycle messages.
+    ValPtr memo(std::map<std::string, Memo>& table, const char* kind, const std::string& name,
+                SourceLoc loc, const std::function<ValPtr()>& compute);
+    // The value when it is already evaluated: the common case, without building a closure.
+    static const ValPtr* done(const std::map<std::string, Memo>& table, const std::string& name) {
+        auto it = table.find(name);
+        return it != table.end() && it->second.state == Memo::Done ? &it->second.value : nullptr;
+    }
     Expansion expand(const hcl::Body& body, const std::string& what);
     void evaluate_resource(const ResourceDecl& d, Memo& m);
     ValPtr instance_value(const ResourceDecl& d, const std::string& address, const Scope* s);

@@ -114,7 +114,8 @@ ModuleInstance::Expansion ModuleInstance::expand(const hcl::Body& body, const st
 ValPtr ModuleInstance::resource(const std::string& key) {
     const ResourceDecl* d = cfg_.resource(key);
     if (!d) return nullptr;
-    return memo(resources_, key, d->block->loc, [&]() -> ValPtr {
+    if (const ValPtr* v = done(resources_, key)) return *v;
+    return memo(resources_, "", key, d->block->loc, [&]() -> ValPtr {
         std::string address = prefix_ + key;
         Expansion ex = expand(d->block->body, address);
         std::vector<ResourceInstance>& list = instances_[key];
