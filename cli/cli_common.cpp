@@ -1,6 +1,9 @@
 #include "cli_common.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -28,9 +31,14 @@ void print_error(const std::string& message) {
 }
 
 bool read_file(const std::string& path, std::string& out, std::string& error) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        error = fmt::format("cannot read `{}`: it is a directory", path);
+        return false;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        error = fmt::format("cannot read `{}`", path);
+        error = fmt::format("cannot read `{}`: {}", path, std::strerror(errno));
         return false;
     }
     std::ostringstream ss;

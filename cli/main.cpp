@@ -21,6 +21,16 @@ int main(int argc, char** argv) {
     tenet::cli::add_disasm_command(app, exit_code);
     tenet::cli::add_normalize_command(app, exit_code);
     tenet::cli::add_version_command(app, exit_code);
+    // CLI11 reports a misspelt subcommand as "a subcommand is required": name it instead.
+    if (argc > 1 && argv[1][0] != '-') {
+        bool known = false;
+        for (const CLI::App* sub : app.get_subcommands({})) known |= sub->check_name(argv[1]);
+        if (!known) {
+            fmt::print(stderr, "tenet: error: unknown command `{}` (commands: check, compile, disasm, normalize, version; "
+                               "see tenet --help)\n", argv[1]);
+            return 2;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
