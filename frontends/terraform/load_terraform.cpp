@@ -99,7 +99,7 @@ bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuild
         errors.push_back({SourceLoc{}, dir + ": not a directory"});
         return false;
     }
-    Loader loader{sm, errors, opts, dir, {}, {}, {}, {}, {}};
+    Loader loader{sm, errors, opts, dir, {}, {}, {}, {}, {}, {}};
     const ModuleConfig& root = loader.config(dir);
     loader.read_installed_modules();
     if (root.files.empty()) {
@@ -126,6 +126,11 @@ bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuild
     ModuleInstance instance(loader, root, "", nullptr, nullptr, {}, 0);
     std::vector<ResourceInstance> resources;
     instance.collect(resources);
+    if (loader.budget.exhausted())
+        errors.push_back(
+            {SourceLoc{},
+             dir + ": evaluation stopped after " + std::to_string(loader.budget.limit) +
+                 " steps (the configuration expands too much); later values are unknown"});
     Emitter emit(b, frontend_name(as == FrontendKind::Cdktf ? FrontendKind::Cdktf
                                                             : FrontendKind::Terraform));
     emit.resources(resources);

@@ -45,6 +45,9 @@ const Expr* root_of(const Expr* e) {
 
 ValPtr Evaluator::eval(const Expr* e, const Scope* s) {
     if (!e) return v_null();
+    if (budget_ && ++budget_->used > budget_->limit)
+        return v_error("the evaluation budget is exhausted (the configuration expands too much)",
+                       e->loc);
     if (++depth_ > kMaxEvalDepth) {
         --depth_;
         return v_error("expression nesting is too deep to evaluate", e->loc);

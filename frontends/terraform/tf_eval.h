@@ -28,6 +28,15 @@ struct Scope {
     }
 };
 
+// Real configurations take about one step per five bytes of source; the limit allows
+// twenty times that, and at least half a million steps.
+struct StepBudget {
+    uint64_t used = 0;
+    uint64_t limit = 500'000;
+    void add_source(size_t bytes) { limit += 4 * static_cast<uint64_t>(bytes); }
+    bool exhausted() const { return used > limit; }
+};
+
 class Context {
   public:
     virtual ~Context() = default;
@@ -46,6 +55,10 @@ class Evaluator {
 
     ValPtr eval(const hcl::Expr* e, const Scope* s);
     Context& context() { return ctx_; }
+    // Counts evaluation steps in a budget shared by every evaluator of one load; past its
+    // limit every evaluation is an error, so a configuration that expands without bound
+    // (nested for expressions over large ranges) ends, in bounded time and memory.
+    void set_budget(struct StepBudget* budget) { budget_ = budget; }
 
     // Shared with the functions: attribute access and indexing with HCL's rules.
     static ValPtr get_attr(const ValPtr& obj, const std::string& name, SourceLoc loc);
@@ -68,6 +81,7 @@ class Evaluator {
 
     Context& ctx_;
     uint32_t depth_ = 0;
+    StepBudget* budget_ = nullptr;
     std::vector<ValPtr> splat_items_; // the element each splat is applying to, innermost last
 };
 

@@ -30,6 +30,7 @@ const ModuleConfig& Loader::config(const std::string& dir) {
     auto it = configs.find(key);
     if (it != configs.end()) return *it->second;
     auto cfg = load_module_config(sm, dir, errors);
+    for (const auto& f : cfg->files) budget.add_source(sm.text(f->id).size());
     return *(configs[key] = std::move(cfg));
 }
 
@@ -69,7 +70,9 @@ ModuleInstance::ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::str
                                ModuleInstance* parent, const hcl::Block* call,
                                std::vector<Scope> call_scope, int depth)
     : loader_(loader), cfg_(cfg), prefix_(std::move(prefix)), parent_(parent), call_block_(call),
-      call_scope_(std::move(call_scope)), depth_(depth), ev_(*this) {}
+      call_scope_(std::move(call_scope)), depth_(depth), ev_(*this) {
+    ev_.set_budget(&loader_.budget);
+}
 
 ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const char* kind,
                             const std::string& name, SourceLoc loc,

@@ -46,6 +46,7 @@ struct Loader {
     std::map<std::string, std::unique_ptr<ModuleConfig>> configs; // by directory
     std::map<std::string, ValPtr> root_inputs;                    // -var, tfvars
     std::vector<std::string> eval_stack; // names being evaluated, for cycle messages
+    StepBudget budget;                   // evaluation steps, grown with every module's source size
     std::vector<ModuleCallInfo> module_calls;
     // `terraform init`'s .terraform/modules/modules.json: module key ("vpc", "vpc.nat")
     // -> directory of the downloaded module, so registry and git modules load too.

@@ -688,3 +688,10 @@ output "name" { value = aws_s3_bucket.this.bucket }
     CHECK(at(*modules.as_map()->find("module.bucket"), "loaded").as_bool());
     CHECK_FALSE(at(*modules.as_map()->find("module.absent"), "loaded").as_bool());
 }
+
+TEST_CASE("terraform: a configuration that expands without bound stops, with an error",
+          "[terraform]") {
+    auto l = eval_attr("length(flatten([for a in range(50000) : [for b in range(50000) : b]]))");
+    CHECK(reason(attr(*l, "null_resource.r", "v")).find("evaluation budget") != std::string::npos);
+    CHECK(errors_text(*l).find("evaluation stopped") != std::string::npos);
+}
