@@ -141,15 +141,58 @@ void Emitter::stack(ModuleInstance& root, const Loader& loader) {
                 f.push_back({k, convert(ev.eval(a->expr, nullptr), {}, "output." + name, {})});
         b_.stack_entry("outputs", name, entry(f, decl->loc));
     }
+    // terraform { required_providers { aws = { source, version } } } (a block in HCL, an
+    // object-valued argument in the JSON syntax).
+    Members required;
+    for (const auto& f : cfg.files)
+        for (const hcl::Block& t : f->body.blocks) {
+            if (t.type != "terraform") continue;
+            for (const hcl::Block& rp : t.body.blocks)
+                if (rp.type == "required_providers")
+                    for (const hcl::Attribute& a : rp.body.attributes)
+                        required.emplace_back(a.name, ev.eval(a.expr, nullptr));
+            if (const hcl::Attribute* a = t.body.attribute("required_providers")) {
+                ValPtr v = ev.eval(a->expr, nullptr);
+                if (v->is(VKind::Map))
+                    required.insert(required.end(), v->members.begin(), v->members.end());
+            }
+        }
+    // What the plan's provider_config also says: full_name and version_constraint.
+    auto with_requirement = [&](const std::string& local, Members m) {
+        for (const auto& [name, req] : required) {
+            if (name != local) continue;
+            std::string source, version;
+            if (req->is(VKind::Map)) {
+                if (const ValPtr* s = req->find("source")) to_text(**s, source);
+                if (const ValPtr* v = req->find("version")) to_text(**v, version);
+            } else {
+                to_text(*req, version); // the legacy `aws = "~> 5.0"`
+            }
+            if (source.empty()) source = "hashicorp/" + local;
+            if (std::count(source.begin(), source.end(), '/') == 1)
+                source = "registry.terraform.io/" + source;
+            m.emplace_back("full_name", v_str(source));
+            if (!version.empty()) m.emplace_back("version_constraint", v_str(version));
+        }
+        return v_map(std::move(m));
+    };
+    std::vector<std::string> configured;
     for (const hcl::Block* p : cfg.providers) {
         std::string name = p->labels[0];
+        configured.push_back(name);
         ValPtr body = root.body_value(p->body, nullptr, "", false);
         if (const ValPtr* alias = body->find("alias")) {
             std::string a;
             if (to_text(**alias, a)) name += "." + a;
         }
-        b_.stack_entry("providers", name, convert(body, {}, "provider." + name, {}));
+        ValPtr entry = with_requirement(p->labels[0], body->members);
+        b_.stack_entry("providers", name,
+                       convert(with_loc(entry, p->loc), {}, "provider." + name, {}));
     }
+    for (const auto& [name, req] : required)
+        if (std::find(configured.begin(), configured.end(), name) == configured.end())
+            b_.stack_entry("providers", name,
+                           convert(with_requirement(name, {}), {}, "provider." + name, {}));
     for (const ModuleCallInfo& m : loader.module_calls) {
         std::vector<std::pair<std::string, Value>> f{{"source", b_.str(m.source)},
                                                      {"loaded", b_.boolean(m.loaded)}};

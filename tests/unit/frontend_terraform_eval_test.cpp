@@ -311,6 +311,12 @@ provider "aws" {
   alias  = "west"
   region = "us-west-2"
 }
+terraform {
+  required_providers {
+    aws    = { source = "hashicorp/aws", version = "~> 5.0" }
+    random = { source = "hashicorp/random" }
+  }
+}
 output "domain" {
   value       = var.domain_name
   description = "the domain"
@@ -329,6 +335,11 @@ output "domain" {
     const Value* west = at(l->model.stack, "providers").as_map()->find("aws.west");
     REQUIRE(west);
     CHECK(str(at(*west, "region")) == "us-west-2");
+    CHECK(str(at(l->model.stack, "providers.aws.full_name")) ==
+          "registry.terraform.io/hashicorp/aws");
+    CHECK(str(at(l->model.stack, "providers.aws.version_constraint")) == "~> 5.0");
+    CHECK(str(at(l->model.stack, "providers.random.full_name")) ==
+          "registry.terraform.io/hashicorp/random");
 }
 
 namespace {
