@@ -264,6 +264,7 @@ resource "aws_s3_bucket" "x" {
     opts.tf_var_files.push_back(dir + "/extra.tfvars.json");
     opts.tf_vars = {"d=cli", "n=4", "tags={a = \"b\"}"};
     auto l = load_dir(dir, opts);
+    l->temporary = true;
     INFO(errors_text(*l));
     REQUIRE(l->errors.empty());
     Value bucket = attr(*l, "aws_s3_bucket.x", "bucket");
@@ -562,6 +563,7 @@ TEST_CASE("terraform: JSON syntax and CDKTF stacks", "[terraform]") {
   }
 })";
     auto l = load_dir(dir, {}, FrontendKind::Cdktf);
+    l->temporary = true;
     INFO(errors_text(*l));
     REQUIRE(l->errors.empty());
     const Resource* b = resource(*l, "aws_s3_bucket.logs_1A2B");

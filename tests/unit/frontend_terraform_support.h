@@ -21,6 +21,15 @@ struct Loaded {
     Model model;
     std::vector<ModelError> errors;
     std::string dir;
+    bool temporary = false; // written by load(): removed with the result
+
+    Loaded() = default;
+    Loaded(const Loaded&) = delete;
+    Loaded& operator=(const Loaded&) = delete;
+    ~Loaded() {
+        std::error_code ec;
+        if (temporary) std::filesystem::remove_all(dir, ec);
+    }
 };
 
 inline std::string fresh_dir() {
@@ -52,7 +61,9 @@ inline std::unique_ptr<Loaded> load(const std::map<std::string, std::string>& fi
         std::filesystem::create_directories(p.parent_path());
         std::ofstream(p) << text;
     }
-    return load_dir(dir, opts);
+    auto l = load_dir(dir, opts);
+    l->temporary = true;
+    return l;
 }
 
 inline const Resource* resource(const Loaded& l, std::string_view address) {
