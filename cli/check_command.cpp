@@ -1,12 +1,5 @@
 // tenet check: compile the policies, load the inputs, evaluate, apply suppressions,
 // decide what blocks, report in every requested format.
-#include <algorithm>
-#include <filesystem>
-#include <memory>
-#include <thread>
-
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "commands.h"
 #include "config.h"
@@ -15,6 +8,12 @@
 #include "suppressions.h"
 #include "tenet/runtime/engine.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fmt/format.h>
+#include <memory>
+#include <thread>
+
 namespace tenet::cli {
 
 namespace {
@@ -22,19 +21,19 @@ namespace {
 struct CheckOptions {
     PolicyOptions policy;
     InputOptions inputs;
-    std::vector<std::string> params;    // NAME=JSON
+    std::vector<std::string> params; // NAME=JSON
     std::string format = "text";
-    std::vector<std::string> outputs;   // FILE (the --format report) or FORMAT=FILE
-    std::string fail_on = "low";        // lowest severity that blocks
-    std::string unknown = "warn";       // pass | warn | fail
-    unsigned jobs = 0;                  // 0: all cores
+    std::vector<std::string> outputs; // FILE (the --format report) or FORMAT=FILE
+    std::string fail_on = "low";      // lowest severity that blocks
+    std::string unknown = "warn";     // pass | warn | fail
+    unsigned jobs = 0;                // 0: all cores
     bool show_passes = false;
     bool no_default_policies = false;
     std::string waivers, baseline, write_baseline_file;
     std::vector<std::string> overrides; // RULE=REASON
     std::string config;                 // explicit --config
     bool no_config = false;
-    CLI::App* cmd = nullptr;            // to ask which flags were given
+    CLI::App* cmd = nullptr; // to ask which flags were given
 };
 
 bool parse_severity(const std::string& s, Severity& out) {
@@ -73,7 +72,9 @@ std::string render(const CheckReport& report, const std::string& format, bool co
     return render_text(report, color);
 }
 
-bool given(const CheckOptions& o, const char* flag) { return o.cmd->count(flag) > 0; }
+bool given(const CheckOptions& o, const char* flag) {
+    return o.cmd->count(flag) > 0;
+}
 
 // Settings from .tenet.yaml fill whatever the command line did not say.
 bool apply_config(CheckOptions& o) {
@@ -86,8 +87,10 @@ bool apply_config(CheckOptions& o) {
     bool ok = load_config(path, c, errors);
     for (auto& e : errors) print_error(e);
     if (!ok) return false;
-    if (!given(o, "--policy")) o.policy.paths.insert(o.policy.paths.end(), c.policies.begin(), c.policies.end());
-    if (c.default_policies && !given(o, "--no-default-policies")) o.no_default_policies = !*c.default_policies;
+    if (!given(o, "--policy"))
+        o.policy.paths.insert(o.policy.paths.end(), c.policies.begin(), c.policies.end());
+    if (c.default_policies && !given(o, "--no-default-policies"))
+        o.no_default_policies = !*c.default_policies;
     // Command-line params come later, so they win.
     std::vector<std::string> params;
     for (auto& [name, value] : c.params) params.push_back(name + "=" + value);
@@ -101,9 +104,10 @@ bool apply_config(CheckOptions& o) {
     // Exclude globs are relative to the config file's folder: make them absolute.
     std::filesystem::path config_dir = std::filesystem::absolute(path).parent_path();
     for (auto& g : c.exclude)
-        o.inputs.frontend.exclude.push_back(std::filesystem::path(g).is_absolute()
-                                                ? g
-                                                : (config_dir / g).lexically_normal().generic_string());
+        o.inputs.frontend.exclude.push_back(
+            std::filesystem::path(g).is_absolute()
+                ? g
+                : (config_dir / g).lexically_normal().generic_string());
     if (c.waivers && !given(o, "--waivers")) o.waivers = *c.waivers;
     if (c.baseline && !given(o, "--baseline")) o.baseline = *c.baseline;
     if (c.jobs && !given(o, "--jobs")) o.jobs = *c.jobs;
@@ -125,7 +129,8 @@ int run_check(CheckOptions& o) {
     if (!apply_config(o)) return kExitError;
     Severity threshold;
     if (!parse_severity(o.fail_on, threshold)) {
-        print_error(fmt::format("--fail-on expects info, low, medium, high or critical; found `{}`", o.fail_on));
+        print_error(fmt::format("--fail-on expects info, low, medium, high or critical; found `{}`",
+                                o.fail_on));
         return kExitError;
     }
     if (o.unknown != "pass" && o.unknown != "warn" && o.unknown != "fail") {
@@ -147,13 +152,16 @@ int run_check(CheckOptions& o) {
             sinks.push_back({o.format, out});
             format_to_file = true;
         } else {
-            print_error(fmt::format("--output `{}`: only one plain FILE is allowed; name the format as FORMAT=FILE", out));
+            print_error(fmt::format(
+                "--output `{}`: only one plain FILE is allowed; name the format as FORMAT=FILE",
+                out));
             return kExitError;
         }
     }
     if (!format_to_file) sinks.insert(sinks.begin(), {o.format, ""});
     if (o.inputs.paths.empty() && o.inputs.models.empty()) {
-        print_error("nothing to check: give a PATH (Terraform, CloudFormation, cdk.out, plan JSON, Pulumi export) "
+        print_error("nothing to check: give a PATH (Terraform, CloudFormation, cdk.out, plan JSON, "
+                    "Pulumi export) "
                     "or --model FILE (docs/model.md)");
         return kExitError;
     }
@@ -221,11 +229,13 @@ int run_check(CheckOptions& o) {
     for (size_t i = 0; i < report.findings.size(); ++i) {
         const Finding& f = report.findings[i];
         if (f.verdict == Verdict::Error) any_error = true;
-        bool b = !report.suppression(i).active() && is_blocking(report.rule(f), f.verdict, threshold, o.unknown);
+        bool b = !report.suppression(i).active() &&
+                 is_blocking(report.rule(f), f.verdict, threshold, o.unknown);
         any_blocking |= b;
         report.blocking.push_back(b);
     }
-    if (!o.write_baseline_file.empty() && !write_file(o.write_baseline_file, write_baseline(report), error)) {
+    if (!o.write_baseline_file.empty() &&
+        !write_file(o.write_baseline_file, write_baseline(report), error)) {
         print_error(error);
         any_error = true;
     }
@@ -248,42 +258,69 @@ int run_check(CheckOptions& o) {
 
 void add_check_command(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<CheckOptions>();
-    CLI::App* cmd = app.add_subcommand("check", "Evaluate policies against infrastructure code and report findings");
+    CLI::App* cmd = app.add_subcommand(
+        "check", "Evaluate policies against infrastructure code and report findings");
     o->cmd = cmd;
-    cmd->footer("\nExamples:\n"
-                "  tenet check infra/                      # Terraform, CloudFormation, cdk.out, plans...\n"
-                "  tenet check --model examples/model/content-delivery.json\n"
-                "  tenet check infra/ --policy my-policies/ --param allowed_sse='[\"aws:kms\"]'\n"
-                "  tenet check infra/ --format json --output findings.json\n"
-                "  tenet check infra/ -o sarif=tenet.sarif -o markdown=$GITHUB_STEP_SUMMARY\n"
-                "  tenet check infra/ --write-baseline .tenet-baseline.json   # then --baseline it\n"
-                "\nSettings also come from the nearest .tenet.yaml (see docs/ci.md); flags win.\n"
-                "Exit codes: 0 nothing blocks, 1 a blocking finding, 2 usage, input or policy errors.");
+    cmd->footer(
+        "\nExamples:\n"
+        "  tenet check infra/                      # Terraform, CloudFormation, cdk.out, plans...\n"
+        "  tenet check --model examples/model/content-delivery.json\n"
+        "  tenet check infra/ --policy my-policies/ --param allowed_sse='[\"aws:kms\"]'\n"
+        "  tenet check infra/ --format json --output findings.json\n"
+        "  tenet check infra/ -o sarif=tenet.sarif -o markdown=$GITHUB_STEP_SUMMARY\n"
+        "  tenet check infra/ --write-baseline .tenet-baseline.json   # then --baseline it\n"
+        "\nSettings also come from the nearest .tenet.yaml (see docs/ci.md); flags win.\n"
+        "Exit codes: 0 nothing blocks, 1 a blocking finding, 2 usage, input or policy errors.");
     cmd->add_option("path", o->inputs.paths,
-                    "Files or folders to scan: Terraform, plan/state JSON, CloudFormation, cdk.out, cdktf.out, Pulumi")
+                    "Files or folders to scan: Terraform, plan/state JSON, CloudFormation, "
+                    "cdk.out, cdktf.out, Pulumi")
         ->type_name("PATH");
-    cmd->add_option("--model", o->inputs.models, "A tenet JSON model file (docs/model.md); repeatable")->type_name("FILE");
-    cmd->add_option("--var", o->inputs.frontend.tf_vars, "Terraform variable NAME=VALUE; repeatable")->type_name("NAME=VALUE");
-    cmd->add_option("--var-file", o->inputs.frontend.tf_var_files, "Terraform .tfvars file; repeatable")->type_name("FILE");
-    cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params, "CloudFormation parameter NAME=VALUE; repeatable")
+    cmd->add_option("--model", o->inputs.models,
+                    "A tenet JSON model file (docs/model.md); repeatable")
+        ->type_name("FILE");
+    cmd->add_option("--var", o->inputs.frontend.tf_vars,
+                    "Terraform variable NAME=VALUE; repeatable")
         ->type_name("NAME=VALUE");
-    cmd->add_option("-p,--policy", o->policy.paths, "Policy files, folders, or one .tnb bundle; repeatable")->type_name("PATH");
-    cmd->add_flag("--no-default-policies", o->no_default_policies, "Do not run the bundled policies");
-    cmd->add_option("--param", o->params, "Override a policy parameter: NAME=JSON (a bare word is a string)")->type_name("NAME=VALUE");
-    cmd->add_option("-f,--format", o->format, std::string("Report format on stdout: ") + kFormatList)->type_name("FORMAT");
+    cmd->add_option("--var-file", o->inputs.frontend.tf_var_files,
+                    "Terraform .tfvars file; repeatable")
+        ->type_name("FILE");
+    cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params,
+                    "CloudFormation parameter NAME=VALUE; repeatable")
+        ->type_name("NAME=VALUE");
+    cmd->add_option("-p,--policy", o->policy.paths,
+                    "Policy files, folders, or one .tnb bundle; repeatable")
+        ->type_name("PATH");
+    cmd->add_flag("--no-default-policies", o->no_default_policies,
+                  "Do not run the bundled policies");
+    cmd->add_option("--param", o->params,
+                    "Override a policy parameter: NAME=JSON (a bare word is a string)")
+        ->type_name("NAME=VALUE");
+    cmd->add_option("-f,--format", o->format,
+                    std::string("Report format on stdout: ") + kFormatList)
+        ->type_name("FORMAT");
     cmd->add_option("-o,--output", o->outputs,
-                    "FILE: write the --format report there instead of stdout; FORMAT=FILE: also write that format "
+                    "FILE: write the --format report there instead of stdout; FORMAT=FILE: also "
+                    "write that format "
                     "(repeatable, e.g. -o sarif=tenet.sarif -o junit=junit.xml)")
         ->type_name("[FORMAT=]FILE");
-    cmd->add_option("--fail-on", o->fail_on, "Lowest severity that blocks (info, low, medium, high, critical)")->type_name("SEVERITY");
-    cmd->add_option("--unknown", o->unknown, "What an unknown verdict does: pass, warn or fail")->type_name("WHAT");
-    cmd->add_option("--override", o->overrides, "Let a soft rule pass this run: RULE=REASON (the reason is reported)")
+    cmd->add_option("--fail-on", o->fail_on,
+                    "Lowest severity that blocks (info, low, medium, high, critical)")
+        ->type_name("SEVERITY");
+    cmd->add_option("--unknown", o->unknown, "What an unknown verdict does: pass, warn or fail")
+        ->type_name("WHAT");
+    cmd->add_option("--override", o->overrides,
+                    "Let a soft rule pass this run: RULE=REASON (the reason is reported)")
         ->type_name("RULE=REASON");
-    cmd->add_option("--waivers", o->waivers, "Waivers file (YAML: rule, resource, path, owner, reason, expires)")->type_name("FILE");
-    cmd->add_option("--baseline", o->baseline, "Block only on findings not in this baseline")->type_name("FILE");
-    cmd->add_option("--write-baseline", o->write_baseline_file, "Write the current fail/unknown findings as a baseline")
+    cmd->add_option("--waivers", o->waivers,
+                    "Waivers file (YAML: rule, resource, path, owner, reason, expires)")
         ->type_name("FILE");
-    cmd->add_option("--config", o->config, "Config file (default: the nearest .tenet.yaml)")->type_name("FILE");
+    cmd->add_option("--baseline", o->baseline, "Block only on findings not in this baseline")
+        ->type_name("FILE");
+    cmd->add_option("--write-baseline", o->write_baseline_file,
+                    "Write the current fail/unknown findings as a baseline")
+        ->type_name("FILE");
+    cmd->add_option("--config", o->config, "Config file (default: the nearest .tenet.yaml)")
+        ->type_name("FILE");
     cmd->add_flag("--no-config", o->no_config, "Ignore .tenet.yaml files");
     cmd->add_option("-j,--jobs", o->jobs, "Worker threads (default: all cores)")->type_name("N");
     cmd->add_flag("--show-passes", o->show_passes, "List passing verdicts too");

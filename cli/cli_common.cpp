@@ -1,18 +1,17 @@
 #include "cli_common.h"
 
+#include "tenet/runtime/bundle.h"
+
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <cstdlib>
+#include <fmt/color.h>
+#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
-
-#include <fmt/color.h>
-#include <fmt/format.h>
-
-#include "tenet/runtime/bundle.h"
 
 namespace tenet::cli {
 
@@ -25,7 +24,9 @@ bool use_color(bool is_stderr) {
 
 void print_error(const std::string& message) {
     if (use_color(true))
-        fmt::print(stderr, "{}: {}\n", fmt::format(fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold, "error"), message);
+        fmt::print(stderr, "{}: {}\n",
+                   fmt::format(fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold, "error"),
+                   message);
     else
         fmt::print(stderr, "error: {}\n", message);
 }
@@ -58,7 +59,9 @@ bool write_file(const std::string& path, const std::string& data, std::string& e
 
 namespace {
 
-bool is_bundle_path(const std::string& p) { return p.size() > 4 && p.ends_with(".tnb"); }
+bool is_bundle_path(const std::string& p) {
+    return p.size() > 4 && p.ends_with(".tnb");
+}
 
 std::unique_ptr<Program> load_bundle_file(const std::string& path) {
     std::string data, error;
@@ -104,7 +107,8 @@ std::unique_ptr<Program> load_program(SourceManager& sm, const PolicyOptions& op
     for (auto& d : diags.items()) fmt::print(stderr, "{}", render_diagnostic(d, sm, color));
     if (diags.has_errors()) {
         size_t n = diags.error_count();
-        print_error(fmt::format("could not compile the policies: {} error{}", n, n == 1 ? "" : "s"));
+        print_error(
+            fmt::format("could not compile the policies: {} error{}", n, n == 1 ? "" : "s"));
         return nullptr;
     }
     if (checked) *checked = std::move(result.checked);

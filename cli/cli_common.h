@@ -2,13 +2,13 @@
 // exit codes.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <vector>
-
 #include "tenet/common/source.h"
 #include "tenet/compiler/compiler.h"
 #include "tenet/runtime/program.h"
+
+#include <memory>
+#include <string>
+#include <vector>
 
 namespace tenet::cli {
 

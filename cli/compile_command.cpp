@@ -1,10 +1,10 @@
 // tenet compile / disasm / version.
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "commands.h"
 #include "tenet/runtime/bundle.h"
 #include "tenet/runtime/disasm.h"
+
+#include <fmt/format.h>
 
 namespace tenet::cli {
 
@@ -18,7 +18,8 @@ struct CompileCmdOptions {
 
 int run_compile(CompileCmdOptions& o) {
     if (o.policy.paths.empty() && !o.with_default_policies) {
-        print_error("nothing to compile: give policy files or folders (or --with-default-policies)");
+        print_error(
+            "nothing to compile: give policy files or folders (or --with-default-policies)");
         return kExitError;
     }
     SourceManager sm;
@@ -57,10 +58,13 @@ int run_disasm(const std::string& path) {
 void add_compile_command(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<CompileCmdOptions>();
     CLI::App* cmd = app.add_subcommand("compile", "Compile policies into a verified bundle (.tnb)");
-    cmd->footer("\nExamples:\n  tenet compile -o pack.tnb policies/aws\n  tenet check --model m.json --no-default-policies --policy pack.tnb");
+    cmd->footer("\nExamples:\n  tenet compile -o pack.tnb policies/aws\n  tenet check --model "
+                "m.json --no-default-policies --policy pack.tnb");
     cmd->add_option("paths", o->policy.paths, "Policy files and folders")->type_name("POLICIES");
-    cmd->add_option("-o,--output", o->output, "The bundle to write (default policies.tnb)")->type_name("FILE");
-    cmd->add_flag("--with-default-policies", o->with_default_policies, "Include the bundled policies");
+    cmd->add_option("-o,--output", o->output, "The bundle to write (default policies.tnb)")
+        ->type_name("FILE");
+    cmd->add_flag("--with-default-policies", o->with_default_policies,
+                  "Include the bundled policies");
     cmd->callback([o, &exit_code] { exit_code = run_compile(*o); });
 }
 

@@ -1,11 +1,10 @@
 #include "config.h"
 
-#include <filesystem>
-
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "tenet/common/yaml.h"
+
+#include <filesystem>
+#include <fmt/format.h>
 
 namespace tenet::cli {
 
@@ -62,10 +61,16 @@ struct Reader {
 std::string to_json(const json::Node& n) {
     std::string out;
     switch (n.type) {
-    case json::Type::Null: return "null";
-    case json::Type::Bool: return n.boolean ? "true" : "false";
-    case json::Type::Number: json::append_number(out, n.number); return out;
-    case json::Type::String: json::append_quoted(out, n.string); return out;
+    case json::Type::Null:
+        return "null";
+    case json::Type::Bool:
+        return n.boolean ? "true" : "false";
+    case json::Type::Number:
+        json::append_number(out, n.number);
+        return out;
+    case json::Type::String:
+        json::append_quoted(out, n.string);
+        return out;
     case json::Type::Array:
         out = "[";
         for (size_t i = 0; i < n.items.size(); ++i) out += (i ? "," : "") + to_json(n.items[i]);
@@ -93,7 +98,8 @@ bool load_config(const std::string& path, ConfigFile& out, std::vector<std::stri
     json::Node doc;
     json::ParseError perr;
     if (!yaml::parse(text, 0, doc, perr)) {
-        errors.push_back(fmt::format("{}:{}:{}: {}", path, perr.loc.line, perr.loc.column, perr.message));
+        errors.push_back(
+            fmt::format("{}:{}:{}: {}", path, perr.loc.line, perr.loc.column, perr.message));
         return false;
     }
     out.path = path;
@@ -107,10 +113,13 @@ bool load_config(const std::string& path, ConfigFile& out, std::vector<std::stri
         if (key == "policies") {
             for (auto& p : r.strings(v, "policies")) out.policies.push_back(r.relative(p));
         } else if (key == "default_policies") {
-            if (v.is(json::Type::Bool)) out.default_policies = v.boolean;
-            else r.error(v, "`default_policies` expects true or false");
+            if (v.is(json::Type::Bool))
+                out.default_policies = v.boolean;
+            else
+                r.error(v, "`default_policies` expects true or false");
         } else if (key == "params") {
-            if (!v.is(json::Type::Object)) r.error(v, "`params` expects a mapping of parameter names to values");
+            if (!v.is(json::Type::Object))
+                r.error(v, "`params` expects a mapping of parameter names to values");
             else
                 for (auto& [name, value] : v.members) out.params.push_back({name, to_json(value)});
         } else if (key == "fail_on") {
@@ -120,10 +129,12 @@ bool load_config(const std::string& path, ConfigFile& out, std::vector<std::stri
         } else if (key == "format") {
             out.format = r.string(v, "format");
         } else if (key == "outputs") {
-            if (!v.is(json::Type::Object)) r.error(v, "`outputs` expects a mapping of format to file");
+            if (!v.is(json::Type::Object))
+                r.error(v, "`outputs` expects a mapping of format to file");
             else
                 for (auto& [format, file] : v.members)
-                    if (auto f = r.string(file, "outputs")) out.outputs.push_back({format, r.relative(*f)});
+                    if (auto f = r.string(file, "outputs"))
+                        out.outputs.push_back({format, r.relative(*f)});
         } else if (key == "exclude") {
             out.exclude = r.strings(v, "exclude");
         } else if (key == "waivers") {
@@ -131,10 +142,13 @@ bool load_config(const std::string& path, ConfigFile& out, std::vector<std::stri
         } else if (key == "baseline") {
             if (auto s = r.string(v, "baseline")) out.baseline = r.relative(*s);
         } else if (key == "jobs") {
-            if (v.is(json::Type::Number) && v.number >= 1 && v.number <= 1024) out.jobs = static_cast<unsigned>(v.number);
-            else r.error(v, "`jobs` expects a number from 1 to 1024");
+            if (v.is(json::Type::Number) && v.number >= 1 && v.number <= 1024)
+                out.jobs = static_cast<unsigned>(v.number);
+            else
+                r.error(v, "`jobs` expects a number from 1 to 1024");
         } else {
-            r.error(v, fmt::format("unknown setting `{}` (policies, default_policies, params, fail_on, unknown, format, "
+            r.error(v, fmt::format("unknown setting `{}` (policies, default_policies, params, "
+                                   "fail_on, unknown, format, "
                                    "outputs, exclude, waivers, baseline, jobs)",
                                    key));
         }

@@ -3,9 +3,9 @@
 // where it is printed, so reformatting a file or moving unrelated lines keeps them.
 #pragma once
 
-#include <string>
-
 #include "report.h"
+
+#include <string>
 
 namespace tenet::cli {
 

@@ -1,10 +1,10 @@
 #include "load_inputs.h"
 
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "tenet/model/builder.h"
 #include "tenet/model/json_model.h"
+
+#include <fmt/format.h>
 
 namespace tenet::cli {
 
@@ -17,7 +17,8 @@ std::string format_error(const SourceManager& sm, const ModelError& e) {
 
 } // namespace
 
-size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model, std::vector<std::string>& input_errors) {
+size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model,
+                   std::vector<std::string>& input_errors) {
     model.sources = &sm;
     ModelBuilder builder(model);
     std::vector<ModelError> errors;

@@ -3,12 +3,12 @@
 // "file:line:column: message" lines; whatever loaded is kept.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "tenet/common/source.h"
 #include "tenet/frontends/frontend.h"
 #include "tenet/model/model.h"
+
+#include <string>
+#include <vector>
 
 namespace tenet::cli {
 
@@ -20,6 +20,7 @@ struct InputOptions {
 
 // Returns the number of inputs loaded. Calls ModelBuilder::resolve_references, so the
 // model is finalized (ready for Engine::normalize).
-size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model, std::vector<std::string>& input_errors);
+size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model,
+                   std::vector<std::string>& input_errors);
 
 } // namespace tenet::cli

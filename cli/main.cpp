@@ -1,8 +1,8 @@
 // tenet: the command-line entry point.
+#include "commands.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-
-#include "commands.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"Tenet: policies for infrastructure as code, checked against every frontend.\n"
@@ -26,8 +26,11 @@ int main(int argc, char** argv) {
         bool known = false;
         for (const CLI::App* sub : app.get_subcommands({})) known |= sub->check_name(argv[1]);
         if (!known) {
-            fmt::print(stderr, "tenet: error: unknown command `{}` (commands: check, compile, disasm, normalize, version; "
-                               "see tenet --help)\n", argv[1]);
+            fmt::print(stderr,
+                       "tenet: error: unknown command `{}` (commands: check, compile, disasm, "
+                       "normalize, version; "
+                       "see tenet --help)\n",
+                       argv[1]);
             return 2;
         }
     }

@@ -1,14 +1,13 @@
 // tenet normalize: load inputs, apply the stdlib's (and any --policy) mappings, and
 // print the normalized model as tenet-model/1 JSON. Shows exactly what policies see.
-#include <memory>
-
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "commands.h"
 #include "load_inputs.h"
 #include "tenet/model/model_writer.h"
 #include "tenet/runtime/engine.h"
+
+#include <fmt/format.h>
+#include <memory>
 
 namespace tenet::cli {
 
@@ -62,19 +61,27 @@ int run_normalize(NormalizeOptions& o) {
 
 void add_normalize_command(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<NormalizeOptions>();
-    CLI::App* cmd = app.add_subcommand("normalize", "Print the normalized model of the inputs as JSON");
-    cmd->footer("\nExamples:\n"
-                "  tenet normalize infra/ > model.json      # then: tenet check --model model.json\n"
-                "  tenet normalize template.yaml --no-provenance\n");
+    CLI::App* cmd =
+        app.add_subcommand("normalize", "Print the normalized model of the inputs as JSON");
+    cmd->footer(
+        "\nExamples:\n"
+        "  tenet normalize infra/ > model.json      # then: tenet check --model model.json\n"
+        "  tenet normalize template.yaml --no-provenance\n");
     cmd->add_option("path", o->inputs.paths, "Files or folders (any frontend)")->type_name("PATH");
-    cmd->add_option("--model", o->inputs.models, "A tenet JSON model file; repeatable")->type_name("FILE");
-    cmd->add_option("-p,--policy", o->policy.paths, "Extra .tenet files or folders with mappings")->type_name("PATH");
-    cmd->add_option("--var", o->inputs.frontend.tf_vars, "Terraform variable NAME=VALUE")->type_name("NAME=VALUE");
-    cmd->add_option("--var-file", o->inputs.frontend.tf_var_files, "Terraform .tfvars file")->type_name("FILE");
-    cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params, "CloudFormation parameter NAME=VALUE")
+    cmd->add_option("--model", o->inputs.models, "A tenet JSON model file; repeatable")
+        ->type_name("FILE");
+    cmd->add_option("-p,--policy", o->policy.paths, "Extra .tenet files or folders with mappings")
+        ->type_name("PATH");
+    cmd->add_option("--var", o->inputs.frontend.tf_vars, "Terraform variable NAME=VALUE")
+        ->type_name("NAME=VALUE");
+    cmd->add_option("--var-file", o->inputs.frontend.tf_var_files, "Terraform .tfvars file")
+        ->type_name("FILE");
+    cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params,
+                    "CloudFormation parameter NAME=VALUE")
         ->type_name("NAME=VALUE");
     cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout")->type_name("FILE");
-    cmd->add_flag("--no-provenance", o->no_provenance, "Plain values, without $source/$refs annotations");
+    cmd->add_flag("--no-provenance", o->no_provenance,
+                  "Plain values, without $source/$refs annotations");
     cmd->add_flag("--native", o->native_only, "Native attributes only (no mappings applied)");
     // One value per occurrence of a repeatable flag: otherwise CLI11 lets `-o report.sarif infra/`
     // swallow the PATH as a second output.

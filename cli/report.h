@@ -2,13 +2,13 @@
 // workflow commands and Markdown, GitLab SAST.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "tenet/common/source.h"
 #include "tenet/model/model.h"
 #include "tenet/runtime/engine.h"
 #include "tenet/runtime/program.h"
+
+#include <string>
+#include <vector>
 
 namespace tenet::cli {
 
@@ -22,25 +22,27 @@ struct Suppression {
     std::string where;   // "main.tf:12" (inline), "waivers.yaml:4", "baseline.json"
     bool active() const { return kind != Kind::None; }
 };
-const char* suppression_kind_name(Suppression::Kind k); // inline, metadata, waiver, baseline, override
+const char*
+suppression_kind_name(Suppression::Kind k); // inline, metadata, waiver, baseline, override
 
 // Everything a report needs, with the blocking decision already made.
 struct CheckReport {
     const Program* program = nullptr;
     const Model* model = nullptr;
     SourceManager* sources = nullptr;
-    std::vector<Finding> findings; // sorted; passes only when requested
-    std::vector<bool> blocking;    // parallel to findings
+    std::vector<Finding> findings;         // sorted; passes only when requested
+    std::vector<bool> blocking;            // parallel to findings
     std::vector<Suppression> suppressions; // parallel to findings
     // Rules that are not in the program: findings about the suppressions themselves
     // (expired, missing reason). Their Finding::rule is program->rules.size() + index.
     std::vector<RuleInfo> extra_rules;
     std::vector<std::string> input_errors; // "file:line:col: message"
-    size_t passes = 0;             // pass verdicts (counted even when not listed)
-    Severity fail_on = Severity::Low; // --fail-on: the lowest severity that blocks
+    size_t passes = 0;                     // pass verdicts (counted even when not listed)
+    Severity fail_on = Severity::Low;      // --fail-on: the lowest severity that blocks
 
     const RuleInfo& rule(const Finding& f) const {
-        return f.rule < program->rules.size() ? program->rules[f.rule] : extra_rules[f.rule - program->rules.size()];
+        return f.rule < program->rules.size() ? program->rules[f.rule]
+                                              : extra_rules[f.rule - program->rules.size()];
     }
     const Suppression& suppression(size_t i) const {
         static const Suppression none;

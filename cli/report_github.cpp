@@ -1,8 +1,8 @@
 // GitHub Actions outputs: workflow commands that annotate the pull request diff, and
 // a Markdown summary for $GITHUB_STEP_SUMMARY or a pull-request comment.
-#include <fmt/format.h>
-
 #include "report.h"
+
+#include <fmt/format.h>
 
 namespace tenet::cli {
 
@@ -12,10 +12,14 @@ namespace {
 std::string escape_data(std::string_view s) {
     std::string out;
     for (char c : s) {
-        if (c == '%') out += "%25";
-        else if (c == '\r') out += "%0D";
-        else if (c == '\n') out += "%0A";
-        else out += c;
+        if (c == '%')
+            out += "%25";
+        else if (c == '\r')
+            out += "%0D";
+        else if (c == '\n')
+            out += "%0A";
+        else
+            out += c;
     }
     return out;
 }
@@ -24,9 +28,12 @@ std::string escape_property(std::string_view s) {
     std::string out = escape_data(s);
     std::string res;
     for (char c : out) {
-        if (c == ':') res += "%3A";
-        else if (c == ',') res += "%2C";
-        else res += c;
+        if (c == ':')
+            res += "%3A";
+        else if (c == ',')
+            res += "%2C";
+        else
+            res += c;
     }
     return res;
 }
@@ -34,9 +41,12 @@ std::string escape_property(std::string_view s) {
 std::string markdown_cell(std::string_view s) {
     std::string out;
     for (char c : s) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n') out += ' ';
-        else out += c;
+        if (c == '|')
+            out += "\\|";
+        else if (c == '\n')
+            out += ' ';
+        else
+            out += c;
     }
     return out;
 }
@@ -45,24 +55,33 @@ std::string markdown_cell(std::string_view s) {
 
 std::string render_github(const CheckReport& r) {
     std::string out;
-    for (auto& e : r.input_errors) out += fmt::format("::error title=tenet input error::{}\n", escape_data(e));
+    for (auto& e : r.input_errors)
+        out += fmt::format("::error title=tenet input error::{}\n", escape_data(e));
     for (size_t i = 0; i < r.findings.size(); ++i) {
         const Finding& f = r.findings[i];
         if (f.verdict == Verdict::Pass) continue;
         const RuleInfo& rule = r.rule(f);
         const Suppression& sup = r.suppression(i);
-        const char* cmd = r.blocking[i] ? "error" : (f.verdict == Verdict::Fail && !sup.active() ? "warning" : "notice");
+        const char* cmd =
+            r.blocking[i] ? "error"
+                          : (f.verdict == Verdict::Fail && !sup.active() ? "warning" : "notice");
         std::string props;
         if (f.loc.valid() && f.loc.file < r.sources->size())
-            props = fmt::format("file={},line={},col={},", escape_property(r.sources->path(f.loc.file)), f.loc.line,
-                                f.loc.column);
-        props += fmt::format("title={}", escape_property(fmt::format("{} {} ({})", rule.id, verdict_name(f.verdict),
-                                                                    severity_name(rule.severity))));
+            props =
+                fmt::format("file={},line={},col={},", escape_property(r.sources->path(f.loc.file)),
+                            f.loc.line, f.loc.column);
+        props += fmt::format(
+            "title={}", escape_property(fmt::format("{} {} ({})", rule.id, verdict_name(f.verdict),
+                                                    severity_name(rule.severity))));
         std::string text = f.message.empty() ? rule.title : f.message;
         text += fmt::format(" [{}]", subject_name(r, f));
-        if (!f.reason.empty()) text += fmt::format("\n{}: {}", f.verdict == Verdict::Error ? "error" : "unknown because", f.reason);
+        if (!f.reason.empty())
+            text += fmt::format(
+                "\n{}: {}", f.verdict == Verdict::Error ? "error" : "unknown because", f.reason);
         if (!rule.fix.empty() && f.verdict != Verdict::Error) text += "\nfix: " + rule.fix;
-        if (sup.active()) text += fmt::format("\nsuppressed ({}{}): {}", suppression_kind_name(sup.kind), sup.by.empty() ? "" : " by " + sup.by, sup.reason);
+        if (sup.active())
+            text += fmt::format("\nsuppressed ({}{}): {}", suppression_kind_name(sup.kind),
+                                sup.by.empty() ? "" : " by " + sup.by, sup.reason);
         out += fmt::format("::{} {}::{}\n", cmd, props, escape_data(text));
     }
     return out;
@@ -80,8 +99,10 @@ std::string render_markdown(const CheckReport& r) {
     std::string out = "## Tenet policy check\n\n";
     out += blocking ? fmt::format("**{} blocking finding{}.** ", blocking, blocking == 1 ? "" : "s")
                     : std::string("**Nothing blocks.** ");
-    out += fmt::format("{} failed, {} unknown, {} errors, {} passed.\n\n", fail, unknown, error, r.passes);
-    for (auto& e : r.input_errors) out += fmt::format("- :x: input error: `{}`\n", markdown_cell(e));
+    out += fmt::format("{} failed, {} unknown, {} errors, {} passed.\n\n", fail, unknown, error,
+                       r.passes);
+    for (auto& e : r.input_errors)
+        out += fmt::format("- :x: input error: `{}`\n", markdown_cell(e));
     if (!r.input_errors.empty()) out += "\n";
     if (fail + unknown + error == 0) return out;
     out += "| | Rule | Severity | Resource | Location | Message |\n|---|---|---|---|---|---|\n";
@@ -99,9 +120,12 @@ std::string render_markdown(const CheckReport& r) {
                               : std::string("stack");
         std::string msg = f.message.empty() ? rule.title : f.message;
         if (!f.reason.empty()) msg += fmt::format(" ({})", f.reason);
-        if (sup.active()) msg += fmt::format(" — suppressed ({}{}): {}", suppression_kind_name(sup.kind), sup.by.empty() ? "" : " by " + sup.by, sup.reason);
-        out += fmt::format("| {} | {} | {} | `{}` | {} | {} |\n", icon, markdown_cell(rule.id), severity_name(rule.severity),
-                           markdown_cell(subject_name(r, f)), loc, markdown_cell(msg));
+        if (sup.active())
+            msg += fmt::format(" — suppressed ({}{}): {}", suppression_kind_name(sup.kind),
+                               sup.by.empty() ? "" : " by " + sup.by, sup.reason);
+        out += fmt::format("| {} | {} | {} | `{}` | {} | {} |\n", icon, markdown_cell(rule.id),
+                           severity_name(rule.severity), markdown_cell(subject_name(r, f)), loc,
+                           markdown_cell(msg));
     }
     return out;
 }

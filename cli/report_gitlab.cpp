@@ -1,14 +1,13 @@
 // GitLab SAST report (schema 15.0.x), read by GitLab's security widgets. Only failing
 // and unknown verdicts become vulnerabilities; an unknown one has severity "Unknown".
 // Scan times come from SOURCE_DATE_EPOCH when set, so reports can be reproducible.
-#include <cstdlib>
-#include <ctime>
-
-#include <fmt/format.h>
-
 #include "fingerprint.h"
 #include "report.h"
 #include "tenet/common/json.h"
+
+#include <cstdlib>
+#include <ctime>
+#include <fmt/format.h>
 
 namespace tenet::cli {
 
@@ -16,18 +15,24 @@ namespace {
 
 const char* gitlab_severity(Severity s) {
     switch (s) {
-    case Severity::Info: return "Info";
-    case Severity::Low: return "Low";
-    case Severity::Medium: return "Medium";
-    case Severity::High: return "High";
-    case Severity::Critical: return "Critical";
+    case Severity::Info:
+        return "Info";
+    case Severity::Low:
+        return "Low";
+    case Severity::Medium:
+        return "Medium";
+    case Severity::High:
+        return "High";
+    case Severity::Critical:
+        return "Critical";
     }
     return "Unknown";
 }
 
 std::string scan_time() {
     std::time_t t = std::time(nullptr);
-    if (const char* e = std::getenv("SOURCE_DATE_EPOCH")) t = static_cast<std::time_t>(std::strtoll(e, nullptr, 10));
+    if (const char* e = std::getenv("SOURCE_DATE_EPOCH"))
+        t = static_cast<std::time_t>(std::strtoll(e, nullptr, 10));
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[32];
@@ -60,17 +65,24 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
         w.begin_object();
         // GitLab wants a UUID-shaped id; spell the fingerprint twice so it is stable.
         std::string hex = fp + fp;
-        w.key("id").value(fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4), hex.substr(12, 4),
-                                      hex.substr(16, 4), hex.substr(20, 12)));
+        w.key("id").value(fmt::format("{}-{}-{}-{}-{}", hex.substr(0, 8), hex.substr(8, 4),
+                                      hex.substr(12, 4), hex.substr(16, 4), hex.substr(20, 12)));
         w.key("category").value("sast");
         w.key("name").value(rule.title.empty() ? rule.id : rule.title);
         w.key("message").value(f.message.empty() ? rule.title : f.message);
         std::string desc = f.message.empty() ? rule.title : f.message;
         if (!f.reason.empty()) desc += "\n\nUnknown because: " + f.reason;
         w.key("description").value(desc);
-        w.key("severity").value(f.verdict == Verdict::Unknown ? "Unknown" : gitlab_severity(rule.severity));
+        w.key("severity")
+            .value(f.verdict == Verdict::Unknown ? "Unknown" : gitlab_severity(rule.severity));
         if (!rule.fix.empty()) w.key("solution").value(rule.fix);
-        w.key("scanner").begin_object().key("id").value("tenet").key("name").value("Tenet").end_object();
+        w.key("scanner")
+            .begin_object()
+            .key("id")
+            .value("tenet")
+            .key("name")
+            .value("Tenet")
+            .end_object();
         w.key("location").begin_object();
         if (f.loc.valid() && f.loc.file < r.sources->size()) {
             w.key("file").value(r.sources->path(f.loc.file));
@@ -85,15 +97,30 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
             w.key("flags").begin_array().begin_object();
             w.key("type").value("flagged-as-likely-false-positive");
             w.key("origin").value("tenet");
-            w.key("description").value(fmt::format("suppressed ({}{}): {}{}", suppression_kind_name(sup.kind),
-                                                    sup.by.empty() ? "" : " by " + sup.by, sup.reason,
-                                                    sup.expires.empty() ? "" : ", expires " + sup.expires));
+            w.key("description")
+                .value(fmt::format("suppressed ({}{}): {}{}", suppression_kind_name(sup.kind),
+                                   sup.by.empty() ? "" : " by " + sup.by, sup.reason,
+                                   sup.expires.empty() ? "" : ", expires " + sup.expires));
             w.end_object().end_array();
         }
         w.key("identifiers").begin_array();
-        w.begin_object().key("type").value("tenet_rule").key("name").value(rule.id).key("value").value(rule.id).end_object();
+        w.begin_object()
+            .key("type")
+            .value("tenet_rule")
+            .key("name")
+            .value(rule.id)
+            .key("value")
+            .value(rule.id)
+            .end_object();
         for (auto& c : rule.controls)
-            w.begin_object().key("type").value("control").key("name").value(c).key("value").value(c).end_object();
+            w.begin_object()
+                .key("type")
+                .value("control")
+                .key("name")
+                .value(c)
+                .key("value")
+                .value(c)
+                .end_object();
         w.end_array();
         w.end_object();
     }
@@ -108,7 +135,12 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
     if (!r.input_errors.empty()) {
         w.key("messages").begin_array();
         for (const std::string& e : r.input_errors)
-            w.begin_object().key("level").value("warning").key("value").value("input error: " + e).end_object();
+            w.begin_object()
+                .key("level")
+                .value("warning")
+                .key("value")
+                .value("input error: " + e)
+                .end_object();
         w.end_array();
     }
     w.key("type").value("sast");

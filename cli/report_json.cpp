@@ -1,7 +1,6 @@
 // The JSON report, schema "tenet-findings/1" (documented in docs/ci.md). Field order
 // is fixed so that reports diff cleanly between runs.
 #include "report.h"
-
 #include "tenet/common/json.h"
 
 namespace tenet::cli {
@@ -59,7 +58,8 @@ std::string render_json(const CheckReport& r) {
         w.key("resource").value(subject_name(r, f));
         if (f.resource != kStackResource) {
             const Resource& res = r.model->resources[f.resource];
-            w.key("native_type").value(res.native_type ? res.native_type->view() : std::string_view());
+            w.key("native_type")
+                .value(res.native_type ? res.native_type->view() : std::string_view());
         }
         w.key("message").value(f.message);
         w.key("reason").value(f.reason);

@@ -1,12 +1,11 @@
+#include "report.h"
+
 #include <algorithm>
+#include <fmt/color.h>
+#include <fmt/format.h>
 #include <fstream>
 #include <map>
 #include <sstream>
-
-#include <fmt/color.h>
-#include <fmt/format.h>
-
-#include "report.h"
 
 namespace tenet::cli {
 
@@ -26,10 +25,14 @@ struct Style {
 
 fmt::text_style verdict_style(Verdict v) {
     switch (v) {
-    case Verdict::Fail: return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
-    case Verdict::Unknown: return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
-    case Verdict::Error: return fmt::fg(fmt::terminal_color::magenta) | fmt::emphasis::bold;
-    case Verdict::Pass: return fmt::fg(fmt::terminal_color::green);
+    case Verdict::Fail:
+        return fmt::fg(fmt::terminal_color::red) | fmt::emphasis::bold;
+    case Verdict::Unknown:
+        return fmt::fg(fmt::terminal_color::yellow) | fmt::emphasis::bold;
+    case Verdict::Error:
+        return fmt::fg(fmt::terminal_color::magenta) | fmt::emphasis::bold;
+    case Verdict::Pass:
+        return fmt::fg(fmt::terminal_color::green);
     }
     return {};
 }
@@ -42,7 +45,8 @@ std::string line_at(SourceManager& sm, const SourceLoc& loc) {
     if (!line.empty() || !sm.text(loc.file).empty()) return std::string(line);
     std::ifstream in(sm.path(loc.file));
     std::string text;
-    for (uint32_t i = 0; i < loc.line && std::getline(in, text); ++i) {}
+    for (uint32_t i = 0; i < loc.line && std::getline(in, text); ++i) {
+    }
     return in ? text : std::string();
 }
 
@@ -57,33 +61,35 @@ void render_finding(std::string& out, const CheckReport& r, const Finding& f, bo
                     const Suppression& sup, const Style& st) {
     const RuleInfo& rule = r.rule(f);
     std::string where = "stack";
-    if (f.loc.valid()) where = fmt::format("{}:{}:{}", r.sources->path(f.loc.file), f.loc.line, f.loc.column);
+    if (f.loc.valid())
+        where = fmt::format("{}:{}:{}", r.sources->path(f.loc.file), f.loc.line, f.loc.column);
     out += fmt::format("{}: {}[{}] {}: {}\n", st.paint(fmt::emphasis::bold, where),
                        st.paint(verdict_style(f.verdict), verdict_name(f.verdict)), rule.id,
-                       severity_name(rule.severity),
-                       f.message.empty() ? rule.title : f.message);
+                       severity_name(rule.severity), f.message.empty() ? rule.title : f.message);
     std::string line = line_at(*r.sources, f.loc);
     if (!line.empty() && f.loc.column >= 1 && f.loc.column <= line.size() + 1) {
         std::string num = std::to_string(f.loc.line);
         std::string pad(num.size(), ' ');
         out += fmt::format(" {} |\n", pad);
         out += fmt::format(" {} | {}\n", num, line);
-        out += fmt::format(" {} | {}{}\n", pad, std::string(f.loc.column - 1, ' '),
-                           st.paint(verdict_style(f.verdict),
-                                    std::string(token_length(line, f.loc.column), '^')));
+        out += fmt::format(
+            " {} | {}{}\n", pad, std::string(f.loc.column - 1, ' '),
+            st.paint(verdict_style(f.verdict), std::string(token_length(line, f.loc.column), '^')));
     }
     out += fmt::format("   = resource: {}\n", subject_name(r, f));
     if (!f.reason.empty())
-        out += fmt::format("   = {}: {}\n", f.verdict == Verdict::Error ? "error" : "unknown because",
-                           f.reason);
+        out += fmt::format("   = {}: {}\n",
+                           f.verdict == Verdict::Error ? "error" : "unknown because", f.reason);
     if (!f.related.empty() && f.resource == kStackResource) {
         std::string names;
         for (size_t i = 0; i < f.related.size() && i < 10; ++i)
-            names += (i ? ", " : "") + std::string(r.model->resources[f.related[i]].address->view());
+            names +=
+                (i ? ", " : "") + std::string(r.model->resources[f.related[i]].address->view());
         if (f.related.size() > 10) names += fmt::format(" and {} more", f.related.size() - 10);
         out += fmt::format("   = failing: {}\n", names);
     }
-    if (!rule.fix.empty() && f.verdict != Verdict::Pass) out += fmt::format("   = fix: {}\n", rule.fix);
+    if (!rule.fix.empty() && f.verdict != Verdict::Pass)
+        out += fmt::format("   = fix: {}\n", rule.fix);
     if (sup.active()) {
         out += fmt::format("   = suppressed ({}{}): {}{}{}\n", suppression_kind_name(sup.kind),
                            sup.by.empty() ? "" : " by " + sup.by, sup.reason,
@@ -92,10 +98,12 @@ void render_finding(std::string& out, const CheckReport& r, const Finding& f, bo
     } else if (f.verdict == Verdict::Fail && !blocking) {
         // Say which of the two reasons applies: the rule's level, or the --fail-on threshold.
         if (rule.level == Level::Advisory)
-            out += fmt::format("   = not blocking (advisory rule, {} severity)\n", severity_name(rule.severity));
+            out += fmt::format("   = not blocking (advisory rule, {} severity)\n",
+                               severity_name(rule.severity));
         else
-            out += fmt::format("   = not blocking ({} rule, {} severity is below --fail-on {})\n", level_name(rule.level),
-                               severity_name(rule.severity), severity_name(r.fail_on));
+            out += fmt::format("   = not blocking ({} rule, {} severity is below --fail-on {})\n",
+                               level_name(rule.level), severity_name(rule.severity),
+                               severity_name(r.fail_on));
     }
     out += "\n";
 }
@@ -105,7 +113,9 @@ void render_finding(std::string& out, const CheckReport& r, const Finding& f, bo
 std::string render_text(const CheckReport& r, bool color) {
     Style st{color};
     std::string out;
-    for (auto& e : r.input_errors) out += fmt::format("{}: {}\n", st.paint(fmt::fg(fmt::terminal_color::red), "input error"), e);
+    for (auto& e : r.input_errors)
+        out +=
+            fmt::format("{}: {}\n", st.paint(fmt::fg(fmt::terminal_color::red), "input error"), e);
     if (!r.input_errors.empty()) out += "\n";
 
     // Group by file in path order, stack-level findings last.
@@ -135,12 +145,14 @@ std::string render_text(const CheckReport& r, bool color) {
     }
     std::string sev;
     for (auto it = fails_by_severity.rbegin(); it != fails_by_severity.rend(); ++it)
-        sev += fmt::format("{}{} {}", sev.empty() ? "" : ", ", it->second, severity_name(it->first));
-    out += fmt::format("{} {} failed{}, {} unknown, {} error{}, {} passed; {} suppressed, {} blocking\n",
-                       st.paint(fmt::emphasis::bold, "Summary:"), by_verdict[Verdict::Fail],
-                       sev.empty() ? "" : " (" + sev + ")", by_verdict[Verdict::Unknown],
-                       by_verdict[Verdict::Error], by_verdict[Verdict::Error] == 1 ? "" : "s",
-                       r.passes, suppressed, blocking);
+        sev +=
+            fmt::format("{}{} {}", sev.empty() ? "" : ", ", it->second, severity_name(it->first));
+    out += fmt::format(
+        "{} {} failed{}, {} unknown, {} error{}, {} passed; {} suppressed, {} blocking\n",
+        st.paint(fmt::emphasis::bold, "Summary:"), by_verdict[Verdict::Fail],
+        sev.empty() ? "" : " (" + sev + ")", by_verdict[Verdict::Unknown],
+        by_verdict[Verdict::Error], by_verdict[Verdict::Error] == 1 ? "" : "s", r.passes,
+        suppressed, blocking);
     return out;
 }
 

@@ -1,29 +1,34 @@
 #include "suppressions.h"
 
-#include <cstdlib>
-#include <ctime>
-#include <set>
-#include <unordered_map>
-
-#include <fmt/format.h>
-#include <re2/re2.h>
-
 #include "cli_common.h"
 #include "fingerprint.h"
 #include "tenet/common/glob.h"
 #include "tenet/common/json.h"
 #include "tenet/common/yaml.h"
 
+#include <cstdlib>
+#include <ctime>
+#include <fmt/format.h>
+#include <re2/re2.h>
+#include <set>
+#include <unordered_map>
+
 namespace tenet::cli {
 
 const char* suppression_kind_name(Suppression::Kind k) {
     switch (k) {
-    case Suppression::Kind::None: return "none";
-    case Suppression::Kind::Inline: return "inline";
-    case Suppression::Kind::Metadata: return "metadata";
-    case Suppression::Kind::Waiver: return "waiver";
-    case Suppression::Kind::Baseline: return "baseline";
-    case Suppression::Kind::Override: return "override";
+    case Suppression::Kind::None:
+        return "none";
+    case Suppression::Kind::Inline:
+        return "inline";
+    case Suppression::Kind::Metadata:
+        return "metadata";
+    case Suppression::Kind::Waiver:
+        return "waiver";
+    case Suppression::Kind::Baseline:
+        return "baseline";
+    case Suppression::Kind::Override:
+        return "override";
     }
     return "none";
 }
@@ -57,7 +62,8 @@ RuleInfo suppression_rule(const char* id) {
     if (std::string_view(id) == kExpiredId) {
         r.name = "tenet.suppression_expired";
         r.title = "A suppression has expired";
-        r.fix = "Fix the finding it covered, or renew the suppression with a new expiry date and a reason";
+        r.fix = "Fix the finding it covered, or renew the suppression with a new expiry date and a "
+                "reason";
     } else {
         r.name = "tenet.suppression_without_reason";
         r.title = "A suppression has no reason";
@@ -70,8 +76,8 @@ RuleInfo suppression_rule(const char* id) {
 // One candidate suppression for a finding.
 struct Candidate {
     Suppression s;
-    SourceLoc loc;     // where it is written
-    std::string rule;  // pattern
+    SourceLoc loc;    // where it is written
+    std::string rule; // pattern
 };
 
 bool rule_matches(const std::string& pattern, const RuleInfo& rule) {
@@ -79,7 +85,8 @@ bool rule_matches(const std::string& pattern, const RuleInfo& rule) {
 }
 
 // `tenet:ignore RULE[,RULE...] reason="..." expires=YYYY-MM-DD` in a comment.
-void parse_inline(std::string_view line, SourceLoc loc, const std::string& where, std::vector<Candidate>& out) {
+void parse_inline(std::string_view line, SourceLoc loc, const std::string& where,
+                  std::vector<Candidate>& out) {
     static const RE2 head(R"(tenet:ignore\s+([^\s]+))");
     static const RE2 reason(R"re(reason\s*=\s*"([^"]*)")re");
     static const RE2 expires(R"(expires\s*=\s*([0-9-]+))");
@@ -96,7 +103,8 @@ void parse_inline(std::string_view line, SourceLoc loc, const std::string& where
     size_t start = 0;
     while (start <= rules.size()) {
         size_t comma = rules.find(',', start);
-        std::string one = rules.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string one =
+            rules.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         if (!one.empty()) {
             c.rule = one;
             out.push_back(c);
@@ -109,7 +117,8 @@ void parse_inline(std::string_view line, SourceLoc loc, const std::string& where
 bool is_comment_line(std::string_view line) {
     size_t i = line.find_first_not_of(" \t");
     if (i == std::string_view::npos) return false;
-    return line[i] == '#' || line.substr(i, 2) == "//" || line.substr(i, 2) == "/*" || line[i] == '*';
+    return line[i] == '#' || line.substr(i, 2) == "//" || line.substr(i, 2) == "/*" ||
+           line[i] == '*';
 }
 
 // Inline comments: the resource's declaration line and the comment lines just above it.
@@ -166,13 +175,15 @@ struct Applier {
 
     uint32_t rule_index(const char* id) {
         for (size_t i = 0; i < r.extra_rules.size(); ++i)
-            if (r.extra_rules[i].id == id) return static_cast<uint32_t>(r.program->rules.size() + i);
+            if (r.extra_rules[i].id == id)
+                return static_cast<uint32_t>(r.program->rules.size() + i);
         r.extra_rules.push_back(suppression_rule(id));
         return static_cast<uint32_t>(r.program->rules.size() + r.extra_rules.size() - 1);
     }
 
     // A suppression that cannot be honoured becomes a finding of its own, once.
-    void report_problem(const char* id, const Candidate& c, uint32_t resource, const std::string& detail) {
+    void report_problem(const char* id, const Candidate& c, uint32_t resource,
+                        const std::string& detail) {
         uint32_t rule = rule_index(id);
         if (!reported.insert({c.s.where + "|" + c.rule, rule}).second) return;
         Finding f;
@@ -186,16 +197,19 @@ struct Applier {
 
     // Usable: has a reason and has not expired. Otherwise reports why.
     bool usable(const Candidate& c, uint32_t resource) {
-        std::string what = fmt::format("{} suppression of {}{}", suppression_kind_name(c.s.kind), c.rule,
-                                       c.s.where.empty() ? "" : " at " + c.s.where);
+        std::string what = fmt::format("{} suppression of {}{}", suppression_kind_name(c.s.kind),
+                                       c.rule, c.s.where.empty() ? "" : " at " + c.s.where);
         if (c.s.reason.empty()) {
-            report_problem(kNoReasonId, c, resource, what + " has no reason, so it suppresses nothing");
+            report_problem(kNoReasonId, c, resource,
+                           what + " has no reason, so it suppresses nothing");
             return false;
         }
         if (!c.s.expires.empty() && (!valid_date(c.s.expires) || c.s.expires < in.today)) {
             report_problem(kExpiredId, c, resource,
-                           valid_date(c.s.expires) ? fmt::format("{} expired on {}", what, c.s.expires)
-                                                   : fmt::format("{} has an invalid expiry `{}` (want YYYY-MM-DD)", what, c.s.expires));
+                           valid_date(c.s.expires)
+                               ? fmt::format("{} expired on {}", what, c.s.expires)
+                               : fmt::format("{} has an invalid expiry `{}` (want YYYY-MM-DD)",
+                                             what, c.s.expires));
             return false;
         }
         return true;
@@ -226,7 +240,9 @@ struct Applier {
             }
             if (!s.active()) {
                 std::string address = subject_name(r, f);
-                std::string path = f.loc.valid() && f.loc.file < r.sources->size() ? r.sources->path(f.loc.file) : "";
+                std::string path = f.loc.valid() && f.loc.file < r.sources->size()
+                                       ? r.sources->path(f.loc.file)
+                                       : "";
                 for (const Waiver& w : in.waivers) {
                     if (!rule_matches(w.rule, rule)) continue;
                     if (!w.resource.empty() && !glob_match(w.resource, address)) continue;
@@ -234,7 +250,8 @@ struct Applier {
                     Candidate c;
                     c.rule = w.rule;
                     c.loc = w.loc;
-                    c.s = Suppression{Suppression::Kind::Waiver, w.owner, w.reason, w.expires, w.where};
+                    c.s = Suppression{Suppression::Kind::Waiver, w.owner, w.reason, w.expires,
+                                      w.where};
                     if (usable(c, f.resource)) {
                         s = c.s;
                         break;
@@ -244,12 +261,14 @@ struct Applier {
             if (!s.active()) {
                 for (const Override& o : in.overrides)
                     if ((o.rule == rule.id || o.rule == rule.name) && rule.level == Level::Soft) {
-                        s = Suppression{Suppression::Kind::Override, "", o.reason, "", "--override"};
+                        s = Suppression{Suppression::Kind::Override, "", o.reason, "",
+                                        "--override"};
                         break;
                     }
             }
             if (!s.active() && !in.baseline.empty() && in.baseline.count(finding_fingerprint(r, f)))
-                s = Suppression{Suppression::Kind::Baseline, "", "in the baseline", "", in.baseline_file};
+                s = Suppression{Suppression::Kind::Baseline, "", "in the baseline", "",
+                                in.baseline_file};
         }
         // Expired waivers are findings even when they no longer match anything.
         for (const Waiver& w : in.waivers) {
@@ -295,12 +314,14 @@ bool load_waivers(SourceManager& sm, const std::string& path, std::vector<Waiver
     json::Node doc;
     json::ParseError perr;
     if (!yaml::parse(sm.text(id), id, doc, perr)) {
-        errors.push_back(fmt::format("{}:{}:{}: {}", path, perr.loc.line, perr.loc.column, perr.message));
+        errors.push_back(
+            fmt::format("{}:{}:{}: {}", path, perr.loc.line, perr.loc.column, perr.message));
         return false;
     }
     const json::Node* list = doc.get("waivers");
     if (!list || !list->is(json::Type::Array)) {
-        errors.push_back(fmt::format("{}:{}:{}: expected a top-level `waivers:` list", path, doc.loc.line, doc.loc.column));
+        errors.push_back(fmt::format("{}:{}:{}: expected a top-level `waivers:` list", path,
+                                     doc.loc.line, doc.loc.column));
         return false;
     }
     bool ok = true;
@@ -309,7 +330,8 @@ bool load_waivers(SourceManager& sm, const std::string& path, std::vector<Waiver
             return fmt::format("{}:{}:{}: {}", path, item.loc.line, item.loc.column, m);
         };
         if (!item.is(json::Type::Object)) {
-            errors.push_back(located("a waiver is a mapping with rule, reason, owner, expires, resource, path"));
+            errors.push_back(
+                located("a waiver is a mapping with rule, reason, owner, expires, resource, path"));
             ok = false;
             continue;
         }
@@ -323,8 +345,8 @@ bool load_waivers(SourceManager& sm, const std::string& path, std::vector<Waiver
         w.loc = item.loc;
         w.where = fmt::format("{}:{}", path, item.loc.line);
         for (auto& [key, value] : item.members)
-            if (key != "rule" && key != "resource" && key != "path" && key != "owner" && key != "reason" &&
-                key != "expires") {
+            if (key != "rule" && key != "resource" && key != "path" && key != "owner" &&
+                key != "reason" && key != "expires") {
                 errors.push_back(located(fmt::format("unknown waiver field `{}`", key)));
                 ok = false;
             }
@@ -345,7 +367,8 @@ bool load_waivers(SourceManager& sm, const std::string& path, std::vector<Waiver
     return ok;
 }
 
-bool load_baseline(const std::string& path, std::unordered_set<std::string>& out, std::string& error) {
+bool load_baseline(const std::string& path, std::unordered_set<std::string>& out,
+                   std::string& error) {
     std::string text;
     if (!read_file(path, text, error)) return false;
     json::Node doc;
@@ -356,12 +379,16 @@ bool load_baseline(const std::string& path, std::unordered_set<std::string>& out
     }
     const json::Node* format = doc.get("format");
     const json::Node* findings = doc.get("findings");
-    if (!format || format->string != "tenet-baseline/1" || !findings || !findings->is(json::Type::Array)) {
-        error = path + ": not a tenet baseline (want \"format\": \"tenet-baseline/1\" and a findings list)";
+    if (!format || format->string != "tenet-baseline/1" || !findings ||
+        !findings->is(json::Type::Array)) {
+        error =
+            path +
+            ": not a tenet baseline (want \"format\": \"tenet-baseline/1\" and a findings list)";
         return false;
     }
     for (const json::Node& f : findings->items)
-        if (const json::Node* fp = f.get("fingerprint"); fp && fp->is(json::Type::String)) out.insert(fp->string);
+        if (const json::Node* fp = f.get("fingerprint"); fp && fp->is(json::Type::String))
+            out.insert(fp->string);
     return true;
 }
 
@@ -385,7 +412,8 @@ std::string write_baseline(const CheckReport& r) {
     return w.str() + "\n";
 }
 
-bool check_overrides(const Program& program, const std::vector<Override>& overrides, std::string& error) {
+bool check_overrides(const Program& program, const std::vector<Override>& overrides,
+                     std::string& error) {
     for (const Override& o : overrides) {
         const RuleInfo* found = nullptr;
         for (const RuleInfo& r : program.rules)
@@ -395,11 +423,13 @@ bool check_overrides(const Program& program, const std::vector<Override>& overri
             return false;
         }
         if (o.reason.empty()) {
-            error = fmt::format("--override {}: a reason is required (--override {}=\"why\")", o.rule, o.rule);
+            error = fmt::format("--override {}: a reason is required (--override {}=\"why\")",
+                                o.rule, o.rule);
             return false;
         }
         if (found->level == Level::Hard) {
-            error = fmt::format("--override {}: {} is a hard rule; hard rules cannot be overridden (waive a specific "
+            error = fmt::format("--override {}: {} is a hard rule; hard rules cannot be overridden "
+                                "(waive a specific "
                                 "finding with a reason and an expiry instead)",
                                 o.rule, found->id);
             return false;

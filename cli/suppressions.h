@@ -5,11 +5,11 @@
 // finding (rules TNT-SUPPRESS-001 and TNT-SUPPRESS-002).
 #pragma once
 
+#include "report.h"
+
 #include <string>
 #include <unordered_set>
 #include <vector>
-
-#include "report.h"
 
 namespace tenet::cli {
 
@@ -19,13 +19,13 @@ struct Waiver {
     std::string path;     // source path glob; empty: any
     std::string owner;
     std::string reason;
-    std::string expires;  // YYYY-MM-DD; empty: never
-    std::string where;    // "waivers.yaml:4"
+    std::string expires; // YYYY-MM-DD; empty: never
+    std::string where;   // "waivers.yaml:4"
     SourceLoc loc;
 };
 
 struct Override {
-    std::string rule;   // id or name
+    std::string rule; // id or name
     std::string reason;
 };
 
@@ -43,12 +43,14 @@ bool load_waivers(SourceManager& sm, const std::string& path, std::vector<Waiver
                   std::vector<std::string>& errors);
 
 // Reads a baseline written by write_baseline.
-bool load_baseline(const std::string& path, std::unordered_set<std::string>& out, std::string& error);
+bool load_baseline(const std::string& path, std::unordered_set<std::string>& out,
+                   std::string& error);
 // Every fail and unknown finding of the report, by fingerprint.
 std::string write_baseline(const CheckReport& report);
 
 // --override values must name soft rules; returns false with a message otherwise.
-bool check_overrides(const Program& program, const std::vector<Override>& overrides, std::string& error);
+bool check_overrides(const Program& program, const std::vector<Override>& overrides,
+                     std::string& error);
 
 // Fills report.suppressions and appends the findings about expired or reasonless
 // suppressions (with their rules in report.extra_rules). Call before deciding blocking.

@@ -1,13 +1,12 @@
 #include "tenet/common/yaml.h"
 
-#include <yaml.h>
-
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
+#include <yaml.h>
 
 namespace tenet::yaml {
 
@@ -16,7 +15,9 @@ namespace {
 using json::Node;
 using json::Type;
 
-bool is_plain_null(std::string_view s) { return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL"; }
+bool is_plain_null(std::string_view s) {
+    return s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL";
+}
 
 bool parse_number(std::string_view s, double& out) {
     if (s.empty()) return false;
@@ -32,14 +33,16 @@ bool parse_number(std::string_view s, double& out) {
     if (body[0] == '+') body.remove_prefix(1);
     if (body.size() > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'o')) {
         uint64_t v = 0;
-        auto [p, ec] = std::from_chars(body.data() + 2, body.data() + body.size(), v, body[1] == 'x' ? 16 : 8);
+        auto [p, ec] =
+            std::from_chars(body.data() + 2, body.data() + body.size(), v, body[1] == 'x' ? 16 : 8);
         if (ec != std::errc() || p != body.data() + body.size()) return false;
         out = static_cast<double>(v);
         return true;
     }
     // Only what the core schema calls a number: digits, one dot, an exponent.
     for (char c : body)
-        if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == 'E' || c == '-' || c == '+'))
+        if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == 'E' ||
+              c == '-' || c == '+'))
             return false;
     auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), out);
     return ec == std::errc() && p == body.data() + body.size();
@@ -54,12 +57,15 @@ struct Event {
     bool plain = false; // plain scalar without a !!str tag
 };
 
-bool read_events(std::string_view text, FileId file, std::vector<Event>& events, json::ParseError& error) {
+bool read_events(std::string_view text, FileId file, std::vector<Event>& events,
+                 json::ParseError& error) {
     yaml_parser_t parser;
     yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
     auto loc_of = [&](const yaml_mark_t& m) {
-        return SourceLoc{file, static_cast<uint32_t>(m.line) + 1, static_cast<uint32_t>(m.column) + 1};
+        return SourceLoc{file, static_cast<uint32_t>(m.line) + 1,
+                         static_cast<uint32_t>(m.column) + 1};
     };
     bool ok = true;
     int documents = 0;
@@ -80,12 +86,16 @@ bool read_events(std::string_view text, FileId file, std::vector<Event>& events,
             Event e;
             e.type = t;
             e.loc = loc_of(ev.start_mark);
-            auto str = [](const yaml_char_t* c) { return c ? std::string(reinterpret_cast<const char*>(c)) : std::string(); };
+            auto str = [](const yaml_char_t* c) {
+                return c ? std::string(reinterpret_cast<const char*>(c)) : std::string();
+            };
             if (t == YAML_SCALAR_EVENT) {
-                e.value.assign(reinterpret_cast<const char*>(ev.data.scalar.value), ev.data.scalar.length);
+                e.value.assign(reinterpret_cast<const char*>(ev.data.scalar.value),
+                               ev.data.scalar.length);
                 e.anchor = str(ev.data.scalar.anchor);
                 std::string tag = str(ev.data.scalar.tag);
-                e.plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE && tag != "tag:yaml.org,2002:str";
+                e.plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+                          tag != "tag:yaml.org,2002:str";
             } else if (t == YAML_ALIAS_EVENT) {
                 e.anchor = str(ev.data.alias.anchor);
             } else if (t == YAML_SEQUENCE_START_EVENT) {
@@ -103,7 +113,7 @@ bool read_events(std::string_view text, FileId file, std::vector<Event>& events,
 }
 
 class Builder {
-public:
+  public:
     Builder(const std::vector<Event>& events, json::ParseError& error, const ParseOptions& opts)
         : ev_(events), error_(error), opts_(opts) {}
 
@@ -115,7 +125,7 @@ public:
         return node(out, 0);
     }
 
-private:
+  private:
     bool fail(SourceLoc loc, std::string message) {
         error_.loc = loc;
         error_.message = std::move(message);
@@ -125,7 +135,8 @@ private:
     bool count(SourceLoc loc, uint64_t n) {
         nodes_ += n;
         if (nodes_ > opts_.max_nodes)
-            return fail(loc, "the document expands to more than " + std::to_string(opts_.max_nodes) +
+            return fail(loc, "the document expands to more than " +
+                                 std::to_string(opts_.max_nodes) +
                                  " nodes (aliases nested too deeply?)");
         return true;
     }
@@ -139,9 +150,12 @@ private:
 
     static std::string key_text(const Node& key) {
         switch (key.type) {
-        case Type::String: return key.string;
-        case Type::Null: return "null";
-        case Type::Bool: return key.boolean ? "true" : "false";
+        case Type::String:
+            return key.string;
+        case Type::Null:
+            return "null";
+        case Type::Bool:
+            return key.boolean ? "true" : "false";
         default: {
             std::string s;
             json::append_number(s, key.number);
@@ -151,11 +165,14 @@ private:
     }
 
     bool node(Node& out, uint32_t depth) {
-        if (pos_ >= ev_.size()) return fail(ev_.empty() ? SourceLoc{} : ev_.back().loc, "unexpected end of the document");
+        if (pos_ >= ev_.size())
+            return fail(ev_.empty() ? SourceLoc{} : ev_.back().loc,
+                        "unexpected end of the document");
         const Event& e = ev_[pos_++];
         out = Node{};
         out.loc = e.loc;
-        if (depth > opts_.max_depth) return fail(e.loc, "nesting deeper than " + std::to_string(opts_.max_depth));
+        if (depth > opts_.max_depth)
+            return fail(e.loc, "nesting deeper than " + std::to_string(opts_.max_depth));
         if (!count(e.loc, 1)) return false;
         switch (e.type) {
         case YAML_ALIAS_EVENT: {
@@ -170,8 +187,9 @@ private:
             double n;
             if (e.plain && is_plain_null(e.value)) {
                 out.type = Type::Null;
-            } else if (e.plain && (e.value == "true" || e.value == "True" || e.value == "TRUE" || e.value == "false" ||
-                                   e.value == "False" || e.value == "FALSE")) {
+            } else if (e.plain &&
+                       (e.value == "true" || e.value == "True" || e.value == "TRUE" ||
+                        e.value == "false" || e.value == "False" || e.value == "FALSE")) {
                 out.type = Type::Bool;
                 out.boolean = e.value[0] == 't' || e.value[0] == 'T';
             } else if (e.plain && parse_number(e.value, n)) {
@@ -205,7 +223,8 @@ private:
             }
             ++pos_;
             break;
-        default: return fail(e.loc, "unexpected YAML structure");
+        default:
+            return fail(e.loc, "unexpected YAML structure");
         }
         if (!e.anchor.empty()) anchors_[e.anchor] = std::make_shared<Node>(out);
         return true;
@@ -221,7 +240,8 @@ private:
 
 } // namespace
 
-bool parse(std::string_view text, FileId file, json::Node& out, json::ParseError& error, const ParseOptions& opts) {
+bool parse(std::string_view text, FileId file, json::Node& out, json::ParseError& error,
+           const ParseOptions& opts) {
     std::vector<Event> events;
     if (!read_events(text, file, events, error)) return false;
     return Builder(events, error, opts).build(out);

@@ -1,10 +1,10 @@
 // Frontend detection: by name first, then by a cheap look at the content. Only the
 // first 64 KiB of a file are read; top-level keys of JSON documents and YAML templates
 // decide between the JSON-based formats.
+#include "tenet/frontends/frontend.h"
+
 #include <filesystem>
 #include <fstream>
-
-#include "tenet/frontends/frontend.h"
 
 namespace tenet {
 
@@ -12,15 +12,24 @@ namespace fs = std::filesystem;
 
 const char* frontend_name(FrontendKind k) {
     switch (k) {
-    case FrontendKind::Unknown: return "unknown";
-    case FrontendKind::TenetModel: return "model";
-    case FrontendKind::Terraform: return "terraform";
-    case FrontendKind::TerraformPlan: return "terraform-plan";
-    case FrontendKind::TerraformState: return "terraform-state";
-    case FrontendKind::CloudFormation: return "cloudformation";
-    case FrontendKind::Cdk: return "cdk";
-    case FrontendKind::Cdktf: return "cdktf";
-    case FrontendKind::Pulumi: return "pulumi";
+    case FrontendKind::Unknown:
+        return "unknown";
+    case FrontendKind::TenetModel:
+        return "model";
+    case FrontendKind::Terraform:
+        return "terraform";
+    case FrontendKind::TerraformPlan:
+        return "terraform-plan";
+    case FrontendKind::TerraformState:
+        return "terraform-state";
+    case FrontendKind::CloudFormation:
+        return "cloudformation";
+    case FrontendKind::Cdk:
+        return "cdk";
+    case FrontendKind::Cdktf:
+        return "cdktf";
+    case FrontendKind::Pulumi:
+        return "pulumi";
     }
     return "unknown";
 }
@@ -36,7 +45,8 @@ std::string head_of(const fs::path& p, size_t limit = 64 * 1024) {
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // The keys of the top-level JSON object that appear in the first bytes: a key is a
@@ -47,8 +57,10 @@ std::vector<std::string> top_level_json_keys(const std::string& text) {
     int depth = 0;
     for (size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (c == '{' || c == '[') ++depth;
-        else if (c == '}' || c == ']') --depth;
+        if (c == '{' || c == '[')
+            ++depth;
+        else if (c == '}' || c == ']')
+            --depth;
         else if (c == '"') {
             size_t j = i + 1;
             std::string s;
@@ -57,7 +69,9 @@ std::vector<std::string> top_level_json_keys(const std::string& text) {
                 s += text[j++];
             }
             size_t k = j + 1;
-            while (k < text.size() && (text[k] == ' ' || text[k] == '\n' || text[k] == '\r' || text[k] == '\t')) ++k;
+            while (k < text.size() &&
+                   (text[k] == ' ' || text[k] == '\n' || text[k] == '\r' || text[k] == '\t'))
+                ++k;
             if (depth == 1 && k < text.size() && text[k] == ':') keys.push_back(s);
             i = j;
         }
@@ -73,14 +87,19 @@ bool has(const std::vector<std::string>& keys, std::string_view k) {
 
 FrontendKind detect_json(const std::string& name, const std::string& text) {
     auto keys = top_level_json_keys(text);
-    if (text.find("\"tenet-model/") != std::string::npos && has(keys, "format")) return FrontendKind::TenetModel;
-    if (has(keys, "planned_values") || has(keys, "resource_changes")) return FrontendKind::TerraformPlan;
+    if (text.find("\"tenet-model/") != std::string::npos && has(keys, "format"))
+        return FrontendKind::TenetModel;
+    if (has(keys, "planned_values") || has(keys, "resource_changes"))
+        return FrontendKind::TerraformPlan;
     if (has(keys, "terraform_version") && has(keys, "values")) return FrontendKind::TerraformState;
     if (has(keys, "serial") && has(keys, "lineage")) return FrontendKind::TerraformState;
-    if (has(keys, "deployment") || (has(keys, "steps") && text.find("\"urn\"") != std::string::npos))
+    if (has(keys, "deployment") ||
+        (has(keys, "steps") && text.find("\"urn\"") != std::string::npos))
         return FrontendKind::Pulumi;
-    if (has(keys, "AWSTemplateFormatVersion") || has(keys, "Resources")) return FrontendKind::CloudFormation;
-    if (ends_with(name, ".tf.json")) return name == "cdk.tf.json" ? FrontendKind::Cdktf : FrontendKind::Terraform;
+    if (has(keys, "AWSTemplateFormatVersion") || has(keys, "Resources"))
+        return FrontendKind::CloudFormation;
+    if (ends_with(name, ".tf.json"))
+        return name == "cdk.tf.json" ? FrontendKind::Cdktf : FrontendKind::Terraform;
     return FrontendKind::Unknown;
 }
 
@@ -89,7 +108,8 @@ bool yaml_is_template(const std::string& text) {
     size_t pos = 0;
     while (pos < text.size()) {
         size_t end = text.find('\n', pos);
-        std::string_view line(text.data() + pos, (end == std::string::npos ? text.size() : end) - pos);
+        std::string_view line(text.data() + pos,
+                              (end == std::string::npos ? text.size() : end) - pos);
         if (line.starts_with("AWSTemplateFormatVersion") || line.starts_with("Resources:") ||
             line.starts_with("Transform:"))
             return true;
@@ -107,12 +127,14 @@ FrontendKind detect_frontend(const std::string& path) {
     if (fs::is_directory(p, ec)) {
         if (fs::exists(p / "manifest.json", ec)) {
             std::string manifest = head_of(p / "manifest.json");
-            if (manifest.find("aws:cloudformation:stack") != std::string::npos) return FrontendKind::Cdk;
+            if (manifest.find("aws:cloudformation:stack") != std::string::npos)
+                return FrontendKind::Cdk;
             if (fs::is_directory(p / "stacks", ec)) return FrontendKind::Cdktf;
         }
         for (auto& e : fs::directory_iterator(p, ec)) {
             std::string n = e.path().filename().string();
-            if (e.is_regular_file(ec) && (ends_with(n, ".tf") || ends_with(n, ".tf.json"))) return FrontendKind::Terraform;
+            if (e.is_regular_file(ec) && (ends_with(n, ".tf") || ends_with(n, ".tf.json")))
+                return FrontendKind::Terraform;
         }
         return FrontendKind::Unknown;
     }
@@ -121,7 +143,8 @@ FrontendKind detect_frontend(const std::string& path) {
     if (ends_with(name, ".tfstate")) return FrontendKind::TerraformState;
     std::string text = head_of(p);
     // Top-level keys can follow a large first section (a plan's variables): look further.
-    if (ends_with(name, ".json")) return detect_json(name, text.size() < 64 * 1024 ? text : head_of(p, 4u << 20));
+    if (ends_with(name, ".json"))
+        return detect_json(name, text.size() < 64 * 1024 ? text : head_of(p, 4u << 20));
     if (ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".template"))
         return yaml_is_template(text) ? FrontendKind::CloudFormation : FrontendKind::Unknown;
     return FrontendKind::Unknown;

@@ -1,11 +1,11 @@
 // load_path: one entry point for `tenet check PATH`, whatever PATH holds.
+#include "tenet/common/glob.h"
+#include "tenet/frontends/frontend.h"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "tenet/common/glob.h"
-#include "tenet/frontends/frontend.h"
 
 namespace tenet {
 
@@ -47,10 +47,12 @@ struct Walker {
             return read_into(sm, p, id, errors) && load_terraform_plan(sm, id, b, errors);
         case FrontendKind::TerraformState:
             return read_into(sm, p, id, errors) && load_terraform_state(sm, id, b, errors);
-        case FrontendKind::Pulumi: return read_into(sm, p, id, errors) && load_pulumi(sm, id, b, errors);
+        case FrontendKind::Pulumi:
+            return read_into(sm, p, id, errors) && load_pulumi(sm, id, b, errors);
         case FrontendKind::CloudFormation:
             return read_into(sm, p, id, errors) && load_cloudformation(sm, id, b, errors, opts);
-        default: return false;
+        default:
+            return false;
         }
     }
 
@@ -82,12 +84,14 @@ struct Walker {
             for (auto& e : fs::directory_iterator(p / "stacks", ec))
                 if (e.is_directory(ec)) stacks.push_back(e.path());
             std::sort(stacks.begin(), stacks.end());
-            for (auto& s : stacks) ok |= load_terraform_module(sm, s.string(), b, errors, opts, FrontendKind::Cdktf);
+            for (auto& s : stacks)
+                ok |= load_terraform_module(sm, s.string(), b, errors, opts, FrontendKind::Cdktf);
             break;
         }
         case FrontendKind::Terraform:
             // A .tf file stands for its whole module.
-            ok = load_terraform_module(sm, dir ? p.string() : p.parent_path().string(), b, errors, opts);
+            ok = load_terraform_module(sm, dir ? p.string() : p.parent_path().string(), b, errors,
+                                       opts);
             break;
         case FrontendKind::Unknown:
             if (dir) {
@@ -95,8 +99,10 @@ struct Walker {
                 return;
             }
             if (explicit_path)
-                errors.push_back({SourceLoc{}, p.string() + ": not a recognized input (Terraform, plan or state JSON, "
-                                                            "CloudFormation, cdk.out, cdktf.out, Pulumi, tenet model)"});
+                errors.push_back(
+                    {SourceLoc{}, p.string() +
+                                      ": not a recognized input (Terraform, plan or state JSON, "
+                                      "CloudFormation, cdk.out, cdktf.out, Pulumi, tenet model)"});
             return;
         default:
             ok = load_file(p, kind);
@@ -111,7 +117,8 @@ struct Walker {
         std::error_code ec;
         std::vector<fs::directory_entry> entries;
         for (auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e);
-        std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.path() < b.path(); });
+        std::sort(entries.begin(), entries.end(),
+                  [](auto& a, auto& b) { return a.path() < b.path(); });
         for (auto& e : entries) {
             std::string name = e.path().filename().string();
             if (e.is_directory(ec)) {
@@ -129,8 +136,8 @@ struct Walker {
 
 } // namespace
 
-size_t load_path(SourceManager& sm, const std::string& path, ModelBuilder& b, std::vector<ModelError>& errors,
-                 const FrontendOptions& opts) {
+size_t load_path(SourceManager& sm, const std::string& path, ModelBuilder& b,
+                 std::vector<ModelError>& errors, const FrontendOptions& opts) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
         errors.push_back({SourceLoc{}, path + ": no such file or directory"});

@@ -1,8 +1,8 @@
 #include "tenet/model/builder.h"
 
-#include <algorithm>
-
 #include "tenet/model/interner.h"
+
+#include <algorithm>
 
 namespace tenet {
 
@@ -18,9 +18,13 @@ ProvId ModelBuilder::prov(SourceLoc loc, ValueState state, std::span<const std::
     return model_.add_provenance(p);
 }
 
-const StrObj* ModelBuilder::key(std::string_view s) { return intern(s); }
+const StrObj* ModelBuilder::key(std::string_view s) {
+    return intern(s);
+}
 
-Value ModelBuilder::str(std::string_view s, ProvId p) { return Value::string(intern(s), p); }
+Value ModelBuilder::str(std::string_view s, ProvId p) {
+    return Value::string(intern(s), p);
+}
 
 Value ModelBuilder::list(std::span<const Value> items, ProvId p) {
     if (items.empty()) return Value::list(empty_list(), p);
@@ -51,7 +55,8 @@ uint32_t ModelBuilder::add_resource(Resource r) {
     return static_cast<uint32_t>(model_.resources.size() - 1);
 }
 
-void ModelBuilder::add_reference(uint32_t from, std::string_view attribute, std::string_view target) {
+void ModelBuilder::add_reference(uint32_t from, std::string_view attribute,
+                                 std::string_view target) {
     pending_.push_back({from, intern(attribute), std::string(target)});
 }
 
@@ -82,14 +87,16 @@ size_t ModelBuilder::resolve_references() {
         model_.edges.push_back({p.from, p.attribute, static_cast<uint32_t>(found)});
     }
     pending_.clear();
-    std::sort(model_.edges.begin(), model_.edges.end(), [](const ReferenceEdge& a, const ReferenceEdge& b) {
-        if (a.from != b.from) return a.from < b.from;
-        if (a.to != b.to) return a.to < b.to;
-        return a.attribute->view() < b.attribute->view();
-    });
+    std::sort(model_.edges.begin(), model_.edges.end(),
+              [](const ReferenceEdge& a, const ReferenceEdge& b) {
+                  if (a.from != b.from) return a.from < b.from;
+                  if (a.to != b.to) return a.to < b.to;
+                  return a.attribute->view() < b.attribute->view();
+              });
     model_.edges.erase(std::unique(model_.edges.begin(), model_.edges.end(),
                                    [](const ReferenceEdge& a, const ReferenceEdge& b) {
-                                       return a.from == b.from && a.to == b.to && a.attribute == b.attribute;
+                                       return a.from == b.from && a.to == b.to &&
+                                              a.attribute == b.attribute;
                                    }),
                        model_.edges.end());
     model_.finalize();
@@ -97,7 +104,8 @@ size_t ModelBuilder::resolve_references() {
 }
 
 void ModelBuilder::stack_entry(std::string_view section, std::string_view name, Value value) {
-    auto it = std::find_if(sections_.begin(), sections_.end(), [&](auto& s) { return s.first == section; });
+    auto it = std::find_if(sections_.begin(), sections_.end(),
+                           [&](auto& s) { return s.first == section; });
     if (it == sections_.end()) {
         sections_.push_back({std::string(section), {}});
         it = sections_.end() - 1;
@@ -122,13 +130,15 @@ void ModelBuilder::stack_field(std::string_view name, Value value) {
 void ModelBuilder::build_stack() {
     std::vector<std::pair<std::string, Value>> top = fields_;
     for (const char* s : {"variables", "parameters", "outputs", "providers", "modules"}) {
-        auto it = std::find_if(sections_.begin(), sections_.end(), [&](auto& x) { return x.first == s; });
+        auto it =
+            std::find_if(sections_.begin(), sections_.end(), [&](auto& x) { return x.first == s; });
         top.push_back({s, it == sections_.end() ? map(std::vector<std::pair<std::string, Value>>{})
                                                 : map(it->second)});
     }
     for (auto& [name, entries] : sections_) {
         bool standard = false;
-        for (const char* s : {"variables", "parameters", "outputs", "providers", "modules"}) standard |= name == s;
+        for (const char* s : {"variables", "parameters", "outputs", "providers", "modules"})
+            standard |= name == s;
         if (!standard) top.push_back({name, map(entries)});
     }
     model_.stack = map(top);

@@ -2,18 +2,22 @@
 // relation index that answers "who refers to this resource" without scanning pairs.
 #include "tenet/model/model.h"
 
-#include <algorithm>
-
 #include "tenet/model/interner.h"
+
+#include <algorithm>
 
 namespace tenet {
 
 const char* value_state_name(ValueState s) {
     switch (s) {
-    case ValueState::Explicit: return "explicit";
-    case ValueState::Default: return "default";
-    case ValueState::Unknown: return "unknown";
-    case ValueState::Computed: return "computed";
+    case ValueState::Explicit:
+        return "explicit";
+    case ValueState::Default:
+        return "default";
+    case ValueState::Unknown:
+        return "unknown";
+    case ValueState::Computed:
+        return "computed";
     }
     return "?";
 }
@@ -25,7 +29,8 @@ size_t RelationIndex::KeyHash::operator()(const Key& k) const {
     return h;
 }
 
-void RelationIndex::build(const std::vector<Resource>& resources, const std::vector<ReferenceEdge>& edges) {
+void RelationIndex::build(const std::vector<Resource>& resources,
+                          const std::vector<ReferenceEdge>& edges) {
     map_.clear();
     for (const ReferenceEdge& e : edges) {
         if (e.from >= resources.size() || e.to >= resources.size()) continue;
@@ -43,7 +48,8 @@ void RelationIndex::build(const std::vector<Resource>& resources, const std::vec
     }
 }
 
-std::span<const uint32_t> RelationIndex::incoming(uint32_t to, const StrObj* type, const StrObj* attribute) const {
+std::span<const uint32_t> RelationIndex::incoming(uint32_t to, const StrObj* type,
+                                                  const StrObj* attribute) const {
     auto it = map_.find(Key{to, type, attribute});
     if (it == map_.end()) return {};
     return it->second;
@@ -70,7 +76,8 @@ void Model::finalize() {
     for (uint32_t i = 0; i < resources.size(); ++i) {
         const Resource& r = resources[i];
         if (r.native_type) by_type_[r.native_type].push_back(i);
-        if (r.canonical_type && r.canonical_type != r.native_type) by_type_[r.canonical_type].push_back(i);
+        if (r.canonical_type && r.canonical_type != r.native_type)
+            by_type_[r.canonical_type].push_back(i);
         if (r.address) by_address_.emplace(r.address, i); // the first resource with an address wins
     }
     relations.build(resources, edges);

@@ -1,16 +1,16 @@
 #include "tenet/model/model_writer.h"
 
-#include <algorithm>
-
 #include "tenet/common/json.h"
 #include "tenet/model/arena.h"
+
+#include <algorithm>
 
 namespace tenet {
 
 namespace {
 
 class ModelWriter {
-public:
+  public:
     ModelWriter(const Model& m, const ModelWriteOptions& o) : m_(m), o_(o) {}
 
     std::string run() {
@@ -25,10 +25,11 @@ public:
         return w_.str() + "\n";
     }
 
-private:
+  private:
     void location(const SourceLoc& loc) {
         w_.begin_object();
-        w_.key("file").value(m_.sources && loc.file < m_.sources->size() ? m_.sources->path(loc.file) : "");
+        w_.key("file").value(
+            m_.sources && loc.file < m_.sources->size() ? m_.sources->path(loc.file) : "");
         w_.key("line").value(static_cast<int64_t>(loc.line));
         w_.key("column").value(static_cast<int64_t>(loc.column));
         w_.end_object();
@@ -71,7 +72,8 @@ private:
     }
 
     void value(const Value& v, bool annotate) {
-        const Provenance* p = annotate && v.prov() && v.prov() < m_.provenance.size() ? &m_.prov(v.prov()) : nullptr;
+        const Provenance* p =
+            annotate && v.prov() && v.prov() < m_.provenance.size() ? &m_.prov(v.prov()) : nullptr;
         if (p && !worth_annotating(*p)) p = nullptr;
         if (p || v.is_unknown()) {
             w_.begin_object();
@@ -103,10 +105,18 @@ private:
 
     void plain(const Value& v, bool annotate) {
         switch (v.kind()) {
-        case Kind::Null: w_.null(); break;
-        case Kind::Bool: w_.value(v.as_bool()); break;
-        case Kind::Number: w_.value(v.as_number()); break;
-        case Kind::String: w_.value(v.as_view()); break;
+        case Kind::Null:
+            w_.null();
+            break;
+        case Kind::Bool:
+            w_.value(v.as_bool());
+            break;
+        case Kind::Number:
+            w_.value(v.as_number());
+            break;
+        case Kind::String:
+            w_.value(v.as_view());
+            break;
         case Kind::List:
             w_.begin_array();
             for (const Value& item : v.as_list()->span()) value(item, annotate);
@@ -116,8 +126,9 @@ private:
             // Map entries are stored in hash order; print them by name.
             std::vector<const MapEntry*> entries;
             for (const MapEntry& e : v.as_map()->span()) entries.push_back(&e);
-            std::sort(entries.begin(), entries.end(),
-                      [](const MapEntry* a, const MapEntry* b) { return a->key->view() < b->key->view(); });
+            std::sort(entries.begin(), entries.end(), [](const MapEntry* a, const MapEntry* b) {
+                return a->key->view() < b->key->view();
+            });
             w_.begin_object();
             for (const MapEntry* e : entries) {
                 w_.key(e->key->view());
@@ -129,7 +140,9 @@ private:
         case Kind::Resource:
             w_.value(m_.resources[v.resource_index()].address->view());
             break;
-        case Kind::Unknown: w_.null(); break; // handled by value()
+        case Kind::Unknown:
+            w_.null();
+            break; // handled by value()
         }
     }
 

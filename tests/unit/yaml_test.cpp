@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "tenet/common/yaml.h"
+
+#include <catch2/catch.hpp>
 
 using tenet::json::Node;
 using tenet::json::ParseError;
@@ -26,7 +26,8 @@ ParseError parse_err(const char* text, tenet::yaml::ParseOptions opts = {}) {
 } // namespace
 
 TEST_CASE("yaml: core schema scalars") {
-    Node n = parse_ok("a: 1\nb: 2.5\nc: true\nd: ~\ne: hello\nf: \"1\"\ng: !!str 3\nh: 0x1f\ni: -4e2\n");
+    Node n =
+        parse_ok("a: 1\nb: 2.5\nc: true\nd: ~\ne: hello\nf: \"1\"\ng: !!str 3\nh: 0x1f\ni: -4e2\n");
     REQUIRE(n.is(Type::Object));
     CHECK(n.get("a")->number == 1);
     CHECK(n.get("b")->number == 2.5);
@@ -62,9 +63,10 @@ TEST_CASE("yaml: anchors and aliases") {
 TEST_CASE("yaml: an alias bomb is an error, not a hang") {
     std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
     for (char c = 'b'; c <= 'k'; ++c)
-        bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
-                char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) +
-                ", *" + char(c - 1) + ", *" + char(c - 1) + "]\n";
+        bomb += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" + char(c - 1) + ", *" +
+                char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) +
+                ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) + ", *" +
+                char(c - 1) + "]\n";
     ParseError e = parse_err(bomb.c_str());
     CHECK(e.message.find("expands to more than") != std::string::npos);
 }

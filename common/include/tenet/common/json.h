@@ -6,13 +6,13 @@
 // without a DOM, which is what makes large models load fast.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include "tenet/common/source.h"
 
 namespace tenet::json {
 
@@ -20,11 +20,11 @@ enum class Type : uint8_t { Null, Bool, Number, String, Array, Object };
 
 struct Node {
     Type type = Type::Null;
-    SourceLoc loc;               // where the value starts
+    SourceLoc loc; // where the value starts
     bool boolean = false;
     double number = 0;
-    std::string string;          // String payload (unescaped UTF-8)
-    std::vector<Node> items;     // Array
+    std::string string;                                // String payload (unescaped UTF-8)
+    std::vector<Node> items;                           // Array
     std::vector<std::pair<std::string, Node>> members; // Object, in document order
     std::vector<SourceLoc> key_locs;                   // Object: where each key starts
 
@@ -44,13 +44,14 @@ struct ParseOptions {
 
 // Parses one JSON document (RFC 8259; no comments, no trailing commas). `file` is
 // stamped into every SourceLoc. On failure returns false and fills `error`.
-bool parse(std::string_view text, FileId file, Node& out, ParseError& error, const ParseOptions& opts = {});
+bool parse(std::string_view text, FileId file, Node& out, ParseError& error,
+           const ParseOptions& opts = {});
 
 // Streaming interface: the parser calls these in document order. Returning false
 // from a callback stops the parse (parse_events then returns false with the error
 // message "stopped").
 class Handler {
-public:
+  public:
     virtual ~Handler() = default;
     virtual bool null_value(SourceLoc loc) = 0;
     virtual bool bool_value(bool b, SourceLoc loc) = 0;
@@ -73,7 +74,7 @@ void append_number(std::string& out, double n);
 
 // A streaming writer producing indented JSON with members in the order written.
 class Writer {
-public:
+  public:
     explicit Writer(int indent = 2) : indent_(indent) {}
     Writer& begin_object();
     Writer& end_object();
@@ -90,7 +91,7 @@ public:
     Writer& raw(std::string_view json);
     const std::string& str() const { return out_; }
 
-private:
+  private:
     void before_value();
     std::string out_;
     int indent_;

@@ -5,9 +5,9 @@
 // (their short-form tags carry meaning).
 #pragma once
 
-#include <string_view>
-
 #include "tenet/common/json.h"
+
+#include <string_view>
 
 namespace tenet::yaml {
 

@@ -8,12 +8,12 @@
 // files and resources of the scan still load.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "tenet/common/source.h"
 #include "tenet/model/builder.h"
 #include "tenet/model/json_model.h"
+
+#include <string>
+#include <vector>
 
 namespace tenet {
 
@@ -44,18 +44,22 @@ struct FrontendOptions {
 FrontendKind detect_frontend(const std::string& path);
 
 // Loads one file (already in `sm`) of a known kind.
-bool load_cloudformation(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
-                         const FrontendOptions& opts, FrontendKind as = FrontendKind::CloudFormation);
+bool load_cloudformation(SourceManager& sm, FileId file, ModelBuilder& b,
+                         std::vector<ModelError>& errors, const FrontendOptions& opts,
+                         FrontendKind as = FrontendKind::CloudFormation);
 // A cdk.out directory: manifest.json's aws:cloudformation:stack artifacts, each template
 // loaded as frontend "cdk" with construct paths (aws:cdk:path) as provenance pointers.
-bool load_cdk_out(SourceManager& sm, const std::string& dir, ModelBuilder& b, std::vector<ModelError>& errors,
-                  const FrontendOptions& opts);
-bool load_terraform_plan(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors);
-bool load_terraform_state(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors);
+bool load_cdk_out(SourceManager& sm, const std::string& dir, ModelBuilder& b,
+                  std::vector<ModelError>& errors, const FrontendOptions& opts);
+bool load_terraform_plan(SourceManager& sm, FileId file, ModelBuilder& b,
+                         std::vector<ModelError>& errors);
+bool load_terraform_state(SourceManager& sm, FileId file, ModelBuilder& b,
+                          std::vector<ModelError>& errors);
 // A Terraform root module directory: every .tf and .tf.json in it, terraform.tfvars and
 // *.auto.tfvars (+ opts), local module calls followed recursively. Files are added to `sm`.
-bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuilder& b, std::vector<ModelError>& errors,
-                           const FrontendOptions& opts, FrontendKind as = FrontendKind::Terraform);
+bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuilder& b,
+                           std::vector<ModelError>& errors, const FrontendOptions& opts,
+                           FrontendKind as = FrontendKind::Terraform);
 bool load_pulumi(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors);
 
 // Loads a directory or file of any kind: a Terraform module (with its local modules),
@@ -64,7 +68,7 @@ bool load_pulumi(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<Mo
 // node_modules/ and cdk.out's asset folders). Errors for unreadable or unrecognized
 // inputs go to `errors`. Does not call resolve_references(). Returns how many inputs
 // were recognized and loaded.
-size_t load_path(SourceManager& sm, const std::string& path, ModelBuilder& b, std::vector<ModelError>& errors,
-               const FrontendOptions& opts);
+size_t load_path(SourceManager& sm, const std::string& path, ModelBuilder& b,
+                 std::vector<ModelError>& errors, const FrontendOptions& opts);
 
 } // namespace tenet

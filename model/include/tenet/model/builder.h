@@ -5,17 +5,17 @@
 // of a scan is loaded.
 #pragma once
 
+#include "tenet/model/model.h"
+
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "tenet/model/model.h"
-
 namespace tenet {
 
 class ModelBuilder {
-public:
+  public:
     explicit ModelBuilder(Model& model) : model_(model) {}
 
     Model& model() { return model_; }
@@ -23,8 +23,8 @@ public:
     // ---- provenance
     // `refs` are what the value derives from: "var.environment_suffix",
     // "param.EnvironmentSuffix", "aws_kms_key.main.arn", "MyKey.Arn".
-    ProvId prov(SourceLoc loc, ValueState state = ValueState::Explicit, std::span<const std::string> refs = {},
-                std::string_view pointer = {});
+    ProvId prov(SourceLoc loc, ValueState state = ValueState::Explicit,
+                std::span<const std::string> refs = {}, std::string_view pointer = {});
 
     // ---- values (strings interned, containers in the model's arena)
     const StrObj* key(std::string_view s);
@@ -58,7 +58,7 @@ public:
     // Builds Model::stack from the entries so far (call after loading, before finalize).
     void build_stack();
 
-private:
+  private:
     struct Pending {
         uint32_t from;
         const StrObj* attribute;

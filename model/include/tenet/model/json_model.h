@@ -1,11 +1,11 @@
 // Loading the documented JSON model ("tenet-model/1", see docs/model.md) into a Model.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "tenet/common/source.h"
 #include "tenet/model/model.h"
+
+#include <string>
+#include <vector>
 
 namespace tenet {
 

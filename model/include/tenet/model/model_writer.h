@@ -3,9 +3,9 @@
 // diffed, or handed to another tool.
 #pragma once
 
-#include <string>
-
 #include "tenet/model/model.h"
+
+#include <string>
 
 namespace tenet {
 

@@ -2,11 +2,11 @@
 // overrides, and reports).
 #pragma once
 
-#include <string>
-#include <string_view>
-
 #include "tenet/model/arena.h"
 #include "tenet/model/value.h"
+
+#include <string>
+#include <string_view>
 
 namespace tenet {
 

@@ -3,12 +3,12 @@
 // globals, rules, mappings, source file names), and a checksum over everything.
 #pragma once
 
+#include "tenet/runtime/program.h"
+
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
-
-#include "tenet/runtime/program.h"
 
 namespace tenet {
 

@@ -3,9 +3,9 @@
 // the source line each instruction came from.
 #pragma once
 
-#include <string>
-
 #include "tenet/runtime/program.h"
+
+#include <string>
 
 namespace tenet {
 

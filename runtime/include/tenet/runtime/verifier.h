@@ -12,9 +12,9 @@
 // Computes Function::max_stack.
 #pragma once
 
-#include <string>
-
 #include "tenet/runtime/program.h"
+
+#include <string>
 
 namespace tenet {
 
