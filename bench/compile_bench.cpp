@@ -3,12 +3,11 @@
 //
 //   bench/gen_policies.py 1000 /tmp/rules.tenet
 //   build/bench/tenet_bench_compile /tmp/rules.tenet
-#include <cstdio>
-
-#include <fmt/format.h>
-
 #include "bench_util.h"
 #include "tenet/compiler/compiler.h"
+
+#include <cstdio>
+#include <fmt/format.h>
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -32,7 +31,8 @@ int main(int argc, char** argv) {
         rules = r.program->rules.size();
         best = std::min(best, t);
     }
-    fmt::print("compile: {} rules, {} bytes of source: best of {} runs {:.3f} s ({:.0f} rules/s), peak RSS {:.1f} MiB\n",
+    fmt::print("compile: {} rules, {} bytes of source: best of {} runs {:.3f} s ({:.0f} rules/s), "
+               "peak RSS {:.1f} MiB\n",
                rules, text.size(), runs, best, rules / best, tenet::bench::peak_rss_mib());
     return 0;
 }

@@ -5,14 +5,13 @@
 //   bench/gen_policies.py 100 /tmp/rules100.tenet
 //   python3 bench/gen_model.py 100000 /tmp/model100k.json
 //   build/bench/tenet_bench_eval /tmp/rules100.tenet /tmp/model100k.json
-#include <thread>
-
-#include <fmt/format.h>
-
 #include "bench_util.h"
 #include "tenet/compiler/compiler.h"
 #include "tenet/model/json_model.h"
 #include "tenet/runtime/engine.h"
+
+#include <fmt/format.h>
+#include <thread>
 
 using namespace tenet;
 
@@ -42,8 +41,9 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "model errors: {}\n", errors.size());
         return 1;
     }
-    fmt::print("model: {} resources, {:.1f} MB, loaded in {:.3f} s = {:.0f} MB/s, peak RSS {:.1f} MiB\n",
-               model.resources.size(), bytes / 1e6, load, bytes / 1e6 / load, bench::peak_rss_mib());
+    fmt::print(
+        "model: {} resources, {:.1f} MB, loaded in {:.3f} s = {:.0f} MB/s, peak RSS {:.1f} MiB\n",
+        model.resources.size(), bytes / 1e6, load, bytes / 1e6 / load, bench::peak_rss_mib());
 
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned jobs : {1u, cores}) {
@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
             best = std::min(best, bench::now_seconds() - t);
         }
         double evals = static_cast<double>(engine.evaluations());
-        fmt::print("evaluate: {} rules, jobs={}: {:.0f} rule x resource evaluations in {:.3f} s = {:.1f} M/s ({:.1f} M/s per core), {} verdicts\n",
+        fmt::print("evaluate: {} rules, jobs={}: {:.0f} rule x resource evaluations in {:.3f} s = "
+                   "{:.1f} M/s ({:.1f} M/s per core), {} verdicts\n",
                    compiled.program->rules.size(), jobs, evals, best, evals / best / 1e6,
                    evals / best / 1e6 / jobs, findings);
     }

@@ -2,7 +2,9 @@
 
 namespace tenet {
 
-SourceManager::SourceManager() { files_.push_back(File{"<none>", "", {0}}); }
+SourceManager::SourceManager() {
+    files_.push_back(File{"<none>", "", {0}});
+}
 
 FileId SourceManager::add(std::string path, std::string text) {
     File f{std::move(path), std::move(text), {0}};

@@ -1,14 +1,15 @@
 // Declarations: packages and imports, duplicate names, type expressions, params, lets,
 // predicates, type declarations, mappings and rules (with their metadata).
-#include <algorithm>
-
 #include "checker_internal.h"
+
+#include <algorithm>
 
 namespace tenet::check {
 
 namespace {
 
-const std::set<std::string> kMetaKeys = {"id", "title", "severity", "level", "controls", "fix", "message"};
+const std::set<std::string> kMetaKeys = {"id",       "title", "severity", "level",
+                                         "controls", "fix",   "message"};
 const std::vector<std::string> kSeverities = {"info", "low", "medium", "high", "critical"};
 const std::vector<std::string> kLevels = {"advisory", "soft", "hard"};
 
@@ -29,7 +30,8 @@ void Checker::collect() {
             if (d->kind == DeclKind::Rule) {
                 auto [it, fresh] = pkg.rules.emplace(d->name, static_cast<RuleDecl*>(d.get()));
                 if (!fresh) {
-                    auto& diag = diags_.report(Diag::DuplicateDecl, d->name_span, d->name, f.package);
+                    auto& diag =
+                        diags_.report(Diag::DuplicateDecl, d->name_span, d->name, f.package);
                     diag.notes.push_back({it->second->name_span, "first declared here"});
                 }
                 continue;
@@ -39,7 +41,8 @@ void Checker::collect() {
                 auto& diag = diags_.report(Diag::DuplicateDecl, d->name_span, d->name, f.package);
                 diag.notes.push_back({it->second->name_span, "first declared here"});
             }
-            if (d->kind == DeclKind::Type) prog_.type_decls.push_back(static_cast<TypeDecl*>(d.get()));
+            if (d->kind == DeclKind::Type)
+                prog_.type_decls.push_back(static_cast<TypeDecl*>(d.get()));
         }
     }
 }
@@ -61,7 +64,8 @@ void Checker::check_imports() {
 
 const Import* Checker::import_alias(const std::string& alias, const File& f) const {
     for (const Import& imp : f.imports)
-        if (imp.alias == alias && packages_.count(imp.package) && imp.package != f.package) return &imp;
+        if (imp.alias == alias && packages_.count(imp.package) && imp.package != f.package)
+            return &imp;
     return nullptr;
 }
 
@@ -73,7 +77,8 @@ Decl* Checker::lookup_qualified(const std::string& alias, const std::string& nam
     return it == pkg.names.end() ? nullptr : it->second;
 }
 
-Decl* Checker::lookup(const std::string& name, const File& f, SourceSpan use, bool report_ambiguous) {
+Decl* Checker::lookup(const std::string& name, const File& f, SourceSpan use,
+                      bool report_ambiguous) {
     auto& own = packages_[f.package];
     if (auto it = own.names.find(name); it != own.names.end()) return it->second;
     Decl* found = nullptr;
@@ -86,8 +91,10 @@ Decl* Checker::lookup(const std::string& name, const File& f, SourceSpan use, bo
         if (found) {
             if (report_ambiguous) {
                 auto& d = diags_.report(Diag::AmbiguousName, use, name);
-                d.notes.push_back({found->name_span, "declared in package `" + found_in->package + "`"});
-                d.notes.push_back({it->second->name_span, "declared in package `" + imp.package + "`"});
+                d.notes.push_back(
+                    {found->name_span, "declared in package `" + found_in->package + "`"});
+                d.notes.push_back(
+                    {it->second->name_span, "declared in package `" + imp.package + "`"});
                 d.help = "qualify it: `" + found_in->alias + "." + name + "`";
             }
             return found;
@@ -149,7 +156,8 @@ const Type* Checker::resolve_type(TypeExpr& t, const File& f, bool resource_posi
         diags_.report(Diag::UnknownType, t.span, t.name + (t.args.empty() ? "" : "<...>"));
         return false;
     };
-    if (t.name == "bool" || t.name == "number" || t.name == "string" || t.name == "any" || t.name == "resource") {
+    if (t.name == "bool" || t.name == "number" || t.name == "string" || t.name == "any" ||
+        t.name == "resource") {
         if (!arity(0)) return t.resolved = types_.error();
         out = t.name == "bool"     ? types_.boolean()
               : t.name == "number" ? types_.number()
@@ -159,7 +167,9 @@ const Type* Checker::resolve_type(TypeExpr& t, const File& f, bool resource_posi
     } else if (t.name == "list" || t.name == "map") {
         if (!arity(1)) return t.resolved = types_.error();
         const Type* elem = resolve_type(*t.args[0], f, false);
-        out = elem->tag == Type::Tag::Error ? elem : t.name == "list" ? types_.list(elem) : types_.map(elem);
+        out = elem->tag == Type::Tag::Error ? elem
+              : t.name == "list"            ? types_.list(elem)
+                                            : types_.map(elem);
     } else if (!arity(0)) {
         out = types_.error();
     } else if (const TypeDecl* td = lookup_type(t.name, f)) {
@@ -170,7 +180,8 @@ const Type* Checker::resolve_type(TypeExpr& t, const File& f, bool resource_posi
         diags_.report(Diag::AmbiguousName, t.span, t.name);
         out = types_.error();
     } else {
-        std::vector<std::string> names = {"bool", "number", "string", "any", "list", "map", "resource"};
+        std::vector<std::string> names = {"bool", "number", "string",  "any",
+                                          "list", "map",    "resource"};
         for (auto* td : prog_.type_decls) names.push_back(td->name);
         auto& d = diags_.report(Diag::UnknownType, t.span, t.name);
         add_help(d, closest_match(t.name, names));
@@ -186,7 +197,8 @@ void Checker::resolve_type_decls() {
                 auto& td = static_cast<TypeDecl&>(*d);
                 std::set<std::string> seen;
                 for (FieldDecl& fd : td.fields) {
-                    if (!seen.insert(fd.name).second) diags_.report(Diag::DuplicateField, fd.span, fd.name);
+                    if (!seen.insert(fd.name).second)
+                        diags_.report(Diag::DuplicateField, fd.span, fd.name);
                     resolve_type(*fd.type, f, false);
                 }
             }
@@ -194,7 +206,8 @@ void Checker::resolve_type_decls() {
     for (File& f : prog_.files)
         for (auto& d : f.decls) {
             if (d->kind == DeclKind::Map)
-                if (auto* td = lookup_type(static_cast<MapDecl&>(*d).target, f)) resource_decls_.insert(td);
+                if (auto* td = lookup_type(static_cast<MapDecl&>(*d).target, f))
+                    resource_decls_.insert(td);
             if (d->kind == DeclKind::Rule) {
                 auto& r = static_cast<RuleDecl&>(*d);
                 if (r.target)
@@ -221,12 +234,23 @@ void Checker::check_decls() {
     for (File& f : prog_.files)
         for (auto& d : f.decls) {
             switch (d->kind) {
-            case DeclKind::Param: check_param(static_cast<ParamDecl&>(*d), f); break;
-            case DeclKind::Let: check_let(static_cast<LetDecl&>(*d), f); break;
-            case DeclKind::Pred: check_pred(static_cast<PredDecl&>(*d), f); break;
-            case DeclKind::Map: check_map(static_cast<MapDecl&>(*d), f); break;
-            case DeclKind::Rule: check_rule(static_cast<RuleDecl&>(*d), f); break;
-            case DeclKind::Type: break;
+            case DeclKind::Param:
+                check_param(static_cast<ParamDecl&>(*d), f);
+                break;
+            case DeclKind::Let:
+                check_let(static_cast<LetDecl&>(*d), f);
+                break;
+            case DeclKind::Pred:
+                check_pred(static_cast<PredDecl&>(*d), f);
+                break;
+            case DeclKind::Map:
+                check_map(static_cast<MapDecl&>(*d), f);
+                break;
+            case DeclKind::Rule:
+                check_rule(static_cast<RuleDecl&>(*d), f);
+                break;
+            case DeclKind::Type:
+                break;
             }
         }
 }
@@ -239,7 +263,8 @@ void Checker::check_param(ParamDecl& d, const File& f) {
     s.owner = &d;
     const Type* got = nullptr;
     if (!check_against(*d.default_value, d.type->resolved, s, &got))
-        diags_.report(Diag::TypeMismatch, d.default_value->span, d.type->resolved->to_string(), got->to_string());
+        diags_.report(Diag::TypeMismatch, d.default_value->span, d.type->resolved->to_string(),
+                      got->to_string());
 }
 
 const Type* Checker::let_type(LetDecl& d) {
@@ -256,7 +281,8 @@ void Checker::check_let(LetDecl& d, const File& f) {
     s.owner = &d;
     const Type* got = nullptr;
     if (d.type && !check_against(*d.value, d.type->resolved, s, &got))
-        diags_.report(Diag::TypeMismatch, d.value->span, d.type->resolved->to_string(), got->to_string());
+        diags_.report(Diag::TypeMismatch, d.value->span, d.type->resolved->to_string(),
+                      got->to_string());
     if (!d.type) expr(*d.value, s);
 }
 
@@ -274,7 +300,8 @@ void Checker::check_pred(PredDecl& d, const File& f) {
     if (d.result) {
         const Type* got = nullptr;
         if (!check_against(*d.body, d.result->resolved, s, &got))
-            diags_.report(Diag::TypeMismatch, d.body->span, d.result->resolved->to_string(), got->to_string());
+            diags_.report(Diag::TypeMismatch, d.body->span, d.result->resolved->to_string(),
+                          got->to_string());
     } else {
         truth(*d.body, s);
     }
@@ -340,7 +367,8 @@ void Checker::check_rule(RuleDecl& d, const File& f) {
         if (let->type) {
             resolve_type(*let->type, f, false);
             if (!check_against(*let->value, let->type->resolved, s, &t))
-                diags_.report(Diag::TypeMismatch, let->value->span, let->type->resolved->to_string(), t->to_string());
+                diags_.report(Diag::TypeMismatch, let->value->span,
+                              let->type->resolved->to_string(), t->to_string());
             t = let->type->resolved;
         } else {
             t = expr(*let->value, s);
@@ -371,7 +399,8 @@ void Checker::check_metadata(RuleDecl& d) {
         Expr* v = m.value.get();
         if (!v) continue;
         auto word = [&]() -> const std::string* {
-            return v->kind == ExprKind::Name || v->kind == ExprKind::String ? &v->string_value : nullptr;
+            return v->kind == ExprKind::Name || v->kind == ExprKind::String ? &v->string_value
+                                                                            : nullptr;
         };
         if (m.key == "id" || m.key == "title" || m.key == "fix") {
             if (v->kind != ExprKind::String) {
@@ -387,7 +416,9 @@ void Checker::check_metadata(RuleDecl& d) {
             d.message = std::move(m.value); // the rule owns its message template
         } else if (m.key == "severity") {
             const std::string* w = word();
-            if (!w) diags_.report(Diag::MetadataType, v->span, m.key, "one of info, low, medium, high, critical");
+            if (!w)
+                diags_.report(Diag::MetadataType, v->span, m.key,
+                              "one of info, low, medium, high, critical");
             else if (std::find(kSeverities.begin(), kSeverities.end(), *w) == kSeverities.end()) {
                 auto& diag = diags_.report(Diag::BadSeverity, v->span, *w);
                 add_help(diag, closest_match(*w, kSeverities));
@@ -395,7 +426,8 @@ void Checker::check_metadata(RuleDecl& d) {
                 d.severity = *w;
         } else if (m.key == "level") {
             const std::string* w = word();
-            if (!w) diags_.report(Diag::MetadataType, v->span, m.key, "one of advisory, soft, hard");
+            if (!w)
+                diags_.report(Diag::MetadataType, v->span, m.key, "one of advisory, soft, hard");
             else if (std::find(kLevels.begin(), kLevels.end(), *w) == kLevels.end()) {
                 auto& diag = diags_.report(Diag::BadLevel, v->span, *w);
                 add_help(diag, closest_match(*w, kLevels));

@@ -2,19 +2,25 @@
 // typed paths with "did you mean", operators, quantifiers, calls of predicates and
 // builtins, relations, regex and CIDR literal validation. A sub-expression that failed
 // has the Error type, which silences every diagnostic about the expressions around it.
-#include <arpa/inet.h>
-#include <re2/re2.h>
-
 #include "checker_internal.h"
 #include "tenet/runtime/builtins.h"
+
+#include <arpa/inet.h>
+#include <re2/re2.h>
 
 namespace tenet::check {
 
 namespace {
 
-bool is(const Type* t, Type::Tag tag) { return t && t->tag == tag; }
-bool is_error(const Type* t) { return is(t, Type::Tag::Error); }
-bool is_dynamic(const Type* t) { return is(t, Type::Tag::Any) || is(t, Type::Tag::Null); }
+bool is(const Type* t, Type::Tag tag) {
+    return t && t->tag == tag;
+}
+bool is_error(const Type* t) {
+    return is(t, Type::Tag::Error);
+}
+bool is_dynamic(const Type* t) {
+    return is(t, Type::Tag::Any) || is(t, Type::Tag::Null);
+}
 
 // The record a value's fields come from: declared types, canonical resources.
 const TypeDecl* fields_of(const Type* t) {
@@ -24,17 +30,28 @@ const TypeDecl* fields_of(const Type* t) {
 
 const char* op_text(BinOp op) {
     switch (op) {
-    case BinOp::Add: return "+";
-    case BinOp::Sub: return "-";
-    case BinOp::Mul: return "*";
-    case BinOp::Div: return "/";
-    case BinOp::Mod: return "%";
-    case BinOp::Eq: return "==";
-    case BinOp::Ne: return "!=";
-    case BinOp::Lt: return "<";
-    case BinOp::Le: return "<=";
-    case BinOp::Gt: return ">";
-    case BinOp::Ge: return ">=";
+    case BinOp::Add:
+        return "+";
+    case BinOp::Sub:
+        return "-";
+    case BinOp::Mul:
+        return "*";
+    case BinOp::Div:
+        return "/";
+    case BinOp::Mod:
+        return "%";
+    case BinOp::Eq:
+        return "==";
+    case BinOp::Ne:
+        return "!=";
+    case BinOp::Lt:
+        return "<";
+    case BinOp::Le:
+        return "<=";
+    case BinOp::Gt:
+        return ">";
+    case BinOp::Ge:
+        return ">=";
     }
     return "?";
 }
@@ -60,10 +77,13 @@ bool valid_cidr(const std::string& s, bool allow_plain_ip) {
 bool Checker::assignable(const Type* from, const Type* to) const {
     if (!from || !to || from == to) return true;
     if (is_error(from) || is_error(to) || is_dynamic(from) || is(to, Type::Tag::Any)) return true;
-    if (from->tag == Type::Tag::List && to->tag == Type::Tag::List) return assignable(from->elem, to->elem);
-    if (from->tag == Type::Tag::Map && to->tag == Type::Tag::Map) return assignable(from->elem, to->elem);
+    if (from->tag == Type::Tag::List && to->tag == Type::Tag::List)
+        return assignable(from->elem, to->elem);
+    if (from->tag == Type::Tag::Map && to->tag == Type::Tag::Map)
+        return assignable(from->elem, to->elem);
     // A map of unknown shape may hold a record; its fields are checked at run time.
-    if (from->tag == Type::Tag::Map && to->tag == Type::Tag::Record) return is(from->elem, Type::Tag::Any);
+    if (from->tag == Type::Tag::Map && to->tag == Type::Tag::Record)
+        return is(from->elem, Type::Tag::Any);
     if (to->tag == Type::Tag::Resource || to->tag == Type::Tag::Record) {
         if (from->tag != Type::Tag::Resource && from->tag != Type::Tag::Record) return false;
         if (to->tag == Type::Tag::Resource && !to->decl && to->native.empty())
@@ -91,7 +111,8 @@ bool Checker::check_against(Expr& e, const Type* expected, Scope& s, const Type*
             }
             const Type* t = nullptr;
             if (!check_against(*e.items[i], fd->type->resolved, s, &t)) {
-                diags_.report(Diag::TypeMismatch, e.items[i]->span, fd->type->resolved->to_string(), t->to_string());
+                diags_.report(Diag::TypeMismatch, e.items[i]->span, fd->type->resolved->to_string(),
+                              t->to_string());
             }
         }
         e.type = expected;
@@ -102,7 +123,8 @@ bool Checker::check_against(Expr& e, const Type* expected, Scope& s, const Type*
         for (auto& item : e.items) {
             const Type* t = nullptr;
             if (!check_against(*item, expected->elem, s, &t))
-                diags_.report(Diag::TypeMismatch, item->span, expected->elem->to_string(), t->to_string());
+                diags_.report(Diag::TypeMismatch, item->span, expected->elem->to_string(),
+                              t->to_string());
         }
         e.type = expected;
         *got = expected;
@@ -148,12 +170,14 @@ struct Applied {
 } // namespace
 
 static const Type* pred_result(TypeTable& types, const PredDecl* p) {
-    return p->result ? (p->result->resolved ? p->result->resolved : types.error()) : types.boolean();
+    return p->result ? (p->result->resolved ? p->result->resolved : types.error())
+                     : types.boolean();
 }
 
 const Type* Checker::expr(Expr& e, Scope& s) {
     const Type* t = types_.error();
-    auto report_help = [&](Diagnostic& d, const std::string& word, const std::vector<std::string>& cands) {
+    auto report_help = [&](Diagnostic& d, const std::string& word,
+                           const std::vector<std::string>& cands) {
         std::string m = closest_match(word, cands);
         if (!m.empty()) d.help = "did you mean `" + m + "`?";
     };
@@ -175,7 +199,8 @@ const Type* Checker::expr(Expr& e, Scope& s) {
         if (is_error(base)) return base;
         if (is_dynamic(base)) return types_.any();
         if (const TypeDecl* td = fields_of(base)) {
-            if (const FieldDecl* fd = td->field(name)) return fd->type->resolved ? fd->type->resolved : types_.error();
+            if (const FieldDecl* fd = td->field(name))
+                return fd->type->resolved ? fd->type->resolved : types_.error();
             std::vector<std::string> names;
             for (auto& f : td->fields) names.push_back(f.name);
             auto& d = diags_.report(Diag::UnknownField, span, td->name, name);
@@ -189,10 +214,18 @@ const Type* Checker::expr(Expr& e, Scope& s) {
     };
 
     switch (e.kind) {
-    case ExprKind::Null: t = types_.null(); break;
-    case ExprKind::Bool: t = types_.boolean(); break;
-    case ExprKind::Number: t = types_.number(); break;
-    case ExprKind::String: t = types_.string(); break;
+    case ExprKind::Null:
+        t = types_.null();
+        break;
+    case ExprKind::Bool:
+        t = types_.boolean();
+        break;
+    case ExprKind::Number:
+        t = types_.number();
+        break;
+    case ExprKind::String:
+        t = types_.string();
+        break;
     case ExprKind::Template:
         for (auto& part : e.items) expr(*part, s);
         t = types_.string();
@@ -263,7 +296,8 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             note_use(s, d);
             t = d->kind == DeclKind::Param ? static_cast<ParamDecl*>(d)->type->resolved
                                            : let_type(static_cast<LetDecl&>(*d));
-            if (s.kind == Scope::Kind::Rule && fields_of(s.resource) && fields_of(s.resource)->field(n))
+            if (s.kind == Scope::Kind::Rule && fields_of(s.resource) &&
+                fields_of(s.resource)->field(n))
                 diags_.report(Diag::ShadowedField, e.span, n, n);
             break;
         }
@@ -284,7 +318,8 @@ const Type* Checker::expr(Expr& e, Scope& s) {
     case ExprKind::Field: {
         // `alias.name`: a declaration of an imported package.
         if (e.lhs->kind == ExprKind::Name && !s.find(e.lhs->string_value) &&
-            !lookup(e.lhs->string_value, *s.file, {}, false) && import_alias(e.lhs->string_value, *s.file)) {
+            !lookup(e.lhs->string_value, *s.file, {}, false) &&
+            import_alias(e.lhs->string_value, *s.file)) {
             Decl* d = lookup_qualified(e.lhs->string_value, e.string_value, *s.file);
             std::string full = e.lhs->string_value + "." + e.string_value;
             if (!d || d->kind == DeclKind::Type) {
@@ -333,7 +368,8 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             }
             t = base->elem;
         } else if (is(base, Type::Tag::Record) || is(base, Type::Tag::Resource)) {
-            t = e.rhs->kind == ExprKind::String ? field_of(base, e.rhs->string_value, e.rhs->span) : types_.any();
+            t = e.rhs->kind == ExprKind::String ? field_of(base, e.rhs->string_value, e.rhs->span)
+                                                : types_.any();
         } else {
             diags_.report(Diag::NotIndexable, e.span, base->to_string());
         }
@@ -379,11 +415,16 @@ const Type* Checker::expr(Expr& e, Scope& s) {
         const Type* a = expr(*e.lhs, s);
         const Type* b = expr(*e.rhs, s);
         if (is_error(a) || is_error(b)) break;
-        auto bad = [&] { diags_.report(Diag::OperandTypes, e.span, op_text(e.bin_op), a->to_string(), b->to_string()); };
+        auto bad = [&] {
+            diags_.report(Diag::OperandTypes, e.span, op_text(e.bin_op), a->to_string(),
+                          b->to_string());
+        };
         bool dyn = is_dynamic(a) || is_dynamic(b);
         switch (e.bin_op) {
         case BinOp::Eq:
-        case BinOp::Ne: t = types_.boolean(); break;
+        case BinOp::Ne:
+            t = types_.boolean();
+            break;
         case BinOp::Lt:
         case BinOp::Le:
         case BinOp::Gt:
@@ -395,7 +436,8 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             break;
         case BinOp::Add:
             if (dyn) {
-                t = is(a, Type::Tag::Any) || is(b, Type::Tag::Any) ? types_.any() : (is_dynamic(a) ? b : a);
+                t = is(a, Type::Tag::Any) || is(b, Type::Tag::Any) ? types_.any()
+                                                                   : (is_dynamic(a) ? b : a);
             } else if (a == b && (is(a, Type::Tag::Number) || is(a, Type::Tag::String))) {
                 t = a;
             } else if (is(a, Type::Tag::List) && is(b, Type::Tag::List)) {
@@ -406,7 +448,8 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             break;
         default:
             if ((dyn || is(a, Type::Tag::Number)) && (dyn || is(b, Type::Tag::Number)) &&
-                (is_dynamic(a) || is(a, Type::Tag::Number)) && (is_dynamic(b) || is(b, Type::Tag::Number)))
+                (is_dynamic(a) || is(a, Type::Tag::Number)) &&
+                (is_dynamic(b) || is(b, Type::Tag::Number)))
                 t = types_.number();
             else
                 bad();
@@ -420,7 +463,9 @@ const Type* Checker::expr(Expr& e, Scope& s) {
         t = is_error(a) || is_error(b) ? types_.error() : types_.boolean();
         break;
     }
-    case ExprKind::Not: t = is_error(truth(*e.lhs, s)) ? types_.error() : types_.boolean(); break;
+    case ExprKind::Not:
+        t = is_error(truth(*e.lhs, s)) ? types_.error() : types_.boolean();
+        break;
     case ExprKind::If: {
         const Type* c = truth(*e.lhs, s);
         const Type* a = expr(*e.rhs, s);
@@ -446,8 +491,10 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             break;
         }
         const Type* elem = nullptr;
-        if (is_dynamic(coll)) elem = types_.any();
-        else if (is(coll, Type::Tag::List) || is(coll, Type::Tag::Map)) elem = coll->elem;
+        if (is_dynamic(coll))
+            elem = types_.any();
+        else if (is(coll, Type::Tag::List) || is(coll, Type::Tag::Map))
+            elem = coll->elem;
         if (!elem) {
             diags_.report(Diag::NotIterable, e.lhs->span, coll->to_string());
             elem = types_.error();
@@ -502,7 +549,8 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             for (size_t i = 0; i < args.size(); ++i) {
                 const Type* want = p->params[i].type->resolved;
                 if (!assignable(args[i], want)) {
-                    diags_.report(Diag::TypeMismatch, e.items[i]->span, want->to_string(), args[i]->to_string());
+                    diags_.report(Diag::TypeMismatch, e.items[i]->span, want->to_string(),
+                                  args[i]->to_string());
                     ok = false;
                 }
                 if (is_error(args[i])) ok = false;
@@ -540,23 +588,41 @@ const Type* Checker::expr(Expr& e, Scope& s) {
         }
         if (n.rfind("cidr_", 0) == 0)
             for (size_t i = 0; i < e.items.size() && i < 2; ++i)
-                if (e.items[i]->kind == ExprKind::String && !valid_cidr(e.items[i]->string_value, i == 1))
+                if (e.items[i]->kind == ExprKind::String &&
+                    !valid_cidr(e.items[i]->string_value, i == 1))
                     diags_.report(Diag::BadCidr, e.items[i]->span, e.items[i]->string_value);
         bool any_error = false;
         for (auto* a : args) any_error = any_error || is_error(a);
         if (any_error) break;
         switch (info.result) {
-        case BuiltinResult::Bool: t = types_.boolean(); break;
-        case BuiltinResult::Number: t = types_.number(); break;
-        case BuiltinResult::String: t = types_.string(); break;
-        case BuiltinResult::ListAny: t = types_.list(types_.any()); break;
-        case BuiltinResult::ListString: t = types_.list(types_.string()); break;
-        case BuiltinResult::MapAny: t = types_.map(types_.any()); break;
-        case BuiltinResult::Any: t = types_.any(); break;
-        case BuiltinResult::SameAsArg0: t = args.empty() ? types_.any() : args[0]; break;
+        case BuiltinResult::Bool:
+            t = types_.boolean();
+            break;
+        case BuiltinResult::Number:
+            t = types_.number();
+            break;
+        case BuiltinResult::String:
+            t = types_.string();
+            break;
+        case BuiltinResult::ListAny:
+            t = types_.list(types_.any());
+            break;
+        case BuiltinResult::ListString:
+            t = types_.list(types_.string());
+            break;
+        case BuiltinResult::MapAny:
+            t = types_.map(types_.any());
+            break;
+        case BuiltinResult::Any:
+            t = types_.any();
+            break;
+        case BuiltinResult::SameAsArg0:
+            t = args.empty() ? types_.any() : args[0];
+            break;
         case BuiltinResult::ElemOfArg0:
-            t = !args.empty() && (is(args[0], Type::Tag::List) || is(args[0], Type::Tag::Map)) ? args[0]->elem
-                                                                                                 : types_.any();
+            t = !args.empty() && (is(args[0], Type::Tag::List) || is(args[0], Type::Tag::Map))
+                    ? args[0]->elem
+                    : types_.any();
             break;
         }
         break;
@@ -608,8 +674,9 @@ const Type* Checker::expr(Expr& e, Scope& s) {
         const Type* a = expr(*e.lhs, s);
         const Type* b = expr(*e.rhs, s);
         if (is_error(a) || is_error(b)) break;
-        bool ok = is_dynamic(b) || is(b, Type::Tag::List) ||
-                  ((is(b, Type::Tag::Map) || is(b, Type::Tag::String)) && assignable(a, types_.string()));
+        bool ok =
+            is_dynamic(b) || is(b, Type::Tag::List) ||
+            ((is(b, Type::Tag::Map) || is(b, Type::Tag::String)) && assignable(a, types_.string()));
         if (!ok) {
             diags_.report(Diag::OperandTypes, e.span, "in", a->to_string(), b->to_string());
             break;

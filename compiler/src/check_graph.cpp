@@ -1,8 +1,8 @@
 // Whole-program graphs: predicate recursion (E0305, direct or mutual) and the
 // initialization order of globals (params and top-level lets), with cycles E0207.
-#include <functional>
-
 #include "checker_internal.h"
+
+#include <functional>
 
 namespace tenet::check {
 
@@ -37,8 +37,10 @@ void Checker::check_recursion() {
         bool self_loop = std::find(uses_[v].begin(), uses_[v].end(), v) != uses_[v].end();
         if (scc.size() < 2 && !self_loop) return;
         std::sort(scc.begin(), scc.end(), [](const Decl* a, const Decl* b) {
-            return std::tie(a->name_span.begin.file, a->name_span.begin.line, a->name_span.begin.column) <
-                   std::tie(b->name_span.begin.file, b->name_span.begin.line, b->name_span.begin.column);
+            return std::tie(a->name_span.begin.file, a->name_span.begin.line,
+                            a->name_span.begin.column) < std::tie(b->name_span.begin.file,
+                                                                  b->name_span.begin.line,
+                                                                  b->name_span.begin.column);
         });
         for (const Decl* p : scc) {
             auto& d = diags_.report(Diag::Recursion, p->name_span, p->name);
@@ -55,13 +57,15 @@ void Checker::order_globals() {
     // Globals a declaration reads, directly or through the predicates it calls.
     std::map<const Decl*, std::set<const Decl*>> reach;
     std::set<const Decl*> busy;
-    std::function<const std::set<const Decl*>&(const Decl*)> globals_of = [&](const Decl* d) -> const std::set<const Decl*>& {
+    std::function<const std::set<const Decl*>&(const Decl*)> globals_of =
+        [&](const Decl* d) -> const std::set<const Decl*>& {
         auto it = reach.find(d);
         if (it != reach.end()) return it->second;
         std::set<const Decl*> out;
         if (!busy.insert(d).second) return reach[nullptr]; // recursion is reported elsewhere
         for (const Decl* u : uses_[d]) {
-            if (u->kind == DeclKind::Param || u->kind == DeclKind::Let) out.insert(u);
+            if (u->kind == DeclKind::Param || u->kind == DeclKind::Let)
+                out.insert(u);
             else if (u->kind == DeclKind::Pred)
                 for (const Decl* g : globals_of(u)) out.insert(g);
         }
@@ -91,8 +95,10 @@ void Checker::order_globals() {
         }
         mark[d] = Black;
         const_cast<Decl*>(d)->kind == DeclKind::Param
-            ? static_cast<ParamDecl*>(const_cast<Decl*>(d))->global = static_cast<uint32_t>(prog_.globals.size())
-            : static_cast<LetDecl*>(const_cast<Decl*>(d))->global = static_cast<uint32_t>(prog_.globals.size());
+            ? static_cast<ParamDecl*>(const_cast<Decl*>(d))->global =
+                  static_cast<uint32_t>(prog_.globals.size())
+            : static_cast<LetDecl*>(const_cast<Decl*>(d))->global =
+                  static_cast<uint32_t>(prog_.globals.size());
         prog_.globals.push_back(d);
     };
     for (const Decl* d : decls)

@@ -19,12 +19,14 @@ bool Checker::run() {
         auto [it, fresh] = ids.emplace(r->id, r);
         if (!fresh) {
             auto& d = diags_.report(Diag::DuplicateRuleId, r->name_span, r->id);
-            d.notes.push_back({it->second->name_span, "also used by rule `" + it->second->name + "`"});
+            d.notes.push_back(
+                {it->second->name_span, "also used by rule `" + it->second->name + "`"});
         }
     }
     // Unused parameters of the user's packages (the standard library's are optional).
     for (const Decl* g : prog_.globals)
-        if (g->kind == DeclKind::Param && !used_params_.count(g) && g->package.rfind("std.", 0) != 0)
+        if (g->kind == DeclKind::Param && !used_params_.count(g) &&
+            g->package.rfind("std.", 0) != 0)
             diags_.report(Diag::UnusedParam, g->name_span, g->name);
     return diags_.error_count() == errors_before;
 }

@@ -2,13 +2,13 @@
 // check_expr.cpp, check_graph.cpp).
 #pragma once
 
+#include "tenet/compiler/checker.h"
+
 #include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "tenet/compiler/checker.h"
 
 namespace tenet::check {
 
@@ -18,7 +18,7 @@ using namespace tenet::ast;
 struct Package {
     std::string name;
     std::vector<File*> files;
-    std::map<std::string, Decl*> names;   // params, lets, preds, types
+    std::map<std::string, Decl*> names; // params, lets, preds, types
     std::map<std::string, RuleDecl*> rules;
 };
 
@@ -30,7 +30,7 @@ struct Scope {
         uint32_t slot;
         const Type* type;
     };
-    std::vector<Local> locals;     // innermost last
+    std::vector<Local> locals; // innermost last
     uint32_t next_slot = 0;
     const Type* resource = nullptr; // the rule's resource (Rule only)
     const Package* package = nullptr;
@@ -51,7 +51,7 @@ struct Scope {
 };
 
 class Checker {
-public:
+  public:
     Checker(CheckedProgram& p, const SourceManager& sm, DiagnosticBag& d)
         : prog_(p), types_(*p.types), sm_(sm), diags_(d) {}
     bool run();

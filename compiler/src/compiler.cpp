@@ -9,12 +9,14 @@
 
 namespace tenet {
 
-CompileResult compile(SourceManager& sm, const std::vector<FileId>& files, const CompileOptions& opts) {
+CompileResult compile(SourceManager& sm, const std::vector<FileId>& files,
+                      const CompileOptions& opts) {
     CompileResult result;
     auto checked = std::make_unique<CheckedProgram>();
     std::vector<FileId> all;
     if (opts.include_stdlib)
-        for (const EmbeddedFile& f : embedded_stdlib()) all.push_back(sm.add(std::string(f.path), std::string(f.text)));
+        for (const EmbeddedFile& f : embedded_stdlib())
+            all.push_back(sm.add(std::string(f.path), std::string(f.text)));
     if (opts.include_policies)
         for (const EmbeddedFile& f : embedded_policies())
             all.push_back(sm.add(std::string(f.path), std::string(f.text)));
@@ -26,7 +28,8 @@ CompileResult compile(SourceManager& sm, const std::vector<FileId>& files, const
         try {
             result.program = lower_program(*checked, sm, result.diags);
         } catch (const std::exception& e) {
-            result.diags.report(Diag::SyntaxError, SourceSpan{}, std::string("internal compiler error: ") + e.what());
+            result.diags.report(Diag::SyntaxError, SourceSpan{},
+                                std::string("internal compiler error: ") + e.what());
         }
         if (result.diags.has_errors()) result.program.reset();
     }

@@ -22,9 +22,12 @@ bool before(const SourceLoc& a, const SourceLoc& b) {
 
 const char* severity_word(DiagSeverity s) {
     switch (s) {
-    case DiagSeverity::Error: return "error";
-    case DiagSeverity::Warning: return "warning";
-    default: return "note";
+    case DiagSeverity::Error:
+        return "error";
+    case DiagSeverity::Warning:
+        return "warning";
+    default:
+        return "note";
     }
 }
 
@@ -42,7 +45,9 @@ const DiagInfo* diag_by_code(std::string_view code) {
     return nullptr;
 }
 
-bool DiagnosticBag::has_errors() const { return error_count() != 0; }
+bool DiagnosticBag::has_errors() const {
+    return error_count() != 0;
+}
 
 size_t DiagnosticBag::error_count() const {
     return static_cast<size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
@@ -51,8 +56,9 @@ size_t DiagnosticBag::error_count() const {
 }
 
 void DiagnosticBag::sort() {
-    std::stable_sort(items_.begin(), items_.end(),
-                     [](const Diagnostic& a, const Diagnostic& b) { return before(a.span.begin, b.span.begin); });
+    std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return before(a.span.begin, b.span.begin);
+    });
 }
 
 void DiagnosticBag::append(const DiagnosticBag& other) {
@@ -64,9 +70,11 @@ std::string render_diagnostic(const Diagnostic& d, const SourceManager& sm, bool
         return color ? fmt::format(st, "{}", s) : std::string(s);
     };
     const auto sev = d.severity();
-    fmt::text_style sev_style = fmt::emphasis::bold | fmt::fg(sev == DiagSeverity::Error ? fmt::terminal_color::bright_red
-                                                              : sev == DiagSeverity::Warning ? fmt::terminal_color::bright_yellow
-                                                                                             : fmt::terminal_color::bright_cyan);
+    fmt::text_style sev_style =
+        fmt::emphasis::bold |
+        fmt::fg(sev == DiagSeverity::Error     ? fmt::terminal_color::bright_red
+                : sev == DiagSeverity::Warning ? fmt::terminal_color::bright_yellow
+                                               : fmt::terminal_color::bright_cyan);
     fmt::text_style gutter_style = fmt::emphasis::bold | fmt::fg(fmt::terminal_color::bright_blue);
 
     std::string out = style(sev_style, fmt::format("{}[{}]", severity_word(sev), d.code()));
@@ -84,16 +92,19 @@ std::string render_diagnostic(const Diagnostic& d, const SourceManager& sm, bool
         if (b.valid()) out += fmt::format(":{}:{}", b.line, b.column);
         out += '\n';
     }
-    std::string_view line = has_file && b.valid() ? sm.line_text(b.file, b.line) : std::string_view{};
+    std::string_view line =
+        has_file && b.valid() ? sm.line_text(b.file, b.line) : std::string_view{};
     if (has_file && b.valid()) {
         out += fmt::format("{} {}\n", pad, style(gutter_style, "|"));
-        out += fmt::format("{} {} {}\n", style(gutter_style, line_no), style(gutter_style, "|"), line);
+        out +=
+            fmt::format("{} {} {}\n", style(gutter_style, line_no), style(gutter_style, "|"), line);
         // Underline: keep tabs so the carets line up under the source.
         size_t start = b.column > 0 ? b.column - 1 : 0;
         start = std::min(start, line.size());
         size_t end = line.size();
         const SourceLoc& e = d.span.end;
-        if (e.file == b.file && e.line == b.line && e.column > b.column) end = std::min<size_t>(e.column - 1, line.size());
+        if (e.file == b.file && e.line == b.line && e.column > b.column)
+            end = std::min<size_t>(e.column - 1, line.size());
         if (e.line == b.line && e.column <= b.column) end = start;
         size_t width = end > start ? end - start : 1;
         std::string lead;
@@ -104,10 +115,12 @@ std::string render_diagnostic(const Diagnostic& d, const SourceManager& sm, bool
     for (const DiagNote& n : d.notes) {
         out += fmt::format("{} {} note: {}", pad, style(gutter_style, "="), n.message);
         if (n.span.begin.valid() && n.span.begin.file != 0 && n.span.begin.file < sm.size())
-            out += fmt::format(" ({}:{}:{})", sm.path(n.span.begin.file), n.span.begin.line, n.span.begin.column);
+            out += fmt::format(" ({}:{}:{})", sm.path(n.span.begin.file), n.span.begin.line,
+                               n.span.begin.column);
         out += '\n';
     }
-    if (!d.help.empty()) out += fmt::format("{} {} help: {}\n", pad, style(gutter_style, "="), d.help);
+    if (!d.help.empty())
+        out += fmt::format("{} {} help: {}\n", pad, style(gutter_style, "="), d.help);
     return out;
 }
 
@@ -118,7 +131,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     for (size_t i = 1; i <= a.size(); ++i) {
         cur[0] = i;
         for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            cur[j] = std::min(
+                {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
         std::swap(prev, cur);
     }
     return prev[b.size()];

@@ -2,10 +2,10 @@
 // UTF-8 decoding with byte-exact positions, the lexical pre-scan (bad characters, strings,
 // numbers, nesting depth), the error strategy that words syntax errors for humans and
 // caps recovery, and the error listener that turns them into diagnostics.
+#include "parser_internal.h"
+
 #include <cmath>
 #include <cstdlib>
-
-#include "parser_internal.h"
 
 namespace tenet {
 namespace parse {
@@ -41,7 +41,7 @@ namespace {
 // The input stream over text we decoded ourselves, so that invalid UTF-8 is reported
 // with a position instead of an exception from the runtime's converter.
 class U32Input : public antlr4::ANTLRInputStream {
-public:
+  public:
     explicit U32Input(std::u32string data) {
         _data = std::move(data);
         p = 0;
@@ -80,11 +80,16 @@ size_t decode_utf8(std::string_view text, std::u32string& out, std::vector<uint3
 // How a token type reads in a message.
 std::string token_name(const antlr4::dfa::Vocabulary& vocab, size_t type) {
     switch (type) {
-    case antlr4::Token::EOF: return "end of file";
-    case TenetLexer::IDENT: return "a name";
-    case TenetLexer::STRING: return "a string";
-    case TenetLexer::NUMBER: return "a number";
-    default: break;
+    case antlr4::Token::EOF:
+        return "end of file";
+    case TenetLexer::IDENT:
+        return "a name";
+    case TenetLexer::STRING:
+        return "a string";
+    case TenetLexer::NUMBER:
+        return "a number";
+    default:
+        break;
     }
     std::string lit = vocab.getLiteralName(type);
     if (lit.size() >= 2 && lit.front() == '\'') return "`" + lit.substr(1, lit.size() - 2) + "`";
@@ -98,7 +103,8 @@ std::string found_text(antlr4::Token* t) {
     return "`" + s + "`";
 }
 
-std::string expected_text(const antlr4::dfa::Vocabulary& vocab, const antlr4::misc::IntervalSet& set) {
+std::string expected_text(const antlr4::dfa::Vocabulary& vocab,
+                          const antlr4::misc::IntervalSet& set) {
     std::vector<size_t> types;
     for (auto& iv : set.getIntervals())
         for (ssize_t t = iv.a; t <= iv.b; ++t) types.push_back(static_cast<size_t>(t));
@@ -124,20 +130,22 @@ std::string expected_text(const antlr4::dfa::Vocabulary& vocab, const antlr4::mi
 
 // Words syntax errors as "expected X, found Y" and hands them to the listener.
 class ErrorStrategy : public antlr4::DefaultErrorStrategy {
-protected:
+  protected:
     void report(antlr4::Parser* p, antlr4::Token* t, const antlr4::misc::IntervalSet& expected) {
         std::string exp = expected_text(p->getVocabulary(), expected);
         std::string msg = exp.empty() ? "unexpected " + found_text(t)
                                       : "expected " + exp + ", found " + found_text(t);
         p->notifyErrorListeners(t, msg, nullptr);
     }
-    void reportNoViableAlternative(antlr4::Parser* p, const antlr4::NoViableAltException& e) override {
+    void reportNoViableAlternative(antlr4::Parser* p,
+                                   const antlr4::NoViableAltException& e) override {
         report(p, e.getOffendingToken(), p->getExpectedTokens());
     }
     void reportInputMismatch(antlr4::Parser* p, const antlr4::InputMismatchException& e) override {
         report(p, e.getOffendingToken(), e.getExpectedTokens());
     }
-    void reportFailedPredicate(antlr4::Parser* p, const antlr4::FailedPredicateException& e) override {
+    void reportFailedPredicate(antlr4::Parser* p,
+                               const antlr4::FailedPredicateException& e) override {
         report(p, e.getOffendingToken(), p->getExpectedTokens());
     }
     void reportUnwantedToken(antlr4::Parser* p) override {
@@ -154,7 +162,7 @@ protected:
 
 // The one error listener: positions from our own byte map, diagnostics into the session.
 class ErrorListener : public antlr4::BaseErrorListener {
-public:
+  public:
     ErrorListener(Run& run, Diag code) : run_(run), code_(code) {}
     void syntaxError(antlr4::Recognizer*, antlr4::Token* t, size_t, size_t, const std::string& msg,
                      std::exception_ptr) override {
@@ -162,7 +170,7 @@ public:
         run_.session().syntax_error(code_, span, msg);
     }
 
-private:
+  private:
     Run& run_;
     Diag code_;
 };
@@ -182,12 +190,20 @@ bool ends_operand(size_t t) {
 // Tokens after which nothing before them at the same bracket level is still open.
 bool resets_depth(size_t t) {
     switch (t) {
-    case TenetLexer::COMMA: case TenetLexer::SEMI: case TenetLexer::ASSIGN:
-    case TenetLexer::WHERE: case TenetLexer::REQUIRES: case TenetLexer::RULE:
-    case TenetLexer::PRED: case TenetLexer::LET: case TenetLexer::PARAM: case TenetLexer::MAP:
+    case TenetLexer::COMMA:
+    case TenetLexer::SEMI:
+    case TenetLexer::ASSIGN:
+    case TenetLexer::WHERE:
+    case TenetLexer::REQUIRES:
+    case TenetLexer::RULE:
+    case TenetLexer::PRED:
+    case TenetLexer::LET:
+    case TenetLexer::PARAM:
+    case TenetLexer::MAP:
     case TenetLexer::TYPE:
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -286,7 +302,8 @@ bool Run::prescan() {
             if (!std::isfinite(v)) s.error(Diag::InvalidNumber, span(t), t->getText());
             break;
         }
-        default: break;
+        default:
+            break;
         }
         if (is_open(type)) {
             prefix_per_level.push_back(0);

@@ -6,7 +6,9 @@ namespace tenet::parse {
 
 using namespace tenet::ast;
 
-std::string Builder::text(antlr4::ParserRuleContext* ctx) const { return ctx ? ctx->getText() : ""; }
+std::string Builder::text(antlr4::ParserRuleContext* ctx) const {
+    return ctx ? ctx->getText() : "";
+}
 
 File Builder::file(TP::FileContext* ctx, FileId id) {
     File f;
@@ -82,7 +84,8 @@ std::unique_ptr<Decl> Builder::decl(TP::DeclContext* ctx, const std::string& pac
     } else if (auto* c = dynamic_cast<TP::MapDeclContext*>(ctx)) {
         auto d = std::make_unique<MapDecl>();
         d->frontend = text(c->frontend);
-        d->native_type = decode_string(s_, c->nativeType->getText(), run_.byte_of(c->nativeType), false).value;
+        d->native_type =
+            decode_string(s_, c->nativeType->getText(), run_.byte_of(c->nativeType), false).value;
         d->binder = text(c->binder);
         d->target = text(c->target);
         for (auto* f : c->mapField()) {
@@ -161,8 +164,9 @@ void Builder::rule_body(RuleDecl& rule, TP::RuleBodyContext* ctx) {
         // A native type written as a string: "AWS::S3::Bucket".
         rule.target = std::make_unique<TypeExpr>();
         rule.target->span = run_.span(str);
-        rule.target->name =
-            decode_string(s_, str->STRING()->getText(), run_.byte_of(str->STRING()->getSymbol()), false).value;
+        rule.target->name = decode_string(s_, str->STRING()->getText(),
+                                          run_.byte_of(str->STRING()->getSymbol()), false)
+                                .value;
     }
     if (binder) rule.binder = text(binder);
     if (cond) rule.where = expr(cond);

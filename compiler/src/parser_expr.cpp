@@ -1,9 +1,9 @@
 // Parse tree -> AST, expressions. Paths with `[*]` / `.*` become Projection nodes whose
 // rhs is the rest of the path written against an ElemRef; parentheses close a projection.
 // Nesting deeper than ParseLimits::max_depth is E0104 (the checker and lowering recurse).
-#include <cstdlib>
-
 #include "parser_internal.h"
+
+#include <cstdlib>
 
 namespace tenet::parse {
 
@@ -28,7 +28,9 @@ Expr* innermost_open(Expr* e) {
 
 } // namespace
 
-ExprPtr Builder::make(ExprKind k, antlr4::ParserRuleContext* ctx) { return make_at(k, run_.span(ctx)); }
+ExprPtr Builder::make(ExprKind k, antlr4::ParserRuleContext* ctx) {
+    return make_at(k, run_.span(ctx));
+}
 
 double Builder::number(antlr4::Token* tok) {
     double v = std::strtod(tok->getText().c_str(), nullptr);
@@ -60,7 +62,8 @@ ExprPtr Builder::primary(TP::PrimaryContext* ctx) {
         e->number_value = number(c->NUMBER()->getSymbol());
         return e;
     }
-    if (auto* c = dynamic_cast<TP::StringLitContext*>(ctx)) return string_literal(c->STRING()->getSymbol());
+    if (auto* c = dynamic_cast<TP::StringLitContext*>(ctx))
+        return string_literal(c->STRING()->getSymbol());
     if (dynamic_cast<TP::TrueLitContext*>(ctx) || dynamic_cast<TP::FalseLitContext*>(ctx)) {
         auto e = make(ExprKind::Bool, ctx);
         e->bool_value = dynamic_cast<TP::TrueLitContext*>(ctx) != nullptr;
@@ -76,9 +79,9 @@ ExprPtr Builder::primary(TP::PrimaryContext* ctx) {
         auto e = make(ExprKind::MapLit, ctx);
         for (auto* entry : c->mapEntry()) {
             if (entry->STRING())
-                e->keys.push_back(
-                    decode_string(s_, entry->STRING()->getText(), run_.byte_of(entry->STRING()->getSymbol()), false)
-                        .value);
+                e->keys.push_back(decode_string(s_, entry->STRING()->getText(),
+                                                run_.byte_of(entry->STRING()->getSymbol()), false)
+                                      .value);
             else
                 e->keys.push_back(text(entry->anyName()));
             e->items.push_back(expr(entry->expr()));
@@ -128,7 +131,8 @@ ExprPtr Builder::postfix(ExprPtr base, bool base_open, TP::ExprContext* ctx, boo
         e->rhs = make_at(ExprKind::ElemRef, span);
         return e;
     };
-    bool opens = dynamic_cast<TP::MapValuesExprContext*>(ctx) || dynamic_cast<TP::ProjectionExprContext*>(ctx);
+    bool opens = dynamic_cast<TP::MapValuesExprContext*>(ctx) ||
+                 dynamic_cast<TP::ProjectionExprContext*>(ctx);
     open = base_open || opens;
     if (!base_open) return build(std::move(base));
     Expr* node = innermost_open(base.get());
@@ -150,18 +154,22 @@ ExprPtr Builder::expr_inner(TP::ExprContext* ctx) {
     // Postfix path operations: walk down the left spine iteratively so that long paths
     // cost no recursion, then rebuild from the innermost operand outwards.
     if (dynamic_cast<TP::FieldExprContext*>(ctx) || dynamic_cast<TP::IndexExprContext*>(ctx) ||
-        dynamic_cast<TP::MapValuesExprContext*>(ctx) || dynamic_cast<TP::ProjectionExprContext*>(ctx)) {
+        dynamic_cast<TP::MapValuesExprContext*>(ctx) ||
+        dynamic_cast<TP::ProjectionExprContext*>(ctx)) {
         std::vector<TP::ExprContext*> chain;
         TP::ExprContext* cur = ctx;
-        while (dynamic_cast<TP::FieldExprContext*>(cur) || dynamic_cast<TP::IndexExprContext*>(cur) ||
-               dynamic_cast<TP::MapValuesExprContext*>(cur) || dynamic_cast<TP::ProjectionExprContext*>(cur)) {
+        while (dynamic_cast<TP::FieldExprContext*>(cur) ||
+               dynamic_cast<TP::IndexExprContext*>(cur) ||
+               dynamic_cast<TP::MapValuesExprContext*>(cur) ||
+               dynamic_cast<TP::ProjectionExprContext*>(cur)) {
             chain.push_back(cur);
             cur = cur->getRuleContext<TP::ExprContext>(0);
             if (!cur) return make(K::Null, ctx);
         }
         ExprPtr e = expr(cur);
         bool open = false;
-        for (auto it = chain.rbegin(); it != chain.rend(); ++it) e = postfix(std::move(e), open, *it, open);
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+            e = postfix(std::move(e), open, *it, open);
         return e;
     }
     if (auto* c = dynamic_cast<TP::CallExprContext*>(ctx)) {
@@ -173,10 +181,12 @@ ExprPtr Builder::expr_inner(TP::ExprContext* ctx) {
                      dynamic_cast<TP::MatchesNameContext*>(prim->primary()))) {
             e->string_value = text(prim);
         } else if (field && dynamic_cast<TP::PrimaryExprContext*>(field->expr()) &&
-                   dynamic_cast<TP::NameRefContext*>(dynamic_cast<TP::PrimaryExprContext*>(field->expr())->primary())) {
+                   dynamic_cast<TP::NameRefContext*>(
+                       dynamic_cast<TP::PrimaryExprContext*>(field->expr())->primary())) {
             e->string_value = text(field->expr()) + "." + text(field->anyName()); // alias.pred
         } else {
-            s_.error(Diag::SyntaxError, run_.span(callee), "only predicates and functions can be called");
+            s_.error(Diag::SyntaxError, run_.span(callee),
+                     "only predicates and functions can be called");
             return e;
         }
         auto args = c->expr();
@@ -193,7 +203,8 @@ ExprPtr Builder::expr_inner(TP::ExprContext* ctx) {
         auto e = make(K::Relation, ctx);
         e->lhs = expr(c->expr());
         if (auto* str = c->relType->STRING())
-            e->string_value = decode_string(s_, str->getText(), run_.byte_of(str->getSymbol()), false).value;
+            e->string_value =
+                decode_string(s_, str->getText(), run_.byte_of(str->getSymbol()), false).value;
         else
             e->string_value = text(c->relType);
         e->attribute = text(c->relAttr);
@@ -237,24 +248,43 @@ ExprPtr Builder::expr_inner(TP::ExprContext* ctx) {
     if (auto* c = dynamic_cast<TP::CompareExprContext*>(ctx)) {
         auto e = binary(K::Binary, c->expr(0), c->expr(1));
         switch (c->op->getType()) {
-        case TP::EQ: e->bin_op = BinOp::Eq; break;
-        case TP::NE: e->bin_op = BinOp::Ne; break;
-        case TP::LT: e->bin_op = BinOp::Lt; break;
-        case TP::LE: e->bin_op = BinOp::Le; break;
-        case TP::GT: e->bin_op = BinOp::Gt; break;
-        default: e->bin_op = BinOp::Ge; break;
+        case TP::EQ:
+            e->bin_op = BinOp::Eq;
+            break;
+        case TP::NE:
+            e->bin_op = BinOp::Ne;
+            break;
+        case TP::LT:
+            e->bin_op = BinOp::Lt;
+            break;
+        case TP::LE:
+            e->bin_op = BinOp::Le;
+            break;
+        case TP::GT:
+            e->bin_op = BinOp::Gt;
+            break;
+        default:
+            e->bin_op = BinOp::Ge;
+            break;
         }
         return e;
     }
-    if (auto* c = dynamic_cast<TP::CoalesceExprContext*>(ctx)) return binary(K::Coalesce, c->expr(0), c->expr(1));
-    if (auto* c = dynamic_cast<TP::InExprContext*>(ctx)) return binary(K::In, c->expr(0), c->expr(1));
-    if (auto* c = dynamic_cast<TP::MatchesExprContext*>(ctx)) return binary(K::Matches, c->expr(0), c->expr(1));
-    if (auto* c = dynamic_cast<TP::AndExprContext*>(ctx)) return binary(K::And, c->expr(0), c->expr(1));
-    if (auto* c = dynamic_cast<TP::OrExprContext*>(ctx)) return binary(K::Or, c->expr(0), c->expr(1));
+    if (auto* c = dynamic_cast<TP::CoalesceExprContext*>(ctx))
+        return binary(K::Coalesce, c->expr(0), c->expr(1));
+    if (auto* c = dynamic_cast<TP::InExprContext*>(ctx))
+        return binary(K::In, c->expr(0), c->expr(1));
+    if (auto* c = dynamic_cast<TP::MatchesExprContext*>(ctx))
+        return binary(K::Matches, c->expr(0), c->expr(1));
+    if (auto* c = dynamic_cast<TP::AndExprContext*>(ctx))
+        return binary(K::And, c->expr(0), c->expr(1));
+    if (auto* c = dynamic_cast<TP::OrExprContext*>(ctx))
+        return binary(K::Or, c->expr(0), c->expr(1));
     if (auto* c = dynamic_cast<TP::QuantExprContext*>(ctx)) {
         auto e = make(K::Quant, ctx);
         size_t q = c->quant->getType();
-        e->quant = q == TP::SOME ? QuantKind::Some : q == TP::ALL ? QuantKind::All : QuantKind::Count;
+        e->quant = q == TP::SOME  ? QuantKind::Some
+                   : q == TP::ALL ? QuantKind::All
+                                  : QuantKind::Count;
         e->var = text(c->var);
         e->lhs = expr(c->coll);
         e->rhs = expr(c->body);

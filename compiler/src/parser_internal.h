@@ -2,15 +2,15 @@
 // it pulls in the ANTLR runtime and the generated parser.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "TenetLexer.h"
 #include "TenetParser.h"
 #include "antlr4-runtime.h"
 #include "tenet/compiler/parser.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace tenet::parse {
 
@@ -21,35 +21,36 @@ struct TooManyErrors {};
 
 // Per-file state: positions, the diagnostic bag, the error budget.
 class Session {
-public:
+  public:
     Session(const SourceManager& sm, FileId file, DiagnosticBag& diags, const ParseLimits& limits);
 
     const SourceManager& sm;
     FileId file;
     DiagnosticBag& diags;
     ParseLimits limits;
-    unsigned errors = 0;        // every error reported for this file
+    unsigned errors = 0;         // every error reported for this file
     bool depth_reported = false; // E0104 once per file
 
     SourceLoc loc_at(uint32_t byte) const;
-    SourceSpan span_bytes(uint32_t begin, uint32_t end) const { return {loc_at(begin), loc_at(end)}; }
+    SourceSpan span_bytes(uint32_t begin, uint32_t end) const {
+        return {loc_at(begin), loc_at(end)};
+    }
 
     // Reports a syntax-level error; throws TooManyErrors once the budget is spent.
     void syntax_error(Diag code, SourceSpan span, const std::string& message);
-    template <typename... Args>
-    Diagnostic& error(Diag d, SourceSpan span, Args&&... args) {
+    template <typename... Args> Diagnostic& error(Diag d, SourceSpan span, Args&&... args) {
         ++errors;
         return diags.report(d, span, std::forward<Args>(args)...);
     }
 
-private:
+  private:
     std::vector<uint32_t> line_starts_;
 };
 
 // One ANTLR run over a piece of the file (the whole file, or the text of one `{...}`
 // interpolation): `base` is the byte offset of `text` in the file.
 class Run {
-public:
+  public:
     Run(Session& s, std::string_view text, uint32_t base, Diag syntax_code);
     ~Run();
 
@@ -66,7 +67,7 @@ public:
 
     Session& session() { return session_; }
 
-private:
+  private:
     uint32_t byte_at_cp(size_t cp) const;
     Session& session_;
     uint32_t base_;
@@ -92,25 +93,26 @@ DecodedString decode_string(Session& s, std::string_view raw, uint32_t base, boo
 // One part of a message template, as raw source text.
 struct TemplatePart {
     bool is_expr = false;
-    std::string literal;     // decoded text (is_expr == false)
-    std::string expr_text;   // the expression's text, escapes blanked (is_expr == true)
-    uint32_t begin = 0;      // file byte offset of the part
+    std::string literal;   // decoded text (is_expr == false)
+    std::string expr_text; // the expression's text, escapes blanked (is_expr == true)
+    uint32_t begin = 0;    // file byte offset of the part
     uint32_t end = 0;
 };
 
 // Splits a string token into literal and `{expr}` parts; reports E0107 and returns false
 // on malformed braces.
-bool split_template(Session& s, std::string_view raw, uint32_t base, std::vector<TemplatePart>& out);
+bool split_template(Session& s, std::string_view raw, uint32_t base,
+                    std::vector<TemplatePart>& out);
 
 // ---- tree walk (parser_build.cpp, parser_expr.cpp)
 
 class Builder {
-public:
+  public:
     Builder(Run& run) : run_(run), s_(run.session()) {}
     ast::File file(TP::FileContext* ctx, FileId id);
     ast::ExprPtr expr(TP::ExprContext* ctx);
 
-private:
+  private:
     std::unique_ptr<ast::Decl> decl(TP::DeclContext* ctx, const std::string& package);
     void rule_item(ast::RuleDecl& rule, TP::RuleItemContext* ctx);
     void rule_body(ast::RuleDecl& rule, TP::RuleBodyContext* ctx);

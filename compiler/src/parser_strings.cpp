@@ -30,17 +30,28 @@ size_t decode_escape(std::string_view raw, size_t i, std::string& out, size_t& l
     len_bad = i + 1 < raw.size() ? 2 : 1;
     if (i + 1 >= raw.size()) return 0;
     switch (raw[i + 1]) {
-    case '"': out += '"'; return 2;
-    case '\\': out += '\\'; return 2;
-    case 'n': out += '\n'; return 2;
-    case 't': out += '\t'; return 2;
-    case 'r': out += '\r'; return 2;
+    case '"':
+        out += '"';
+        return 2;
+    case '\\':
+        out += '\\';
+        return 2;
+    case 'n':
+        out += '\n';
+        return 2;
+    case 't':
+        out += '\t';
+        return 2;
+    case 'r':
+        out += '\r';
+        return 2;
     case 'u': {
         size_t j = i + 2;
         if (j >= raw.size() || raw[j] != '{') return 0;
         uint32_t cp = 0;
         size_t digits = 0;
-        for (++j; j < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[j])); ++j, ++digits)
+        for (++j; j < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[j]));
+             ++j, ++digits)
             cp = cp * 16 + static_cast<uint32_t>(std::stoul(std::string(1, raw[j]), nullptr, 16));
         len_bad = std::min(j + 1, raw.size()) - i;
         if (j >= raw.size() || raw[j] != '}' || digits == 0 || digits > 6) return 0;
@@ -48,7 +59,8 @@ size_t decode_escape(std::string_view raw, size_t i, std::string& out, size_t& l
         append_utf8(out, cp);
         return j + 1 - i;
     }
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -77,7 +89,8 @@ DecodedString decode_string(Session& s, std::string_view raw, uint32_t base, boo
     return r;
 }
 
-bool split_template(Session& s, std::string_view raw, uint32_t base, std::vector<TemplatePart>& out) {
+bool split_template(Session& s, std::string_view raw, uint32_t base,
+                    std::vector<TemplatePart>& out) {
     TemplatePart lit;
     lit.begin = base + 1;
     size_t i = 1;
@@ -137,7 +150,8 @@ bool split_template(Session& s, std::string_view raw, uint32_t base, std::vector
             ++j;
         }
         if (depth != 0 || j >= raw.size() || raw[j] != '}')
-            return bad(open, std::min(j, raw.size()), "unclosed `{` (write `{{` for a literal brace)");
+            return bad(open, std::min(j, raw.size()),
+                       "unclosed `{` (write `{{` for a literal brace)");
         if (text.find_first_not_of(" \t") == std::string::npos)
             return bad(open, j + 1, "empty `{}` (write `{{}}` for literal braces)");
         lit.end = base + open;

@@ -1,13 +1,13 @@
 // load_policy_paths: reads the .tenet files named on the command line, and every
 // .tenet file under the folders named there (recursively, in sorted order).
+#include "tenet/compiler/compiler.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "tenet/compiler/compiler.h"
 
 namespace tenet {
 
@@ -40,9 +40,12 @@ std::vector<FileId> load_policy_paths(SourceManager& sm, const std::vector<std::
         std::error_code ec;
         std::vector<std::string> files;
         if (fs::is_directory(path, ec)) {
-            fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+            fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
+                                                ec),
+                end;
             for (; !ec && it != end; it.increment(ec))
-                if (it->path().extension() == ".tenet" && it->is_regular_file(ec)) files.push_back(it->path().string());
+                if (it->path().extension() == ".tenet" && it->is_regular_file(ec))
+                    files.push_back(it->path().string());
             if (ec) {
                 diags.report(Diag::CannotRead, SourceSpan{}, path, ec.message());
                 continue;

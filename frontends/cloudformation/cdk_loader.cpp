@@ -3,12 +3,12 @@
 // which construct path made which logical id. Nested assemblies (CDK stages, type
 // cdk:cloud-assembly) are followed. Each template loads as CloudFormation with
 // frontend "cdk"; with several stacks, addresses read "<artifactId>/<LogicalId>".
+#include "template_loader.h"
+#include "tenet/common/json.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "template_loader.h"
-#include "tenet/common/json.h"
 
 namespace tenet {
 
@@ -74,7 +74,8 @@ void collect_stacks(SourceManager& sm, const fs::path& dir, std::vector<StackArt
         if (type->string != "aws:cloudformation:stack") continue;
         const json::Node* tf = props ? props->get("templateFile") : nullptr;
         if (!tf || !tf->is(json::Type::String)) {
-            errors.push_back({artifacts->key_locs[i], "stack artifact `" + id + "` has no templateFile"});
+            errors.push_back(
+                {artifacts->key_locs[i], "stack artifact `" + id + "` has no templateFile"});
             continue;
         }
         StackArtifact s{id, dir / tf->string, tf->loc, {}, {}};
@@ -86,9 +87,10 @@ void collect_stacks(SourceManager& sm, const fs::path& dir, std::vector<StackArt
                 for (const json::Node& e : entries.items) {
                     const json::Node* kind = e.get("type");
                     const json::Node* data = e.get("data");
-                    if (kind && kind->is(json::Type::String) && kind->string == "aws:cdk:logicalId" && data &&
-                        data->is(json::Type::String))
-                        s.construct_paths[data->string] = path.starts_with("/") ? path.substr(1) : path;
+                    if (kind && kind->is(json::Type::String) &&
+                        kind->string == "aws:cdk:logicalId" && data && data->is(json::Type::String))
+                        s.construct_paths[data->string] =
+                            path.starts_with("/") ? path.substr(1) : path;
                 }
         stacks.push_back(std::move(s));
     }
@@ -124,11 +126,12 @@ void order_by_dependencies(std::vector<StackArtifact>& stacks) {
 
 } // namespace
 
-bool load_cdk_out(SourceManager& sm, const std::string& dir, ModelBuilder& b, std::vector<ModelError>& errors,
-                  const FrontendOptions& opts) {
+bool load_cdk_out(SourceManager& sm, const std::string& dir, ModelBuilder& b,
+                  std::vector<ModelError>& errors, const FrontendOptions& opts) {
     fs::path root(dir);
     std::error_code ec;
-    if (!fs::exists(root / "manifest.json", ec) && fs::exists(root / "cdk.out" / "manifest.json", ec))
+    if (!fs::exists(root / "manifest.json", ec) &&
+        fs::exists(root / "cdk.out" / "manifest.json", ec))
         root /= "cdk.out";
     std::vector<StackArtifact> stacks;
     size_t errors_before = errors.size();
@@ -139,7 +142,8 @@ bool load_cdk_out(SourceManager& sm, const std::string& dir, ModelBuilder& b, st
     for (const StackArtifact& s : stacks) {
         std::string text;
         if (!read_file(s.template_path, text)) {
-            errors.push_back({s.declared, "cannot read the template `" + s.template_path.string() + "`"});
+            errors.push_back(
+                {s.declared, "cannot read the template `" + s.template_path.string() + "`"});
             ok = false;
             continue;
         }

@@ -73,7 +73,8 @@ void ChildStack::add_member(Open& o, const Member& m, std::vector<ReadError>& pr
             if (members_[i].key == m.key) found = i;
     }
     if (found != SIZE_MAX) {
-        problems.push_back({m.key_loc, "duplicate key `" + std::string(m.key) + "` (the last one is used)"});
+        problems.push_back(
+            {m.key_loc, "duplicate key `" + std::string(m.key) + "` (the last one is used)"});
         members_[found] = m;
         return;
     }
@@ -87,7 +88,9 @@ void ChildStack::add_member(Open& o, const Member& m, std::vector<ReadError>& pr
 }
 
 namespace {
-uint64_t saturating_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+uint64_t saturating_add(uint64_t a, uint64_t b) {
+    return a + b < a ? UINT64_MAX : a + b;
+}
 } // namespace
 
 void ChildStack::close(Document& doc, Node& n, const Open& o) {
@@ -117,9 +120,15 @@ bool all_of(std::string_view s, bool (*pred)(char)) {
     return true;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool is_octal(char c) { return c >= '0' && c <= '7'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_octal(char c) {
+    return c >= '0' && c <= '7';
+}
 
 // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?  (the core schema's float, which
 // includes its integers)

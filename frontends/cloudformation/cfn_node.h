@@ -7,6 +7,8 @@
 // that alias bombs are refused before anything walks them.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -14,8 +16,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include "tenet/common/source.h"
 
 namespace tenet::cfn {
 
@@ -59,14 +59,15 @@ struct ReadError {
 };
 
 class Document {
-public:
+  public:
     FileId file = 0;
     const Node* root = nullptr;
     std::vector<ReadError> problems; // not fatal: duplicate keys (the last one wins)
 
     std::span<const Node* const> items(const Node& n) const;
     std::span<const Member> members(const Node& n) const;
-    // The member's value (the last one when a key repeats); nullptr when absent or `n` is no mapping.
+    // The member's value (the last one when a key repeats); nullptr when absent or `n` is no
+    // mapping.
     const Node* get(const Node& n, std::string_view key) const;
     const Member* member(const Node& n, std::string_view key) const;
 
@@ -77,7 +78,7 @@ public:
     uint32_t add_items(std::span<const Node* const> items);
     uint32_t add_members(std::span<const Member> members);
 
-private:
+  private:
     // Nodes in chunks (stable addresses, one allocation per 4096 nodes).
     std::vector<std::unique_ptr<Node[]>> node_chunks_;
     size_t nodes_in_chunk_ = 0;
@@ -93,7 +94,7 @@ private:
 // into the document's pool. A repeated mapping key replaces the earlier value (where it
 // stood) and is reported as a problem.
 class ChildStack {
-public:
+  public:
     struct Open {
         size_t from = 0; // where the container's children start on the stack
         std::unique_ptr<std::unordered_map<std::string_view, size_t>> index; // large mappings only
@@ -105,7 +106,7 @@ public:
     // Moves the children into `doc`, sets `n`'s slice and weight.
     void close(Document& doc, Node& n, const Open& o);
 
-private:
+  private:
     std::vector<const Node*> items_;
     std::vector<Member> members_;
 };
@@ -117,7 +118,9 @@ void resolve_plain_scalar(Node& n, std::string_view text);
 
 // Reads a template; on a syntax error returns false with the error located. Both
 // readers stamp `file` into every location.
-bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& error, const ReadLimits& limits = {});
-bool read_json(std::string_view text, FileId file, Document& doc, ReadError& error, const ReadLimits& limits = {});
+bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& error,
+               const ReadLimits& limits = {});
+bool read_json(std::string_view text, FileId file, Document& doc, ReadError& error,
+               const ReadLimits& limits = {});
 
 } // namespace tenet::cfn

@@ -3,12 +3,12 @@
 // each unknown gets its subject ("<address>.<path>") from where it ends up.
 #pragma once
 
+#include "tenet/common/source.h"
+#include "tenet/model/model.h"
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "tenet/common/source.h"
-#include "tenet/model/model.h"
 
 namespace tenet::cfn {
 
@@ -36,7 +36,9 @@ struct CVal {
     std::string pointer;           // "Fn::If IsProd=true", a construct path, "Mappings.M.a.b"
 
     bool is(Kind k) const { return kind == k; }
-    bool is_scalar() const { return kind == Kind::Bool || kind == Kind::Number || kind == Kind::String; }
+    bool is_scalar() const {
+        return kind == Kind::Bool || kind == Kind::Number || kind == Kind::String;
+    }
 
     static CVal unknown(std::string reason, SourceLoc loc, std::vector<std::string> refs = {}) {
         CVal v;

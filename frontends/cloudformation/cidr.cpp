@@ -1,8 +1,8 @@
 // Fn::Cidr [ipBlock, count, cidrBits]: `count` consecutive subnets of the block, each
 // with `cidrBits` host bits, for IPv4 and IPv6 alike.
-#include <charconv>
-
 #include "evaluator.h"
+
+#include <charconv>
 
 namespace tenet::cfn {
 
@@ -66,8 +66,8 @@ bool parse_ipv6(std::string_view s, u128& out) {
 
 std::string format_ipv4(u128 a) {
     auto v = static_cast<uint32_t>(a);
-    return std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 255) + "." + std::to_string((v >> 8) & 255) +
-           "." + std::to_string(v & 255);
+    return std::to_string(v >> 24) + "." + std::to_string((v >> 16) & 255) + "." +
+           std::to_string((v >> 8) & 255) + "." + std::to_string(v & 255);
 }
 
 // RFC 5952: lowercase, no leading zeros, the longest run (2+) of zero groups as `::`.
@@ -115,18 +115,21 @@ CVal Evaluator::fn_cidr(const Node& arg, bool, SourceLoc at) {
     uint32_t prefix = 0, n = 0, host_bits = 0;
     bool v6 = text.find(':') != std::string::npos;
     uint32_t width = v6 ? 128 : 32;
-    if (!block.is_scalar() || slash == std::string::npos || !parse_uint(text.substr(slash + 1), width, prefix) ||
+    if (!block.is_scalar() || slash == std::string::npos ||
+        !parse_uint(text.substr(slash + 1), width, prefix) ||
         !(v6 ? parse_ipv6(text.substr(0, slash), addr) : parse_ipv4(text.substr(0, slash), addr)))
-        return invalid(args[0]->loc, "Fn::Cidr: `" + text + "` is not an address block like 10.0.0.0/16");
+        return invalid(args[0]->loc,
+                       "Fn::Cidr: `" + text + "` is not an address block like 10.0.0.0/16");
     if (!count.is_scalar() || !parse_uint(scalar_text(count), 256, n) || n == 0)
         return invalid(args[1]->loc, "Fn::Cidr: the count must be a number from 1 to 256");
-    if (!bits.is_scalar() || !parse_uint(scalar_text(bits), width, host_bits) || host_bits == 0 || host_bits >= width ||
-        width - host_bits < prefix)
+    if (!bits.is_scalar() || !parse_uint(scalar_text(bits), width, host_bits) || host_bits == 0 ||
+        host_bits >= width || width - host_bits < prefix)
         return invalid(args[2]->loc, "Fn::Cidr: the subnet bits do not fit in the block");
     uint32_t sub_prefix = width - host_bits;
     // The block must hold `n` subnets.
     if (sub_prefix - prefix < 9 && (u128(1) << (sub_prefix - prefix)) < n)
-        return invalid(args[1]->loc, "Fn::Cidr: the block holds fewer than " + std::to_string(n) + " subnets");
+        return invalid(args[1]->loc,
+                       "Fn::Cidr: the block holds fewer than " + std::to_string(n) + " subnets");
     u128 mask = prefix == 0 ? 0 : (~u128(0)) << (128 - prefix);
     if (!v6) mask >>= 96;
     u128 base = addr & mask;

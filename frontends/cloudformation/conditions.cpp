@@ -2,9 +2,9 @@
 // and Fn::If, which keeps both branches: a decided condition picks its branch (the
 // value's pointer says which), an undecided one gives an unknown naming the condition
 // whose refs cover both branches.
-#include <algorithm>
-
 #include "evaluator.h"
+
+#include <algorithm>
 
 namespace tenet::cfn {
 
@@ -76,8 +76,10 @@ Decision Evaluator::truth(const Node& n, bool ignore_tag) {
     CVal v = eval_node(n, ignore_tag);
     if (v.is(CVal::Kind::Unknown)) return Decision{Truth::Undecided, v.refs, v.text};
     bool b = false;
-    if (v.is(CVal::Kind::Bool)) b = v.boolean;
-    else if (v.is(CVal::Kind::String) && (v.text == "true" || v.text == "false")) b = v.text == "true";
+    if (v.is(CVal::Kind::Bool))
+        b = v.boolean;
+    else if (v.is(CVal::Kind::String) && (v.text == "true" || v.text == "false"))
+        b = v.text == "true";
     else {
         report(n.loc, "expected a condition (true or false)");
         return Decision{Truth::Undecided, v.refs, "not a condition"};
@@ -112,7 +114,8 @@ Decision Evaluator::decide(std::string_view fn, const Node& arg, SourceLoc at) {
     }
     if (fn == "Fn::Not") {
         Decision d = truth(*args[0], false);
-        if (d.truth != Truth::Undecided) d.truth = d.truth == Truth::True ? Truth::False : Truth::True;
+        if (d.truth != Truth::Undecided)
+            d.truth = d.truth == Truth::True ? Truth::False : Truth::True;
         return d;
     }
     // Fn::And / Fn::Or in Kleene logic: a deciding operand wins over undecided ones.
@@ -156,7 +159,8 @@ CVal Evaluator::fn_if(const Node& arg, bool, SourceLoc at) {
     std::vector<std::string> refs = d.refs;
     collect_refs(yes, refs);
     collect_refs(no, refs);
-    if (std::find(undecided_.begin(), undecided_.end(), name) == undecided_.end()) undecided_.push_back(name);
+    if (std::find(undecided_.begin(), undecided_.end(), name) == undecided_.end())
+        undecided_.push_back(name);
     std::string reason = "depends on condition " + name;
     if (!d.reason.empty()) reason += " (" + d.reason + ")";
     CVal v = CVal::unknown(reason, at, std::move(refs));

@@ -25,7 +25,9 @@ bool parse_number(std::string_view s, double& out) {
     return res.ec == std::errc() && res.ptr == s.data() + s.size();
 }
 
-bool is_list_type(std::string_view type) { return type == "CommaDelimitedList" || type.starts_with("List<"); }
+bool is_list_type(std::string_view type) {
+    return type == "CommaDelimitedList" || type.starts_with("List<");
+}
 
 void relocate(CVal& v, SourceLoc loc) {
     v.loc = loc;
@@ -54,7 +56,8 @@ void index_template(const Document& doc, Template& t, std::vector<ModelError>& p
         if (!m) return nullptr;
         if (m->value->is(NodeKind::Mapping)) return m->value;
         if (!m->value->is(NodeKind::Null))
-            problems.push_back({m->value->loc, "the " + std::string(name) + " section must be a mapping"});
+            problems.push_back(
+                {m->value->loc, "the " + std::string(name) + " section must be a mapping"});
         return nullptr;
     };
     t.parameters = section("Parameters");
@@ -73,7 +76,8 @@ void index_template(const Document& doc, Template& t, std::vector<ModelError>& p
         for (const Member& m : doc.members(*t.resources)) t.resource_by_id[m.key] = m.value;
 }
 
-Evaluator::Evaluator(const Template& t, const std::vector<std::string>& overrides, std::vector<ModelError>& problems)
+Evaluator::Evaluator(const Template& t, const std::vector<std::string>& overrides,
+                     std::vector<ModelError>& problems)
     : t_(t), doc_(*t.doc), problems_(problems) {
     init_parameters(overrides);
 }
@@ -92,11 +96,12 @@ CVal Evaluator::invalid(SourceLoc at, std::string message) {
     return CVal::unknown(std::move(message), at);
 }
 
-bool Evaluator::list_args(const Node& arg, std::string_view fn, size_t min, size_t max, SourceLoc at,
-                          std::vector<const Node*>& out) {
+bool Evaluator::list_args(const Node& arg, std::string_view fn, size_t min, size_t max,
+                          SourceLoc at, std::vector<const Node*>& out) {
     auto items = doc_.items(arg);
     if (!arg.is(NodeKind::Sequence) || items.size() < min || items.size() > max) {
-        std::string want = min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
+        std::string want =
+            min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
         report(at, std::string(fn) + " takes a list of " + want + " arguments");
         return false;
     }
@@ -135,7 +140,8 @@ void Evaluator::init_parameters(const std::vector<std::string>& overrides) {
         std::string name(m.key);
         std::string ref = "param." + name;
         const Node* type_node = doc_.get(*m.value, "Type");
-        std::string_view type = type_node && type_node->is_scalar() ? type_node->text : std::string_view("String");
+        std::string_view type =
+            type_node && type_node->is_scalar() ? type_node->text : std::string_view("String");
         const Node* def = doc_.get(*m.value, "Default");
         CVal v;
         auto from_text = [&](std::string_view text, SourceLoc loc) {
@@ -144,7 +150,8 @@ void Evaluator::init_parameters(const std::vector<std::string>& overrides) {
                 size_t start = 0;
                 while (true) {
                     size_t comma = text.find(',', start);
-                    std::string_view part = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+                    std::string_view part =
+                        text.substr(start, comma == std::string_view::npos ? comma : comma - start);
                     v.items.push_back(CVal::string(std::string(trim(part)), loc));
                     if (comma == std::string_view::npos) break;
                     start = comma + 1;
@@ -163,7 +170,8 @@ void Evaluator::init_parameters(const std::vector<std::string>& overrides) {
             v.pointer = "--cfn-param " + name;
         } else if (type.starts_with("AWS::SSM::Parameter::Value<")) {
             std::string where = def && def->is_scalar() ? " `" + std::string(def->text) + "`" : "";
-            v = CVal::unknown("param " + name + " is read from the SSM parameter" + where + " at deploy time",
+            v = CVal::unknown("param " + name + " is read from the SSM parameter" + where +
+                                  " at deploy time",
                               m.key_loc);
         } else if (def && def->is_scalar() && !def->is(NodeKind::Null)) {
             from_text(def->text, def->loc);
@@ -205,17 +213,19 @@ CVal Evaluator::ref(std::string_view name, SourceLoc at) {
             v.add_ref("param." + n);
             return v;
         }
-        if (n == "AWS::Region" || n == "AWS::AccountId" || n == "AWS::StackName" || n == "AWS::StackId" ||
-            n == "AWS::URLSuffix" || n == "AWS::NotificationARNs")
+        if (n == "AWS::Region" || n == "AWS::AccountId" || n == "AWS::StackName" ||
+            n == "AWS::StackId" || n == "AWS::URLSuffix" || n == "AWS::NotificationARNs")
             return CVal::unknown(n + " is known at deploy time", at, {"param." + n});
         return invalid(at, "`" + n + "` is not a pseudo parameter");
     }
     std::string target = t_.address_prefix + std::string(name);
     if (t_.resource_by_id.count(name)) return CVal::unknown("known after deploy", at, {target});
     if (t_.sam)
-        return CVal::unknown("`" + std::string(name) + "` is not declared in the template (made by the SAM transform?)",
+        return CVal::unknown("`" + std::string(name) +
+                                 "` is not declared in the template (made by the SAM transform?)",
                              at, {target});
-    return invalid(at, "Ref to `" + std::string(name) + "`, which is neither a parameter nor a resource");
+    return invalid(at, "Ref to `" + std::string(name) +
+                           "`, which is neither a parameter nor a resource");
 }
 
 CVal Evaluator::get_att(std::string_view resource, std::string_view attribute, SourceLoc at,
@@ -224,13 +234,16 @@ CVal Evaluator::get_att(std::string_view resource, std::string_view attribute, S
     refs.push_back(target);
     if (t_.resource_by_id.count(resource)) return CVal::unknown("known after deploy", at, refs);
     if (t_.sam)
-        return CVal::unknown(
-            "`" + std::string(resource) + "` is not declared in the template (made by the SAM transform?)", at, refs);
-    return invalid(at, "Fn::GetAtt of `" + std::string(resource) + "`, which is not a resource of this template");
+        return CVal::unknown("`" + std::string(resource) +
+                                 "` is not declared in the template (made by the SAM transform?)",
+                             at, refs);
+    return invalid(at, "Fn::GetAtt of `" + std::string(resource) +
+                           "`, which is not a resource of this template");
 }
 
 CVal Evaluator::fn_ref(const Node& arg, bool, SourceLoc at) {
-    if (!arg.is(NodeKind::String)) return invalid(at, "Ref takes the name of a parameter or resource");
+    if (!arg.is(NodeKind::String))
+        return invalid(at, "Ref takes the name of a parameter or resource");
     return ref(arg.text, at);
 }
 
@@ -242,7 +255,8 @@ CVal Evaluator::fn_get_att(const Node& arg, bool, SourceLoc at) {
         return get_att(arg.text.substr(0, dot), arg.text.substr(dot + 1), at, {});
     }
     std::vector<const Node*> args;
-    if (!list_args(arg, "Fn::GetAtt", 2, 2, at, args)) return CVal::unknown("invalid Fn::GetAtt", at);
+    if (!list_args(arg, "Fn::GetAtt", 2, 2, at, args))
+        return CVal::unknown("invalid Fn::GetAtt", at);
     if (!args[0]->is(NodeKind::String) || !args[0]->tag.empty())
         return invalid(args[0]->loc, "Fn::GetAtt: the resource must be a logical id");
     CVal attr = eval(*args[1]);
@@ -280,7 +294,8 @@ Evaluator::Fn Evaluator::function(std::string_view name) {
 }
 
 bool Evaluator::is_boolean_function(std::string_view fn) {
-    return fn == "Fn::Equals" || fn == "Fn::Not" || fn == "Fn::And" || fn == "Fn::Or" || fn == "Condition";
+    return fn == "Fn::Equals" || fn == "Fn::Not" || fn == "Fn::And" || fn == "Fn::Or" ||
+           fn == "Condition";
 }
 
 namespace {
@@ -289,10 +304,10 @@ namespace {
 std::string tag_function(std::string_view tag) {
     if (tag == "!Ref") return "Ref";
     if (tag == "!Condition") return "Condition";
-    static const std::string_view short_forms[] = {"Base64", "Cidr",   "FindInMap", "GetAtt", "GetAZs",
-                                                   "ImportValue", "Join", "Select", "Split", "Sub",
-                                                   "Transform", "If", "Equals", "Not", "And",
-                                                   "Or", "Length", "ToJsonString"};
+    static const std::string_view short_forms[] = {
+        "Base64", "Cidr",   "FindInMap", "GetAtt", "GetAZs",    "ImportValue",
+        "Join",   "Select", "Split",     "Sub",    "Transform", "If",
+        "Equals", "Not",    "And",       "Or",     "Length",    "ToJsonString"};
     if (!tag.starts_with("!")) return {};
     for (std::string_view f : short_forms)
         if (tag.substr(1) == f) return "Fn::" + std::string(f);
@@ -340,7 +355,8 @@ CVal Evaluator::eval_node(const Node& n, bool ignore_tag) {
         m.members.reserve(members.size());
         for (const Member& member : members) {
             CVal v = eval_node(*member.value, false);
-            if (!v.is(CVal::Kind::Absent)) m.members.emplace_back(std::string(member.key), std::move(v));
+            if (!v.is(CVal::Kind::Absent))
+                m.members.emplace_back(std::string(member.key), std::move(v));
         }
         return m;
     }
@@ -361,7 +377,9 @@ CVal Evaluator::scalar(const Node& n) const {
     CVal v;
     v.loc = n.loc;
     switch (n.kind) {
-    case NodeKind::Null: v.kind = CVal::Kind::Null; break;
+    case NodeKind::Null:
+        v.kind = CVal::Kind::Null;
+        break;
     case NodeKind::Bool:
         v.kind = CVal::Kind::Bool;
         v.boolean = n.boolean;
@@ -394,7 +412,8 @@ CVal Evaluator::literal(const Node& n) const {
         CVal m;
         m.kind = CVal::Kind::Map;
         m.loc = n.loc;
-        for (const Member& member : doc_.members(n)) m.members.emplace_back(std::string(member.key), literal(*member.value));
+        for (const Member& member : doc_.members(n))
+            m.members.emplace_back(std::string(member.key), literal(*member.value));
         return m;
     }
     if (n.is(NodeKind::Sequence)) {

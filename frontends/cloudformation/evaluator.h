@@ -8,6 +8,10 @@
 // problems at their location and evaluate to an unknown saying so.
 #pragma once
 
+#include "cfn_node.h"
+#include "cfn_value.h"
+#include "tenet/model/json_model.h"
+
 #include <map>
 #include <set>
 #include <string>
@@ -15,10 +19,6 @@
 #include <tuple>
 #include <unordered_map>
 #include <vector>
-
-#include "cfn_node.h"
-#include "cfn_value.h"
-#include "tenet/model/json_model.h"
 
 namespace tenet::cfn {
 
@@ -51,10 +51,11 @@ struct Decision {
 };
 
 class Evaluator {
-public:
+  public:
     // `overrides` are "NAME=VALUE" (FrontendOptions::cfn_params), for parameters and
     // pseudo parameters alike.
-    Evaluator(const Template& t, const std::vector<std::string>& overrides, std::vector<ModelError>& problems);
+    Evaluator(const Template& t, const std::vector<std::string>& overrides,
+              std::vector<ModelError>& problems);
 
     // A value in a property context: intrinsics are evaluated, AWS::NoValue yields Absent.
     CVal eval(const Node& n) { return eval_node(n, false); }
@@ -76,7 +77,7 @@ public:
 
     const Template& tmpl() const { return t_; }
 
-private:
+  private:
     using Fn = CVal (Evaluator::*)(const Node& arg, bool short_form, SourceLoc at);
     struct DepthGuard {
         explicit DepthGuard(uint32_t& d) : depth(d) { ++depth; }
@@ -92,7 +93,8 @@ private:
 
     void init_parameters(const std::vector<std::string>& overrides);
     CVal ref(std::string_view name, SourceLoc at);
-    CVal get_att(std::string_view resource, std::string_view attribute, SourceLoc at, std::vector<std::string> refs);
+    CVal get_att(std::string_view resource, std::string_view attribute, SourceLoc at,
+                 std::vector<std::string> refs);
     Decision truth(const Node& n, bool ignore_tag);
     // Fn::Equals, Fn::Not, Fn::And, Fn::Or and Condition.
     Decision decide(std::string_view fn, const Node& arg, SourceLoc at);

@@ -3,11 +3,11 @@
 // Fn::ToJsonString, Fn::Transform (Fn::Cidr is in cidr.cpp). Each is evaluated when
 // its inputs are known; otherwise the result is unknown with the first unknown input's
 // reason and the refs of every input.
-#include <algorithm>
-#include <cstdlib>
-
 #include "evaluator.h"
 #include "tenet/common/json.h"
+
+#include <algorithm>
+#include <cstdlib>
 
 namespace tenet::cfn {
 
@@ -34,7 +34,8 @@ CVal computed_string(std::string text, SourceLoc at, std::vector<std::string> re
 }
 
 std::string base64(std::string_view in) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static const char* alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     out.reserve((in.size() + 2) / 3 * 4);
     size_t i = 0;
@@ -59,9 +60,15 @@ std::string base64(std::string_view in) {
 
 void write_json(const CVal& v, std::string& out) {
     switch (v.kind) {
-    case CVal::Kind::Bool: out += v.boolean ? "true" : "false"; break;
-    case CVal::Kind::Number: json::append_number(out, v.number); break;
-    case CVal::Kind::String: json::append_quoted(out, v.text); break;
+    case CVal::Kind::Bool:
+        out += v.boolean ? "true" : "false";
+        break;
+    case CVal::Kind::Number:
+        json::append_number(out, v.number);
+        break;
+    case CVal::Kind::String:
+        json::append_quoted(out, v.text);
+        break;
     case CVal::Kind::List:
         out += '[';
         for (size_t i = 0; i < v.items.size(); ++i) {
@@ -80,7 +87,9 @@ void write_json(const CVal& v, std::string& out) {
         }
         out += '}';
         break;
-    default: out += "null"; break;
+    default:
+        out += "null";
+        break;
     }
 }
 
@@ -128,8 +137,10 @@ CVal Evaluator::fn_sub(const Node& arg, bool short_form, SourceLoc at) {
         while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
         substituted = true;
         CVal v;
-        if (const Node* var = vars ? doc_.get(*vars, name) : nullptr) v = eval(*var);
-        else if (size_t dot = name.find('.'); dot != std::string_view::npos && !name.starts_with("AWS::"))
+        if (const Node* var = vars ? doc_.get(*vars, name) : nullptr)
+            v = eval(*var);
+        else if (size_t dot = name.find('.');
+                 dot != std::string_view::npos && !name.starts_with("AWS::"))
             v = get_att(name.substr(0, dot), name.substr(dot + 1), at, {});
         else
             v = ref(name, at);
@@ -161,11 +172,13 @@ CVal Evaluator::fn_join(const Node& arg, bool, SourceLoc at) {
     collect_refs(delim, refs);
     collect_refs(list, refs);
     if (list.is(CVal::Kind::Unknown)) return unknown_from(list, at, std::move(refs));
-    if (!list.is(CVal::Kind::List)) return invalid(args[1]->loc, "Fn::Join: the second argument must be a list");
+    if (!list.is(CVal::Kind::List))
+        return invalid(args[1]->loc, "Fn::Join: the second argument must be a list");
     if (const CVal* u = first_unknown(list)) return unknown_from(*u, at, std::move(refs));
     std::string out;
     for (size_t i = 0; i < list.items.size(); ++i) {
-        if (!list.items[i].is_scalar()) return invalid(list.items[i].loc, "Fn::Join: list items must be strings");
+        if (!list.items[i].is_scalar())
+            return invalid(list.items[i].loc, "Fn::Join: list items must be strings");
         if (i) out += scalar_text(delim);
         out += scalar_text(list.items[i]);
     }
@@ -174,24 +187,29 @@ CVal Evaluator::fn_join(const Node& arg, bool, SourceLoc at) {
 
 CVal Evaluator::fn_select(const Node& arg, bool, SourceLoc at) {
     std::vector<const Node*> args;
-    if (!list_args(arg, "Fn::Select", 2, 2, at, args)) return CVal::unknown("invalid Fn::Select", at);
+    if (!list_args(arg, "Fn::Select", 2, 2, at, args))
+        return CVal::unknown("invalid Fn::Select", at);
     CVal index = eval(*args[0]), list = eval(*args[1]);
     std::vector<std::string> refs;
     collect_refs(index, refs);
     collect_refs(list, refs);
     if (index.is(CVal::Kind::Unknown)) return unknown_from(index, at, std::move(refs));
     double n = -1;
-    if (index.is(CVal::Kind::Number)) n = index.number;
+    if (index.is(CVal::Kind::Number))
+        n = index.number;
     else if (index.is(CVal::Kind::String) && !index.text.empty() && index.text.size() <= 9 &&
-             std::all_of(index.text.begin(), index.text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+             std::all_of(index.text.begin(), index.text.end(),
+                         [](char c) { return c >= '0' && c <= '9'; }))
         n = std::strtod(index.text.c_str(), nullptr);
     if (!(n >= 0 && n <= 1e9) || n != static_cast<double>(static_cast<uint64_t>(n)))
         return invalid(args[0]->loc, "Fn::Select: the index must be a whole number, 0 or more");
     if (list.is(CVal::Kind::Unknown)) return unknown_from(list, at, std::move(refs));
-    if (!list.is(CVal::Kind::List)) return invalid(args[1]->loc, "Fn::Select: the second argument must be a list");
+    if (!list.is(CVal::Kind::List))
+        return invalid(args[1]->loc, "Fn::Select: the second argument must be a list");
     if (n >= static_cast<double>(list.items.size()))
-        return invalid(args[0]->loc, "Fn::Select: index " + std::to_string(static_cast<uint64_t>(n)) +
-                                         " is out of range for a list of " + std::to_string(list.items.size()));
+        return invalid(args[0]->loc,
+                       "Fn::Select: index " + std::to_string(static_cast<uint64_t>(n)) +
+                           " is out of range for a list of " + std::to_string(list.items.size()));
     CVal v = list.items[static_cast<size_t>(n)];
     for (const std::string& r : refs) v.add_ref(r);
     return v;
@@ -219,8 +237,9 @@ CVal Evaluator::fn_split(const Node& arg, bool, SourceLoc at) {
     size_t start = 0;
     while (true) {
         size_t pos = s.find(d, start);
-        out.items.push_back(CVal::string(s.substr(start, pos == std::string::npos ? pos : pos - start), at,
-                                         ValueState::Computed));
+        out.items.push_back(
+            CVal::string(s.substr(start, pos == std::string::npos ? pos : pos - start), at,
+                         ValueState::Computed));
         if (pos == std::string::npos) break;
         start = pos + d.size();
     }
@@ -229,7 +248,8 @@ CVal Evaluator::fn_split(const Node& arg, bool, SourceLoc at) {
 
 CVal Evaluator::fn_find_in_map(const Node& arg, bool, SourceLoc at) {
     std::vector<const Node*> args;
-    if (!list_args(arg, "Fn::FindInMap", 3, 4, at, args)) return CVal::unknown("invalid Fn::FindInMap", at);
+    if (!list_args(arg, "Fn::FindInMap", 3, 4, at, args))
+        return CVal::unknown("invalid Fn::FindInMap", at);
     std::vector<std::string> refs;
     std::string keys[3];
     for (int i = 0; i < 3; ++i) {
@@ -245,13 +265,17 @@ CVal Evaluator::fn_find_in_map(const Node& arg, bool, SourceLoc at) {
     const Node* defaults = nullptr;
     if (args.size() == 4) {
         defaults = args[3]->is(NodeKind::Mapping) ? doc_.get(*args[3], "DefaultValue") : nullptr;
-        if (!defaults) return invalid(args[3]->loc, "Fn::FindInMap: the fourth argument is {DefaultValue: ...}");
+        if (!defaults)
+            return invalid(args[3]->loc,
+                           "Fn::FindInMap: the fourth argument is {DefaultValue: ...}");
     }
     const Node* node = t_.mappings ? doc_.get(*t_.mappings, keys[0]) : nullptr;
     std::string missing = node ? "" : "no mapping named `" + keys[0] + "`";
     for (int i = 1; i < 3 && node; ++i) {
         const Node* next = node->is(NodeKind::Mapping) ? doc_.get(*node, keys[i]) : nullptr;
-        if (!next) missing = "mapping `" + keys[0] + "` has no key `" + keys[i] + "`" + (i == 2 ? " under `" + keys[1] + "`" : "");
+        if (!next)
+            missing = "mapping `" + keys[0] + "` has no key `" + keys[i] + "`" +
+                      (i == 2 ? " under `" + keys[1] + "`" : "");
         node = next;
     }
     if (!node) {
@@ -284,7 +308,8 @@ CVal Evaluator::fn_get_azs(const Node& arg, bool short_form, SourceLoc at) {
     if (region.is(CVal::Kind::String) && !region.text.empty()) which = region.text;
     if (region.is(CVal::Kind::Null) || (region.is(CVal::Kind::String) && region.text.empty()))
         refs.push_back("param.AWS::Region");
-    return CVal::unknown("the availability zones of " + which + " are known at deploy time", at, refs);
+    return CVal::unknown("the availability zones of " + which + " are known at deploy time", at,
+                         refs);
 }
 
 CVal Evaluator::fn_import_value(const Node& arg, bool short_form, SourceLoc at) {
@@ -300,7 +325,8 @@ CVal Evaluator::fn_import_value(const Node& arg, bool short_form, SourceLoc at) 
         if (auto it = t_.exports->find(scalar_text(name)); it != t_.exports->end())
             for (const std::string& r : it->second)
                 if (std::find(refs.begin(), refs.end(), r) == refs.end()) refs.push_back(r);
-    return CVal::unknown("Fn::ImportValue `" + scalar_text(name) + "` is exported by another stack, known at deploy time",
+    return CVal::unknown("Fn::ImportValue `" + scalar_text(name) +
+                             "` is exported by another stack, known at deploy time",
                          at, refs);
 }
 
@@ -325,7 +351,8 @@ CVal Evaluator::fn_to_json_string(const Node& arg, bool short_form, SourceLoc at
     std::vector<std::string> refs;
     collect_refs(v, refs);
     if (const CVal* u = first_unknown(v)) return unknown_from(*u, at, refs);
-    if (!v.is(CVal::Kind::List) && !v.is(CVal::Kind::Map)) return invalid(at, "Fn::ToJsonString takes a list or mapping");
+    if (!v.is(CVal::Kind::List) && !v.is(CVal::Kind::Map))
+        return invalid(at, "Fn::ToJsonString takes a list or mapping");
     std::string out;
     write_json(v, out);
     return computed_string(std::move(out), at, refs);
@@ -333,8 +360,11 @@ CVal Evaluator::fn_to_json_string(const Node& arg, bool short_form, SourceLoc at
 
 CVal Evaluator::fn_transform(const Node& arg, bool, SourceLoc at) {
     const Node* name = arg.is(NodeKind::Mapping) ? doc_.get(arg, "Name") : nullptr;
-    if (!name || !name->is(NodeKind::String)) return invalid(at, "Fn::Transform takes {Name: ..., Parameters: ...}");
-    return CVal::unknown("the macro `" + std::string(name->text) + "` (Fn::Transform) is applied at deploy time", at);
+    if (!name || !name->is(NodeKind::String))
+        return invalid(at, "Fn::Transform takes {Name: ..., Parameters: ...}");
+    return CVal::unknown("the macro `" + std::string(name->text) +
+                             "` (Fn::Transform) is applied at deploy time",
+                         at);
 }
 
 } // namespace tenet::cfn

@@ -1,16 +1,16 @@
 // JSON templates (and cdk.out's *.template.json) through the common JSON reader's
 // event interface, straight into the positioned Node tree.
-#include <string>
-
 #include "cfn_node.h"
 #include "tenet/common/json.h"
+
+#include <string>
 
 namespace tenet::cfn {
 
 namespace {
 
 class TreeHandler : public json::Handler {
-public:
+  public:
     explicit TreeHandler(Document& doc) : doc_(doc) {}
 
     bool null_value(SourceLoc loc) override { return leaf(NodeKind::Null, loc, "null"); }
@@ -39,7 +39,7 @@ public:
     bool end_array() override { return close(); }
     bool end_object() override { return close(); }
 
-private:
+  private:
     struct Frame {
         Node* node;
         ChildStack::Open children;
@@ -54,10 +54,13 @@ private:
         n.text = text;
         return n;
     }
-    bool leaf(NodeKind kind, SourceLoc loc, std::string_view text) { return attach(make(kind, loc, text)); }
+    bool leaf(NodeKind kind, SourceLoc loc, std::string_view text) {
+        return attach(make(kind, loc, text));
+    }
 
     bool open(NodeKind kind, SourceLoc loc) {
-        ChildStack::Open children = kind == NodeKind::Sequence ? kids_.open_sequence() : kids_.open_mapping();
+        ChildStack::Open children =
+            kind == NodeKind::Sequence ? kids_.open_sequence() : kids_.open_mapping();
         stack_.push_back(Frame{&make(kind, loc, {}), std::move(children), {}, {}});
         return true;
     }
@@ -91,7 +94,8 @@ private:
 
 } // namespace
 
-bool read_json(std::string_view text, FileId file, Document& doc, ReadError& error, const ReadLimits& limits) {
+bool read_json(std::string_view text, FileId file, Document& doc, ReadError& error,
+               const ReadLimits& limits) {
     doc.file = file;
     TreeHandler handler(doc);
     json::ParseError perr;

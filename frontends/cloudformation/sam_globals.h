@@ -5,16 +5,17 @@
 // resource's. Merged values keep their provenance in Globals.
 #pragma once
 
+#include "evaluator.h"
+
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "evaluator.h"
-
 namespace tenet::cfn {
 
-void merge_sam_globals(Evaluator& ev, const Document& doc, const Node& globals, std::string_view type,
+void merge_sam_globals(Evaluator& ev, const Document& doc, const Node& globals,
+                       std::string_view type,
                        std::vector<std::pair<std::string, CVal>>& properties);
 
 } // namespace tenet::cfn

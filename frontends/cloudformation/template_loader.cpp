@@ -1,11 +1,11 @@
 #include "template_loader.h"
 
-#include <algorithm>
-
 #include "cfn_node.h"
 #include "evaluator.h"
 #include "sam_globals.h"
 #include "to_model.h"
+
+#include <algorithm>
 
 namespace tenet::cfn {
 
@@ -14,19 +14,21 @@ namespace {
 // Branch views are made for at most this many undecided conditions per resource.
 constexpr size_t kMaxBranchConditions = 8;
 
-constexpr std::string_view kResourceAttributes[] = {"Type",      "Properties", "DeletionPolicy", "UpdateReplacePolicy",
-                                                    "Condition", "DependsOn",  "Metadata",       "CreationPolicy",
-                                                    "UpdatePolicy"};
+constexpr std::string_view kResourceAttributes[] = {
+    "Type",      "Properties", "DeletionPolicy", "UpdateReplacePolicy", "Condition",
+    "DependsOn", "Metadata",   "CreationPolicy", "UpdatePolicy"};
 
 std::string provider_of(std::string_view type) {
     size_t sep = type.find("::");
     std::string p(type.substr(0, sep == std::string_view::npos ? type.size() : sep));
-    std::transform(p.begin(), p.end(), p.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(p.begin(), p.end(), p.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return p;
 }
 
 bool names_resource(const std::string& ref) {
-    return !ref.starts_with("param.") && !ref.starts_with("condition.") && !ref.starts_with("import.");
+    return !ref.starts_with("param.") && !ref.starts_with("condition.") &&
+           !ref.starts_with("import.");
 }
 
 CVal map_of(std::vector<std::pair<std::string, CVal>> members, SourceLoc loc) {
@@ -38,7 +40,7 @@ CVal map_of(std::vector<std::pair<std::string, CVal>> members, SourceLoc loc) {
 }
 
 class Loader {
-public:
+  public:
     Loader(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
            const FrontendOptions& opts, const TemplateContext& ctx)
         : sm_(sm), file_(file), b_(b), errors_(errors), opts_(opts), ctx_(ctx) {}
@@ -48,7 +50,8 @@ public:
         size_t start = text.find_first_not_of(" \t\r\n");
         bool is_json = start != std::string_view::npos && text[start] == '{';
         ReadError error;
-        bool ok = is_json ? read_json(text, file_, doc_, error) : read_yaml(text, file_, doc_, error);
+        bool ok =
+            is_json ? read_json(text, file_, doc_, error) : read_yaml(text, file_, doc_, error);
         for (const ReadError& p : doc_.problems) errors_.push_back({p.loc, p.message});
         if (!ok) {
             errors_.push_back({error.loc, error.message});
@@ -62,7 +65,8 @@ public:
         ev_ = &ev;
         b_.stack_field("frontend", b_.str(frontend_name(ctx_.kind)));
         if (const Node* transform = doc_.get(*doc_.root, "Transform"))
-            b_.stack_field("transform", ValueWriter(b_, "").write(ev.literal(*transform), "transform"));
+            b_.stack_field("transform",
+                           ValueWriter(b_, "").write(ev.literal(*transform), "transform"));
         load_parameters();
         load_mappings();
         load_conditions();
@@ -72,26 +76,32 @@ public:
         return true;
     }
 
-private:
+  private:
     void problem(SourceLoc loc, std::string message) {
         if (!muted_) errors_.push_back({loc, std::move(message)});
     }
 
-    std::string entry_name(std::string_view name) const { return ctx_.address_prefix + std::string(name); }
+    std::string entry_name(std::string_view name) const {
+        return ctx_.address_prefix + std::string(name);
+    }
 
     void load_parameters() {
         if (!t_.parameters) return;
         for (const Member& m : doc_.members(*t_.parameters)) {
             if (!m.value->is(NodeKind::Mapping)) {
-                errors_.push_back({m.value->loc, "parameter `" + std::string(m.key) + "` must be a mapping with a Type"});
+                errors_.push_back({m.value->loc, "parameter `" + std::string(m.key) +
+                                                     "` must be a mapping with a Type"});
                 continue;
             }
             if (!doc_.get(*m.value, "Type"))
-                errors_.push_back({m.key_loc, "parameter `" + std::string(m.key) + "` has no Type"});
+                errors_.push_back(
+                    {m.key_loc, "parameter `" + std::string(m.key) + "` has no Type"});
             CVal entry = ev_->literal(*m.value);
-            if (const CVal* value = ev_->parameter(m.key)) entry.members.emplace_back("Value", *value);
+            if (const CVal* value = ev_->parameter(m.key))
+                entry.members.emplace_back("Value", *value);
             std::string name = entry_name(m.key);
-            b_.stack_entry("parameters", name, ValueWriter(b_, "").write(entry, "parameters." + name));
+            b_.stack_entry("parameters", name,
+                           ValueWriter(b_, "").write(entry, "parameters." + name));
         }
     }
 
@@ -99,7 +109,8 @@ private:
         if (!t_.mappings) return;
         for (const Member& m : doc_.members(*t_.mappings)) {
             std::string name = entry_name(m.key);
-            b_.stack_entry("mappings", name, ValueWriter(b_, "").write(ev_->literal(*m.value), "mappings." + name));
+            b_.stack_entry("mappings", name,
+                           ValueWriter(b_, "").write(ev_->literal(*m.value), "mappings." + name));
         }
     }
 
@@ -118,8 +129,10 @@ private:
                 value.refs = d.refs;
             }
             std::string name = entry_name(m.key);
-            CVal entry = map_of({{"Value", value}, {"Expression", ev_->literal(*m.value)}}, m.key_loc);
-            b_.stack_entry("conditions", name, ValueWriter(b_, "").write(entry, "conditions." + name));
+            CVal entry =
+                map_of({{"Value", value}, {"Expression", ev_->literal(*m.value)}}, m.key_loc);
+            b_.stack_entry("conditions", name,
+                           ValueWriter(b_, "").write(entry, "conditions." + name));
         }
     }
 
@@ -127,12 +140,14 @@ private:
         if (!t_.outputs) return;
         for (const Member& m : doc_.members(*t_.outputs)) {
             if (!m.value->is(NodeKind::Mapping) || !doc_.get(*m.value, "Value")) {
-                errors_.push_back({m.value->loc, "output `" + std::string(m.key) + "` must be a mapping with a Value"});
+                errors_.push_back({m.value->loc, "output `" + std::string(m.key) +
+                                                     "` must be a mapping with a Value"});
                 continue;
             }
             std::string name = entry_name(m.key);
             CVal entry = ev_->eval(*m.value);
-            if (const Node* cond = doc_.get(*m.value, "Condition"); cond && cond->is(NodeKind::String))
+            if (const Node* cond = doc_.get(*m.value, "Condition");
+                cond && cond->is(NodeKind::String))
                 ev_->condition(cond->text, cond->loc);
             record_export(entry);
             b_.stack_entry("outputs", name, ValueWriter(b_, "").write(entry, "outputs." + name));
@@ -163,8 +178,8 @@ private:
     // Undecided Fn::If conditions met in each top-level attribute.
     using ConditionsByAttribute = std::unordered_map<std::string, std::vector<std::string>>;
 
-    std::vector<std::pair<std::string, CVal>> native_members(const Member& res, std::string_view type,
-                                                             ConditionsByAttribute* conditions) {
+    std::vector<std::pair<std::string, CVal>>
+    native_members(const Member& res, std::string_view type, ConditionsByAttribute* conditions) {
         std::vector<std::pair<std::string, CVal>> out;
         auto note = [&](const std::string& key) {
             std::vector<std::string> met = ev_->take_undecided_conditions();
@@ -179,28 +194,38 @@ private:
                 for (const Member& p : doc_.members(*props)) {
                     CVal v = ev_->eval(*p.value);
                     note(std::string(p.key));
-                    if (!v.is(CVal::Kind::Absent)) out.emplace_back(std::string(p.key), std::move(v));
+                    if (!v.is(CVal::Kind::Absent))
+                        out.emplace_back(std::string(p.key), std::move(v));
                 }
             } else if (!props->is(NodeKind::Null)) {
                 // Properties written as one intrinsic (e.g. Fn::If of two mappings).
                 CVal v = ev_->eval(*props);
-                if (v.is(CVal::Kind::Unknown)) note("Properties");
-                else ev_->take_undecided_conditions();
-                if (v.is(CVal::Kind::Map)) out = std::move(v.members);
-                else if (v.is(CVal::Kind::Unknown)) out.emplace_back("Properties", std::move(v));
+                if (v.is(CVal::Kind::Unknown))
+                    note("Properties");
+                else
+                    ev_->take_undecided_conditions();
+                if (v.is(CVal::Kind::Map))
+                    out = std::move(v.members);
+                else if (v.is(CVal::Kind::Unknown))
+                    out.emplace_back("Properties", std::move(v));
                 else if (!v.is(CVal::Kind::Absent))
-                    problem(props->loc, "the Properties of `" + std::string(res.key) + "` must be a mapping");
+                    problem(props->loc,
+                            "the Properties of `" + std::string(res.key) + "` must be a mapping");
             }
         }
         if (t_.sam && t_.globals) merge_sam_globals(*ev_, doc_, *t_.globals, type, out);
-        ev_->take_undecided_conditions(); // Fn::If in Globals stays unknown in place, without branch views
+        ev_->take_undecided_conditions(); // Fn::If in Globals stays unknown in place, without
+                                          // branch views
         for (std::string_view attr : kResourceAttributes) {
             if (attr == "Type" || attr == "Properties") continue;
             const Node* v = doc_.get(node, attr);
             if (!v) continue;
-            if (attr == "DependsOn") out.emplace_back("DependsOn", depends_on(*v));
-            else if (attr == "Condition") out.emplace_back("Condition", condition_attribute(*v));
-            else out.emplace_back(std::string(attr), ev_->eval(*v));
+            if (attr == "DependsOn")
+                out.emplace_back("DependsOn", depends_on(*v));
+            else if (attr == "Condition")
+                out.emplace_back("Condition", condition_attribute(*v));
+            else
+                out.emplace_back(std::string(attr), ev_->eval(*v));
             note(std::string(attr));
         }
         return out;
@@ -217,8 +242,10 @@ private:
                 problem(name.loc, "DependsOn names `" + name.text + "`, which is not a resource");
             name.add_ref(ctx_.address_prefix + name.text);
         };
-        if (out.is(CVal::Kind::List)) for (CVal& item : out.items) check(item);
-        else check(out);
+        if (out.is(CVal::Kind::List))
+            for (CVal& item : out.items) check(item);
+        else
+            check(out);
         return out;
     }
 
@@ -236,11 +263,13 @@ private:
     // For each condition an undecided Fn::If depends on, the attributes that depend on
     // it as they would be with the condition true and false (other undecided conditions
     // stay unknown): {"IsProd=true": {...}, "IsProd=false": {...}}.
-    CVal branch_views(const Member& res, std::string_view type, const ConditionsByAttribute& by_attribute) {
+    CVal branch_views(const Member& res, std::string_view type,
+                      const ConditionsByAttribute& by_attribute) {
         std::vector<std::string> conditions;
         for (const auto& [key, met] : by_attribute)
             for (const std::string& c : met)
-                if (std::find(conditions.begin(), conditions.end(), c) == conditions.end()) conditions.push_back(c);
+                if (std::find(conditions.begin(), conditions.end(), c) == conditions.end())
+                    conditions.push_back(c);
         std::sort(conditions.begin(), conditions.end());
         if (conditions.size() > kMaxBranchConditions) conditions.resize(kMaxBranchConditions);
         CVal views;
@@ -254,7 +283,8 @@ private:
                 std::vector<std::pair<std::string, CVal>> attrs;
                 for (auto& [key, v] : native_members(res, type, nullptr)) {
                     auto it = by_attribute.find(key);
-                    if (it != by_attribute.end() && std::find(it->second.begin(), it->second.end(), c) != it->second.end())
+                    if (it != by_attribute.end() &&
+                        std::find(it->second.begin(), it->second.end(), c) != it->second.end())
                         attrs.emplace_back(key, std::move(v));
                 }
                 ev_->clear_assumptions();
@@ -272,33 +302,40 @@ private:
     void load_resource(const Member& res) {
         std::string id(res.key);
         if (res.key.starts_with("Fn::ForEach")) {
-            errors_.push_back({res.key_loc, "Fn::ForEach (AWS::LanguageExtensions) is not supported; `" + id +
-                                                "` was not expanded"});
+            errors_.push_back(
+                {res.key_loc, "Fn::ForEach (AWS::LanguageExtensions) is not supported; `" + id +
+                                  "` was not expanded"});
             return;
         }
         if (!res.value->is(NodeKind::Mapping)) {
-            errors_.push_back({res.value->loc, "resource `" + id + "` must be a mapping with a Type"});
+            errors_.push_back(
+                {res.value->loc, "resource `" + id + "` must be a mapping with a Type"});
             return;
         }
         const Node* type = doc_.get(*res.value, "Type");
         if (!type || !type->is(NodeKind::String) || !type->tag.empty()) {
-            errors_.push_back({type ? type->loc : res.key_loc, "resource `" + id + "` has no Type"});
+            errors_.push_back(
+                {type ? type->loc : res.key_loc, "resource `" + id + "` has no Type"});
             return;
         }
         for (const Member& m : doc_.members(*res.value))
             if (std::find(std::begin(kResourceAttributes), std::end(kResourceAttributes), m.key) ==
                 std::end(kResourceAttributes))
-                errors_.push_back({m.key_loc, "resource `" + id + "` has an unknown attribute `" + std::string(m.key) +
-                                                  "` (Properties, DependsOn, Condition, Metadata, ...)"});
+                errors_.push_back(
+                    {m.key_loc, "resource `" + id + "` has an unknown attribute `" +
+                                    std::string(m.key) +
+                                    "` (Properties, DependsOn, Condition, Metadata, ...)"});
 
         ConditionsByAttribute undecided;
-        std::vector<std::pair<std::string, CVal>> members = native_members(res, type->text, &undecided);
+        std::vector<std::pair<std::string, CVal>> members =
+            native_members(res, type->text, &undecided);
         std::vector<std::pair<std::string, std::vector<std::string>>> refs;
         for (const auto& [key, value] : members) {
             refs.emplace_back(key, std::vector<std::string>{});
             collect_refs(value, refs.back().second);
         }
-        if (!undecided.empty()) members.emplace_back("Fn::If", branch_views(res, type->text, undecided));
+        if (!undecided.empty())
+            members.emplace_back("Fn::If", branch_views(res, type->text, undecided));
 
         std::string address = ctx_.address_prefix + id;
         Resource r;
@@ -307,7 +344,8 @@ private:
         r.frontend = b_.key(frontend_name(ctx_.kind));
         r.provider = b_.key(provider_of(type->text));
         r.loc = res.key_loc;
-        r.native = ValueWriter(b_, construct_path(id, *res.value)).write(map_of(std::move(members), res.value->loc), address);
+        r.native = ValueWriter(b_, construct_path(id, *res.value))
+                       .write(map_of(std::move(members), res.value->loc), address);
         uint32_t index = b_.add_resource(r);
         for (const auto& [key, targets] : refs)
             for (const std::string& target : targets)
@@ -316,7 +354,8 @@ private:
 
     std::string construct_path(const std::string& id, const Node& res) const {
         if (const Node* meta = doc_.get(res, "Metadata"))
-            if (const Node* path = doc_.get(*meta, "aws:cdk:path"); path && path->is(NodeKind::String))
+            if (const Node* path = doc_.get(*meta, "aws:cdk:path");
+                path && path->is(NodeKind::String))
                 return std::string(path->text);
         auto it = ctx_.construct_paths.find(id);
         return it == ctx_.construct_paths.end() ? std::string() : it->second;
@@ -345,8 +384,9 @@ bool load_template(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<
 
 namespace tenet {
 
-bool load_cloudformation(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
-                         const FrontendOptions& opts, FrontendKind as) {
+bool load_cloudformation(SourceManager& sm, FileId file, ModelBuilder& b,
+                         std::vector<ModelError>& errors, const FrontendOptions& opts,
+                         FrontendKind as) {
     cfn::TemplateContext ctx;
     ctx.kind = as;
     return cfn::load_template(sm, file, b, errors, opts, ctx);

@@ -3,11 +3,11 @@
 // the stack entries (parameters, outputs, mappings, conditions).
 #pragma once
 
+#include "tenet/frontends/frontend.h"
+
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "tenet/frontends/frontend.h"
 
 namespace tenet::cfn {
 

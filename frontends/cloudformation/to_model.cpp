@@ -2,7 +2,9 @@
 
 namespace tenet::cfn {
 
-Value ValueWriter::write(const CVal& v, std::string subject) { return convert(v, subject); }
+Value ValueWriter::write(const CVal& v, std::string subject) {
+    return convert(v, subject);
+}
 
 Value ValueWriter::convert(const CVal& v, std::string& subject) {
     std::string pointer = prefix_;
@@ -10,11 +12,16 @@ Value ValueWriter::convert(const CVal& v, std::string& subject) {
     ProvId p = b_.prov(v.loc, v.state, v.refs, pointer);
     switch (v.kind) {
     case CVal::Kind::Null:
-    case CVal::Kind::Absent: return b_.null(p);
-    case CVal::Kind::Bool: return b_.boolean(v.boolean, p);
-    case CVal::Kind::Number: return b_.num(v.number, p);
-    case CVal::Kind::String: return b_.str(v.text, p);
-    case CVal::Kind::Unknown: return b_.unknown(subject, v.text, p);
+    case CVal::Kind::Absent:
+        return b_.null(p);
+    case CVal::Kind::Bool:
+        return b_.boolean(v.boolean, p);
+    case CVal::Kind::Number:
+        return b_.num(v.number, p);
+    case CVal::Kind::String:
+        return b_.str(v.text, p);
+    case CVal::Kind::Unknown:
+        return b_.unknown(subject, v.text, p);
     case CVal::Kind::List: {
         std::vector<Value> items;
         items.reserve(v.items.size());

@@ -1,12 +1,11 @@
 // YAML templates through libyaml's event parser: every node gets the line and column
 // of its first character. Anchors and aliases are honoured (an alias shares the
 // anchored node) with a cap on their expanded size; nesting depth is capped too.
-#include <yaml.h>
+#include "cfn_node.h"
 
 #include <string>
 #include <unordered_map>
-
-#include "cfn_node.h"
+#include <yaml.h>
 
 namespace tenet::cfn {
 
@@ -14,7 +13,7 @@ namespace {
 
 // libyaml counts columns in characters; SourceLoc counts bytes.
 class Positions {
-public:
+  public:
     Positions(std::string_view text, FileId file) : text_(text), file_(file) {
         starts_.push_back(0);
         unsigned char high = 0;
@@ -25,19 +24,21 @@ public:
         ascii_ = high < 0x80;
     }
     SourceLoc at(const yaml_mark_t& m) const {
-        SourceLoc loc{file_, static_cast<uint32_t>(m.line + 1), static_cast<uint32_t>(m.column + 1)};
+        SourceLoc loc{file_, static_cast<uint32_t>(m.line + 1),
+                      static_cast<uint32_t>(m.column + 1)};
         if (ascii_ || m.line >= starts_.size()) return loc;
         size_t pos = starts_[m.line], chars = 0;
         while (chars < m.column && pos < text_.size() && text_[pos] != '\n') {
             ++pos;
-            while (pos < text_.size() && (static_cast<unsigned char>(text_[pos]) & 0xC0) == 0x80) ++pos;
+            while (pos < text_.size() && (static_cast<unsigned char>(text_[pos]) & 0xC0) == 0x80)
+                ++pos;
             ++chars;
         }
         loc.column = static_cast<uint32_t>(pos - starts_[m.line] + 1);
         return loc;
     }
 
-private:
+  private:
     std::string_view text_;
     FileId file_;
     std::vector<size_t> starts_;
@@ -46,10 +47,12 @@ private:
 
 constexpr std::string_view kCoreTag = "tag:yaml.org,2002:";
 
-uint64_t saturating_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+uint64_t saturating_add(uint64_t a, uint64_t b) {
+    return a + b < a ? UINT64_MAX : a + b;
+}
 
 class TreeBuilder {
-public:
+  public:
     TreeBuilder(Document& doc, const Positions& pos, const ReadLimits& limits, ReadError& error)
         : doc_(doc), pos_(pos), limits_(limits), error_(error) {}
 
@@ -57,19 +60,25 @@ public:
     bool on(const yaml_event_t& e) {
         switch (e.type) {
         case YAML_DOCUMENT_START_EVENT:
-            if (++documents_ > 1) return fail(e.start_mark, "a template is one YAML document; found a second `---`");
+            if (++documents_ > 1)
+                return fail(e.start_mark, "a template is one YAML document; found a second `---`");
             return true;
-        case YAML_SCALAR_EVENT: return scalar(e);
+        case YAML_SCALAR_EVENT:
+            return scalar(e);
         case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: return open(e);
+        case YAML_MAPPING_START_EVENT:
+            return open(e);
         case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: return close(e);
-        case YAML_ALIAS_EVENT: return alias(e);
-        default: return true;
+        case YAML_MAPPING_END_EVENT:
+            return close(e);
+        case YAML_ALIAS_EVENT:
+            return alias(e);
+        default:
+            return true;
         }
     }
 
-private:
+  private:
     struct Frame {
         Node* node;
         std::string anchor;
@@ -92,7 +101,8 @@ private:
     bool scalar(const yaml_event_t& e) {
         auto& s = e.data.scalar;
         std::string_view text = doc_.save({reinterpret_cast<const char*>(s.value), s.length});
-        if (!stack_.empty() && stack_.back().node->is(NodeKind::Mapping) && !stack_.back().have_key && !s.anchor) {
+        if (!stack_.empty() && stack_.back().node->is(NodeKind::Mapping) &&
+            !stack_.back().have_key && !s.anchor) {
             // A mapping key needs no node of its own: its text and position are enough.
             Frame& parent = stack_.back();
             parent.have_key = true;
@@ -108,10 +118,13 @@ private:
         } else if (tag.starts_with(kCoreTag)) {
             std::string_view t = tag.substr(kCoreTag.size());
             resolve_plain_scalar(n, text);
-            bool ok = (t == "str") || (t == "null" && n.is(NodeKind::Null)) || (t == "bool" && n.is(NodeKind::Bool)) ||
+            bool ok = (t == "str") || (t == "null" && n.is(NodeKind::Null)) ||
+                      (t == "bool" && n.is(NodeKind::Bool)) ||
                       ((t == "int" || t == "float") && n.is(NodeKind::Number));
             if (t == "str") n.kind = NodeKind::String;
-            if (!ok) return fail(e.start_mark, "`" + std::string(text) + "` is not a valid !!" + std::string(t));
+            if (!ok)
+                return fail(e.start_mark,
+                            "`" + std::string(text) + "` is not a valid !!" + std::string(t));
         } else {
             n.kind = NodeKind::String;
             n.text = text;
@@ -122,18 +135,24 @@ private:
 
     bool open(const yaml_event_t& e) {
         if (stack_.size() >= limits_.max_depth)
-            return fail(e.start_mark, "nesting is deeper than " + std::to_string(limits_.max_depth) + " levels");
+            return fail(e.start_mark,
+                        "nesting is deeper than " + std::to_string(limits_.max_depth) + " levels");
         bool seq = e.type == YAML_SEQUENCE_START_EVENT;
         Node& n = doc_.new_node();
         n.kind = seq ? NodeKind::Sequence : NodeKind::Mapping;
         n.loc = pos_.at(e.start_mark);
         std::string_view tag = seq ? str(e.data.sequence_start.tag) : str(e.data.mapping_start.tag);
-        std::string_view anchor = seq ? str(e.data.sequence_start.anchor) : str(e.data.mapping_start.anchor);
+        std::string_view anchor =
+            seq ? str(e.data.sequence_start.anchor) : str(e.data.mapping_start.anchor);
         if (!tag.empty() && !tag.starts_with(kCoreTag) && tag != "!") n.tag = doc_.save(tag);
         if (!stack_.empty() && stack_.back().node->is(NodeKind::Mapping) && !stack_.back().have_key)
             return fail(e.start_mark, "a mapping key must be plain text, not a list or mapping");
-        stack_.push_back(
-            Frame{&n, std::string(anchor), seq ? kids_.open_sequence() : kids_.open_mapping(), false, {}, {}});
+        stack_.push_back(Frame{&n,
+                               std::string(anchor),
+                               seq ? kids_.open_sequence() : kids_.open_mapping(),
+                               false,
+                               {},
+                               {}});
         return true;
     }
 
@@ -148,10 +167,12 @@ private:
     bool alias(const yaml_event_t& e) {
         std::string name(str(e.data.alias.anchor));
         auto it = anchors_.find(name);
-        if (it == anchors_.end()) return fail(e.start_mark, "alias *" + name + " names no anchor defined before it");
+        if (it == anchors_.end())
+            return fail(e.start_mark, "alias *" + name + " names no anchor defined before it");
         expanded_ = saturating_add(expanded_, it->second->weight);
         if (expanded_ > limits_.max_expanded_nodes)
-            return fail(e.start_mark, "aliases expand to more than " + std::to_string(limits_.max_expanded_nodes) +
+            return fail(e.start_mark, "aliases expand to more than " +
+                                          std::to_string(limits_.max_expanded_nodes) +
                                           " nodes (an alias bomb?)");
         return attach(*it->second, {}, e.start_mark);
     }
@@ -169,7 +190,8 @@ private:
             return true;
         }
         if (!parent.have_key) {
-            if (!n.is_scalar()) return fail(mark, "a mapping key must be plain text, not a list or mapping");
+            if (!n.is_scalar())
+                return fail(mark, "a mapping key must be plain text, not a list or mapping");
             parent.have_key = true;
             parent.key = n.text;
             parent.key_loc = n.loc;
@@ -193,7 +215,8 @@ private:
 
 } // namespace
 
-bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& error, const ReadLimits& limits) {
+bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& error,
+               const ReadLimits& limits) {
     doc.file = file;
     Positions pos(text, file);
     yaml_parser_t parser;
@@ -201,7 +224,8 @@ bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& err
         error = {SourceLoc{file, 1, 1}, "out of memory starting the YAML parser"};
         return false;
     }
-    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
+                                 text.size());
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     TreeBuilder builder(doc, pos, limits, error);
     bool ok = true;

@@ -1,10 +1,10 @@
 #include "tenet/model/interner.h"
 
+#include "tenet/model/arena.h"
+
 #include <mutex>
 #include <shared_mutex>
 #include <unordered_set>
-
-#include "tenet/model/arena.h"
 
 namespace tenet {
 
@@ -18,8 +18,9 @@ struct ViewEq {
     using is_transparent = void;
     static std::string_view v(const StrObj* s) { return s->view(); }
     static std::string_view v(std::string_view s) { return s; }
-    template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const { return v(a) == v(b); }
+    template <typename A, typename B> bool operator()(const A& a, const B& b) const {
+        return v(a) == v(b);
+    }
 };
 } // namespace
 

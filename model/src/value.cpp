@@ -6,14 +6,22 @@ namespace tenet {
 
 const char* kind_name(Kind k) {
     switch (k) {
-    case Kind::Null: return "null";
-    case Kind::Bool: return "bool";
-    case Kind::Number: return "number";
-    case Kind::String: return "string";
-    case Kind::List: return "list";
-    case Kind::Map: return "map";
-    case Kind::Resource: return "resource";
-    case Kind::Unknown: return "unknown";
+    case Kind::Null:
+        return "null";
+    case Kind::Bool:
+        return "bool";
+    case Kind::Number:
+        return "number";
+    case Kind::String:
+        return "string";
+    case Kind::List:
+        return "list";
+    case Kind::Map:
+        return "map";
+    case Kind::Resource:
+        return "resource";
+    case Kind::Unknown:
+        return "unknown";
     }
     return "?";
 }
@@ -70,9 +78,12 @@ const Value* MapObj::find(std::string_view key) const {
 bool values_equal(const Value& a, const Value& b) {
     if (a.kind() != b.kind()) return false;
     switch (a.kind()) {
-    case Kind::Null: return true;
-    case Kind::Bool: return a.as_bool() == b.as_bool();
-    case Kind::Number: return a.as_number() == b.as_number();
+    case Kind::Null:
+        return true;
+    case Kind::Bool:
+        return a.as_bool() == b.as_bool();
+    case Kind::Number:
+        return a.as_number() == b.as_number();
     case Kind::String:
         return a.as_string() == b.as_string() ||
                (a.as_string()->hash == b.as_string()->hash && a.as_view() == b.as_view());
@@ -95,7 +106,8 @@ bool values_equal(const Value& a, const Value& b) {
     }
     case Kind::Resource:
         return a.resource_index() == b.resource_index() && a.resource_view() == b.resource_view();
-    case Kind::Unknown: return false;
+    case Kind::Unknown:
+        return false;
     }
     return false;
 }

@@ -9,18 +9,20 @@
 // Principals become "TYPE:value" strings ("AWS:arn:...", "Service:cloudfront.amazonaws.com")
 // and a bare "*" stays "*". Conditions are kept as written. Leaf values keep their
 // provenance, so a finding can still point at the statement that decided it.
-#include <string>
-#include <vector>
-
 #include "builtins_internal.h"
 #include "tenet/model/arena.h"
 #include "tenet/model/interner.h"
+
+#include <string>
+#include <vector>
 
 namespace tenet {
 
 namespace {
 
-const StrObj* key(std::string_view s) { return intern(s); }
+const StrObj* key(std::string_view s) {
+    return intern(s);
+}
 
 // A string or list of strings as a list; other values are kept as single elements so
 // that an unknown action list stays visible as unknown.
@@ -93,7 +95,8 @@ Value builtin_iam_document(BuiltinContext& ctx, std::span<const Value> args) {
     }
     if (doc.is_null() || doc.is_unknown()) return doc;
     if (!doc.is(Kind::Map)) {
-        ctx.fail(std::string("iam_document: expected a policy document, found ") + kind_name(doc.kind()));
+        ctx.fail(std::string("iam_document: expected a policy document, found ") +
+                 kind_name(doc.kind()));
         return Value();
     }
     const Value* statements = doc.as_map()->find("Statement");
@@ -105,7 +108,8 @@ Value builtin_iam_document(BuiltinContext& ctx, std::span<const Value> args) {
     Value list = as_list(ctx, statements);
     std::vector<Value> normalized;
     if (list.is(Kind::List))
-        for (const Value& st : list.as_list()->span()) normalized.push_back(normalize_statement(ctx, st));
+        for (const Value& st : list.as_list()->span())
+            normalized.push_back(normalize_statement(ctx, st));
     const ListObj* l = ctx.arena().make_list(normalized);
     if (!l) return Value();
     MapEntry e[] = {{key("statements"), Value::list(l, statements ? statements->prov() : 0)}};

@@ -11,14 +11,14 @@
 // - Maps are visited in key order (bytewise), so results never depend on hashing.
 #pragma once
 
+#include "tenet/model/arena.h"
+#include "tenet/model/value.h"
+#include "tenet/runtime/builtins.h"
+
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "tenet/model/arena.h"
-#include "tenet/model/value.h"
-#include "tenet/runtime/builtins.h"
 
 namespace re2 {
 class RE2;

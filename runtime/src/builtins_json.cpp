@@ -1,8 +1,8 @@
 // JSON builtins: json_decode, json_encode.
-#include <fmt/format.h>
-
 #include "builtins_internal.h"
 #include "tenet/model/value_json.h"
+
+#include <fmt/format.h>
 
 namespace tenet {
 
@@ -12,7 +12,8 @@ Value builtin_json_decode(BuiltinContext& ctx, std::span<const Value> args) {
     Value out;
     std::string error;
     if (!decode_json_value(ctx, args[0].as_view(), out, error)) {
-        ctx.fail(ctx.arena().over_cap() ? std::string(kOutOfMemory) : fmt::format("json_decode: invalid JSON: {}", error));
+        ctx.fail(ctx.arena().over_cap() ? std::string(kOutOfMemory)
+                                        : fmt::format("json_decode: invalid JSON: {}", error));
         return Value::null();
     }
     // Decoded values derive from the text they came from.

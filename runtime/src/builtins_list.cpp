@@ -1,18 +1,19 @@
 // List and map builtins: keys values flatten distinct sort first last sum any_true
 // all_true. Null is the empty collection; an unknown element makes the result unknown
 // where the result depends on it.
+#include "builtins_internal.h"
+
 #include <algorithm>
 #include <unordered_map>
 #include <vector>
-
-#include "builtins_internal.h"
 
 namespace tenet {
 
 namespace {
 
 // The elements of a list argument; false (with `result` set) when it is not one.
-bool list_arg(BuiltinContext& ctx, const char* fn, const Value& v, std::span<const Value>& items, Value& result) {
+bool list_arg(BuiltinContext& ctx, const char* fn, const Value& v, std::span<const Value>& items,
+              Value& result) {
     if (v.is_null()) {
         items = {};
         return true;
@@ -25,7 +26,8 @@ bool list_arg(BuiltinContext& ctx, const char* fn, const Value& v, std::span<con
     return true;
 }
 
-bool flatten_into(BuiltinContext& ctx, std::span<const Value> items, std::vector<Value>& out, int depth) {
+bool flatten_into(BuiltinContext& ctx, std::span<const Value> items, std::vector<Value>& out,
+                  int depth) {
     if (depth > 64) {
         ctx.fail("flatten: lists nested more than 64 deep");
         return false;
@@ -48,7 +50,8 @@ Value kleene_fold(BuiltinContext& ctx, const char* fn, std::span<const Value> ar
     const Value* unknown = nullptr;
     for (const Value& v : items) {
         bool truth = false;
-        if (v.is(Kind::Bool)) truth = v.as_bool();
+        if (v.is(Kind::Bool))
+            truth = v.as_bool();
         else if (v.is_unknown()) {
             if (!unknown) unknown = &v;
             continue;
@@ -98,7 +101,8 @@ Value builtin_distinct(BuiltinContext& ctx, std::span<const Value> args) {
     for (const Value& v : items) {
         size_t h = value_hash(v);
         auto range = seen.equal_range(h);
-        bool dup = std::any_of(range.first, range.second, [&](auto& p) { return values_equal(out[p.second], v); });
+        bool dup = std::any_of(range.first, range.second,
+                               [&](auto& p) { return values_equal(out[p.second], v); });
         if (dup) continue;
         seen.emplace(h, out.size());
         out.push_back(v);
@@ -113,14 +117,19 @@ Value builtin_sort(BuiltinContext& ctx, std::span<const Value> args) {
     if (const Value* u = first_unknown(items)) return *u;
     if (items.empty()) return Value::list(empty_list());
     Kind kind = items[0].kind();
-    if (kind != Kind::Number && kind != Kind::String) return fail_type(ctx, "sort", "numbers or strings", items[0]);
+    if (kind != Kind::Number && kind != Kind::String)
+        return fail_type(ctx, "sort", "numbers or strings", items[0]);
     for (const Value& v : items)
-        if (v.kind() != kind) return fail_type(ctx, "sort", kind == Kind::Number ? "only numbers" : "only strings", v);
+        if (v.kind() != kind)
+            return fail_type(ctx, "sort", kind == Kind::Number ? "only numbers" : "only strings",
+                             v);
     std::vector<Value> out(items.begin(), items.end());
     if (kind == Kind::Number)
-        std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.as_number() < b.as_number(); });
+        std::stable_sort(out.begin(), out.end(),
+                         [](auto& a, auto& b) { return a.as_number() < b.as_number(); });
     else
-        std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.as_view() < b.as_view(); });
+        std::stable_sort(out.begin(), out.end(),
+                         [](auto& a, auto& b) { return a.as_view() < b.as_view(); });
     return make_list_value(ctx, out, args[0].prov());
 }
 

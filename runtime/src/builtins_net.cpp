@@ -1,14 +1,12 @@
 // Network builtins: cidr_contains cidr_is_public cidr_prefix is_ip is_cidr port_in_range.
 // IPv4 and IPv6; an IPv4-mapped IPv6 range (::ffff:a.b.c.d/n) is treated as IPv4.
-#include <arpa/inet.h>
+#include "builtins_internal.h"
 
+#include <arpa/inet.h>
 #include <charconv>
 #include <cstring>
-#include <string>
-
 #include <fmt/format.h>
-
-#include "builtins_internal.h"
+#include <string>
 
 namespace tenet {
 
@@ -56,7 +54,9 @@ bool parse_cidr(std::string_view s, bool allow_plain, Cidr& out) {
     std::string_view bits = s.substr(slash + 1);
     int n = 0;
     auto res = std::from_chars(bits.data(), bits.data() + bits.size(), n);
-    if (bits.empty() || bits.size() > 3 || res.ec != std::errc() || res.ptr != bits.data() + bits.size()) return false;
+    if (bits.empty() || bits.size() > 3 || res.ec != std::errc() ||
+        res.ptr != bits.data() + bits.size())
+        return false;
     if (adjust != 0 && n < 96) return false; // wider than the mapped block: not an IPv4 range
     n += adjust;
     if (n < 0 || n > out.bits()) return false;
@@ -74,18 +74,19 @@ bool same_prefix(const unsigned char* a, const unsigned char* b, int prefix) {
 }
 
 bool contains(const Cidr& outer, const Cidr& inner) {
-    return outer.v6 == inner.v6 && inner.prefix >= outer.prefix && same_prefix(outer.bytes, inner.bytes, outer.prefix);
+    return outer.v6 == inner.v6 && inner.prefix >= outer.prefix &&
+           same_prefix(outer.bytes, inner.bytes, outer.prefix);
 }
 
 bool is_private(const Cidr& c) {
     static const char* const kPrivate[] = {
         "10.0.0.0/8",     "172.16.0.0/12", "192.168.0.0/16", // RFC 1918
-        "127.0.0.0/8",                                      // loopback
-        "169.254.0.0/16",                                   // link-local
-        "100.64.0.0/10",                                    // CGNAT (RFC 6598)
-        "::1/128",                                          // loopback
-        "fe80::/10",                                        // link-local
-        "fc00::/7",                                         // unique local
+        "127.0.0.0/8",                                       // loopback
+        "169.254.0.0/16",                                    // link-local
+        "100.64.0.0/10",                                     // CGNAT (RFC 6598)
+        "::1/128",                                           // loopback
+        "fe80::/10",                                         // link-local
+        "fc00::/7",                                          // unique local
     };
     for (const char* text : kPrivate) {
         Cidr block;
@@ -96,7 +97,8 @@ bool is_private(const Cidr& c) {
 }
 
 // A CIDR argument: null -> result null; not a valid CIDR -> error.
-bool cidr_arg(BuiltinContext& ctx, const char* fn, const Value& v, bool allow_plain, Cidr& out, Value& result) {
+bool cidr_arg(BuiltinContext& ctx, const char* fn, const Value& v, bool allow_plain, Cidr& out,
+              Value& result) {
     if (v.is_null()) {
         result = Value::null();
         return false;
@@ -106,7 +108,8 @@ bool cidr_arg(BuiltinContext& ctx, const char* fn, const Value& v, bool allow_pl
         return false;
     }
     if (!parse_cidr(v.as_view(), allow_plain, out)) {
-        ctx.fail(fmt::format("{}: \"{}\" is not {}", fn, v.as_view(), allow_plain ? "an IP address or CIDR" : "a CIDR"));
+        ctx.fail(fmt::format("{}: \"{}\" is not {}", fn, v.as_view(),
+                             allow_plain ? "an IP address or CIDR" : "a CIDR"));
         result = Value::null();
         return false;
     }
@@ -162,7 +165,8 @@ Value builtin_cidr_prefix(BuiltinContext& ctx, std::span<const Value> args) {
 
 Value builtin_is_ip(BuiltinContext&, std::span<const Value> args) {
     Cidr c;
-    return Value::boolean(args[0].is(Kind::String) && args[0].as_view().find('/') == std::string_view::npos &&
+    return Value::boolean(args[0].is(Kind::String) &&
+                          args[0].as_view().find('/') == std::string_view::npos &&
                           parse_cidr(args[0].as_view(), true, c));
 }
 

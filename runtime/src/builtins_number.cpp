@@ -1,17 +1,15 @@
 // Number builtins: abs min max floor ceil to_number. Null in gives null out.
+#include "builtins_internal.h"
+
 #include <charconv>
 #include <cmath>
-
 #include <fmt/format.h>
-
-#include "builtins_internal.h"
 
 namespace tenet {
 
 namespace {
 
-template <typename F>
-Value unary(BuiltinContext& ctx, const char* fn, const Value& v, F f) {
+template <typename F> Value unary(BuiltinContext& ctx, const char* fn, const Value& v, F f) {
     if (v.is_null()) return Value::null();
     if (!v.is(Kind::Number)) return fail_type(ctx, fn, "a number", v);
     return Value::number(f(v.as_number()));

@@ -1,13 +1,12 @@
 // Regular-expression builtins (RE2: linear time, so a shared policy cannot hang a scan)
 // and the per-thread pattern cache that MATCHES_DYN uses too.
-#include <memory>
-#include <string>
-#include <unordered_map>
+#include "builtins_internal.h"
 
 #include <fmt/format.h>
+#include <memory>
 #include <re2/re2.h>
-
-#include "builtins_internal.h"
+#include <string>
+#include <unordered_map>
 
 namespace tenet {
 
@@ -33,7 +32,8 @@ const re2::RE2* cached_regex(std::string_view pattern, std::string& error) {
         opts.set_log_errors(false);
         opts.set_max_mem(8 << 20); // same cap as Program::compile_regexes
         CachedRegex entry;
-        entry.re = std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), opts);
+        entry.re =
+            std::make_unique<re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), opts);
         if (!entry.re->ok()) entry.error = entry.re->error();
         it = cache.emplace(std::string(pattern), std::move(entry)).first;
     }
@@ -47,7 +47,8 @@ const re2::RE2* cached_regex(std::string_view pattern, std::string& error) {
 namespace {
 
 // Checks (s, pattern) arguments: null s -> result null; bad kinds or pattern -> error.
-const re2::RE2* regex_args(BuiltinContext& ctx, const char* fn, std::span<const Value> args, Value& result) {
+const re2::RE2* regex_args(BuiltinContext& ctx, const char* fn, std::span<const Value> args,
+                           Value& result) {
     for (const Value& a : args) {
         if (a.is(Kind::String)) continue;
         result = a.is_null() ? Value::null() : fail_type(ctx, fn, "a string", a);
@@ -62,14 +63,18 @@ const re2::RE2* regex_args(BuiltinContext& ctx, const char* fn, std::span<const 
     return re;
 }
 
-re2::StringPiece piece(const Value& v) { return re2::StringPiece(v.as_view().data(), v.as_view().size()); }
+re2::StringPiece piece(const Value& v) {
+    return re2::StringPiece(v.as_view().data(), v.as_view().size());
+}
 
 } // namespace
 
 Value builtin_matches(BuiltinContext& ctx, std::span<const Value> args) {
     Value result;
     const re2::RE2* re = regex_args(ctx, "matches", args, result);
-    if (!re) return args[0].is_null() ? Value::boolean(false) : result; // like `s matches re`: null -> false
+    if (!re)
+        return args[0].is_null() ? Value::boolean(false)
+                                 : result; // like `s matches re`: null -> false
     return Value::boolean(RE2::PartialMatch(piece(args[0]), *re));
 }
 
@@ -90,7 +95,9 @@ Value builtin_regex_replace(BuiltinContext& ctx, std::span<const Value> args) {
     Value result;
     const re2::RE2* re = regex_args(ctx, "regex_replace", args, result);
     if (!re) return result;
-    if (!args[2].is(Kind::String)) return args[2].is_null() ? Value::null() : fail_type(ctx, "regex_replace", "a string", args[2]);
+    if (!args[2].is(Kind::String))
+        return args[2].is_null() ? Value::null()
+                                 : fail_type(ctx, "regex_replace", "a string", args[2]);
     std::string rewrite_error;
     if (!re->CheckRewriteString(piece(args[2]), &rewrite_error)) {
         ctx.fail("regex_replace: " + rewrite_error);

@@ -1,11 +1,11 @@
 // String builtins: lower upper trim starts_with ends_with contains split join replace
 // substr format. Null in a string position gives null (see builtins_internal.h).
+#include "builtins_internal.h"
+#include "tenet/model/model.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
-
-#include "builtins_internal.h"
-#include "tenet/model/model.h"
 
 namespace tenet {
 
@@ -116,7 +116,8 @@ Value builtin_split(BuiltinContext& ctx, std::span<const Value> args) {
         size_t start = 0;
         while (true) {
             size_t at = s.find(sep, start);
-            if (!add(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start)))
+            if (!add(s.substr(start,
+                              at == std::string_view::npos ? std::string_view::npos : at - start)))
                 return Value::null();
             if (at == std::string_view::npos) break;
             start = at + sep.size();
@@ -128,7 +129,8 @@ Value builtin_split(BuiltinContext& ctx, std::span<const Value> args) {
 Value builtin_join(BuiltinContext& ctx, std::span<const Value> args) {
     if (args[0].is_null()) return make_string_value(ctx, "");
     if (!args[0].is(Kind::List)) return fail_type(ctx, "join", "a list", args[0]);
-    if (!args[1].is(Kind::String)) return args[1].is_null() ? Value::null() : fail_type(ctx, "join", "a string", args[1]);
+    if (!args[1].is(Kind::String))
+        return args[1].is_null() ? Value::null() : fail_type(ctx, "join", "a string", args[1]);
     auto items = args[0].as_list()->span();
     if (const Value* u = first_unknown(items)) return *u;
     std::string out;
@@ -146,7 +148,8 @@ Value builtin_replace(BuiltinContext& ctx, std::span<const Value> args) {
     if (from.empty()) return args[0];
     std::string out;
     size_t start = 0;
-    for (size_t at; (at = s.find(from, start)) != std::string_view::npos; start = at + from.size()) {
+    for (size_t at; (at = s.find(from, start)) != std::string_view::npos;
+         start = at + from.size()) {
         out += s.substr(start, at - start);
         out += to;
     }

@@ -1,28 +1,35 @@
 // Helpers shared by the builtin families and the VM: typed failures, string forms,
 // key-ordered map iteration, structural hashing.
-#include <algorithm>
-#include <cmath>
-#include <functional>
-
-#include <fmt/format.h>
-
 #include "builtins_internal.h"
 #include "tenet/common/json.h"
 #include "tenet/model/model.h"
 #include "tenet/model/value_json.h"
 
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <functional>
+
 namespace tenet {
 
 std::string a_kind(Kind k) {
     switch (k) {
-    case Kind::Null: return "null";
-    case Kind::Bool: return "a bool";
-    case Kind::Number: return "a number";
-    case Kind::String: return "a string";
-    case Kind::List: return "a list";
-    case Kind::Map: return "a map";
-    case Kind::Resource: return "a resource";
-    case Kind::Unknown: return "an unknown";
+    case Kind::Null:
+        return "null";
+    case Kind::Bool:
+        return "a bool";
+    case Kind::Number:
+        return "a number";
+    case Kind::String:
+        return "a string";
+    case Kind::List:
+        return "a list";
+    case Kind::Map:
+        return "a map";
+    case Kind::Resource:
+        return "a resource";
+    case Kind::Unknown:
+        return "an unknown";
     }
     return "a value";
 }
@@ -91,14 +98,19 @@ size_t value_hash(const Value& v) {
     auto mix = [&h](size_t x) { h ^= x + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2); };
     switch (v.kind()) {
     case Kind::Null:
-    case Kind::Unknown: break;
-    case Kind::Bool: mix(v.as_bool()); break;
+    case Kind::Unknown:
+        break;
+    case Kind::Bool:
+        mix(v.as_bool());
+        break;
     case Kind::Number: {
         double n = v.as_number();
         mix(n == 0 ? 0 : std::hash<double>()(n)); // -0 == 0
         break;
     }
-    case Kind::String: mix(v.as_string()->hash); break;
+    case Kind::String:
+        mix(v.as_string()->hash);
+        break;
     case Kind::List:
         for (const Value& e : v.as_list()->span()) mix(value_hash(e));
         break;
@@ -109,7 +121,9 @@ size_t value_hash(const Value& v) {
             mix(value_hash(e.value));
         }
         break;
-    case Kind::Resource: mix(v.resource_index() * 2 + static_cast<uint32_t>(v.resource_view())); break;
+    case Kind::Resource:
+        mix(v.resource_index() * 2 + static_cast<uint32_t>(v.resource_view()));
+        break;
     }
     return h;
 }
@@ -122,12 +136,21 @@ std::string format_number(double n) {
 
 void append_string_form(std::string& out, const Value& v, const Model* model) {
     switch (v.kind()) {
-    case Kind::Null: out += "null"; break;
-    case Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Kind::Number: out += format_number(v.as_number()); break;
-    case Kind::String: out += v.as_view(); break;
+    case Kind::Null:
+        out += "null";
+        break;
+    case Kind::Bool:
+        out += v.as_bool() ? "true" : "false";
+        break;
+    case Kind::Number:
+        out += format_number(v.as_number());
+        break;
+    case Kind::String:
+        out += v.as_view();
+        break;
     case Kind::Resource:
-        if (model && v.resource_index() < model->resources.size() && model->resources[v.resource_index()].address) {
+        if (model && v.resource_index() < model->resources.size() &&
+            model->resources[v.resource_index()].address) {
             out += model->resources[v.resource_index()].address->view();
             break;
         }
@@ -137,7 +160,9 @@ void append_string_form(std::string& out, const Value& v, const Model* model) {
         out += "unknown";
         break;
     case Kind::List:
-    case Kind::Map: out += value_to_json(v); break;
+    case Kind::Map:
+        out += value_to_json(v);
+        break;
     }
 }
 

@@ -9,18 +9,17 @@ constexpr int encoded_size(OperandKind a, OperandKind b, OperandKind c) {
 
 const OpInfo kOps[] = {
 #define OP(name, a, b, c, pop, push, doc)                                                          \
-    {#name,                                                                                        \
-     {OperandKind::a, OperandKind::b, OperandKind::c},                                             \
-     pop,                                                                                          \
-     push,                                                                                         \
-     doc,                                                                                          \
-     encoded_size(OperandKind::a, OperandKind::b, OperandKind::c)},
+    {#name, {OperandKind::a, OperandKind::b, OperandKind::c},                                      \
+     pop,   push,                                                                                  \
+     doc,   encoded_size(OperandKind::a, OperandKind::b, OperandKind::c)},
 #include "tenet/runtime/opcodes.def"
 #undef OP
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == kOpCount);
 } // namespace
 
-const OpInfo& op_info(Op op) { return kOps[static_cast<int>(op)]; }
+const OpInfo& op_info(Op op) {
+    return kOps[static_cast<int>(op)];
+}
 
 } // namespace tenet

@@ -1,22 +1,25 @@
 // Engine set-up: globals (parameters with overrides, top-level lets) and normalization
 // (applying the program's mappings to give resources canonical views). Rule
 // evaluation is in engine_eval.cpp.
-#include <fmt/format.h>
-
-#include <unordered_map>
-
 #include "engine_internal.h"
 #include "tenet/model/interner.h"
 #include "vm.h"
+
+#include <fmt/format.h>
+#include <unordered_map>
 
 namespace tenet {
 
 const char* verdict_name(Verdict v) {
     switch (v) {
-    case Verdict::Pass: return "pass";
-    case Verdict::Fail: return "fail";
-    case Verdict::Unknown: return "unknown";
-    case Verdict::Error: return "error";
+    case Verdict::Pass:
+        return "pass";
+    case Verdict::Fail:
+        return "fail";
+    case Verdict::Unknown:
+        return "unknown";
+    case Verdict::Error:
+        return "error";
     }
     return "?";
 }
@@ -24,9 +27,12 @@ const char* verdict_name(Verdict v) {
 Engine::Engine(const Program& program, EngineOptions options)
     : impl_(new Impl), program_(program), options_(options) {}
 
-Engine::~Engine() { delete impl_; }
+Engine::~Engine() {
+    delete impl_;
+}
 
-bool Engine::init_globals(const std::vector<ParamOverride>& overrides, std::vector<std::string>& errors) {
+bool Engine::init_globals(const std::vector<ParamOverride>& overrides,
+                          std::vector<std::string>& errors) {
     size_t errors_before = errors.size();
     Impl& im = *impl_;
     im.globals.clear();
@@ -37,21 +43,26 @@ bool Engine::init_globals(const std::vector<ParamOverride>& overrides, std::vect
     for (size_t i = 0; i < overrides.size(); ++i) {
         std::string error;
         int g = resolve_param(program_, overrides[i].name, error);
-        if (g < 0) errors.push_back(error);
-        else overridden[g] = static_cast<int>(i);
+        if (g < 0)
+            errors.push_back(error);
+        else
+            overridden[g] = static_cast<int>(i);
     }
 
-    Vm vm(program_, nullptr, &im.globals, VmLimits{options_.instruction_budget, options_.memory_cap});
+    Vm vm(program_, nullptr, &im.globals,
+          VmLimits{options_.instruction_budget, options_.memory_cap});
     for (size_t g = 0; g < program_.globals.size(); ++g) {
         const GlobalInfo& info = program_.globals[g];
         Value value;
         std::string error;
         if (overridden[g] >= 0) {
-            if (!parse_override(overrides[overridden[g]].json, info.type, im.globals_arena, value, error))
+            if (!parse_override(overrides[overridden[g]].json, info.type, im.globals_arena, value,
+                                error))
                 errors.push_back(fmt::format("--param {}: {}", info.name, error));
         } else if (info.init_fn == kNoFunction) {
-            errors.push_back(fmt::format("parameter `{}` ({}) has no default: give it with --param {}=VALUE",
-                                         info.name, info.type, info.name));
+            errors.push_back(
+                fmt::format("parameter `{}` ({}) has no default: give it with --param {}=VALUE",
+                            info.name, info.type, info.name));
         } else if (errors.size() == errors_before) {
             // Initializers run only while everything so far is fine: after a bad or
             // missing parameter they would just report its consequences.
@@ -100,7 +111,8 @@ void Engine::normalize(Model& model) {
         Value attributes;
     };
     std::vector<MappedView> views;
-    Vm vm(program_, &model, &impl_->globals, VmLimits{options_.instruction_budget, options_.memory_cap});
+    Vm vm(program_, &model, &impl_->globals,
+          VmLimits{options_.instruction_budget, options_.memory_cap});
     for (uint32_t i = 0; i < model.resources.size(); ++i) {
         const Resource& r = model.resources[i];
         if (!r.native_type) continue;
@@ -108,7 +120,8 @@ void Engine::normalize(Model& model) {
         const MappingInfo* mapping = nullptr;
         if (it != by_native.end())
             for (size_t m : it->second)
-                if (r.frontend && frontend_matches(program_.mappings[m].frontend, r.frontend->view())) {
+                if (r.frontend &&
+                    frontend_matches(program_.mappings[m].frontend, r.frontend->view())) {
                     mapping = &program_.mappings[m];
                     break;
                 }
@@ -124,7 +137,8 @@ void Engine::normalize(Model& model) {
             vm.begin_evaluation();
             Value result, kept;
             if (!vm.call(f.fn, std::span<const Value>(&self, 1), result))
-                kept = Value::unknown(intern(vm.error())); // a failing field is unknown, and says why
+                kept =
+                    Value::unknown(intern(vm.error())); // a failing field is unknown, and says why
             else if (result.is_null())
                 continue;
             else if (!persist_value(result, model.arena, kept))
@@ -132,7 +146,8 @@ void Engine::normalize(Model& model) {
             fields.push_back({intern(f.name), kept});
         }
         const MapObj* m = model.arena.make_map(fields);
-        views.push_back({i, intern(mapping->canonical_type), m ? Value::map(m) : Value::map(empty_map())});
+        views.push_back(
+            {i, intern(mapping->canonical_type), m ? Value::map(m) : Value::map(empty_map())});
     }
     for (MappedView& v : views) {
         model.resources[v.resource].canonical_type = v.type;

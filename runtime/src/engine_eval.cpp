@@ -2,24 +2,24 @@
 // model's type index), split into chunks that worker threads take in turn, each with
 // its own VM and arena. Chunk results are merged in rule then resource order, so the
 // findings do not depend on the number of threads.
-#include <algorithm>
-#include <atomic>
-#include <cmath>
-#include <thread>
-#include <unordered_map>
-
-#include <fmt/format.h>
-
 #include "builtins_internal.h"
 #include "engine_internal.h"
 #include "tenet/model/interner.h"
 #include "vm.h"
 
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <fmt/format.h>
+#include <thread>
+#include <unordered_map>
+
 namespace tenet {
 
 namespace {
 
-constexpr size_t kChunk = 256; // resources per task: big enough to amortize, small enough to balance
+constexpr size_t kChunk =
+    256; // resources per task: big enough to amortize, small enough to balance
 
 // The outcome of one function on one resource: a truth or an error. Reasons are views
 // into the VM (its error text, or an unknown's reason in its arena or the model): valid
@@ -33,7 +33,8 @@ Truth run_truth(Vm& vm, uint32_t fn, const Value& self) {
     Value v;
     if (!vm.call(fn, std::span<const Value>(&self, 1), v)) return {Truth::Error, vm.error()};
     if (v.is(Kind::Bool)) return {v.as_bool() ? Truth::True : Truth::False, {}};
-    if (v.is_unknown()) return {Truth::Unknown, v.unknown_reason() ? v.unknown_reason()->view() : "unknown"};
+    if (v.is_unknown())
+        return {Truth::Unknown, v.unknown_reason() ? v.unknown_reason()->view() : "unknown"};
     if (v.is_null()) return {Truth::False, {}};
     vm.fail("expected a boolean, found " + a_kind(v.kind()));
     return {Truth::Error, vm.error()};
@@ -49,10 +50,14 @@ struct Outcome {
 
 Outcome verdict_of(Truth t, Verdict if_true, Verdict if_false) {
     switch (t.state) {
-    case Truth::True: return {true, if_true, {}};
-    case Truth::False: return {true, if_false, {}};
-    case Truth::Unknown: return {true, Verdict::Unknown, t.reason};
-    case Truth::Error: break;
+    case Truth::True:
+        return {true, if_true, {}};
+    case Truth::False:
+        return {true, if_false, {}};
+    case Truth::Unknown:
+        return {true, Verdict::Unknown, t.reason};
+    case Truth::Error:
+        break;
     }
     return {true, Verdict::Error, t.reason};
 }
@@ -65,7 +70,8 @@ Outcome evaluate_resource(Vm& vm, const RuleInfo& rule, const Value& self) {
         if (rule.form == RuleForm::Exists || where.state != Truth::True)
             return verdict_of(where, Verdict::Pass, Verdict::Fail);
     }
-    if (rule.requires_fn == kNoFunction) return {true, Verdict::Pass, {}}; // exists without where: any resource
+    if (rule.requires_fn == kNoFunction)
+        return {true, Verdict::Pass, {}}; // exists without where: any resource
     Truth t = run_truth(vm, rule.requires_fn, self);
     if (rule.form == RuleForm::No) return verdict_of(t, Verdict::Fail, Verdict::Pass);
     return verdict_of(t, Verdict::Pass, Verdict::Fail);
@@ -107,9 +113,12 @@ struct Partial {
 
 View view_for(const RuleInfo& rule, const Resource& r) {
     switch (rule.target_kind) {
-    case TargetKind::Canonical: return View::Canonical;
-    case TargetKind::Native: return View::Native;
-    case TargetKind::Any: break;
+    case TargetKind::Canonical:
+        return View::Canonical;
+    case TargetKind::Native:
+        return View::Native;
+    case TargetKind::Any:
+        break;
     }
     return r.canonical.is(Kind::Map) ? View::Canonical : View::Native;
 }
@@ -125,14 +134,16 @@ std::vector<uint32_t> targets_of(const RuleInfo& rule, const Model& model) {
     if (!type) return out; // never interned: no resource has that type
     for (uint32_t i : model.of_type(type)) {
         const Resource& r = model.resources[i];
-        if ((rule.target_kind == TargetKind::Canonical ? r.canonical_type : r.native_type) == type) out.push_back(i);
+        if ((rule.target_kind == TargetKind::Canonical ? r.canonical_type : r.native_type) == type)
+            out.push_back(i);
     }
-    if (!std::is_sorted(out.begin(), out.end())) std::sort(out.begin(), out.end()); // the index keeps them sorted
+    if (!std::is_sorted(out.begin(), out.end()))
+        std::sort(out.begin(), out.end()); // the index keeps them sorted
     return out;
 }
 
 class Evaluator {
-public:
+  public:
     Evaluator(const Program& program, const Model& model, const EngineOptions& o)
         : program_(program), model_(model), options_(o) {}
 
@@ -142,17 +153,19 @@ public:
         if (options_.include_passes) // then every resource gives a finding: no regrowth
             for (size_t j = 0; j < out.size(); ++j) {
                 RuleForm form = program_.rules[group.rules[j]].form;
-                if (form == RuleForm::Every || form == RuleForm::No) out[j].findings.reserve(task.end - task.begin);
+                if (form == RuleForm::Every || form == RuleForm::No)
+                    out[j].findings.reserve(task.end - task.begin);
             }
         for (size_t k = task.begin; k < task.end; ++k) {
             uint32_t index = group.targets[k];
             const Resource& r = model_.resources[index];
             prefetch_ahead(group, k, task.end);
-            for (size_t j = 0; j < group.rules.size(); ++j) run_one(vm, group.rules[j], index, r, out[j]);
+            for (size_t j = 0; j < group.rules.size(); ++j)
+                run_one(vm, group.rules[j], index, r, out[j]);
         }
     }
 
-private:
+  private:
     // Evaluation waits on memory more than on anything else: the first read of a
     // resource's attributes misses the cache. Ask for the next resources' records and
     // attribute maps while this one runs (a few percent on the 100-rule benchmark).
@@ -183,14 +196,19 @@ private:
         f.verdict = o.verdict;
         f.loc = r.loc;
         f.reason = o.reason; // copied before message_of runs more code in this evaluation
-        if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown) f.message = message_of(vm, rule, self);
+        if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown)
+            f.message = message_of(vm, rule, self);
     }
 
     static void add_to_aggregate(const Outcome& o, uint32_t index, Partial& out) {
         ++out.applicable;
         switch (o.verdict) {
-        case Verdict::Pass: ++out.passes; break;
-        case Verdict::Fail: out.failing.push_back(index); break;
+        case Verdict::Pass:
+            ++out.passes;
+            break;
+        case Verdict::Fail:
+            out.failing.push_back(index);
+            break;
         case Verdict::Unknown:
             if (out.unknowns++ == 0) out.first_unknown = o.reason;
             break;
@@ -214,8 +232,9 @@ std::string percent_text(uint32_t part, uint32_t whole) {
 }
 
 // Merges an aggregate rule's partial results (in resource order) into its one finding.
-Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index, const std::vector<uint32_t>& targets,
-                          std::span<Partial> parts, const Model& model) {
+Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index,
+                          const std::vector<uint32_t>& targets, std::span<Partial> parts,
+                          const Model& model) {
     Partial total;
     for (Partial& p : parts) {
         total.applicable += p.applicable;
@@ -240,23 +259,31 @@ Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index, const std::
     }
     if (rule.form == RuleForm::Exists) {
         f.related = targets;
-        f.verdict = total.passes > 0 ? Verdict::Pass : total.unknowns > 0 ? Verdict::Unknown : Verdict::Fail;
+        f.verdict = total.passes > 0     ? Verdict::Pass
+                    : total.unknowns > 0 ? Verdict::Unknown
+                                         : Verdict::Fail;
         if (f.verdict == Verdict::Unknown) f.reason = total.first_unknown;
         if (f.verdict != Verdict::Pass)
-            f.message = rule.message.empty() ? fmt::format("no {} satisfies the condition", rule.target_type.empty() ? "resource" : rule.target_type)
-                                             : rule.message;
+            f.message = rule.message.empty()
+                            ? fmt::format("no {} satisfies the condition",
+                                          rule.target_type.empty() ? "resource" : rule.target_type)
+                            : rule.message;
         return f;
     }
     // AtLeast: pass if 100*passes >= N*applicable, fail if even every unknown passing
     // would not reach N%, else unknown.
     double need = rule.percent * total.applicable;
-    if (total.applicable == 0 || 100.0 * total.passes >= need) f.verdict = Verdict::Pass;
-    else if (100.0 * (total.passes + total.unknowns) < need) f.verdict = Verdict::Fail;
-    else f.verdict = Verdict::Unknown;
+    if (total.applicable == 0 || 100.0 * total.passes >= need)
+        f.verdict = Verdict::Pass;
+    else if (100.0 * (total.passes + total.unknowns) < need)
+        f.verdict = Verdict::Fail;
+    else
+        f.verdict = Verdict::Unknown;
     if (f.verdict == Verdict::Unknown) f.reason = total.first_unknown;
     f.related = std::move(total.failing);
-    f.message = fmt::format("{} of {} ({}%) {} pass; at least {}% must", total.passes, total.applicable,
-                            percent_text(total.passes, total.applicable), what, format_number(rule.percent));
+    f.message = fmt::format("{} of {} ({}%) {} pass; at least {}% must", total.passes,
+                            total.applicable, percent_text(total.passes, total.applicable), what,
+                            format_number(rule.percent));
     if (total.unknowns) f.message += fmt::format(" ({} unknown)", total.unknowns);
     return f;
 }
@@ -265,7 +292,8 @@ Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index, const std::
 
 std::vector<Finding> Engine::evaluate(const Model& model) {
     if (!impl_->globals_ready) {
-        std::vector<std::string> ignored; // globals that fail read as null; init_globals reports why
+        std::vector<std::string>
+            ignored; // globals that fail read as null; init_globals reports why
         init_globals({}, ignored);
     }
     // Group the rules by target, then cut each group's targets into tasks.
@@ -274,7 +302,8 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
     std::unordered_map<std::string, uint32_t> group_index;
     for (uint32_t r = 0; r < program_.rules.size(); ++r) {
         const RuleInfo& rule = program_.rules[r];
-        std::string key = std::to_string(static_cast<int>(rule.target_kind)) + ":" + rule.target_type;
+        std::string key =
+            std::to_string(static_cast<int>(rule.target_kind)) + ":" + rule.target_type;
         auto [it, fresh] = group_index.emplace(key, static_cast<uint32_t>(groups.size()));
         if (fresh) groups.push_back({{}, targets_of(rule, model)});
         groups[it->second].rules.push_back(r);
@@ -292,13 +321,15 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
     std::atomic<size_t> next{0};
     std::atomic<uint64_t> instructions{0};
     auto worker = [&] {
-        Vm vm(program_, &model, &impl_->globals, VmLimits{options_.instruction_budget, options_.memory_cap});
+        Vm vm(program_, &model, &impl_->globals,
+              VmLimits{options_.instruction_budget, options_.memory_cap});
         for (size_t t; (t = next.fetch_add(1)) < tasks.size();)
             evaluator.run_task(vm, tasks[t], groups[tasks[t].group], partials[t]);
         vm.begin_evaluation(); // folds the last evaluation into the total
         instructions += vm.instructions_total();
     };
-    unsigned jobs = std::max(1u, std::min<unsigned>(options_.jobs, static_cast<unsigned>(tasks.size())));
+    unsigned jobs =
+        std::max(1u, std::min<unsigned>(options_.jobs, static_cast<unsigned>(tasks.size())));
     if (jobs == 1) {
         worker();
     } else {
@@ -318,15 +349,18 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
     for (uint32_t r = 0; r < program_.rules.size(); ++r) {
         const RuleInfo& rule = program_.rules[r];
         const Group& group = groups[group_of[r]];
-        size_t slot = static_cast<size_t>(std::find(group.rules.begin(), group.rules.end(), r) - group.rules.begin());
+        size_t slot = static_cast<size_t>(std::find(group.rules.begin(), group.rules.end(), r) -
+                                          group.rules.begin());
         size_t ntasks = (group.targets.size() + kChunk - 1) / kChunk;
         evaluations_ += group.targets.size();
         std::vector<Partial> parts;
         parts.reserve(ntasks);
-        for (size_t t = group.first_task; t < group.first_task + ntasks; ++t) parts.push_back(std::move(partials[t][slot]));
+        for (size_t t = group.first_task; t < group.first_task + ntasks; ++t)
+            parts.push_back(std::move(partials[t][slot]));
         if (rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast) {
             Finding f = aggregate_finding(rule, r, group.targets, parts, model);
-            if (f.verdict != Verdict::Pass || options_.include_passes) findings.push_back(std::move(f));
+            if (f.verdict != Verdict::Pass || options_.include_passes)
+                findings.push_back(std::move(f));
             continue;
         }
         for (Partial& p : parts)

@@ -2,18 +2,18 @@
 // parameter overrides and rule evaluation use.
 #pragma once
 
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "tenet/model/arena.h"
 #include "tenet/model/value.h"
 #include "tenet/runtime/engine.h"
 
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace tenet {
 
 struct Engine::Impl {
-    Arena globals_arena;       // parameter and let values: live as long as the engine
+    Arena globals_arena;        // parameter and let values: live as long as the engine
     std::vector<Value> globals; // by GlobalInfo index, filled in initialization order
     bool globals_ready = false;
 };
@@ -28,6 +28,7 @@ int resolve_param(const Program& program, std::string_view name, std::string& er
 
 // Parses an override's text: JSON, or else the text itself as a string. False (with
 // `error`) when the text is neither valid JSON nor acceptable as a string for `type`.
-bool parse_override(std::string_view text, std::string_view type, Arena& arena, Value& out, std::string& error);
+bool parse_override(std::string_view text, std::string_view type, Arena& arena, Value& out,
+                    std::string& error);
 
 } // namespace tenet

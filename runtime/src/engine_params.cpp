@@ -1,11 +1,11 @@
 // Parameter overrides: which parameter a name means, how its text becomes a value, and
 // whether that value has the declared type.
-#include <fmt/format.h>
-
 #include "builtins_internal.h"
 #include "engine_internal.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/value_json.h"
+
+#include <fmt/format.h>
 
 namespace tenet {
 
@@ -66,7 +66,8 @@ int resolve_param(const Program& program, std::string_view name, std::string& er
     if (candidates.size() > 1) {
         std::string names;
         for (int i : candidates) names += (names.empty() ? "" : ", ") + program.globals[i].name;
-        error = fmt::format("--param {}: ambiguous, it could be {}; give the qualified name", name, names);
+        error = fmt::format("--param {}: ambiguous, it could be {}; give the qualified name", name,
+                            names);
         return -1;
     }
     const GlobalInfo& g = program.globals[candidates[0]];
@@ -77,12 +78,14 @@ int resolve_param(const Program& program, std::string_view name, std::string& er
     return candidates[0];
 }
 
-bool parse_override(std::string_view text, std::string_view type, Arena& arena, Value& out, std::string& error) {
+bool parse_override(std::string_view text, std::string_view type, Arena& arena, Value& out,
+                    std::string& error) {
     std::string json_error;
     if (!json_to_value(text, arena, out, json_error, /*intern_strings=*/true)) {
         // A bare word (`--param env=prod`) is a string; other text is a JSON mistake.
         if (!value_has_type(Value::string(intern(text)), type)) {
-            error = fmt::format("`{}` is not valid JSON ({}), and the parameter is a {}", text, json_error, type);
+            error = fmt::format("`{}` is not valid JSON ({}), and the parameter is a {}", text,
+                                json_error, type);
             return false;
         }
         out = Value::string(intern(text));

@@ -6,20 +6,28 @@ namespace tenet {
 
 const char* severity_name(Severity s) {
     switch (s) {
-    case Severity::Info: return "info";
-    case Severity::Low: return "low";
-    case Severity::Medium: return "medium";
-    case Severity::High: return "high";
-    case Severity::Critical: return "critical";
+    case Severity::Info:
+        return "info";
+    case Severity::Low:
+        return "low";
+    case Severity::Medium:
+        return "medium";
+    case Severity::High:
+        return "high";
+    case Severity::Critical:
+        return "critical";
     }
     return "?";
 }
 
 const char* level_name(Level l) {
     switch (l) {
-    case Level::Advisory: return "advisory";
-    case Level::Soft: return "soft";
-    case Level::Hard: return "hard";
+    case Level::Advisory:
+        return "advisory";
+    case Level::Soft:
+        return "soft";
+    case Level::Hard:
+        return "hard";
     }
     return "?";
 }

@@ -14,19 +14,20 @@
 //   the order every other map walk uses.
 // - PROJECT_INIT stores a handle to a VM-owned buffer in the local; buffers are used as
 //   a stack (projections nest), and PROJECT_END releases its buffer and any above it.
-#include <cstdio>
-
-#include <fmt/format.h>
-#include <re2/re2.h>
+#include "vm.h"
 
 #include "builtins_internal.h"
 #include "tenet/runtime/bytecode.h"
-#include "vm.h"
 #include "vm_config.h"
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <re2/re2.h>
 
 namespace tenet {
 
-Vm::Vm(const Program& program, const Model* model, const std::vector<Value>* globals, VmLimits limits)
+Vm::Vm(const Program& program, const Model* model, const std::vector<Value>* globals,
+       VmLimits limits)
     : program_(program), model_(model), globals_(globals), limits_(limits) {
     slots_.resize(256);
 }
@@ -59,12 +60,16 @@ bool Vm::call(uint32_t fn, std::span<const Value> args, Value& result) {
 
 namespace {
 
-inline uint16_t read_u16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | p[1] << 8); }
-inline uint32_t read_u32(const uint8_t* p) {
-    return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 | static_cast<uint32_t>(p[2]) << 16 |
-           static_cast<uint32_t>(p[3]) << 24;
+inline uint16_t read_u16(const uint8_t* p) {
+    return static_cast<uint16_t>(p[0] | p[1] << 8);
 }
-inline int32_t read_i32(const uint8_t* p) { return static_cast<int32_t>(read_u32(p)); }
+inline uint32_t read_u32(const uint8_t* p) {
+    return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
+           static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+}
+inline int32_t read_i32(const uint8_t* p) {
+    return static_cast<int32_t>(read_u32(p));
+}
 
 // The buffer index a PROJECT_* local holds, or SIZE_MAX when it holds something else.
 inline size_t projection_handle(const Value& v) {
@@ -73,9 +78,9 @@ inline size_t projection_handle(const Value& v) {
 }
 
 // Encoded sizes as compile-time constants (op_info() is a table lookup at run time).
-#define OP(name, a, b, c, pop, push, doc)                                                                              \
-    constexpr int kOpSize_##name =                                                                                     \
-        1 + operand_size(OperandKind::a) + operand_size(OperandKind::b) + operand_size(OperandKind::c);
+#define OP(name, a, b, c, pop, push, doc)                                                          \
+    constexpr int kOpSize_##name = 1 + operand_size(OperandKind::a) +                              \
+                                   operand_size(OperandKind::b) + operand_size(OperandKind::c);
 #include "tenet/runtime/opcodes.def"
 #undef OP
 
@@ -98,15 +103,16 @@ bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
 #define A_U32 read_u32(pc + 1)
 #define B_U16 read_u16(pc + 3)
 #define OP_SIZE(name) kOpSize_##name
-#define TRY(expr)                                                                                                      \
-    do {                                                                                                               \
-        if (!(expr)) goto failure;                                                                                     \
+#define TRY(expr)                                                                                  \
+    do {                                                                                           \
+        if (!(expr)) goto failure;                                                                 \
     } while (0)
 
 #if TENET_VM_TRACE
-#define TRACE()                                                                                                        \
-    std::fprintf(stderr, "[vm] %s +%zu %s depth=%zu\n", fn.name.c_str(), static_cast<size_t>(pc - fn.code.data()),    \
-                 *pc < kOpCount ? op_info(static_cast<Op>(*pc)).name : "?",                                            \
+#define TRACE()                                                                                    \
+    std::fprintf(stderr, "[vm] %s +%zu %s depth=%zu\n", fn.name.c_str(),                           \
+                 static_cast<size_t>(pc - fn.code.data()),                                         \
+                 *pc < kOpCount ? op_info(static_cast<Op>(*pc)).name : "?",                        \
                  static_cast<size_t>(sp - (locals + fn.num_locals)))
 #else
 #define TRACE() ((void)0)
@@ -118,28 +124,28 @@ bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
 #include "tenet/runtime/opcodes.def"
 #undef OP
     };
-#define DISPATCH()                                                                                                     \
-    do {                                                                                                               \
-        if (++executed > budget) goto budget_exhausted;                                                                \
-        if (*pc >= kOpCount) goto bad_opcode;                                                                          \
-        TRACE();                                                                                                       \
-        goto* kLabels[*pc];                                                                                            \
+#define DISPATCH()                                                                                 \
+    do {                                                                                           \
+        if (++executed > budget) goto budget_exhausted;                                            \
+        if (*pc >= kOpCount) goto bad_opcode;                                                      \
+        TRACE();                                                                                   \
+        goto* kLabels[*pc];                                                                        \
     } while (0)
 #define CASE(name) L_##name:
 #else
 #define DISPATCH() goto dispatch
 #define CASE(name) case Op::name:
 #endif
-#define NEXT(name)                                                                                                     \
-    do {                                                                                                               \
-        pc += OP_SIZE(name);                                                                                           \
-        DISPATCH();                                                                                                    \
+#define NEXT(name)                                                                                 \
+    do {                                                                                           \
+        pc += OP_SIZE(name);                                                                       \
+        DISPATCH();                                                                                \
     } while (0)
     // Jumps are relative to the end of the jumping instruction.
-#define JUMP_BY(name, offset)                                                                                          \
-    do {                                                                                                               \
-        pc += OP_SIZE(name) + (offset);                                                                                \
-        DISPATCH();                                                                                                    \
+#define JUMP_BY(name, offset)                                                                      \
+    do {                                                                                           \
+        pc += OP_SIZE(name) + (offset);                                                            \
+        DISPATCH();                                                                                \
     } while (0)
 
 #if TENET_VM_COMPUTED_GOTO
@@ -189,8 +195,9 @@ dispatch:
     CASE(GLOBAL) {
         uint16_t g = A_U16;
         if (!globals_ || g >= globals_->size()) {
-            fail(fmt::format("`{}` is read before it is initialized",
-                             g < program_.globals.size() ? program_.globals[g].name : std::to_string(g)));
+            fail(fmt::format("`{}` is read before it is initialized", g < program_.globals.size()
+                                                                          ? program_.globals[g].name
+                                                                          : std::to_string(g)));
             goto failure;
         }
         *sp++ = (*globals_)[g];
@@ -249,13 +256,13 @@ dispatch:
         sp[-1] = r;
         NEXT(NEG);
     }
-#define BINARY(name, method)                                                                                           \
-    CASE(name) {                                                                                                       \
-        Value r;                                                                                                       \
-        TRY(method(static_cast<int>(Op::name), sp[-2], sp[-1], r));                                                    \
-        --sp;                                                                                                          \
-        sp[-1] = r;                                                                                                    \
-        NEXT(name);                                                                                                    \
+#define BINARY(name, method)                                                                       \
+    CASE(name) {                                                                                   \
+        Value r;                                                                                   \
+        TRY(method(static_cast<int>(Op::name), sp[-2], sp[-1], r));                                \
+        --sp;                                                                                      \
+        sp[-1] = r;                                                                                \
+        NEXT(name);                                                                                \
     }
     BINARY(ADD, arith)
     BINARY(SUB, arith)
@@ -282,9 +289,11 @@ dispatch:
         if (!re) {
             // A program whose regexes were not compiled yet: compile on first use.
             std::string error;
-            re = i < program_.regex_sources.size() ? cached_regex(program_.regex_sources[i], error) : nullptr;
+            re = i < program_.regex_sources.size() ? cached_regex(program_.regex_sources[i], error)
+                                                   : nullptr;
             if (!re) {
-                fail(error.empty() ? "internal: no regular expression " + std::to_string(i) : error);
+                fail(error.empty() ? "internal: no regular expression " + std::to_string(i)
+                                   : error);
                 goto failure;
             }
         }
@@ -329,10 +338,14 @@ dispatch:
         TRY(truth(sp[-2], a));
         TRY(truth(sp[-1], b));
         --sp;
-        if (a.is(Kind::Bool) && !a.as_bool()) sp[-1] = a;
-        else if (b.is(Kind::Bool) && !b.as_bool()) sp[-1] = b;
-        else if (a.is_unknown()) sp[-1] = a;
-        else sp[-1] = b; // true, or b's unknown
+        if (a.is(Kind::Bool) && !a.as_bool())
+            sp[-1] = a;
+        else if (b.is(Kind::Bool) && !b.as_bool())
+            sp[-1] = b;
+        else if (a.is_unknown())
+            sp[-1] = a;
+        else
+            sp[-1] = b; // true, or b's unknown
         NEXT(AND);
     }
     CASE(OR) {
@@ -340,10 +353,14 @@ dispatch:
         TRY(truth(sp[-2], a));
         TRY(truth(sp[-1], b));
         --sp;
-        if (a.is(Kind::Bool) && a.as_bool()) sp[-1] = a;
-        else if (b.is(Kind::Bool) && b.as_bool()) sp[-1] = b;
-        else if (a.is_unknown()) sp[-1] = a;
-        else sp[-1] = b; // false, or b's unknown
+        if (a.is(Kind::Bool) && a.as_bool())
+            sp[-1] = a;
+        else if (b.is(Kind::Bool) && b.as_bool())
+            sp[-1] = b;
+        else if (a.is_unknown())
+            sp[-1] = a;
+        else
+            sp[-1] = b; // false, or b's unknown
         NEXT(OR);
     }
     CASE(COALESCE_TEST) {
@@ -351,7 +368,9 @@ dispatch:
         --sp;
         NEXT(COALESCE_TEST);
     }
-    CASE(JUMP) { JUMP_BY(JUMP, read_i32(pc + 1)); }
+    CASE(JUMP) {
+        JUMP_BY(JUMP, read_i32(pc + 1));
+    }
     CASE(JUMP_IF_FALSE) {
         Value t;
         TRY(truth(*--sp, t));
@@ -444,7 +463,8 @@ dispatch:
             goto failure;
         }
         ++projected_values_;
-        if (limits_.memory_cap && arena_.used() + projected_values_ * sizeof(Value) > limits_.memory_cap) {
+        if (limits_.memory_cap &&
+            arena_.used() + projected_values_ * sizeof(Value) > limits_.memory_cap) {
             out_of_memory();
             goto failure;
         }
@@ -493,7 +513,8 @@ dispatch:
     }
     CASE(RELATION) {
         Value r;
-        TRY(relation(sp[-1], constants[A_U32].as_string(), constants[read_u32(pc + 5)].as_string(), r));
+        TRY(relation(sp[-1], constants[A_U32].as_string(), constants[read_u32(pc + 5)].as_string(),
+                     r));
         sp[-1] = r;
         NEXT(RELATION);
     }
@@ -514,18 +535,16 @@ dispatch:
     }
 
 #if !TENET_VM_COMPUTED_GOTO
-    default: goto bad_opcode;
-    }
+default:
+    goto bad_opcode;
+}
 #endif
 
-bad_opcode:
-    fail(fmt::format("internal: invalid opcode {}", *pc));
-    goto failure;
-budget_exhausted:
-    fail(fmt::format("instruction budget of {} exhausted", budget));
-failure:
-    executed_ = executed;
-    return false;
+bad_opcode : fail(fmt::format("internal: invalid opcode {}", *pc));
+goto failure;
+budget_exhausted : fail(fmt::format("instruction budget of {} exhausted", budget));
+failure : executed_ = executed;
+return false;
 
 #undef A_U16
 #undef A_U32

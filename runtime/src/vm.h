@@ -8,16 +8,16 @@
 // wrong one is an evaluation error, never a crash.
 #pragma once
 
-#include <cstdint>
-#include <span>
-#include <string>
-#include <vector>
-
 #include "tenet/model/arena.h"
 #include "tenet/model/model.h"
 #include "tenet/model/value.h"
 #include "tenet/runtime/builtins.h"
 #include "tenet/runtime/program.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
 
 namespace tenet {
 
@@ -27,10 +27,11 @@ struct VmLimits {
 };
 
 class Vm final : public BuiltinContext {
-public:
+  public:
     // `model` may be null (global initializers run before there is one); `globals` is
     // read by the GLOBAL opcode and may still be filling up while initializers run.
-    Vm(const Program& program, const Model* model, const std::vector<Value>* globals, VmLimits limits = {});
+    Vm(const Program& program, const Model* model, const std::vector<Value>* globals,
+       VmLimits limits = {});
 
     // Resets the arena (values from the previous evaluation die), the budget and the error.
     void begin_evaluation();
@@ -47,7 +48,7 @@ public:
     const Model* model() override { return model_; }
     void fail(std::string message) override;
 
-private:
+  private:
     // Executes one function whose arguments are already in slots_[base..base+arity).
     bool execute(uint32_t fn, size_t base, int depth, Value& result);
 
@@ -81,12 +82,13 @@ private:
     const std::vector<Value>* globals_;
     VmLimits limits_;
     Arena arena_;
-    std::vector<Value> slots_;                 // frames: locals then operand stack
+    std::vector<Value> slots_;                    // frames: locals then operand stack
     std::vector<std::vector<Value>> projections_; // PROJECT_* buffers, used as a stack
     size_t projections_used_ = 0;
     size_t projected_values_ = 0;
-    std::string text_buffer_;     // CONCAT's scratch text // values held in projection buffers (counts toward the cap)
-    uint64_t executed_ = 0;       // this evaluation
+    std::string text_buffer_; // CONCAT's scratch text // values held in projection buffers (counts
+                              // toward the cap)
+    uint64_t executed_ = 0;   // this evaluation
     uint64_t total_instructions_ = 0;
     bool failed_ = false;
     std::string error_;

@@ -2,18 +2,17 @@
 // regular expressions, templates, relations and references. Semantics (and error
 // texts) follow the team's shared semantics, which the reference evaluator implements
 // independently; the differential check holds the two together.
-#include <cctype>
-#include <cmath>
-#include <string>
-
-#include <fmt/format.h>
-#include <re2/re2.h>
-
 #include "builtins_internal.h"
 #include "tenet/common/json.h"
 #include "tenet/model/interner.h"
 #include "tenet/runtime/bytecode.h"
 #include "vm.h"
+
+#include <cctype>
+#include <cmath>
+#include <fmt/format.h>
+#include <re2/re2.h>
+#include <string>
 
 namespace tenet {
 
@@ -23,11 +22,14 @@ namespace {
 std::string loose_name(std::string_view s) {
     std::string out;
     for (char c : s)
-        if (c != '_' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != '_' && c != '-')
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
-re2::StringPiece piece(std::string_view s) { return re2::StringPiece(s.data(), s.size()); }
+re2::StringPiece piece(std::string_view s) {
+    return re2::StringPiece(s.data(), s.size());
+}
 
 } // namespace
 
@@ -45,8 +47,11 @@ bool Vm::field(const Value& obj, const StrObj* name, Value& out) {
     const Value* attrs = &obj;
     switch (obj.kind()) {
     case Kind::Null:
-    case Kind::Unknown: out = obj; return true;
-    case Kind::Map: break;
+    case Kind::Unknown:
+        out = obj;
+        return true;
+    case Kind::Map:
+        break;
     case Kind::Resource: {
         if (!model_ || obj.resource_index() >= model_->resources.size()) {
             fail("internal: a resource outside the model");
@@ -60,7 +65,9 @@ bool Vm::field(const Value& obj, const StrObj* name, Value& out) {
         }
         break;
     }
-    default: fail(fmt::format("cannot read field `{}` of {}", name->view(), a_kind(obj.kind()))); return false;
+    default:
+        fail(fmt::format("cannot read field `{}` of {}", name->view(), a_kind(obj.kind())));
+        return false;
     }
     const MapObj* m = attrs->as_map();
     // Model and program keys are interned, so a small map usually holds `name` itself:
@@ -85,7 +92,8 @@ bool Vm::index(const Value& obj, const Value& key, Value& out) {
             fail("invalid list index " + text);
             return false;
         }
-        out = n >= obj.as_list()->size ? Value::null() : obj.as_list()->items()[static_cast<size_t>(n)];
+        out = n >= obj.as_list()->size ? Value::null()
+                                       : obj.as_list()->items()[static_cast<size_t>(n)];
         return true;
     }
     if (obj.is(Kind::Map) && key.is(Kind::String)) {
@@ -141,9 +149,15 @@ bool Vm::arith(int op, const Value& a, const Value& b, Value& out) {
     if (a.is(Kind::Number) && b.is(Kind::Number)) {
         double x = a.as_number(), y = b.as_number();
         switch (o) {
-        case Op::ADD: out = Value::number(x + y); return true;
-        case Op::SUB: out = Value::number(x - y); return true;
-        case Op::MUL: out = Value::number(x * y); return true;
+        case Op::ADD:
+            out = Value::number(x + y);
+            return true;
+        case Op::SUB:
+            out = Value::number(x - y);
+            return true;
+        case Op::MUL:
+            out = Value::number(x * y);
+            return true;
         case Op::DIV:
             if (y == 0) break;
             out = Value::number(x / y);
@@ -169,7 +183,11 @@ bool Vm::arith(int op, const Value& a, const Value& b, Value& out) {
         items.insert(items.end(), b.as_list()->items(), b.as_list()->items() + b.as_list()->size);
         return make_list(items, out);
     }
-    const char* sym = o == Op::ADD ? "+" : o == Op::SUB ? "-" : o == Op::MUL ? "*" : o == Op::DIV ? "/" : "%";
+    const char* sym = o == Op::ADD   ? "+"
+                      : o == Op::SUB ? "-"
+                      : o == Op::MUL ? "*"
+                      : o == Op::DIV ? "/"
+                                     : "%";
     fail(fmt::format("cannot apply `{}` to {} and {}", sym, a_kind(a.kind()), a_kind(b.kind())));
     return false;
 }
@@ -188,7 +206,9 @@ bool Vm::in(const Value& x, const Value& coll, Value& out) {
     if (x.is_unknown()) return out = x, true;
     if (coll.is_unknown()) return out = coll, true;
     switch (coll.kind()) {
-    case Kind::Null: out = Value::boolean(false); return true;
+    case Kind::Null:
+        out = Value::boolean(false);
+        return true;
     case Kind::List: {
         const Value* unknown = nullptr;
         for (const Value& v : coll.as_list()->span()) {
@@ -210,9 +230,12 @@ bool Vm::in(const Value& x, const Value& coll, Value& out) {
         if (!x.is(Kind::String)) break;
         out = Value::boolean(coll.as_view().find(x.as_view()) != std::string_view::npos);
         return true;
-    default: fail("cannot test membership in " + a_kind(coll.kind())); return false;
+    default:
+        fail("cannot test membership in " + a_kind(coll.kind()));
+        return false;
     }
-    fail("cannot look up " + a_kind(x.kind()) + (coll.is(Kind::Map) ? " in the keys of a map" : " in a string"));
+    fail("cannot look up " + a_kind(x.kind()) +
+         (coll.is(Kind::Map) ? " in the keys of a map" : " in a string"));
     return false;
 }
 
@@ -293,7 +316,8 @@ bool Vm::relation(const Value& r, const StrObj* type, const StrObj* attribute, V
     std::vector<Value> items;
     for (uint32_t i : model_->relations.incoming(r.resource_index(), type, attribute)) {
         const Resource& src = model_->resources[i];
-        items.push_back(Value::resource(i, src.canonical_type == type ? View::Canonical : View::Native));
+        items.push_back(
+            Value::resource(i, src.canonical_type == type ? View::Canonical : View::Native));
     }
     return make_list(items, out);
 }
@@ -308,7 +332,8 @@ bool refs_match(const Model& model, const Value& v, std::string_view kind, std::
             std::string_view r = ref->view();
             if (stack_input) {
                 for (std::string_view head : {"var.", "param."})
-                    if (r.starts_with(head) && loose_name(r.substr(head.size())) == loose) return true;
+                    if (r.starts_with(head) && loose_name(r.substr(head.size())) == loose)
+                        return true;
             } else {
                 size_t n = kind.size() + 1 + name.size();
                 if (r.size() >= n && r.substr(0, kind.size()) == kind && r[kind.size()] == '.' &&
@@ -363,7 +388,9 @@ bool persist_value(const Value& v, Arena& arena, Value& out) {
     case Kind::String:
         out = v.as_string()->interned ? v : Value::string(intern(v.as_view()), v.prov());
         return true;
-    case Kind::Unknown: out = Value::unknown(intern(v.unknown_reason()->view()), v.prov()); return true;
+    case Kind::Unknown:
+        out = Value::unknown(intern(v.unknown_reason()->view()), v.prov());
+        return true;
     case Kind::List: {
         std::vector<Value> items(v.as_list()->size);
         for (size_t i = 0; i < items.size(); ++i)
@@ -385,7 +412,9 @@ bool persist_value(const Value& v, Arena& arena, Value& out) {
         out = Value::map(m, v.prov());
         return true;
     }
-    default: out = v; return true;
+    default:
+        out = v;
+        return true;
     }
 }
 

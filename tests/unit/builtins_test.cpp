@@ -1,14 +1,13 @@
 // The builtin table: every builtin on good input, null, bad kinds and unknowns.
-#include <catch2/catch.hpp>
-
-#include <set>
-#include <string>
-
 #include "tenet/model/arena.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/model.h"
 #include "tenet/model/value_json.h"
 #include "tenet/runtime/builtins.h"
+
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
 
 using namespace tenet;
 
@@ -54,12 +53,24 @@ Result call(const char* name, std::vector<Value> args, const Model* model = null
 }
 
 Arena values_arena;
-Value S(std::string_view s) { return Value::string(intern(s)); }
-Value N(double n) { return Value::number(n); }
-Value B(bool b) { return Value::boolean(b); }
-Value Null() { return Value::null(); }
-Value U(std::string_view reason) { return Value::unknown(intern(reason)); }
-Value L(std::vector<Value> items) { return Value::list(values_arena.make_list(items)); }
+Value S(std::string_view s) {
+    return Value::string(intern(s));
+}
+Value N(double n) {
+    return Value::number(n);
+}
+Value B(bool b) {
+    return Value::boolean(b);
+}
+Value Null() {
+    return Value::null();
+}
+Value U(std::string_view reason) {
+    return Value::unknown(intern(reason));
+}
+Value L(std::vector<Value> items) {
+    return Value::list(values_arena.make_list(items));
+}
 Value M(std::vector<std::pair<std::string, Value>> kv) {
     std::vector<MapEntry> e;
     for (auto& [k, v] : kv) e.push_back({intern(k), v});
@@ -88,7 +99,9 @@ bool truth(const Result& r) {
     REQUIRE(r.value.is(Kind::Bool));
     return r.value.as_bool();
 }
-bool is_null(const Result& r) { return !r.failed && r.value.is_null(); }
+bool is_null(const Result& r) {
+    return !r.failed && r.value.is_null();
+}
 std::string unknown_reason(const Result& r) {
     REQUIRE_FALSE(r.failed);
     REQUIRE(r.value.is_unknown());
@@ -97,14 +110,18 @@ std::string unknown_reason(const Result& r) {
 
 } // namespace
 
-TEST_CASE("The table lists every documented builtin once, with sane arities and docs", "[builtins]") {
-    const char* documented[] = {"len", "has", "type_of", "is_unknown", "default", "lower", "upper", "trim",
-                                "starts_with", "ends_with", "contains", "split", "join", "replace", "substr",
-                                "format", "matches", "regex_find", "regex_replace", "abs", "min", "max", "floor",
-                                "ceil", "to_number", "keys", "values", "flatten", "distinct", "sort", "first",
-                                "last", "sum", "any_true", "all_true", "json_decode", "json_encode",
-                                "cidr_contains", "cidr_is_public", "cidr_prefix", "is_ip", "is_cidr",
-                                "port_in_range", "to_string", "iam_document"};
+TEST_CASE("The table lists every documented builtin once, with sane arities and docs",
+          "[builtins]") {
+    const char* documented[] = {
+        "len",         "has",         "type_of",       "is_unknown",     "default",
+        "lower",       "upper",       "trim",          "starts_with",    "ends_with",
+        "contains",    "split",       "join",          "replace",        "substr",
+        "format",      "matches",     "regex_find",    "regex_replace",  "abs",
+        "min",         "max",         "floor",         "ceil",           "to_number",
+        "keys",        "values",      "flatten",       "distinct",       "sort",
+        "first",       "last",        "sum",           "any_true",       "all_true",
+        "json_decode", "json_encode", "cidr_contains", "cidr_is_public", "cidr_prefix",
+        "is_ip",       "is_cidr",     "port_in_range", "to_string",      "iam_document"};
     for (const char* name : documented) {
         INFO(name);
         REQUIRE(find_builtin(name) >= 0);
@@ -156,8 +173,10 @@ TEST_CASE("address and to_string show a resource by its address", "[builtins]") 
     Resource r;
     r.address = intern("aws_s3_bucket.logs");
     model.resources.push_back(r);
-    CHECK(text(call("address", {Value::resource(0, View::Canonical)}, &model)) == "aws_s3_bucket.logs");
-    CHECK(text(call("to_string", {Value::resource(0, View::Native)}, &model)) == "aws_s3_bucket.logs");
+    CHECK(text(call("address", {Value::resource(0, View::Canonical)}, &model)) ==
+          "aws_s3_bucket.logs");
+    CHECK(text(call("to_string", {Value::resource(0, View::Native)}, &model)) ==
+          "aws_s3_bucket.logs");
 }
 
 TEST_CASE("String builtins", "[builtins]") {
@@ -185,7 +204,8 @@ TEST_CASE("String builtins", "[builtins]") {
     CHECK(call("substr", {S("hello"), N(-1)}).failed);
     CHECK(call("substr", {S("hello"), N(0.5)}).failed);
     CHECK(text(call("format", {S("{}-{} {{x}}"), S("a"), N(2)})) == "a-2 {x}");
-    CHECK(call("format", {S("{} {}"), S("a")}).error == "format: more {} placeholders than arguments");
+    CHECK(call("format", {S("{} {}"), S("a")}).error ==
+          "format: more {} placeholders than arguments");
     CHECK(call("format", {S("{}"), S("a"), S("b")}).failed);
     CHECK(call("format", {S("{oops}"), S("a")}).failed);
     CHECK(unknown_reason(call("format", {S("{}"), L({U("f")})})) == "f");
@@ -202,14 +222,16 @@ TEST_CASE("Regex builtins use RE2", "[builtins]") {
     CHECK(truth(call("matches", {S("prod-db-1"), S("db-[0-9]+$")})));
     CHECK_FALSE(truth(call("matches", {S("prod"), S("^dev")})));
     CHECK_FALSE(truth(call("matches", {Null(), S("x")})));
-    CHECK(call("matches", {S("x"), S("(unclosed")}).error.find("invalid regular expression `(unclosed`") !=
-          std::string::npos);
+    CHECK(call("matches", {S("x"), S("(unclosed")})
+              .error.find("invalid regular expression `(unclosed`") != std::string::npos);
     CHECK(call("matches", {N(1), S("x")}).failed);
-    CHECK(text(call("regex_find", {S("arn:aws:s3:::my-bucket/key"), S(":::([^/]+)")})) == "my-bucket");
+    CHECK(text(call("regex_find", {S("arn:aws:s3:::my-bucket/key"), S(":::([^/]+)")})) ==
+          "my-bucket");
     CHECK(text(call("regex_find", {S("v12.3"), S("[0-9]+")})) == "12");
     CHECK(is_null(call("regex_find", {S("abc"), S("[0-9]")})));
     CHECK(text(call("regex_replace", {S("a1b22c"), S("[0-9]+"), S("#")})) == "a#b#c");
-    CHECK(text(call("regex_replace", {S("key=value"), S("(\\w+)=(\\w+)"), S("\\2=\\1")})) == "value=key");
+    CHECK(text(call("regex_replace", {S("key=value"), S("(\\w+)=(\\w+)"), S("\\2=\\1")})) ==
+          "value=key");
     CHECK(call("regex_replace", {S("a"), S("a"), S("\\3")}).failed);
     CHECK(unknown_reason(call("matches", {U("m"), S("x")})) == "m");
     // Backtracking-hostile patterns run in linear time.
@@ -245,7 +267,8 @@ TEST_CASE("List and map builtins", "[builtins]") {
     CHECK(call("keys", {Null()}).json() == "[]");
     CHECK(call("keys", {L({})}).failed);
     CHECK(call("flatten", {J("[1,[2,[3,[]]],4]")}).json() == "[1,2,3,4]");
-    CHECK(call("distinct", {J(R"([1,"a",1,{"k":[1]},{"k":[1]},"a"])")}).json() == R"([1,"a",{"k":[1]}])");
+    CHECK(call("distinct", {J(R"([1,"a",1,{"k":[1]},{"k":[1]},"a"])")}).json() ==
+          R"([1,"a",{"k":[1]}])");
     CHECK(unknown_reason(call("distinct", {L({N(1), U("d")})})) == "d");
     CHECK(call("sort", {J("[3,1,2]")}).json() == "[1,2,3]");
     CHECK(call("sort", {J(R"(["b","a"])")}).json() == R"(["a","b"])");
@@ -268,7 +291,8 @@ TEST_CASE("List and map builtins", "[builtins]") {
     CHECK_FALSE(truth(call("all_true", {L({U("a"), B(false)})})));
     CHECK(unknown_reason(call("all_true", {L({B(true), U("a")})})) == "a");
     CHECK(truth(call("all_true", {L({})})));
-    CHECK(call("all_true", {L({N(1)})}).error == "all_true: expected a list of truths, found a number");
+    CHECK(call("all_true", {L({N(1)})}).error ==
+          "all_true: expected a list of truths, found a number");
 }
 
 TEST_CASE("JSON builtins", "[builtins]") {
@@ -278,7 +302,8 @@ TEST_CASE("JSON builtins", "[builtins]") {
     CHECK(call("json_decode", {S("{bad")}).error.rfind("json_decode: invalid JSON: ", 0) == 0);
     CHECK(is_null(call("json_decode", {Null()})));
     CHECK(call("json_decode", {N(1)}).failed);
-    CHECK(text(call("json_encode", {J(R"({"b":1,"a":[true,null,"x"]})")})) == R"({"a":[true,null,"x"],"b":1})");
+    CHECK(text(call("json_encode", {J(R"({"b":1,"a":[true,null,"x"]})")})) ==
+          R"({"a":[true,null,"x"],"b":1})");
     CHECK(text(call("json_encode", {S("q\"")})) == R"("q\"")");
     CHECK(unknown_reason(call("json_encode", {M({{"k", U("enc")}})})) == "enc");
 }
@@ -293,13 +318,14 @@ TEST_CASE("Network builtins: IPv4 and IPv6", "[builtins]") {
     CHECK_FALSE(truth(call("cidr_contains", {S("2001:db8::/32"), S("10.0.0.1")})));
     CHECK(truth(call("cidr_contains", {S("10.0.0.0/8"), S("::ffff:10.2.3.4")})));
 
-    for (const char* pub : {"0.0.0.0/0", "::/0", "203.0.113.0/24", "8.8.8.8/32", "2001:db8::/32", "10.0.0.0/7"}) {
+    for (const char* pub :
+         {"0.0.0.0/0", "::/0", "203.0.113.0/24", "8.8.8.8/32", "2001:db8::/32", "10.0.0.0/7"}) {
         INFO(pub);
         CHECK(truth(call("cidr_is_public", {S(pub)})));
     }
-    for (const char* priv : {"10.0.0.0/8", "10.20.0.0/16", "172.16.0.0/12", "172.31.255.0/24", "192.168.1.0/24",
-                             "127.0.0.1/32", "169.254.169.254/32", "100.64.0.0/10", "::1/128", "fe80::/64",
-                             "fd00:1234::/48"}) {
+    for (const char* priv : {"10.0.0.0/8", "10.20.0.0/16", "172.16.0.0/12", "172.31.255.0/24",
+                             "192.168.1.0/24", "127.0.0.1/32", "169.254.169.254/32",
+                             "100.64.0.0/10", "::1/128", "fe80::/64", "fd00:1234::/48"}) {
         INFO(priv);
         CHECK_FALSE(truth(call("cidr_is_public", {S(priv)})));
     }
@@ -315,7 +341,8 @@ TEST_CASE("Network builtins: IPv4 and IPv6", "[builtins]") {
     CHECK_FALSE(truth(call("is_cidr", {S("192.0.2.1")})));
     CHECK_FALSE(truth(call("is_cidr", {S("10.0.0.0/")})));
 
-    CHECK(call("cidr_is_public", {S("not-a-cidr")}).error == "cidr_is_public: \"not-a-cidr\" is not a CIDR");
+    CHECK(call("cidr_is_public", {S("not-a-cidr")}).error ==
+          "cidr_is_public: \"not-a-cidr\" is not a CIDR");
     CHECK(call("cidr_contains", {S("10.0.0.0/8"), S("x")}).failed);
     CHECK(call("cidr_prefix", {N(8)}).failed);
     CHECK(is_null(call("cidr_is_public", {Null()})));
@@ -329,23 +356,28 @@ TEST_CASE("Network builtins: IPv4 and IPv6", "[builtins]") {
 }
 
 TEST_CASE("iam_document normalizes policy documents", "[builtins]") {
-    const char* policy = R"({"Version":"2012-10-17","Statement":{"Sid":"TLS","Effect":"Deny","Action":"s3:*",
+    const char* policy =
+        R"({"Version":"2012-10-17","Statement":{"Sid":"TLS","Effect":"Deny","Action":"s3:*",
         "Principal":"*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],
         "Condition":{"Bool":{"aws:SecureTransport":"false"}}}})";
     Result from_text = call("iam_document", {S(policy)});
     REQUIRE_FALSE(from_text.failed);
-    CHECK(from_text.json() ==
-          R"({"statements":[{"actions":["s3:*"],"condition":{"Bool":{"aws:SecureTransport":"false"}},)"
-          R"("effect":"Deny","not_actions":[],"not_resources":[],"principals":["*"],)"
-          R"("resources":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"sid":"TLS"}]})");
-    Result from_object = call("iam_document", {J(R"({"Statement":[{"Effect":"Allow","Action":["a","b"],
+    CHECK(
+        from_text.json() ==
+        R"({"statements":[{"actions":["s3:*"],"condition":{"Bool":{"aws:SecureTransport":"false"}},)"
+        R"("effect":"Deny","not_actions":[],"not_resources":[],"principals":["*"],)"
+        R"("resources":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"sid":"TLS"}]})");
+    Result from_object =
+        call("iam_document", {J(R"({"Statement":[{"Effect":"Allow","Action":["a","b"],
         "Principal":{"Service":"cloudfront.amazonaws.com","AWS":["arn:1","arn:2"]}}]})")});
     REQUIRE_FALSE(from_object.failed);
-    CHECK(from_object.json() ==
-          R"({"statements":[{"actions":["a","b"],"condition":null,"effect":"Allow","not_actions":[],)"
-          R"("not_resources":[],"principals":["AWS:arn:1","AWS:arn:2","Service:cloudfront.amazonaws.com"],)"
-          R"("resources":[],"sid":null}]})");
-    CHECK(call("iam_document", {S("{not json")}).error.rfind("iam_document: the policy is not valid JSON", 0) == 0);
+    CHECK(
+        from_object.json() ==
+        R"({"statements":[{"actions":["a","b"],"condition":null,"effect":"Allow","not_actions":[],)"
+        R"("not_resources":[],"principals":["AWS:arn:1","AWS:arn:2","Service:cloudfront.amazonaws.com"],)"
+        R"("resources":[],"sid":null}]})");
+    CHECK(call("iam_document", {S("{not json")})
+              .error.rfind("iam_document: the policy is not valid JSON", 0) == 0);
     CHECK(call("iam_document", {N(3)}).failed);
     CHECK(is_null(call("iam_document", {Null()})));
     CHECK(unknown_reason(call("iam_document", {U("policy later")})) == "policy later");

@@ -1,9 +1,9 @@
 // Resolver and type checker: every front-end diagnostic of the catalog, annotations
 // (types, name kinds, slots, callees, globals order), and no cascades.
-#include <catch2/catch.hpp>
-
 #include "tenet/compiler/checker.h"
 #include "tenet/compiler/parser.h"
+
+#include <catch2/catch.hpp>
 
 using namespace tenet;
 using namespace tenet::ast;
@@ -67,13 +67,16 @@ std::unique_ptr<Checked> check(std::vector<std::string> texts, bool with_lib = t
     return c;
 }
 
-std::unique_ptr<Checked> check1(const std::string& text) { return check({"package aws.s3\nimport std.iam\n" + text}); }
+std::unique_ptr<Checked> check1(const std::string& text) {
+    return check({"package aws.s3\nimport std.iam\n" + text});
+}
 
 // The codes of the errors (warnings excluded).
 std::string errors(const Checked& c) {
     std::string out;
     for (auto& d : c.diags.items())
-        if (d.severity() == DiagSeverity::Error) out += std::string(out.empty() ? "" : " ") + d.code();
+        if (d.severity() == DiagSeverity::Error)
+            out += std::string(out.empty() ? "" : " ") + d.code();
     return out;
 }
 
@@ -234,11 +237,13 @@ TEST_CASE("name diagnostics", "[checker][diagnostics]") {
     CHECK(c->first().message == "`a` is declared more than once in package `x`");
     CHECK(c->first().notes.size() == 1);
 
-    c = check1("rule r { every s3_bucket requires kmss }\npred kms(b: s3_bucket) = true\nrule q { every s3_bucket "
+    c = check1("rule r { every s3_bucket requires kmss }\npred kms(b: s3_bucket) = true\nrule q { "
+               "every s3_bucket "
                "requires has(name) and nosuch(1) }");
     CHECK(errors(*c) == "E0303 E0204");
 
-    c = check1("rule a { id = \"X\" every s3_bucket requires true }\nrule b { id = \"X\" every s3_bucket requires true }");
+    c = check1("rule a { id = \"X\" every s3_bucket requires true }\nrule b { id = \"X\" every "
+               "s3_bucket requires true }");
     CHECK(c->codes() == "E0205");
 
     c = check1("let k = 1\nrule r { every s3_bucket requires name k }");
@@ -258,9 +263,11 @@ TEST_CASE("name diagnostics", "[checker][diagnostics]") {
 }
 
 TEST_CASE("packages, imports and qualified names", "[checker]") {
-    auto c = check({"package lib\nparam limit: number = 3\npred big(n: number) = n > limit\nlet twice = limit * 2\n",
+    auto c = check({"package lib\nparam limit: number = 3\npred big(n: number) = n > limit\nlet "
+                    "twice = limit * 2\n",
                     "package lib\nlet other = twice + 1\n",
-                    "package app\nimport lib as l\nlet a = l.twice\nlet b = other\npred q(n: number) = l.big(n) "
+                    "package app\nimport lib as l\nlet a = l.twice\nlet b = other\npred q(n: "
+                    "number) = l.big(n) "
                     "and big(n)\nrule r { every aws_s3_bucket requires q(param.limit) }\n"});
     INFO(c->codes());
     REQUIRE(c->ok);
@@ -302,12 +309,15 @@ TEST_CASE("type diagnostics", "[checker][diagnostics]") {
 
     c = check1("map terraform \"aws_x\" as b to s3_bucket { versioning = \"yes\" }");
     REQUIRE(c->codes() == "E0304");
-    CHECK(c->first().message == "field `versioning` of `s3_bucket` has type bool, but the mapping gives string");
+    CHECK(c->first().message ==
+          "field `versioning` of `s3_bucket` has type bool, but the mapping gives string");
 
-    c = check1("pred a(x: number) = b(x)\npred b(x: number) = a(x)\npred c(x: number) = c(x)\npred d(x: number) = a(x)");
+    c = check1("pred a(x: number) = b(x)\npred b(x: number) = a(x)\npred c(x: number) = c(x)\npred "
+               "d(x: number) = a(x)");
     CHECK(c->codes() == "E0305 E0305 E0305");
 
-    c = check1("pred two(a: number, b: number) = a > b\nlet x = two(1)\nrule r { every s3_bucket requires two }\nlet y "
+    c = check1("pred two(a: number, b: number) = a > b\nlet x = two(1)\nrule r { every s3_bucket "
+               "requires two }\nlet y "
                "= len(1, 2)");
     CHECK(c->codes() == "E0306 E0306 E0306");
 
@@ -346,7 +356,8 @@ TEST_CASE("metadata and literal diagnostics", "[checker][diagnostics]") {
     CHECK(c->first().help == "did you mean `high`?");
     c = check1("rule r { level = strict every s3_bucket requires true }");
     CHECK(c->codes() == "E0403");
-    c = check1("rule r { id = 3, controls = [\"a\", 1], title = x, message = 5, every s3_bucket requires true }");
+    c = check1("rule r { id = 3, controls = [\"a\", 1], title = x, message = 5, every s3_bucket "
+               "requires true }");
     CHECK(c->codes() == "E0404 E0404 E0404 E0404");
     c = check1("rule r { at least 120% of s3_bucket requires true }");
     CHECK(c->codes() == "E0405");
@@ -354,10 +365,12 @@ TEST_CASE("metadata and literal diagnostics", "[checker][diagnostics]") {
     CHECK(c->codes() == "E0406");
     c = check1("rule r { id = \"a\" id = \"b\" every s3_bucket requires true }");
     CHECK(c->codes() == "E0408");
-    c = check1("let x = \"a\" matches \"(unclosed\"\nlet y = regex_replace(\"a\", \"[\", \"\")\nlet z = \"a\" matches \"^ok$\"");
+    c = check1("let x = \"a\" matches \"(unclosed\"\nlet y = regex_replace(\"a\", \"[\", "
+               "\"\")\nlet z = \"a\" matches \"^ok$\"");
     REQUIRE(c->codes() == "E0501 E0501");
     CHECK(c->first().message.find("invalid regular expression") == 0);
-    c = check1("let x = cidr_is_public(\"10.0.0.0/33\")\nlet y = cidr_contains(\"10.0.0.0/8\", \"10.1.2.3\")\nlet z "
+    c = check1("let x = cidr_is_public(\"10.0.0.0/33\")\nlet y = cidr_contains(\"10.0.0.0/8\", "
+               "\"10.1.2.3\")\nlet z "
                "= cidr_contains(\"::/0\", \"nope\")");
     CHECK(c->codes() == "E0502 E0502");
 }

@@ -1,15 +1,14 @@
 // Diagnostics: the catalog, the bag, rustc-style rendering, "did you mean", and the
 // embedded standard library and policies parsing cleanly.
-#include <catch2/catch.hpp>
+#include "tenet/compiler/compiler.h"
+#include "tenet/compiler/parser.h"
+#include "tenet/stdlib/embedded.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <unistd.h>
-
-#include "tenet/compiler/compiler.h"
-#include "tenet/compiler/parser.h"
-#include "tenet/stdlib/embedded.h"
 
 using namespace tenet;
 
@@ -44,10 +43,12 @@ TEST_CASE("the bag counts errors and sorts by position", "[diagnostics]") {
 
 TEST_CASE("rendering shows the source line and a caret underline", "[diagnostics]") {
     SourceManager sm;
-    FileId f = sm.add("policies/s3.tenet", "package aws.s3\n\nimport std.iam\npred kms(b: s3_bucket) = "
-                                           "b.encrpytion.algorithm in allowed_sse\n");
+    FileId f =
+        sm.add("policies/s3.tenet", "package aws.s3\n\nimport std.iam\npred kms(b: s3_bucket) = "
+                                    "b.encrpytion.algorithm in allowed_sse\n");
     DiagnosticBag bag;
-    auto& d = bag.report(Diag::UnknownField, SourceSpan{{f, 4, 26}, {f, 4, 38}}, "s3_bucket", "encrpytion");
+    auto& d = bag.report(Diag::UnknownField, SourceSpan{{f, 4, 26}, {f, 4, 38}}, "s3_bucket",
+                         "encrpytion");
     d.help = "did you mean `encryption`?";
     d.notes.push_back({SourceSpan{{f, 3, 1}, {f, 3, 2}}, "imported here"});
     std::string text = render_diagnostic(d, sm, false);
@@ -110,7 +111,8 @@ TEST_CASE("load_policy_paths reads files and folders, sorted; E0601/E0602", "[di
     std::ofstream(dir / "notes.txt") << "ignored\n";
     SourceManager sm;
     DiagnosticBag diags;
-    auto ids = load_policy_paths(sm, {dir.string(), (dir / "missing.tenet").string(), (dir / "empty").string()}, diags);
+    auto ids = load_policy_paths(
+        sm, {dir.string(), (dir / "missing.tenet").string(), (dir / "empty").string()}, diags);
     REQUIRE(ids.size() == 2);
     CHECK(sm.path(ids[0]).ends_with("b.tenet"));
     CHECK(sm.path(ids[1]).ends_with("sub/a.tenet"));

@@ -1,15 +1,14 @@
 // The engine end to end: small policies compiled with tenet::compile, run over models
 // built in code. Verdict aggregation for every rule form, messages, unknowns and
 // errors, parameters, mappings, and identical findings whatever the number of jobs.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "tenet/compiler/compiler.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/model.h"
 #include "tenet/model/value_json.h"
 #include "tenet/runtime/engine.h"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using namespace tenet;
 
@@ -38,7 +37,7 @@ std::unique_ptr<Compiled> compile_policy(const std::string& text) {
 // Resources with JSON attributes; `{"$unknown": "why"}` anywhere becomes an unknown whose
 // reason is "<address>.<attribute>: why", as the model loader writes them.
 class ModelMaker {
-public:
+  public:
     uint32_t add(const std::string& address, const std::string& type, const std::string& json,
                  const std::string& frontend = "terraform", const char* canonical_type = nullptr) {
         Resource r;
@@ -55,27 +54,31 @@ public:
         model.resources.push_back(r);
         return static_cast<uint32_t>(model.resources.size() - 1);
     }
-    void edge(uint32_t from, const char* attribute, uint32_t to) { model.edges.push_back({from, intern(attribute), to}); }
+    void edge(uint32_t from, const char* attribute, uint32_t to) {
+        model.edges.push_back({from, intern(attribute), to});
+    }
     Model& done() {
         model.finalize();
         return model;
     }
     Model model;
 
-private:
+  private:
     Value unknowns(const Value& v, const std::string& path) {
         if (v.is(Kind::Map)) {
             if (const Value* u = v.as_map()->find("$unknown"); u && v.as_map()->size == 1)
                 return Value::unknown(intern(path + ": " + std::string(u->as_view())));
             std::vector<MapEntry> entries;
             for (const MapEntry& e : v.as_map()->span())
-                entries.push_back({e.key, unknowns(e.value, path + "." + std::string(e.key->view()))});
+                entries.push_back(
+                    {e.key, unknowns(e.value, path + "." + std::string(e.key->view()))});
             return Value::map(model.arena.make_map(entries));
         }
         if (v.is(Kind::List)) {
             std::vector<Value> items;
             for (size_t i = 0; i < v.as_list()->size; ++i)
-                items.push_back(unknowns(v.as_list()->items()[i], path + "[" + std::to_string(i) + "]"));
+                items.push_back(
+                    unknowns(v.as_list()->items()[i], path + "[" + std::to_string(i) + "]"));
             return Value::list(model.arena.make_list(items));
         }
         return v;
@@ -88,7 +91,8 @@ std::string describe(const Program& p, const Model& m, const std::vector<Finding
     for (const Finding& f : findings) {
         out += verdict_name(f.verdict);
         out += " ";
-        out += f.resource == kStackResource ? "<stack>" : std::string(m.resources[f.resource].address->view());
+        out += f.resource == kStackResource ? "<stack>"
+                                            : std::string(m.resources[f.resource].address->view());
         out += " " + p.rules[f.rule].name.substr(p.rules[f.rule].name.rfind('.') + 1);
         if (!f.message.empty()) out += " | " + f.message;
         if (!f.reason.empty()) out += " | " + f.reason;
@@ -124,8 +128,10 @@ rule sized {
     mm.add("x_store.small", "x_store", R"({"enabled": true, "size": 3})");
     mm.add("x_store.off", "x_store", R"({"enabled": false, "size": 3})");
     mm.add("x_store.absent", "x_store", R"({"size": 3})");
-    mm.add("x_store.later", "x_store", R"({"enabled": true, "size": {"$unknown": "known after apply"}})");
-    mm.add("x_store.maybe", "x_store", R"({"enabled": {"$unknown": "from a variable"}, "size": 1})");
+    mm.add("x_store.later", "x_store",
+           R"({"enabled": true, "size": {"$unknown": "known after apply"}})");
+    mm.add("x_store.maybe", "x_store",
+           R"({"enabled": {"$unknown": "from a variable"}, "size": 1})");
     mm.add("y_thing.other", "y_thing", R"({"enabled": true, "size": 1})");
     Model& model = mm.done();
     EngineOptions with_passes;
@@ -134,12 +140,15 @@ rule sized {
           "pass x_store.big sized\n"
           "fail x_store.small sized | x_store.small holds 3 items\n"
           // The message has an unknown part, so the raw text stands in for it.
-          "unknown x_store.later sized | {resource} holds {size} items | x_store.later.size: known after apply\n"
-          "unknown x_store.maybe sized | x_store.maybe holds 1 items | x_store.maybe.enabled: from a variable\n");
-    CHECK(check(*c, model) ==
-          "fail x_store.small sized | x_store.small holds 3 items\n"
-          "unknown x_store.later sized | {resource} holds {size} items | x_store.later.size: known after apply\n"
-          "unknown x_store.maybe sized | x_store.maybe holds 1 items | x_store.maybe.enabled: from a variable\n");
+          "unknown x_store.later sized | {resource} holds {size} items | x_store.later.size: known "
+          "after apply\n"
+          "unknown x_store.maybe sized | x_store.maybe holds 1 items | x_store.maybe.enabled: from "
+          "a variable\n");
+    CHECK(check(*c, model) == "fail x_store.small sized | x_store.small holds 3 items\n"
+                              "unknown x_store.later sized | {resource} holds {size} items | "
+                              "x_store.later.size: known after apply\n"
+                              "unknown x_store.maybe sized | x_store.maybe holds 1 items | "
+                              "x_store.maybe.enabled: from a variable\n");
 }
 
 TEST_CASE("engine: no T where C", "[engine]") {
@@ -148,15 +157,15 @@ TEST_CASE("engine: no T where C", "[engine]") {
     mm.add("x_port.a", "x_port", R"({"open": true, "port": 22})");
     mm.add("x_port.b", "x_port", R"({"open": false, "port": 22})");
     mm.add("x_port.c", "x_port", R"({"open": true, "port": {"$unknown": "later"}})");
-    mm.add("x_port.d", "x_port", R"({"open": false, "port": {"$unknown": "later"}})"); // false and unknown
+    mm.add("x_port.d", "x_port",
+           R"({"open": false, "port": {"$unknown": "later"}})"); // false and unknown
     Model& model = mm.done();
     EngineOptions with_passes;
     with_passes.include_passes = true;
-    CHECK(check(*c, model, with_passes) ==
-          "fail x_port.a no_open\n"
-          "pass x_port.b no_open\n"
-          "unknown x_port.c no_open | x_port.c.port: later\n"
-          "pass x_port.d no_open\n");
+    CHECK(check(*c, model, with_passes) == "fail x_port.a no_open\n"
+                                           "pass x_port.b no_open\n"
+                                           "unknown x_port.c no_open | x_port.c.port: later\n"
+                                           "pass x_port.d no_open\n");
 }
 
 TEST_CASE("engine: exists T where C aggregates into one stack finding", "[engine]") {
@@ -168,21 +177,23 @@ TEST_CASE("engine: exists T where C aggregates into one stack finding", "[engine
         mm.add("x_trail.a", "x_trail", R"({"multi_region": false})");
         mm.add("x_trail.b", "x_trail", R"({"multi_region": {"$unknown": "later"}})");
         mm.add("x_trail.c", "x_trail", R"({"multi_region": true})");
-        CHECK(check(*c, mm.done(), with_passes) == "pass <stack> trail | related x_trail.a x_trail.b x_trail.c\n");
+        CHECK(check(*c, mm.done(), with_passes) ==
+              "pass <stack> trail | related x_trail.a x_trail.b x_trail.c\n");
     }
     {
         ModelMaker mm;
         mm.add("x_trail.a", "x_trail", R"({"multi_region": false})");
         mm.add("x_trail.b", "x_trail", R"({"multi_region": {"$unknown": "later"}})");
         mm.add("x_trail.c", "x_trail", R"({"multi_region": {"$unknown": "also later"}})");
-        CHECK(check(*c, mm.done()) ==
-              "unknown <stack> trail | no x_trail satisfies the condition | x_trail.b.multi_region: later | "
-              "related x_trail.a x_trail.b x_trail.c\n");
+        CHECK(check(*c, mm.done()) == "unknown <stack> trail | no x_trail satisfies the condition "
+                                      "| x_trail.b.multi_region: later | "
+                                      "related x_trail.a x_trail.b x_trail.c\n");
     }
     {
         ModelMaker mm;
         mm.add("x_trail.a", "x_trail", R"({"multi_region": false})");
-        CHECK(check(*c, mm.done()) == "fail <stack> trail | no x_trail satisfies the condition | related x_trail.a\n");
+        CHECK(check(*c, mm.done()) ==
+              "fail <stack> trail | no x_trail satisfies the condition | related x_trail.a\n");
     }
     {
         ModelMaker mm; // no resource of the type at all
@@ -192,10 +203,12 @@ TEST_CASE("engine: exists T where C aggregates into one stack finding", "[engine
 }
 
 TEST_CASE("engine: at least N% of T where C requires E", "[engine]") {
-    auto c = compile_policy(R"(rule most_tagged { at least 50% of x_vm where managed requires has(tags) })");
+    auto c = compile_policy(
+        R"(rule most_tagged { at least 50% of x_vm where managed requires has(tags) })");
     auto run = [&](std::vector<std::string> vms) {
         ModelMaker mm;
-        for (size_t i = 0; i < vms.size(); ++i) mm.add("x_vm.v" + std::to_string(i), "x_vm", vms[i]);
+        for (size_t i = 0; i < vms.size(); ++i)
+            mm.add("x_vm.v" + std::to_string(i), "x_vm", vms[i]);
         EngineOptions with_passes;
         with_passes.include_passes = true;
         return check(*c, mm.done(), with_passes);
@@ -206,17 +219,22 @@ TEST_CASE("engine: at least N% of T where C requires E", "[engine]") {
     const std::string unknown_tags = R"({"managed": true, "tags": {"$unknown": "later"}})";
     const std::string unknown_where = R"({"managed": {"$unknown": "maybe"}, "tags": {"a": "b"}})";
     // has(unknown) is true: an unknown tag map is present.
-    CHECK(run({tagged, untagged, unmanaged}) == "pass <stack> most_tagged | 1 of 2 (50%) x_vm resources pass; "
-                                                "at least 50% must | related x_vm.v1\n");
+    CHECK(run({tagged, untagged, unmanaged}) ==
+          "pass <stack> most_tagged | 1 of 2 (50%) x_vm resources pass; "
+          "at least 50% must | related x_vm.v1\n");
     CHECK(run({tagged, untagged, untagged, unmanaged}) ==
-          "fail <stack> most_tagged | 1 of 3 (33.3%) x_vm resources pass; at least 50% must | related x_vm.v1 x_vm.v2\n");
+          "fail <stack> most_tagged | 1 of 3 (33.3%) x_vm resources pass; at least 50% must | "
+          "related x_vm.v1 x_vm.v2\n");
     // 1 pass, 1 unknown (where), 1 fail of 3: 33% now, 67% if the unknown passes.
     CHECK(run({tagged, unknown_where, untagged}) ==
-          "unknown <stack> most_tagged | 1 of 3 (33.3%) x_vm resources pass; at least 50% must (1 unknown) | "
+          "unknown <stack> most_tagged | 1 of 3 (33.3%) x_vm resources pass; at least 50% must (1 "
+          "unknown) | "
           "x_vm.v1.managed: maybe | related x_vm.v2\n");
-    CHECK(run({unknown_tags, untagged}) == "pass <stack> most_tagged | 1 of 2 (50%) x_vm resources pass; at least "
-                                           "50% must | related x_vm.v1\n");
-    CHECK(run({unmanaged}) == "pass <stack> most_tagged | 0 of 0 (100%) x_vm resources pass; at least 50% must\n");
+    CHECK(run({unknown_tags, untagged}) ==
+          "pass <stack> most_tagged | 1 of 2 (50%) x_vm resources pass; at least "
+          "50% must | related x_vm.v1\n");
+    CHECK(run({unmanaged}) ==
+          "pass <stack> most_tagged | 0 of 0 (100%) x_vm resources pass; at least 50% must\n");
 }
 
 TEST_CASE("engine: evaluation errors become error verdicts and the scan goes on", "[engine]") {
@@ -231,12 +249,13 @@ rule after { every x_thing requires true }
     Model& model = mm.done();
     EngineOptions opts;
     opts.include_passes = true;
-    CHECK(check(*c, model, opts) == "error x_thing.zero ratio | division by zero\n"
-                                    "error x_thing.text ratio | cannot apply `/` to a string and a number\n"
-                                    "pass x_thing.ok ratio\n"
-                                    "pass x_thing.zero after\n"
-                                    "pass x_thing.text after\n"
-                                    "pass x_thing.ok after\n");
+    CHECK(check(*c, model, opts) ==
+          "error x_thing.zero ratio | division by zero\n"
+          "error x_thing.text ratio | cannot apply `/` to a string and a number\n"
+          "pass x_thing.ok ratio\n"
+          "pass x_thing.zero after\n"
+          "pass x_thing.text after\n"
+          "pass x_thing.ok after\n");
 }
 
 TEST_CASE("engine: budget and memory cap per evaluation", "[engine]") {
@@ -292,10 +311,12 @@ rule r { every x_t requires kind in allowed and name == env and size <= doubled 
     std::vector<std::string> errors;
     CHECK_FALSE(engine.init_globals({}, errors));
     REQUIRE(errors.size() == 1);
-    CHECK(errors[0] == "parameter `p.q.limit` (number) has no default: give it with --param p.q.limit=VALUE");
+    CHECK(errors[0] ==
+          "parameter `p.q.limit` (number) has no default: give it with --param p.q.limit=VALUE");
 
     errors.clear();
-    CHECK_FALSE(engine.init_globals({{"limit", "\"x\""}, {"nope", "1"}, {"doubled", "3"}, {"allowed", "[1]"}}, errors));
+    CHECK_FALSE(engine.init_globals(
+        {{"limit", "\"x\""}, {"nope", "1"}, {"doubled", "3"}, {"allowed", "[1]"}}, errors));
     CHECK(errors == std::vector<std::string>{
                         "--param nope: no parameter of that name",
                         "--param doubled: `p.q.doubled` is a let, not a parameter",
@@ -307,13 +328,16 @@ rule r { every x_t requires kind in allowed and name == env and size <= doubled 
     CHECK(errors.at(0).rfind("--param p.q.limit: `[1,` is not valid JSON", 0) == 0);
 
     EngineOptions opts;
-    CHECK(check(*c, model, opts, {{"limit", "4"}, {"p.q.allowed", R"(["a","b"])"}, {"env", "prod"}}) == "");
-    CHECK(check(*c, model, opts, {{"limit", "3"}, {"p.q.allowed", R"(["a","b"])"}, {"env", "prod"}}) ==
+    CHECK(check(*c, model, opts,
+                {{"limit", "4"}, {"p.q.allowed", R"(["a","b"])"}, {"env", "prod"}}) == "");
+    CHECK(check(*c, model, opts,
+                {{"limit", "3"}, {"p.q.allowed", R"(["a","b"])"}, {"env", "prod"}}) ==
           "fail x_t.one r\n");
     CHECK(check(*c, model, opts, {{"limit", "4"}}) == "fail x_t.one r\n");
 }
 
-TEST_CASE("engine: normalize applies mappings, keeps model views, and turns failing fields unknown", "[engine]") {
+TEST_CASE("engine: normalize applies mappings, keeps model views, and turns failing fields unknown",
+          "[engine]") {
     auto c = compile_policy(R"(
 type bucket { name: string  size: number  ratio: number  owner: string }
 map terraform "x_store" as b to bucket {
@@ -328,22 +352,24 @@ rule native { every x_store requires bucket_name == "logs" }
 )");
     ModelMaker mm;
     mm.add("x_store.tf", "x_store", R"({"bucket_name": "logs", "count": 3, "zero": 0})");
-    mm.add("x_store.cdktf", "x_store", R"({"bucket_name": "other", "count": 3, "zero": 0})", "cdktf");
-    mm.add("x_store.pulumi", "x_store", R"({"bucket_name": "logs"})", "pulumi"); // no mapping applies
-    mm.add("model.b", "x_model_bucket", R"({"name": "logs", "size": 6, "ratio": 1})", "model", "bucket");
+    mm.add("x_store.cdktf", "x_store", R"({"bucket_name": "other", "count": 3, "zero": 0})",
+           "cdktf");
+    mm.add("x_store.pulumi", "x_store", R"({"bucket_name": "logs"})",
+           "pulumi"); // no mapping applies
+    mm.add("model.b", "x_model_bucket", R"({"name": "logs", "size": 6, "ratio": 1})", "model",
+           "bucket");
     Model& model = mm.done();
     EngineOptions opts;
     opts.include_passes = true;
-    CHECK(check(*c, model, opts) ==
-          "pass x_store.tf named\n"
-          "fail x_store.cdktf named\n"
-          "pass model.b named\n"
-          "unknown x_store.tf ratio | division by zero\n"
-          "unknown x_store.cdktf ratio | division by zero\n"
-          "pass model.b ratio\n"
-          "pass x_store.tf native\n"
-          "fail x_store.cdktf native\n"
-          "pass x_store.pulumi native\n");
+    CHECK(check(*c, model, opts) == "pass x_store.tf named\n"
+                                    "fail x_store.cdktf named\n"
+                                    "pass model.b named\n"
+                                    "unknown x_store.tf ratio | division by zero\n"
+                                    "unknown x_store.cdktf ratio | division by zero\n"
+                                    "pass model.b ratio\n"
+                                    "pass x_store.tf native\n"
+                                    "fail x_store.cdktf native\n"
+                                    "pass x_store.pulumi native\n");
     const Value& view = model.resources[0].canonical;
     REQUIRE(view.is(Kind::Map));
     CHECK(view.as_map()->find("owner") == nullptr); // null results are omitted

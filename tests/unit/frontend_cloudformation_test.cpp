@@ -1,16 +1,15 @@
 // CloudFormation, SAM and cdk.out: every short-form tag and intrinsic, provenance
 // (line and column of nested values, refs, pointers), unknown reasons, references as
 // edges, stack entries, Fn::If branch views, located errors, hostile input.
-#include <catch2/catch.hpp>
+#include "../../frontends/cloudformation/cfn_node.h"
+#include "tenet/frontends/frontend.h"
+#include "tenet/model/interner.h"
 
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
-
-#include "../../frontends/cloudformation/cfn_node.h"
-#include "tenet/frontends/frontend.h"
-#include "tenet/model/interner.h"
 
 using namespace tenet;
 
@@ -38,7 +37,9 @@ struct Loaded {
         return model.resources[static_cast<size_t>(i)];
     }
     // A value by path from a resource's native map: "BucketEncryption.Rules[0].Status".
-    Value at(std::string_view address, std::string_view path) const { return walk(res(address).native, path); }
+    Value at(std::string_view address, std::string_view path) const {
+        return walk(res(address).native, path);
+    }
     Value stack(std::string_view path) const { return walk(model.stack, path); }
 
     static Value walk(Value v, std::string_view path) {
@@ -80,13 +81,15 @@ struct Loaded {
     std::string error_text() const {
         std::string s;
         for (auto& e : errors)
-            s += sm.path(e.loc.file) + ":" + std::to_string(e.loc.line) + ":" + std::to_string(e.loc.column) + ": " +
-                 e.message + "\n";
+            s += sm.path(e.loc.file) + ":" + std::to_string(e.loc.line) + ":" +
+                 std::to_string(e.loc.column) + ": " + e.message + "\n";
         return s;
     }
     bool has_error(uint32_t line, uint32_t column, std::string_view text) const {
         for (auto& e : errors)
-            if (e.loc.line == line && e.loc.column == column && e.message.find(text) != std::string::npos) return true;
+            if (e.loc.line == line && e.loc.column == column &&
+                e.message.find(text) != std::string::npos)
+                return true;
         return false;
     }
     // The edges out of `from`, as "attribute->target".
@@ -116,7 +119,8 @@ std::unique_ptr<Loaded> load_text(std::string text, std::vector<std::string> par
     return l;
 }
 
-std::unique_ptr<Loaded> load_fixture(const std::string& name, std::vector<std::string> params = {}) {
+std::unique_ptr<Loaded> load_fixture(const std::string& name,
+                                     std::vector<std::string> params = {}) {
     return load_text(read_text(kFixtures + name), std::move(params), kFixtures + name);
 }
 
@@ -182,7 +186,8 @@ TEST_CASE("cloudformation: every short-form tag and intrinsic evaluates") {
     REQUIRE(l->ok);
 
     SECTION("Fn::Sub composes known pieces, ${!Literal} stays literal, variables map") {
-        CHECK(reason(l->at("Bucket", "BucketName")) == "Bucket.BucketName: AWS::Region is known at deploy time");
+        CHECK(reason(l->at("Bucket", "BucketName")) ==
+              "Bucket.BucketName: AWS::Region is known at deploy time");
         auto refs = l->refs(l->at("Bucket", "BucketName"));
         CHECK(contains(refs, "param.Env"));
         CHECK(contains(refs, "param.AWS::Region"));
@@ -208,9 +213,11 @@ TEST_CASE("cloudformation: every short-form tag and intrinsic evaluates") {
     SECTION("Fn::FindInMap, Fn::ImportValue, Fn::Base64, Fn::GetAZs, Fn::Cidr") {
         CHECK(l->at("Bucket", "Mapped").as_number() == 365);
         CHECK(l->pointer(l->at("Bucket", "Mapped")) == "Mappings.EnvMap.prod.Retention");
-        CHECK(reason(l->at("Bucket", "MappedUnknown")) == "Bucket.MappedUnknown: AWS::Region is known at deploy time");
+        CHECK(reason(l->at("Bucket", "MappedUnknown")) ==
+              "Bucket.MappedUnknown: AWS::Region is known at deploy time");
         CHECK(reason(l->at("Bucket", "Imported")) ==
-              "Bucket.Imported: Fn::ImportValue `shared-vpc-id` is exported by another stack, known at deploy time");
+              "Bucket.Imported: Fn::ImportValue `shared-vpc-id` is exported by another stack, "
+              "known at deploy time");
         CHECK(contains(l->refs(l->at("Bucket", "Imported")), "import.shared-vpc-id"));
         CHECK(str(l->at("Bucket", "Encoded")) == "aGVsbG8=");
         CHECK(reason(l->at("Bucket", "Azs")) ==
@@ -230,8 +237,10 @@ TEST_CASE("cloudformation: every short-form tag and intrinsic evaluates") {
     SECTION("parameters and pseudo parameters") {
         CHECK(str(l->at("Bucket", "Partition")) == "aws");
         CHECK(l->prov(l->at("Bucket", "Partition")).state == ValueState::Default);
-        CHECK(reason(l->at("Bucket", "Account")) == "Bucket.Account: AWS::AccountId is known at deploy time");
-        CHECK(l->refs(l->at("Bucket", "Account")) == std::vector<std::string>{"param.AWS::AccountId"});
+        CHECK(reason(l->at("Bucket", "Account")) ==
+              "Bucket.Account: AWS::AccountId is known at deploy time");
+        CHECK(l->refs(l->at("Bucket", "Account")) ==
+              std::vector<std::string>{"param.AWS::AccountId"});
         CHECK(reason(l->at("Bucket", "OwnerTag")) == "Bucket.OwnerTag: param Owner has no value");
         CHECK(l->refs(l->at("Bucket", "OwnerTag")) == std::vector<std::string>{"param.Owner"});
         CHECK(l->at("Bucket", "SizeValue").as_number() == 20);
@@ -250,7 +259,8 @@ TEST_CASE("cloudformation: every short-form tag and intrinsic evaluates") {
         CHECK(l->pointer(decided) == "Fn::If IsProd=true");
         CHECK(contains(l->refs(decided), "param.Env"));
         Value undecided = l->at("Bucket", "Undecided");
-        CHECK(reason(undecided) == "Bucket.Undecided: depends on condition HasOwner (param Owner has no value)");
+        CHECK(reason(undecided) ==
+              "Bucket.Undecided: depends on condition HasOwner (param Owner has no value)");
         CHECK(l->pointer(undecided) == "Fn::If HasOwner");
         CHECK(contains(l->refs(undecided), "param.Owner"));
         CHECK(contains(l->refs(undecided), "condition.HasOwner"));
@@ -266,7 +276,8 @@ TEST_CASE("cloudformation: every short-form tag and intrinsic evaluates") {
     }
     SECTION("long forms, resource-level attributes") {
         CHECK(str(l->at("LongForm", "TopicName")) == "t-prod");
-        CHECK(reason(l->at("LongForm", "KmsMasterKeyId")) == "LongForm.KmsMasterKeyId: known after deploy");
+        CHECK(reason(l->at("LongForm", "KmsMasterKeyId")) ==
+              "LongForm.KmsMasterKeyId: known after deploy");
         CHECK(str(l->at("LongForm", "DisplayName")) == "prod!");
         CHECK(l->pointer(l->at("LongForm", "DisplayName")) == "Fn::If ProdOrOwner=true");
         CHECK(str(l->at("LongForm", "Tags[0].Value")) == R"({"a":[1,"b"]})");
@@ -293,22 +304,23 @@ TEST_CASE("cloudformation: provenance points at the line and column of nested va
         SourceLoc s = l->prov(l->at(address, path)).loc;
         return std::to_string(s.line) + ":" + std::to_string(s.column);
     };
-    CHECK(loc("Bucket", "Nested.Deep[0].Value") == "77:20");   // the !Sub
+    CHECK(loc("Bucket", "Nested.Deep[0].Value") == "77:20"); // the !Sub
     CHECK(loc("Bucket", "Nested.Deep[0].Name") == "76:19");
     CHECK(loc("Bucket", "Nested.Deep[0]") == "76:13");
     CHECK(loc("Bucket", "Nested") == "75:9");
-    CHECK(loc("Bucket", "OwnerTag") == "63:17");                // the Ref site, not the parameter
-    CHECK(loc("Bucket", "Subnets[1]") == "57:16");              // computed items point at the Fn::Cidr
-    CHECK(loc("Bucket", "Decided") == "65:29");                 // the chosen branch
-    CHECK(loc("LongForm", "TopicName") == "85:18");             // a long form {"Fn::Join": ...}
+    CHECK(loc("Bucket", "OwnerTag") == "63:17");    // the Ref site, not the parameter
+    CHECK(loc("Bucket", "Subnets[1]") == "57:16");  // computed items point at the Fn::Cidr
+    CHECK(loc("Bucket", "Decided") == "65:29");     // the chosen branch
+    CHECK(loc("LongForm", "TopicName") == "85:18"); // a long form {"Fn::Join": ...}
     CHECK(l->prov(l->at("Bucket", "Nested")).loc.file == l->res("Bucket").loc.file);
 }
 
 TEST_CASE("cloudformation: references become edges, parameters never do") {
     auto l = load_fixture("intrinsics.yaml");
-    CHECK(l->edges("Bucket") ==
-          std::vector<std::string>{"KeyArn->Key", "KeyArnList->Key", "KeyRef->Key", "WithVars->Key"});
-    CHECK(l->edges("LongForm") == std::vector<std::string>{"DependsOn->Bucket", "KmsMasterKeyId->Key"});
+    CHECK(l->edges("Bucket") == std::vector<std::string>{"KeyArn->Key", "KeyArnList->Key",
+                                                         "KeyRef->Key", "WithVars->Key"});
+    CHECK(l->edges("LongForm") ==
+          std::vector<std::string>{"DependsOn->Bucket", "KmsMasterKeyId->Key"});
 
     auto prod = load_fixture("prod_security_stack.yaml");
     INFO(prod->error_text());
@@ -321,8 +333,9 @@ TEST_CASE("cloudformation: references become edges, parameters never do") {
     CHECK(contains(prod->edges("ProdEC2Instance"), "UserData->ProdCloudWatchLogGroup"));
     // The relation index answers "the bucket policies of this bucket".
     auto bucket = static_cast<uint32_t>(prod->model.find_address("ProdS3Bucket"));
-    auto incoming = prod->model.relations.incoming(bucket, Interner::global().intern("AWS::S3::BucketPolicy"),
-                                                   Interner::global().intern("Bucket"));
+    auto incoming =
+        prod->model.relations.incoming(bucket, Interner::global().intern("AWS::S3::BucketPolicy"),
+                                       Interner::global().intern("Bucket"));
     REQUIRE(incoming.size() == 1);
     CHECK(prod->model.resources[incoming[0]].address->view() == "ProdS3BucketPolicy");
 }
@@ -331,7 +344,8 @@ TEST_CASE("cloudformation: the seed stack's values, unknowns and stack entries")
     auto l = load_fixture("prod_security_stack.yaml");
     REQUIRE(l->errors.empty());
     CHECK(str(l->at("ProdVPC", "CidrBlock")) == "10.0.0.0/16");
-    CHECK(str(l->at("ProdPrivateSubnet", "CidrBlock")) == "10.0.2.0/24"); // !Select of !Cidr of !FindInMap
+    CHECK(str(l->at("ProdPrivateSubnet", "CidrBlock")) ==
+          "10.0.2.0/24"); // !Select of !Cidr of !FindInMap
     CHECK(str(l->at("ProdEC2Role", "RoleName")) == "prod-dev-ec2-role");
     CHECK(str(l->at("ProdEC2SecurityGroup", "SecurityGroupIngress[0].CidrIp")) == "10.0.0.0/8");
     CHECK(l->refs(l->at("ProdEC2SecurityGroup", "SecurityGroupIngress[0].CidrIp")) ==
@@ -339,10 +353,12 @@ TEST_CASE("cloudformation: the seed stack's values, unknowns and stack entries")
     CHECK(reason(l->at("ProdEC2Instance", "ImageId")) ==
           "ProdEC2Instance.ImageId: param EC2AMIId is read from the SSM parameter "
           "`/aws/service/ami-amazon-linux-latest/amzn2-ami-hvm-x86_64-gp2` at deploy time");
-    CHECK_FALSE(l->at("ProdEC2Instance", "Monitoring").as_bool()); // IsProduction is false for "dev"
+    CHECK_FALSE(
+        l->at("ProdEC2Instance", "Monitoring").as_bool()); // IsProduction is false for "dev"
     CHECK(l->at("ProdCloudWatchLogGroup", "RetentionInDays").as_number() == 30);
     CHECK(reason(l->at("ProdSNSTopic", "Subscription")) ==
-          "ProdSNSTopic.Subscription: depends on condition HasAlertEmail (param AlertEmail has no value)");
+          "ProdSNSTopic.Subscription: depends on condition HasAlertEmail (param AlertEmail has no "
+          "value)");
     CHECK(str(l->at("ProdNetworkInAlarm", "Condition")) == "IsProduction");
     CHECK(str(l->at("ProdKMSKey", "DeletionPolicy")) == "Delete");
 
@@ -351,19 +367,22 @@ TEST_CASE("cloudformation: the seed stack's values, unknowns and stack entries")
     CHECK(str(l->stack("parameters.EnvironmentSuffix.Default")) == "dev");
     CHECK(str(l->stack("parameters.EnvironmentSuffix.Value")) == "dev");
     CHECK(str(l->stack("parameters.EC2InstanceType.AllowedValues[2]")) == "t3.medium");
-    CHECK(reason(l->stack("parameters.AlertEmail.Value")) == "parameters.AlertEmail.Value: param AlertEmail has no value");
+    CHECK(reason(l->stack("parameters.AlertEmail.Value")) ==
+          "parameters.AlertEmail.Value: param AlertEmail has no value");
     CHECK(reason(l->stack("outputs.VPCId.Value")) == "outputs.VPCId.Value: known after deploy");
     CHECK(str(l->stack("outputs.EnvironmentSuffix.Value")) == "dev");
     CHECK_FALSE(l->stack("conditions.IsProduction.Value").as_bool());
     CHECK(str(l->stack("mappings.SubnetConfig.Public.CIDR")) == "10.0.1.0/24");
 
     SECTION("--cfn-param overrides decide conditions") {
-        auto p = load_fixture("prod_security_stack.yaml", {"EnvironmentSuffix=prod", "AlertEmail=ops@example.com"});
+        auto p = load_fixture("prod_security_stack.yaml",
+                              {"EnvironmentSuffix=prod", "AlertEmail=ops@example.com"});
         CHECK(p->at("ProdEC2Instance", "Monitoring").as_bool());
         CHECK(p->at("ProdCloudWatchLogGroup", "RetentionInDays").as_number() == 365);
         CHECK(str(p->at("ProdSNSTopic", "Subscription[0].Endpoint")) == "ops@example.com");
         CHECK(p->pointer(p->at("ProdSNSTopic", "Subscription")) == "Fn::If HasAlertEmail=true");
-        CHECK(p->pointer(p->at("ProdSNSTopic", "Subscription[0].Endpoint")) == "--cfn-param AlertEmail");
+        CHECK(p->pointer(p->at("ProdSNSTopic", "Subscription[0].Endpoint")) ==
+              "--cfn-param AlertEmail");
         CHECK_FALSE(p->has("ProdSNSTopic", "Fn::If")); // nothing undecided: no branch views
     }
 }
@@ -402,11 +421,13 @@ Resources:
     CHECK(str(six.as_list()->items()[0]) == "2001:db8::/64");
     CHECK(str(six.as_list()->items()[1]) == "2001:db8:0:1::/64");
     CHECK(l->at("R", "Length").as_number() == 3);
-    CHECK(l->refs(l->at("R", "DynamicAttr")) == std::vector<std::string>{"param.AttrName", "Key.Arn"});
+    CHECK(l->refs(l->at("R", "DynamicAttr")) ==
+          std::vector<std::string>{"param.AttrName", "Key.Arn"});
     CHECK(str(l->at("R", "Mapped")) == "ami-1"); // the region override decides it
     CHECK(contains(l->refs(l->at("R", "Mapped")), "param.AWS::Region"));
     CHECK(str(l->at("R", "Fallback")) == "ami-default");
-    CHECK(reason(l->at("R", "Macro")) == "R.Macro: the macro `AWS::Include` (Fn::Transform) is applied at deploy time");
+    CHECK(reason(l->at("R", "Macro")) ==
+          "R.Macro: the macro `AWS::Include` (Fn::Transform) is applied at deploy time");
     CHECK(reason(l->at("R", "FromList")) == "R.FromList: param Cidrs has no value");
     CHECK(l->refs(l->at("R", "SubAttr")) == std::vector<std::string>{"Key.Arn"});
 }
@@ -419,7 +440,8 @@ TEST_CASE("cloudformation: JSON templates keep positions and evaluate long forms
                                     "ServerSideEncryptionByDefault.KMSMasterKeyID");
     CHECK(reason(kms) == "DataBucket.BucketEncryption.ServerSideEncryptionConfiguration[0]."
                          "ServerSideEncryptionByDefault.KMSMasterKeyID: known after deploy");
-    CHECK(l->pointer(kms) == "Fn::If CreateKey=true"); // KmsKeyArn defaults to "": CreateKey is true
+    CHECK(l->pointer(kms) ==
+          "Fn::If CreateKey=true"); // KmsKeyArn defaults to "": CreateKey is true
     CHECK(l->prov(kms).loc.line == 39);
     CHECK(l->prov(kms).loc.column == 60);
     CHECK(str(l->at("DataBucket", "DeletionPolicy")) == "Delete");
@@ -437,7 +459,7 @@ TEST_CASE("cloudformation: SAM resources load with Globals merged") {
     REQUIRE(l->errors.empty());
     CHECK(l->res("ApiFunction").native_type->view() == "AWS::Serverless::Function");
     CHECK(l->res("ItemsTable").native_type->view() == "AWS::Serverless::SimpleTable");
-    CHECK(str(l->at("ApiFunction", "Runtime")) == "python3.12");   // from Globals
+    CHECK(str(l->at("ApiFunction", "Runtime")) == "python3.12");    // from Globals
     CHECK(l->prov(l->at("ApiFunction", "Runtime")).loc.line == 12); // pointing into Globals
     CHECK(l->at("ApiFunction", "Timeout").as_number() == 10);       // the function's own value wins
     CHECK(str(l->at("ApiFunction", "Environment.Variables.STAGE")) == "dev"); // maps merge
@@ -446,12 +468,15 @@ TEST_CASE("cloudformation: SAM resources load with Globals merged") {
     CHECK(l->at("ApiFunction", "Layers").as_list()->size == 2); // lists add up
     CHECK(str(l->stack("transform")) == "AWS::Serverless-2016-10-31");
     // Resources the transform makes are unknown without an error.
-    CHECK(reason(l->stack("outputs.FunctionRoleArn.Value")).find("made by the SAM transform") != std::string::npos);
-    CHECK(l->edges("ApiFunction") ==
-          std::vector<std::string>{"Environment->ItemsTable", "Events->ItemsApi", "Policies->ItemsTable"});
+    CHECK(reason(l->stack("outputs.FunctionRoleArn.Value")).find("made by the SAM transform") !=
+          std::string::npos);
+    CHECK(l->edges("ApiFunction") == std::vector<std::string>{"Environment->ItemsTable",
+                                                              "Events->ItemsApi",
+                                                              "Policies->ItemsTable"});
 }
 
-TEST_CASE("cloudformation: cdk.out with one stack: logical ids, construct paths, template positions") {
+TEST_CASE(
+    "cloudformation: cdk.out with one stack: logical ids, construct paths, template positions") {
     auto l = load_cdk("cdk/single/cdk.out");
     INFO(l->error_text());
     REQUIRE(l->errors.empty());
@@ -459,15 +484,17 @@ TEST_CASE("cloudformation: cdk.out with one stack: logical ids, construct paths,
     const Resource& bucket = l->res("ContentBucket52D4B12C");
     CHECK(bucket.frontend->view() == "cdk");
     CHECK(l->sm.path(bucket.loc.file).ends_with("ContentStack.template.json"));
-    Value kms = l->at("ContentBucket52D4B12C",
-                      "BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.KMSMasterKeyID");
+    Value kms = l->at("ContentBucket52D4B12C", "BucketEncryption.ServerSideEncryptionConfiguration["
+                                               "0].ServerSideEncryptionByDefault.KMSMasterKeyID");
     CHECK(l->pointer(kms) == "ContentStack/ContentBucket/Resource");
     CHECK(l->prov(kms).loc.line == 49);
     CHECK(l->refs(kms) == std::vector<std::string>{"ContentKey6D1C7F4A.Arn"});
     CHECK(l->edges("ContentBucketPolicy1E7A5D3B") ==
-          std::vector<std::string>{"Bucket->ContentBucket52D4B12C", "PolicyDocument->ContentBucket52D4B12C"});
+          std::vector<std::string>{"Bucket->ContentBucket52D4B12C",
+                                   "PolicyDocument->ContentBucket52D4B12C"});
     CHECK(str(l->stack("frontend")) == "cdk");
-    CHECK(reason(l->stack("parameters.BootstrapVersion.Value")).find("SSM parameter") != std::string::npos);
+    CHECK(reason(l->stack("parameters.BootstrapVersion.Value")).find("SSM parameter") !=
+          std::string::npos);
     CHECK(str(l->at("CDKMetadata", "Condition")) == "CDKMetadataAvailable");
     CHECK(reason(l->stack("conditions.CDKMetadataAvailable.Value")) ==
           "conditions.CDKMetadataAvailable.Value: AWS::Region is known at deploy time");
@@ -480,13 +507,16 @@ TEST_CASE("cloudformation: cdk.out with several stacks prefixes addresses with t
     CHECK(l->model.resources.size() == 3);
     CHECK(l->res("NetworkStack/Vpc8378EB38").native_type->view() == "AWS::EC2::VPC");
     // No aws:cdk:path in the template: the manifest's metadata gives the construct path.
-    CHECK(l->pointer(l->at("AppStack/WebSg0B3D5A6F", "GroupDescription")) == "AppStack/WebSg/Resource");
+    CHECK(l->pointer(l->at("AppStack/WebSg0B3D5A6F", "GroupDescription")) ==
+          "AppStack/WebSg/Resource");
     // AppStack depends on NetworkStack: loaded after it, its Fn::ImportValue finds the
     // export and refers to the VPC (the manifest lists AppStack first).
     Value vpc = l->at("AppStack/WebSg0B3D5A6F", "VpcId");
-    CHECK(reason(vpc).find("Fn::ImportValue `NetworkStack:ExportsOutputRefVpc8378EB38272D6E3A`") != std::string::npos);
+    CHECK(reason(vpc).find("Fn::ImportValue `NetworkStack:ExportsOutputRefVpc8378EB38272D6E3A`") !=
+          std::string::npos);
     CHECK(contains(l->refs(vpc), "NetworkStack/Vpc8378EB38"));
-    CHECK(l->edges("AppStack/WebSg0B3D5A6F") == std::vector<std::string>{"VpcId->NetworkStack/Vpc8378EB38"});
+    CHECK(l->edges("AppStack/WebSg0B3D5A6F") ==
+          std::vector<std::string>{"VpcId->NetworkStack/Vpc8378EB38"});
     CHECK(l->model.resources[0].address->view() == "NetworkStack/Vpc8378EB38");
     CHECK(reason(l->stack("outputs.NetworkStack/ExportsOutputRefVpc8378EB38272D6E3A.Value")) ==
           "outputs.NetworkStack/ExportsOutputRefVpc8378EB38272D6E3A.Value: known after deploy");
@@ -524,9 +554,11 @@ TEST_CASE("cloudformation: input errors are located and the other resources stil
         CHECK(l->has_error(17, 34, "Fn::Select: the second argument must be a list"));
         CHECK(l->has_error(18, 34, "Fn::Select: index 3 is out of range for a list of 2"));
         CHECK(l->has_error(19, 20, "Fn::Join takes a list of 2 arguments"));
-        CHECK(l->has_error(20, 22, "Fn::GetAtt of `Nowhere`, which is not a resource of this template"));
+        CHECK(l->has_error(20, 22,
+                           "Fn::GetAtt of `Nowhere`, which is not a resource of this template"));
         CHECK(l->has_error(21, 20, "Fn::GetAtt takes `Resource.Attribute`"));
-        CHECK(l->has_error(22, 19, "Ref to `Nothing`, which is neither a parameter nor a resource"));
+        CHECK(
+            l->has_error(22, 19, "Ref to `Nothing`, which is neither a parameter nor a resource"));
         CHECK(l->has_error(23, 19, "Fn::FindInMap: mapping `Sizes` has no key `large`"));
         CHECK(l->has_error(24, 32, "no condition named `NoSuchCondition`"));
         CHECK(l->has_error(25, 20, "Fn::Sub: `${` without a closing `}`"));
@@ -541,7 +573,8 @@ TEST_CASE("cloudformation: input errors are located and the other resources stil
         CHECK(str(l->at("StillLoads", "TopicName")) == "app");
     }
     SECTION("duplicate keys are reported, the last one wins") {
-        auto l = load_text("Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      A: 1\n      A: 2\n");
+        auto l = load_text("Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      A: "
+                           "1\n      A: 2\n");
         CHECK(l->has_error(6, 7, "duplicate key `A`"));
         CHECK(l->at("R", "A").as_number() == 2);
         // Large mappings are indexed: the same holds there, in YAML and JSON.
@@ -576,28 +609,34 @@ TEST_CASE("cloudformation: hostile input neither hangs nor crashes") {
         CHECK(l->errors[0].message.find("aliases expand to more than") != std::string::npos);
     }
     SECTION("deep nesting, YAML and JSON") {
-        std::string deep = "Resources:\n  X:\n    Type: AWS::S3::Bucket\n    Properties:\n      Deep: " +
-                           std::string(100000, '[') + std::string(100000, ']') + "\n";
+        std::string deep =
+            "Resources:\n  X:\n    Type: AWS::S3::Bucket\n    Properties:\n      Deep: " +
+            std::string(100000, '[') + std::string(100000, ']') + "\n";
         auto l = load_text(deep);
         CHECK_FALSE(l->ok);
         CHECK(l->errors.at(0).message == "nesting is deeper than 256 levels");
-        std::string json = R"({"Resources": {"X": {"Type": "AWS::S3::Bucket", "Properties": {"Deep": )" +
-                           std::string(100000, '[') + std::string(100000, ']') + "}}}}";
+        std::string json =
+            R"({"Resources": {"X": {"Type": "AWS::S3::Bucket", "Properties": {"Deep": )" +
+            std::string(100000, '[') + std::string(100000, ']') + "}}}}";
         auto j = load_text(json, {}, "deep.json");
         CHECK_FALSE(j->ok);
         CHECK(j->errors.at(0).message.find("nesting is deeper than 256") != std::string::npos);
     }
     SECTION("aliases within the cap are shared, not copied") {
-        auto l = load_text("Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      A: &tags [x, y]\n"
-                           "      B: *tags\n");
+        auto l = load_text(
+            "Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n      A: &tags [x, y]\n"
+            "      B: *tags\n");
         REQUIRE(l->errors.empty());
         CHECK(str(l->at("R", "B[1]")) == "y");
     }
     SECTION("huge or odd numbers in intrinsics are errors, not crashes") {
-        auto l = load_text("Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n"
-                           "      A: !Select [\"" + std::string(400, '9') + "\", [a]]\n"
-                           "      B: !Select [1e300, [a]]\n      C: !Select [-1, [a]]\n"
-                           "      D: !Cidr [10.0.0.0/8, 100000, 8]\n      E: !Cidr [10.0.0.0/24, 2, 128]\n");
+        auto l = load_text(
+            "Resources:\n  R:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+            "      A: !Select [\"" +
+            std::string(400, '9') +
+            "\", [a]]\n"
+            "      B: !Select [1e300, [a]]\n      C: !Select [-1, [a]]\n"
+            "      D: !Cidr [10.0.0.0/8, 100000, 8]\n      E: !Cidr [10.0.0.0/24, 2, 128]\n");
         CHECK(l->has_error(5, 19, "the index must be a whole number"));
         CHECK(l->has_error(6, 19, "the index must be a whole number"));
         CHECK(l->has_error(7, 19, "the index must be a whole number"));
@@ -605,8 +644,9 @@ TEST_CASE("cloudformation: hostile input neither hangs nor crashes") {
         CHECK(l->has_error(9, 33, "the subnet bits do not fit in the block"));
     }
     SECTION("conditions that refer to themselves") {
-        auto l = load_text("Conditions:\n  A: !Condition B\n  B: !Not [!Condition A]\nResources:\n  R:\n"
-                           "    Type: AWS::S3::Bucket\n    Properties:\n      X: !If [A, 1, 2]\n");
+        auto l =
+            load_text("Conditions:\n  A: !Condition B\n  B: !Not [!Condition A]\nResources:\n  R:\n"
+                      "    Type: AWS::S3::Bucket\n    Properties:\n      X: !If [A, 1, 2]\n");
         CHECK(l->ok);
         CHECK(reason(l->at("R", "X")).find("depends on condition A") != std::string::npos);
         bool cycle = false;
@@ -650,8 +690,10 @@ TEST_CASE("cloudformation: the Trivy conformance examples load") {
                 ++templates;
                 INFO(name << "\n" << l->error_text());
                 CHECK(l->ok);
-                if (!contains(broken, name)) CHECK(l->errors.empty());
-                else CHECK_FALSE(l->errors.empty());
+                if (!contains(broken, name))
+                    CHECK(l->errors.empty());
+                else
+                    CHECK_FALSE(l->errors.empty());
             }
         }
     }

@@ -1,10 +1,9 @@
 // Parser: the language's syntax, spans, and robustness against malformed input.
-#include <catch2/catch.hpp>
+#include "tenet/compiler/parser.h"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <random>
-
-#include "tenet/compiler/parser.h"
 
 using namespace tenet;
 using namespace tenet::ast;
@@ -132,8 +131,9 @@ TEST_CASE("the product brief's rules parse verbatim", "[parser]") {
         CHECK(r->requires_->rhs->kind == ExprKind::Apply);
     }
     SECTION("no ... where") {
-        auto p = parse("rule no_world_ssh  { severity = critical  no security_group_rule where ingress and 22 "
-                       "in ports and cidr_is_public(cidr) }");
+        auto p = parse(
+            "rule no_world_ssh  { severity = critical  no security_group_rule where ingress and 22 "
+            "in ports and cidr_is_public(cidr) }");
         auto* r = only_rule(*p);
         CHECK(r->form == RuleForm::No);
         CHECK(r->target->name == "security_group_rule");
@@ -145,13 +145,15 @@ TEST_CASE("the product brief's rules parse verbatim", "[parser]") {
         CHECK(r->where->lhs->rhs->kind == ExprKind::In);
     }
     SECTION("exists ... where") {
-        auto p = parse("rule trail_exists  { exists cloudtrail where multi_region and log_file_validation }");
+        auto p = parse(
+            "rule trail_exists  { exists cloudtrail where multi_region and log_file_validation }");
         auto* r = only_rule(*p);
         CHECK(r->form == RuleForm::Exists);
         CHECK(r->where->kind == ExprKind::And);
     }
     SECTION("at least N% of ... references") {
-        auto p = parse("rule names_suffixed { at least 80% of resource where has(name) requires name references "
+        auto p = parse("rule names_suffixed { at least 80% of resource where has(name) requires "
+                       "name references "
                        "param.environment_suffix }");
         auto* r = only_rule(*p);
         CHECK(r->form == RuleForm::AtLeast);
@@ -173,7 +175,8 @@ TEST_CASE("newline-separated entries are not predicate applications", "[parser]"
         CHECK(r->meta[1].key == "message");
     }
     SECTION("metadata with an identifier value") {
-        auto p = parse("rule r {\n  severity = high\n  level = hard\n  at least 50% of x requires y\n}");
+        auto p =
+            parse("rule r {\n  severity = high\n  level = hard\n  at least 50% of x requires y\n}");
         auto* r = only_rule(*p);
         REQUIRE(r->meta.size() == 2);
         CHECK(r->meta[0].value->kind == ExprKind::Name);
@@ -181,8 +184,10 @@ TEST_CASE("newline-separated entries are not predicate applications", "[parser]"
         CHECK(r->form == RuleForm::AtLeast);
     }
     SECTION("map fields") {
-        auto p = parse("map terraform \"aws_s3_bucket\" as b to s3_bucket {\n  name = b.bucket\n  encryption = "
-                       "{ algorithm: b.x }\n  policy = first(b <- aws_s3_bucket_policy.bucket).policy\n}");
+        auto p = parse(
+            "map terraform \"aws_s3_bucket\" as b to s3_bucket {\n  name = b.bucket\n  encryption "
+            "= "
+            "{ algorithm: b.x }\n  policy = first(b <- aws_s3_bucket_policy.bucket).policy\n}");
         INFO(codes(p->diags));
         REQUIRE(!p->diags.has_errors());
         auto* m = decl<MapDecl>(p->file, 0);
@@ -215,7 +220,9 @@ TEST_CASE("expression forms", "[parser]") {
         REQUIRE(p->file.decls.size() == 1);
         return std::shared_ptr<Parsed>(std::move(p));
     };
-    auto value = [](Parsed& p) { return dynamic_cast<LetDecl*>(p.file.decls[0].get())->value.get(); };
+    auto value = [](Parsed& p) {
+        return dynamic_cast<LetDecl*>(p.file.decls[0].get())->value.get();
+    };
 
     auto p = body("1 + 2 * 3");
     CHECK(value(*p)->bin_op == BinOp::Add);
@@ -321,7 +328,8 @@ TEST_CASE("spans are 1-based line and byte column", "[parser]") {
 }
 
 TEST_CASE("template interpolation positions map into the file", "[parser]") {
-    auto p = parse("rule r {\n  message = \"bucket {name} has {{braces}} and {tags[\\\"Name\\\"]}\"\n  every x "
+    auto p = parse("rule r {\n  message = \"bucket {name} has {{braces}} and "
+                   "{tags[\\\"Name\\\"]}\"\n  every x "
                    "requires y\n}");
     auto* r = only_rule(*p);
     Expr* t = r->meta[0].value.get();
@@ -402,7 +410,8 @@ TEST_CASE("error recovery is capped", "[parser][diagnostics]") {
     CHECK(std::string(p->diags.items().back().code()) == "E0105");
 }
 
-TEST_CASE("nesting depth is capped before the parser can overflow the stack", "[parser][diagnostics]") {
+TEST_CASE("nesting depth is capped before the parser can overflow the stack",
+          "[parser][diagnostics]") {
     auto start = std::chrono::steady_clock::now();
     for (std::string open : {"(", "[", "not ", "-", "{a: ", "if a then 1 else "}) {
         std::string text = "let x = ";
@@ -429,10 +438,12 @@ TEST_CASE("nesting depth is capped before the parser can overflow the stack", "[
 }
 
 TEST_CASE("malformed input never crashes and is fast", "[parser][robustness]") {
-    const char* words[] = {"rule", "{", "}", "every", "requires", "where", "(", ")", "[", "]", "x", "1",
-                           "\"s\"", "and", "or", "not", ".", ",", "=", "pred", "let", "param", ":", "<-",
-                           "at", "least", "%", "of", "some", "in", "\"", "\\", "#", "\n", "type", "map",
-                           "{x}", "1e", "?\?", "*", "matches", "references", "if", "then", "else"};
+    const char* words[] = {
+        "rule", "{",    "}",   "every", "requires", "where",      "(",   ")",     "[",
+        "]",    "x",    "1",   "\"s\"", "and",      "or",         "not", ".",     ",",
+        "=",    "pred", "let", "param", ":",        "<-",         "at",  "least", "%",
+        "of",   "some", "in",  "\"",    "\\",       "#",          "\n",  "type",  "map",
+        "{x}",  "1e",   "?\?", "*",     "matches",  "references", "if",  "then",  "else"};
     std::mt19937 rng(42);
     auto start = std::chrono::steady_clock::now();
     for (int round = 0; round < 200; ++round) {
@@ -453,8 +464,9 @@ TEST_CASE("malformed input never crashes and is fast", "[parser][robustness]") {
     p = parse("let x = \"\xff\xfe\"");
     CHECK(codes(p->diags) == "E0101");
     // Unterminated everything.
-    for (const char* t : {"rule r {", "pred p(", "let x = [1, 2", "let x = {a: ", "let x = \"abc",
-                          "type t { a: list<", "map terraform \"x\" as b to t {", "rule r { message = \"{a"}) {
+    for (const char* t :
+         {"rule r {", "pred p(", "let x = [1, 2", "let x = {a: ", "let x = \"abc",
+          "type t { a: list<", "map terraform \"x\" as b to t {", "rule r { message = \"{a"}) {
         p = parse(t);
         INFO(t);
         CHECK(p->diags.has_errors());

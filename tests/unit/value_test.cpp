@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
-
 #include "tenet/model/arena.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/value.h"
+
+#include <catch2/catch.hpp>
 
 using namespace tenet;
 
@@ -52,7 +52,8 @@ TEST_CASE("Arena cap fails cleanly", "[value]") {
     Arena arena(1024);
     arena.set_cap(4096);
     bool failed = false;
-    for (int i = 0; i < 100 && !failed; ++i) failed = arena.make_string(std::string(100, 'x')) == nullptr;
+    for (int i = 0; i < 100 && !failed; ++i)
+        failed = arena.make_string(std::string(100, 'x')) == nullptr;
     REQUIRE(failed);
     REQUIRE(arena.over_cap());
     arena.reset();

@@ -1,12 +1,6 @@
 // The VM on hand-assembled functions: every opcode family, the three-valued logic
 // tables, quantifiers and projections laid out as lowering lays them out, and the
 // limits (instruction budget, memory cap, call depth).
-#include <catch2/catch.hpp>
-
-#include <cmath>
-#include <map>
-#include <string>
-
 #include "../../runtime/src/vm.h"
 #include "tenet/model/interner.h"
 #include "tenet/model/model.h"
@@ -14,13 +8,18 @@
 #include "tenet/runtime/builtins.h"
 #include "tenet/runtime/bytecode.h"
 
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <string>
+
 using namespace tenet;
 
 namespace {
 
 // A tiny assembler: operands in opcodes.def order; JUMP operands are label ids.
 class Asm {
-public:
+  public:
     Asm(Program& p, uint16_t arity = 0, uint16_t locals = 0) : p_(p) {
         fn_.arity = arity;
         fn_.num_locals = std::max(arity, locals);
@@ -32,9 +31,11 @@ public:
         fn_.code.push_back(static_cast<uint8_t>(o));
         for (size_t i = 0; i < operands.size(); ++i) {
             OperandKind k = info.operands[i];
-            if (k == OperandKind::JUMP) fixups_.push_back({fn_.code.size(), start + info.size, operands[i]});
+            if (k == OperandKind::JUMP)
+                fixups_.push_back({fn_.code.size(), start + info.size, operands[i]});
             int64_t v = k == OperandKind::JUMP ? 0 : operands[i];
-            for (int b = 0; b < operand_size(k); ++b) fn_.code.push_back(static_cast<uint8_t>(v >> (8 * b)));
+            for (int b = 0; b < operand_size(k); ++b)
+                fn_.code.push_back(static_cast<uint8_t>(v >> (8 * b)));
         }
         REQUIRE(fn_.code.size() - start == static_cast<size_t>(info.size));
         return *this;
@@ -53,14 +54,15 @@ public:
     uint32_t done(std::string name = "test") {
         for (auto& f : fixups_) {
             int32_t rel = static_cast<int32_t>(labels_.at(f.label) - f.end);
-            for (int b = 0; b < 4; ++b) fn_.code[f.at + b] = static_cast<uint8_t>(static_cast<uint32_t>(rel) >> (8 * b));
+            for (int b = 0; b < 4; ++b)
+                fn_.code[f.at + b] = static_cast<uint8_t>(static_cast<uint32_t>(rel) >> (8 * b));
         }
         fn_.name = std::move(name);
         p_.functions.push_back(std::move(fn_));
         return static_cast<uint32_t>(p_.functions.size() - 1);
     }
 
-private:
+  private:
     struct Fixup {
         size_t at, end;
         int64_t label;
@@ -89,10 +91,18 @@ Run run(const Program& p, uint32_t fn, std::vector<Value> args = {}, const Model
     return {ok, out, vm.error()};
 }
 
-Value U(std::string_view reason) { return Value::unknown(intern(reason)); }
-Value S(std::string_view s) { return Value::string(intern(s)); }
-Value N(double n) { return Value::number(n); }
-Value B(bool b) { return Value::boolean(b); }
+Value U(std::string_view reason) {
+    return Value::unknown(intern(reason));
+}
+Value S(std::string_view s) {
+    return Value::string(intern(s));
+}
+Value N(double n) {
+    return Value::number(n);
+}
+Value B(bool b) {
+    return Value::boolean(b);
+}
 
 Value parse(Program& p, std::string_view json) {
     Value v;
@@ -104,10 +114,14 @@ Value parse(Program& p, std::string_view json) {
 // Truth values for the logic tables, by name.
 Value truth_value(char c) {
     switch (c) {
-    case 't': return B(true);
-    case 'f': return B(false);
-    case 'n': return Value::null();
-    default: return U(std::string("reason-") + c);
+    case 't':
+        return B(true);
+    case 'f':
+        return B(false);
+    case 'n':
+        return Value::null();
+    default:
+        return U(std::string("reason-") + c);
     }
 }
 std::string truth_name(const Run& r) {
@@ -125,7 +139,8 @@ TEST_CASE("VM: constants, arithmetic and errors", "[vm]") {
     CHECK(run(p, add).json() == "5");
     uint32_t cat = Asm(p).push(S("ab")).push(S("cd")).op(Op::ADD).op(Op::RETURN).done();
     CHECK(run(p, cat).json() == R"("abcd")");
-    uint32_t lists = Asm(p).push(parse(p, "[1]")).push(parse(p, "[2,3]")).op(Op::ADD).op(Op::RETURN).done();
+    uint32_t lists =
+        Asm(p).push(parse(p, "[1]")).push(parse(p, "[2,3]")).op(Op::ADD).op(Op::RETURN).done();
     CHECK(run(p, lists).json() == "[1,2,3]");
     uint32_t mixed = Asm(p).push(N(1)).push(S("a")).op(Op::ADD).op(Op::RETURN).done();
     CHECK(run(p, mixed).json() == "error: cannot apply `+` to a number and a string");
@@ -133,8 +148,19 @@ TEST_CASE("VM: constants, arithmetic and errors", "[vm]") {
     CHECK(run(p, div0).json() == "error: division by zero");
     uint32_t mod0 = Asm(p).push(N(1)).push(N(0)).op(Op::MOD).op(Op::RETURN).done();
     CHECK(run(p, mod0).json() == "error: modulo by zero");
-    uint32_t arith = Asm(p).push(N(7)).push(N(2)).op(Op::MOD).push(N(3)).op(Op::MUL).push(N(1)).op(Op::SUB)
-                         .push(N(4)).op(Op::DIV).op(Op::NEG).op(Op::RETURN).done();
+    uint32_t arith = Asm(p)
+                         .push(N(7))
+                         .push(N(2))
+                         .op(Op::MOD)
+                         .push(N(3))
+                         .op(Op::MUL)
+                         .push(N(1))
+                         .op(Op::SUB)
+                         .push(N(4))
+                         .op(Op::DIV)
+                         .op(Op::NEG)
+                         .op(Op::RETURN)
+                         .done();
     CHECK(run(p, arith).json() == "-0.5");
     uint32_t unk = Asm(p).push(U("x: later")).push(N(1)).op(Op::ADD).op(Op::RETURN).done();
     CHECK(run(p, unk).json() == R"({"$unknown":"x: later"})");
@@ -146,21 +172,50 @@ TEST_CASE("VM: constants, arithmetic and errors", "[vm]") {
 
 TEST_CASE("VM: locals, DUP, POP, lists, maps, templates", "[vm]") {
     Program p;
-    uint32_t f = Asm(p, 1, 2).op(Op::LOAD, {0}).op(Op::DUP).op(Op::ADD).op(Op::STORE, {1}).op(Op::TRUE_)
-                     .op(Op::POP).op(Op::LOAD, {1}).op(Op::RETURN).done();
+    uint32_t f = Asm(p, 1, 2)
+                     .op(Op::LOAD, {0})
+                     .op(Op::DUP)
+                     .op(Op::ADD)
+                     .op(Op::STORE, {1})
+                     .op(Op::TRUE_)
+                     .op(Op::POP)
+                     .op(Op::LOAD, {1})
+                     .op(Op::RETURN)
+                     .done();
     CHECK(run(p, f, {N(21)}).json() == "42");
     Asm m(p);
-    m.push(S("b")).push(N(2)).push(S("a")).op(Op::NULL_).op(Op::MAP, {2}).op(Op::FALSE_).op(Op::LIST, {2});
+    m.push(S("b"))
+        .push(N(2))
+        .push(S("a"))
+        .op(Op::NULL_)
+        .op(Op::MAP, {2})
+        .op(Op::FALSE_)
+        .op(Op::LIST, {2});
     uint32_t mf = m.op(Op::RETURN).done();
     CHECK(run(p, mf).json() == R"([{"a":null,"b":2},false])");
     uint32_t badkey = Asm(p).push(N(1)).push(N(2)).op(Op::MAP, {1}).op(Op::RETURN).done();
     CHECK(run(p, badkey).json() == "error: map keys must be strings, found a number");
     Asm t(p);
-    t.push(S("port ")).push(N(22)).push(S(" ")).push(N(0.25)).push(S(" ")).op(Op::TRUE_).push(S(" "))
-        .op(Op::NULL_).push(S(" ")).push(parse(p, R"({"k":[1]})")).op(Op::CONCAT, {10});
+    t.push(S("port "))
+        .push(N(22))
+        .push(S(" "))
+        .push(N(0.25))
+        .push(S(" "))
+        .op(Op::TRUE_)
+        .push(S(" "))
+        .op(Op::NULL_)
+        .push(S(" "))
+        .push(parse(p, R"({"k":[1]})"))
+        .op(Op::CONCAT, {10});
     uint32_t tf = t.op(Op::RETURN).done();
     CHECK(run(p, tf).json() == R"("port 22 0.25 true null {\"k\":[1]}")");
-    uint32_t tu = Asm(p).push(S("a")).push(U("first")).push(U("second")).op(Op::CONCAT, {3}).op(Op::RETURN).done();
+    uint32_t tu = Asm(p)
+                      .push(S("a"))
+                      .push(U("first"))
+                      .push(U("second"))
+                      .op(Op::CONCAT, {3})
+                      .op(Op::RETURN)
+                      .done();
     CHECK(run(p, tu).json() == R"({"$unknown":"first"})");
 }
 
@@ -194,7 +249,8 @@ TEST_CASE("VM: fields and indexing", "[vm]") {
     CHECK(index(list, U("k")) == R"({"$unknown":"k"})");
     CHECK(index(list, S("a")) == "error: cannot index a list with a string");
 
-    uint32_t mv = Asm(p).push(parse(p, R"({"b":2,"a":1})")).op(Op::MAP_VALUES).op(Op::RETURN).done();
+    uint32_t mv =
+        Asm(p).push(parse(p, R"({"b":2,"a":1})")).op(Op::MAP_VALUES).op(Op::RETURN).done();
     CHECK(run(p, mv).json() == "[1,2]");
     uint32_t mvn = Asm(p).op(Op::NULL_).op(Op::MAP_VALUES).op(Op::RETURN).done();
     CHECK(run(p, mvn).json() == "null");
@@ -207,15 +263,14 @@ TEST_CASE("VM: Kleene logic tables for AND, OR, NOT and the short-circuit tests"
     // (u is an unknown whose reason names its side: reason-u / reason-v).
     const char* values = "tfnu";
     std::map<std::string, std::string> expected_and = {
-        {"tt", "t"}, {"tf", "f"}, {"tn", "f"}, {"tu", "reason-v"},
-        {"ft", "f"}, {"ff", "f"}, {"fn", "f"}, {"fu", "f"},
-        {"nt", "f"}, {"nf", "f"}, {"nn", "f"}, {"nu", "f"},
+        {"tt", "t"},        {"tf", "f"}, {"tn", "f"}, {"tu", "reason-v"}, {"ft", "f"}, {"ff", "f"},
+        {"fn", "f"},        {"fu", "f"}, {"nt", "f"}, {"nf", "f"},        {"nn", "f"}, {"nu", "f"},
         {"ut", "reason-u"}, {"uf", "f"}, {"un", "f"}, {"uu", "reason-u"},
     };
     std::map<std::string, std::string> expected_or = {
-        {"tt", "t"}, {"tf", "t"}, {"tn", "t"}, {"tu", "t"},
-        {"ft", "t"}, {"ff", "f"}, {"fn", "f"}, {"fu", "reason-v"},
-        {"nt", "t"}, {"nf", "f"}, {"nn", "f"}, {"nu", "reason-v"},
+        {"tt", "t"}, {"tf", "t"},        {"tn", "t"},        {"tu", "t"},
+        {"ft", "t"}, {"ff", "f"},        {"fn", "f"},        {"fu", "reason-v"},
+        {"nt", "t"}, {"nf", "f"},        {"nn", "f"},        {"nu", "reason-v"},
         {"ut", "t"}, {"uf", "reason-u"}, {"un", "reason-u"}, {"uu", "reason-u"},
     };
     for (const char* a = values; *a; ++a) {
@@ -227,18 +282,23 @@ TEST_CASE("VM: Kleene logic tables for AND, OR, NOT and the short-circuit tests"
                 auto& expected = is_and ? expected_and : expected_or;
                 Program p;
                 // Plain binary opcode.
-                uint32_t plain = Asm(p).push(va).push(vb).op(is_and ? Op::AND : Op::OR).op(Op::RETURN).done();
+                uint32_t plain =
+                    Asm(p).push(va).push(vb).op(is_and ? Op::AND : Op::OR).op(Op::RETURN).done();
                 CHECK(truth_name(run(p, plain)) == expected[key]);
                 // As lowering emits it: lhs; X_TEST end; rhs; X; end: RETURN.
                 Asm s(p);
-                s.push(va).op(is_and ? Op::AND_TEST : Op::OR_TEST, {1}).push(vb).op(is_and ? Op::AND : Op::OR);
+                s.push(va)
+                    .op(is_and ? Op::AND_TEST : Op::OR_TEST, {1})
+                    .push(vb)
+                    .op(is_and ? Op::AND : Op::OR);
                 uint32_t shorted = s.bind(1).op(Op::RETURN).done();
                 CHECK(truth_name(run(p, shorted)) == expected[key]);
             }
         }
     }
     Program p;
-    for (auto [in, out] : std::vector<std::pair<char, std::string>>{{'t', "f"}, {'f', "t"}, {'n', "t"}, {'u', "reason-u"}}) {
+    for (auto [in, out] : std::vector<std::pair<char, std::string>>{
+             {'t', "f"}, {'f', "t"}, {'n', "t"}, {'u', "reason-u"}}) {
         uint32_t f = Asm(p).push(truth_value(in)).op(Op::NOT).op(Op::RETURN).done();
         CHECK(truth_name(run(p, f)) == out);
     }
@@ -248,7 +308,14 @@ TEST_CASE("VM: Kleene logic tables for AND, OR, NOT and the short-circuit tests"
     CHECK(truth_name(run(p, bad_and)) == "error: expected a boolean, found a string");
     uint32_t tr = Asm(p).op(Op::NULL_).op(Op::TRUTH).op(Op::RETURN).done();
     CHECK(truth_name(run(p, tr)) == "f");
-    uint32_t has = Asm(p).push(U("h")).op(Op::HAS).op(Op::NULL_).op(Op::HAS).op(Op::LIST, {2}).op(Op::RETURN).done();
+    uint32_t has = Asm(p)
+                       .push(U("h"))
+                       .op(Op::HAS)
+                       .op(Op::NULL_)
+                       .op(Op::HAS)
+                       .op(Op::LIST, {2})
+                       .op(Op::RETURN)
+                       .done();
     CHECK(run(p, has).json() == "[true,false]");
 }
 
@@ -272,13 +339,15 @@ TEST_CASE("VM: comparisons, membership and regular expressions", "[vm]") {
     CHECK(bin(N(22), parse(p, "[80, 22]"), Op::IN) == "true");
     CHECK(bin(N(23), parse(p, "[80, 22]"), Op::IN) == "false");
     std::vector<Value> with_unknown = {N(1), U("elem")};
-    CHECK(bin(N(23), Value::list(p.arena.make_list(with_unknown)), Op::IN) == R"({"$unknown":"elem"})");
+    CHECK(bin(N(23), Value::list(p.arena.make_list(with_unknown)), Op::IN) ==
+          R"({"$unknown":"elem"})");
     CHECK(bin(N(1), Value::list(p.arena.make_list(with_unknown)), Op::IN) == "true");
     CHECK(bin(S("a"), parse(p, R"({"a":1})"), Op::IN) == "true");
     CHECK(bin(S("ell"), S("hello"), Op::IN) == "true");
     CHECK(bin(S("a"), Value::null(), Op::IN) == "false");
     CHECK(bin(U("x"), parse(p, "[]"), Op::IN) == R"({"$unknown":"x"})");
-    CHECK(bin(N(1), parse(p, R"({"a":1})"), Op::IN) == "error: cannot look up a number in the keys of a map");
+    CHECK(bin(N(1), parse(p, R"({"a":1})"), Op::IN) ==
+          "error: cannot look up a number in the keys of a map");
     CHECK(bin(N(1), N(2), Op::IN) == "error: cannot test membership in a number");
 
     p.regex_sources = {"^prod-[0-9]+$"};
@@ -293,8 +362,10 @@ TEST_CASE("VM: comparisons, membership and regular expressions", "[vm]") {
     CHECK(match(U("m")) == R"({"$unknown":"m"})");
     CHECK(match(N(1)) == "error: cannot match a number against a regular expression");
     CHECK(bin(S("abc"), S("b"), Op::MATCHES_DYN) == "true");
-    CHECK(bin(S("abc"), S("(oops"), Op::MATCHES_DYN).rfind("error: invalid regular expression `(oops`", 0) == 0);
-    CHECK(bin(S("abc"), N(1), Op::MATCHES_DYN) == "error: a regular expression must be a string, found a number");
+    CHECK(bin(S("abc"), S("(oops"), Op::MATCHES_DYN)
+              .rfind("error: invalid regular expression `(oops`", 0) == 0);
+    CHECK(bin(S("abc"), N(1), Op::MATCHES_DYN) ==
+          "error: a regular expression must be a string, found a number");
 }
 
 TEST_CASE("VM: jumps, if/then/else and ?? as lowering lays them out", "[vm]") {
@@ -303,7 +374,12 @@ TEST_CASE("VM: jumps, if/then/else and ?? as lowering lays them out", "[vm]") {
     //                             else: B; JUMP end; unk: POP; end: RETURN
     auto conditional = [&](Value c) {
         Asm a(p);
-        a.push(c).op(Op::DUP).op(Op::JUMP_IF_UNKNOWN, {1}).op(Op::JUMP_IF_FALSE, {2}).push(S("yes")).op(Op::JUMP, {3});
+        a.push(c)
+            .op(Op::DUP)
+            .op(Op::JUMP_IF_UNKNOWN, {1})
+            .op(Op::JUMP_IF_FALSE, {2})
+            .push(S("yes"))
+            .op(Op::JUMP, {3});
         a.bind(2).push(S("no")).op(Op::JUMP, {3}).bind(1).op(Op::POP).bind(3).op(Op::RETURN);
         return run(p, a.done()).json();
     };
@@ -333,12 +409,17 @@ namespace {
 uint32_t quantifier(Program& p, Value xs, Op quant) {
     Asm a(p, 0, 4);
     a.push(xs).op(Op::ITER_INIT, {1, 3});
-    if (quant == Op::QUANT_SOME) a.op(Op::FALSE_);
-    else if (quant == Op::QUANT_ALL) a.op(Op::TRUE_);
-    else a.push(N(0));
+    if (quant == Op::QUANT_SOME)
+        a.op(Op::FALSE_);
+    else if (quant == Op::QUANT_ALL)
+        a.op(Op::TRUE_);
+    else
+        a.push(N(0));
     a.op(Op::STORE, {3}).bind(1).op(Op::ITER_NEXT, {1, 0, 2}).op(Op::LOAD, {0});
-    if (quant == Op::QUANT_COUNT) a.op(quant, {3});
-    else a.op(quant, {3, 2});
+    if (quant == Op::QUANT_COUNT)
+        a.op(quant, {3});
+    else
+        a.op(quant, {3, 2});
     a.op(Op::JUMP, {1}).bind(2).op(Op::LOAD, {3}).bind(3).op(Op::RETURN);
     return a.done();
 }
@@ -397,16 +478,25 @@ TEST_CASE("VM: projections", "[vm]") {
     CHECK(project(U("p")) == R"({"$unknown":"p"})");
     CHECK(project(parse(p, "[1]")) == "error: cannot read field `name` of a number");
     // A PROJECT_PUSH without PROJECT_INIT is refused, not followed.
-    uint32_t bad = Asm(p, 0, 1).push(N(1)).op(Op::PROJECT_PUSH, {0}).op(Op::NULL_).op(Op::RETURN).done();
+    uint32_t bad =
+        Asm(p, 0, 1).push(N(1)).op(Op::PROJECT_PUSH, {0}).op(Op::NULL_).op(Op::RETURN).done();
     CHECK(run(p, bad).json() == "error: internal: PROJECT_PUSH without PROJECT_INIT");
 }
 
 TEST_CASE("VM: calls, builtins and globals", "[vm]") {
     Program p;
-    uint32_t twice = Asm(p, 1).op(Op::LOAD, {0}).push(N(2)).op(Op::MUL).op(Op::RETURN).done("twice");
+    uint32_t twice =
+        Asm(p, 1).op(Op::LOAD, {0}).push(N(2)).op(Op::MUL).op(Op::RETURN).done("twice");
     // Locals around a call survive it; the callee's frame sits above the caller's.
-    uint32_t caller = Asm(p, 1, 2).push(N(100)).op(Op::STORE, {1}).op(Op::LOAD, {0}).op(Op::CALL, {twice})
-                          .op(Op::LOAD, {1}).op(Op::ADD).op(Op::RETURN).done();
+    uint32_t caller = Asm(p, 1, 2)
+                          .push(N(100))
+                          .op(Op::STORE, {1})
+                          .op(Op::LOAD, {0})
+                          .op(Op::CALL, {twice})
+                          .op(Op::LOAD, {1})
+                          .op(Op::ADD)
+                          .op(Op::RETURN)
+                          .done();
     CHECK(run(p, caller, {N(4)}).json() == "108");
 
     uint16_t upper = static_cast<uint16_t>(find_builtin("upper"));
@@ -427,7 +517,8 @@ TEST_CASE("VM: calls, builtins and globals", "[vm]") {
     uint32_t g0 = Asm(p).op(Op::GLOBAL, {0}).op(Op::RETURN).done();
     uint32_t g1 = Asm(p).op(Op::GLOBAL, {1}).op(Op::RETURN).done();
     CHECK(run(p, g0, {}, nullptr, {}, &globals).json() == R"("g0")");
-    CHECK(run(p, g1, {}, nullptr, {}, &globals).json() == "error: `pkg.second` is read before it is initialized");
+    CHECK(run(p, g1, {}, nullptr, {}, &globals).json() ==
+          "error: `pkg.second` is read before it is initialized");
 }
 
 TEST_CASE("VM: instruction budget, memory cap and call depth", "[vm]") {
@@ -435,18 +526,29 @@ TEST_CASE("VM: instruction budget, memory cap and call depth", "[vm]") {
     Asm loop(p);
     uint32_t spin = loop.bind(1).op(Op::JUMP, {1}).done();
     CHECK(run(p, spin).json() == "error: instruction budget of 10000000 exhausted");
-    CHECK(run(p, spin, {}, nullptr, VmLimits{1000, 0}).json() == "error: instruction budget of 1000 exhausted");
+    CHECK(run(p, spin, {}, nullptr, VmLimits{1000, 0}).json() ==
+          "error: instruction budget of 1000 exhausted");
 
     // s = "x"; loop: s = s + s  -- doubles until the cap stops it.
     Asm grow(p, 0, 1);
-    grow.push(S("x")).op(Op::STORE, {0}).bind(1).op(Op::LOAD, {0}).op(Op::LOAD, {0}).op(Op::ADD).op(Op::STORE, {0});
+    grow.push(S("x"))
+        .op(Op::STORE, {0})
+        .bind(1)
+        .op(Op::LOAD, {0})
+        .op(Op::LOAD, {0})
+        .op(Op::ADD)
+        .op(Op::STORE, {0});
     uint32_t g = grow.op(Op::JUMP, {1}).done();
     CHECK(run(p, g, {}, nullptr, VmLimits{10'000'000, 1 << 20}).json() ==
           "error: memory cap of 1048576 bytes exceeded");
 
     // Lists built in a loop count too.
     Asm lists(p, 0, 1);
-    lists.push(parse(p, "[1,2,3,4,5,6,7,8]")).op(Op::STORE, {0}).bind(1).op(Op::LOAD, {0}).op(Op::LOAD, {0});
+    lists.push(parse(p, "[1,2,3,4,5,6,7,8]"))
+        .op(Op::STORE, {0})
+        .bind(1)
+        .op(Op::LOAD, {0})
+        .op(Op::LOAD, {0});
     uint32_t l = lists.op(Op::ADD).op(Op::STORE, {0}).op(Op::JUMP, {1}).done();
     CHECK(run(p, l, {}, nullptr, VmLimits{10'000'000, 1 << 20}).json() ==
           "error: memory cap of 1048576 bytes exceeded");
@@ -470,7 +572,8 @@ TEST_CASE("VM: instruction budget, memory cap and call depth", "[vm]") {
 
 TEST_CASE("VM: resources, relations, references and the stack", "[vm]") {
     Model model;
-    auto add = [&](const char* address, const char* type, const char* json, std::vector<std::string> refs = {}) {
+    auto add = [&](const char* address, const char* type, const char* json,
+                   std::vector<std::string> refs = {}) {
         Resource r;
         r.address = intern(address);
         r.native_type = intern(type);
@@ -484,7 +587,8 @@ TEST_CASE("VM: resources, relations, references and the stack", "[vm]") {
             pv.refs_count = static_cast<uint32_t>(refs.size());
             ProvId id = model.add_provenance(pv);
             // Give the "name" attribute that provenance.
-            std::vector<MapEntry> entries(r.native.as_map()->span().begin(), r.native.as_map()->span().end());
+            std::vector<MapEntry> entries(r.native.as_map()->span().begin(),
+                                          r.native.as_map()->span().end());
             for (auto& e : entries)
                 if (e.key->view() == "name") e.value = e.value.with_prov(id);
             r.native = Value::map(model.arena.make_map(entries));
@@ -498,13 +602,16 @@ TEST_CASE("VM: resources, relations, references and the stack", "[vm]") {
     model.edges.push_back({2, intern("bucket"), 0});
     model.edges.push_back({1, intern("bucket"), 0});
     std::string error;
-    REQUIRE(json_to_value(R"({"variables": {"env": "dev"}})", model.arena, model.stack, error, true));
+    REQUIRE(
+        json_to_value(R"({"variables": {"env": "dev"}})", model.arena, model.stack, error, true));
     model.finalize();
 
     Program p;
     {
         Asm a(p, 1);
-        a.op(Op::LOAD, {0}).op(Op::RELATION, {a.ks("aws_s3_bucket_policy"), a.ks("bucket")}).op(Op::RETURN);
+        a.op(Op::LOAD, {0})
+            .op(Op::RELATION, {a.ks("aws_s3_bucket_policy"), a.ks("bucket")})
+            .op(Op::RETURN);
         uint32_t f = a.done();
         CHECK(run(p, f, {Value::resource(0, View::Native)}, &model).json() ==
               R"([{"$resource":1},{"$resource":2}])");
@@ -514,7 +621,10 @@ TEST_CASE("VM: resources, relations, references and the stack", "[vm]") {
     }
     auto refs = [&](uint32_t resource, const char* target) {
         Asm a(p, 1);
-        a.op(Op::LOAD, {0}).op(Op::FIELD, {a.ks("name")}).op(Op::REFERENCES, {a.ks(target)}).op(Op::RETURN);
+        a.op(Op::LOAD, {0})
+            .op(Op::FIELD, {a.ks("name")})
+            .op(Op::REFERENCES, {a.ks(target)})
+            .op(Op::RETURN);
         return run(p, a.done(), {Value::resource(resource, View::Native)}, &model).json();
     };
     CHECK(refs(0, "param.environment_suffix") == "true"); // case, `_` and `-` ignored
@@ -525,7 +635,10 @@ TEST_CASE("VM: resources, relations, references and the stack", "[vm]") {
     CHECK(refs(1, "var.environment_suffix") == "false");
 
     Asm st(p);
-    st.op(Op::STACK).op(Op::FIELD, {st.ks("variables")}).op(Op::FIELD, {st.ks("env")}).op(Op::RETURN);
+    st.op(Op::STACK)
+        .op(Op::FIELD, {st.ks("variables")})
+        .op(Op::FIELD, {st.ks("env")})
+        .op(Op::RETURN);
     CHECK(run(p, st.done(), {}, &model).json() == R"("dev")");
     // Fields of a resource read its view; an unmapped canonical view is absent.
     Asm fc(p, 1);
@@ -546,11 +659,29 @@ TEST_CASE("VM: no operand of any kind crashes an opcode or a builtin", "[vm]") {
     model.finalize();
 
     Program p;
-    std::vector<Value> pool = {Value::null(), B(true), B(false), N(0), N(-0.0), N(1.5), N(-1), N(1e300),
-                               N(std::nan("")), N(INFINITY), S(""), S("abc"), S("10.0.0.0/8"), S("::1"), S("("),
-                               parse(p, "[]"), parse(p, R"([1,"a",null,[2]])"), parse(p, "{}"),
-                               parse(p, R"({"a":{"b":1}})"), U("u"), Value::resource(0, View::Native),
-                               Value::resource(0, View::Canonical), Value::resource(999999, View::Native)};
+    std::vector<Value> pool = {Value::null(),
+                               B(true),
+                               B(false),
+                               N(0),
+                               N(-0.0),
+                               N(1.5),
+                               N(-1),
+                               N(1e300),
+                               N(std::nan("")),
+                               N(INFINITY),
+                               S(""),
+                               S("abc"),
+                               S("10.0.0.0/8"),
+                               S("::1"),
+                               S("("),
+                               parse(p, "[]"),
+                               parse(p, R"([1,"a",null,[2]])"),
+                               parse(p, "{}"),
+                               parse(p, R"({"a":{"b":1}})"),
+                               U("u"),
+                               Value::resource(0, View::Native),
+                               Value::resource(0, View::Canonical),
+                               Value::resource(999999, View::Native)};
     p.regex_sources = {"a+"};
     REQUIRE(p.compile_regexes(nullptr));
     size_t runs = 0;
@@ -564,8 +695,8 @@ TEST_CASE("VM: no operand of any kind crashes an opcode or a builtin", "[vm]") {
         CHECK((ok || !vm.error().empty()));
     };
     const Op unary[] = {Op::NEG, Op::NOT, Op::TRUTH, Op::HAS, Op::MAP_VALUES};
-    const Op binary[] = {Op::ADD, Op::SUB, Op::MUL, Op::DIV, Op::MOD, Op::EQ, Op::NE, Op::LT, Op::LE,
-                         Op::GT,  Op::GE,  Op::IN,  Op::INDEX, Op::MATCHES_DYN};
+    const Op binary[] = {Op::ADD, Op::SUB, Op::MUL, Op::DIV, Op::MOD, Op::EQ,    Op::NE,
+                         Op::LT,  Op::LE,  Op::GT,  Op::GE,  Op::IN,  Op::INDEX, Op::MATCHES_DYN};
     for (const Value& a : pool) {
         for (Op o : unary) survive(Asm(p).push(a).op(o).op(Op::RETURN).done(op_info(o).name));
         {
@@ -574,16 +705,21 @@ TEST_CASE("VM: no operand of any kind crashes an opcode or a builtin", "[vm]") {
         }
         {
             Asm f(p);
-            survive(f.push(a).op(Op::REFERENCES, {f.ks("var.x")}).op(Op::RETURN).done("REFERENCES"));
+            survive(
+                f.push(a).op(Op::REFERENCES, {f.ks("var.x")}).op(Op::RETURN).done("REFERENCES"));
         }
         {
             Asm f(p);
-            survive(f.push(a).op(Op::RELATION, {f.ks("x_thing"), f.ks("a")}).op(Op::RETURN).done("RELATION"));
+            survive(f.push(a)
+                        .op(Op::RELATION, {f.ks("x_thing"), f.ks("a")})
+                        .op(Op::RETURN)
+                        .done("RELATION"));
         }
         survive(Asm(p).push(a).op(Op::MATCHES, {0}).op(Op::RETURN).done("MATCHES"));
         survive(quantifier(p, a, Op::QUANT_COUNT));
         for (const Value& b : pool) {
-            for (Op o : binary) survive(Asm(p).push(a).push(b).op(o).op(Op::RETURN).done(op_info(o).name));
+            for (Op o : binary)
+                survive(Asm(p).push(a).push(b).op(o).op(Op::RETURN).done(op_info(o).name));
             survive(Asm(p).push(a).push(b).op(Op::MAP, {1}).op(Op::RETURN).done("MAP"));
             survive(Asm(p).push(a).push(b).op(Op::CONCAT, {2}).op(Op::RETURN).done("CONCAT"));
         }

@@ -28,7 +28,7 @@ struct SourceSpan {
 // Owns the text of every file a run reads, so that diagnostics and findings can
 // print the offending line. Ids are stable for the whole run.
 class SourceManager {
-public:
+  public:
     SourceManager();
     FileId add(std::string path, std::string text);
     const std::string& path(FileId id) const { return files_[id].path; }
@@ -37,7 +37,7 @@ public:
     std::string_view line_text(FileId id, uint32_t line) const;
     size_t size() const { return files_.size(); }
 
-private:
+  private:
     struct File {
         std::string path;
         std::string text;

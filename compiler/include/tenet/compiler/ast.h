@@ -6,12 +6,12 @@
 // raw pointers between nodes are non-owning.
 #pragma once
 
+#include "tenet/common/source.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tenet/common/source.h"
 
 namespace tenet::ast {
 
@@ -22,9 +22,9 @@ struct TypeDecl;
 // A resolved type. Interned by the TypeTable; compare by pointer.
 struct Type {
     enum class Tag : uint8_t {
-        Error,   // a checked expression that already failed: silences cascades
-        Any,     // dynamic
-        Null,    // the type of the literal `null` (assignable to every type)
+        Error, // a checked expression that already failed: silences cascades
+        Any,   // dynamic
+        Null,  // the type of the literal `null` (assignable to every type)
         Bool,
         Number,
         String,
@@ -45,9 +45,9 @@ struct Type {
 // Syntax of a type as written: `list<string>`, `s3_bucket`, ...
 struct TypeExpr {
     SourceSpan span;
-    std::string name;                        // bool, number, string, any, list, map, resource, or a type name
+    std::string name; // bool, number, string, any, list, map, resource, or a type name
     std::vector<std::unique_ptr<TypeExpr>> args; // list<T>, map<T>
-    const Type* resolved = nullptr;          // checker
+    const Type* resolved = nullptr;              // checker
 };
 
 // ---------------------------------------------------------------- expressions
@@ -58,30 +58,34 @@ struct ParamDecl;
 struct LetDecl;
 
 enum class ExprKind : uint8_t {
-    Null, Bool, Number, String,  // literals
-    Template,      // "text {expr} text": parts = alternating literal String exprs and exprs
-    List,          // items
-    MapLit,        // keys (String literal exprs) + items
-    Name,          // name (resolution filled by the checker)
-    Field,         // lhs.name
-    Index,         // lhs[rhs]
-    Projection,    // lhs[*].rest: lhs = list (or map: its values), rhs = the rest of the path
-                   // applied to each element, written against an ElemRef; result is a list
-    ElemRef,       // the current element inside a Projection
-    MapValues,     // lhs.*
-    Unary,         // op, lhs
-    Binary,        // op, lhs, rhs
-    And, Or,       // lhs, rhs (three-valued, short-circuit)
-    Not,           // lhs
-    If,            // cond (lhs), then (rhs), else (third)
-    Quant,         // quantifier: some / all / count; var, lhs = collection, rhs = body
-    Coalesce,      // lhs ?? rhs
-    Call,          // name(args): predicate or builtin
-    Apply,         // lhs pred: apply predicate `name` to the value of lhs
-    Relation,      // lhs <- type.attribute
-    References,    // lhs references target (var.X / param.X / Type.name)
-    Matches,       // lhs matches rhs
-    In,            // lhs in rhs
+    Null,
+    Bool,
+    Number,
+    String,     // literals
+    Template,   // "text {expr} text": parts = alternating literal String exprs and exprs
+    List,       // items
+    MapLit,     // keys (String literal exprs) + items
+    Name,       // name (resolution filled by the checker)
+    Field,      // lhs.name
+    Index,      // lhs[rhs]
+    Projection, // lhs[*].rest: lhs = list (or map: its values), rhs = the rest of the path
+                // applied to each element, written against an ElemRef; result is a list
+    ElemRef,    // the current element inside a Projection
+    MapValues,  // lhs.*
+    Unary,      // op, lhs
+    Binary,     // op, lhs, rhs
+    And,
+    Or,         // lhs, rhs (three-valued, short-circuit)
+    Not,        // lhs
+    If,         // cond (lhs), then (rhs), else (third)
+    Quant,      // quantifier: some / all / count; var, lhs = collection, rhs = body
+    Coalesce,   // lhs ?? rhs
+    Call,       // name(args): predicate or builtin
+    Apply,      // lhs pred: apply predicate `name` to the value of lhs
+    Relation,   // lhs <- type.attribute
+    References, // lhs references target (var.X / param.X / Type.name)
+    Matches,    // lhs matches rhs
+    In,         // lhs in rhs
 };
 
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge };
@@ -91,10 +95,10 @@ enum class QuantKind : uint8_t { Some, All, Count };
 // What a Name refers to (checker).
 enum class NameKind : uint8_t {
     Unresolved,
-    Local,     // a quantifier variable, predicate parameter, rule-local `let`, or the rule's resource
-    Global,    // a `param` or top-level `let`: index into the global table
-    Field,     // implicit field of the rule's resource: `ingress` == it.ingress
-    Stack,     // the `stack` entity
+    Local,  // a quantifier variable, predicate parameter, rule-local `let`, or the rule's resource
+    Global, // a `param` or top-level `let`: index into the global table
+    Field,  // implicit field of the rule's resource: `ingress` == it.ingress
+    Stack,  // the `stack` entity
 };
 
 struct Expr {
@@ -104,25 +108,28 @@ struct Expr {
     // Literal payloads.
     bool bool_value = false;
     double number_value = 0;
-    std::string string_value; // String literal, Field/Call/Apply/Name name, Relation type, References target
+    std::string string_value; // String literal, Field/Call/Apply/Name name, Relation type,
+                              // References target
 
     BinOp bin_op = BinOp::Add;
     UnOp un_op = UnOp::Neg;
     QuantKind quant = QuantKind::Some;
 
     std::unique_ptr<Expr> lhs, rhs, third;
-    std::vector<std::unique_ptr<Expr>> items; // List items, MapLit values, Call args, Template parts
-    std::vector<std::string> keys;            // MapLit keys
-    std::string var;                          // Quant variable
-    std::string attribute;                    // Relation attribute; References: target kind ("var", "param", or a type)
+    std::vector<std::unique_ptr<Expr>>
+        items;                     // List items, MapLit values, Call args, Template parts
+    std::vector<std::string> keys; // MapLit keys
+    std::string var;               // Quant variable
+    std::string
+        attribute; // Relation attribute; References: target kind ("var", "param", or a type)
 
     // ---- checker annotations
     const Type* type = nullptr;
     NameKind name_kind = NameKind::Unresolved;
-    uint32_t slot = 0;             // Local slot (within the enclosing function), or Global index
-    uint32_t var_slot = 0;         // Quant: slot of the bound variable
+    uint32_t slot = 0;                // Local slot (within the enclosing function), or Global index
+    uint32_t var_slot = 0;            // Quant: slot of the bound variable
     const PredDecl* callee = nullptr; // Call/Apply of a predicate
-    int builtin = -1;              // Call of a builtin: index into the builtin table
+    int builtin = -1;                 // Call of a builtin: index into the builtin table
     bool implicit_resource_arg = false; // Name that is a bare predicate applied to `it`
 };
 
@@ -139,23 +146,24 @@ struct Decl {
     std::string name;
     std::string package; // set by the parser from the file's package line
     virtual ~Decl() = default;
-protected:
+
+  protected:
     explicit Decl(DeclKind k) : kind(k) {}
 };
 
 struct ParamDecl : Decl {
     ParamDecl() : Decl(DeclKind::Param) {}
     std::unique_ptr<TypeExpr> type;
-    ExprPtr default_value;   // may be null
-    uint32_t global = 0;     // checker: index into the global table
+    ExprPtr default_value; // may be null
+    uint32_t global = 0;   // checker: index into the global table
 };
 
 struct LetDecl : Decl {
     LetDecl() : Decl(DeclKind::Let) {}
     std::unique_ptr<TypeExpr> type; // optional
     ExprPtr value;
-    uint32_t global = 0;     // checker
-    uint32_t local = 0;      // checker, for rule-local lets: the slot
+    uint32_t global = 0; // checker
+    uint32_t local = 0;  // checker, for rule-local lets: the slot
 };
 
 struct PredParam {
@@ -197,10 +205,10 @@ struct MapField {
 
 struct MapDecl : Decl {
     MapDecl() : Decl(DeclKind::Map) {}
-    std::string frontend;     // terraform, cloudformation, pulumi, cdk, cdktf, model
-    std::string native_type;  // "aws_s3_bucket"
-    std::string binder;       // `as b`
-    std::string target;       // canonical type name
+    std::string frontend;    // terraform, cloudformation, pulumi, cdk, cdktf, model
+    std::string native_type; // "aws_s3_bucket"
+    std::string binder;      // `as b`
+    std::string target;      // canonical type name
     std::vector<MapField> fields;
     const TypeDecl* target_decl = nullptr; // checker
 };
@@ -228,7 +236,7 @@ struct RuleDecl : Decl {
     // ---- checker: normalized metadata
     std::string id, title, fix, severity = "medium", level = "hard";
     std::vector<std::string> controls;
-    ExprPtr message; // Template expression (or null)
+    ExprPtr message;         // Template expression (or null)
     uint32_t num_locals = 0; // slot 0: the resource
 };
 

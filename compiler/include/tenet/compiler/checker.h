@@ -3,12 +3,12 @@
 // evaluator.
 #pragma once
 
-#include <memory>
-#include <vector>
-
 #include "tenet/compiler/ast.h"
 #include "tenet/compiler/diagnostics.h"
 #include "tenet/compiler/types.h"
+
+#include <memory>
+#include <vector>
 
 namespace tenet {
 

@@ -2,12 +2,11 @@
 // rustc-style with the source line and a caret underline.
 #pragma once
 
-#include <string>
-#include <vector>
+#include "tenet/common/source.h"
 
 #include <fmt/format.h>
-
-#include "tenet/common/source.h"
+#include <string>
+#include <vector>
 
 namespace tenet {
 
@@ -46,12 +45,10 @@ struct Diagnostic {
 };
 
 class DiagnosticBag {
-public:
-    template <typename... Args>
-    Diagnostic& report(Diag d, SourceSpan span, Args&&... args) {
-        Diagnostic diag{d, span,
-                        fmt::vformat(diag_info(d).format, fmt::make_format_args(args...)),
-                        {}, {}};
+  public:
+    template <typename... Args> Diagnostic& report(Diag d, SourceSpan span, Args&&... args) {
+        Diagnostic diag{
+            d, span, fmt::vformat(diag_info(d).format, fmt::make_format_args(args...)), {}, {}};
         items_.push_back(std::move(diag));
         return items_.back();
     }
@@ -62,7 +59,7 @@ public:
     void sort();
     void append(const DiagnosticBag& other);
 
-private:
+  private:
     std::vector<Diagnostic> items_;
 };
 

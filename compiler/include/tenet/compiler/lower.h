@@ -2,10 +2,10 @@
 // mappings, globals, source map).
 #pragma once
 
-#include <memory>
-
 #include "tenet/compiler/checker.h"
 #include "tenet/runtime/program.h"
+
+#include <memory>
 
 namespace tenet {
 

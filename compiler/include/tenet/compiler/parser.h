@@ -10,8 +10,8 @@
 namespace tenet {
 
 struct ParseLimits {
-    unsigned max_errors = 20;   // per file, then E0105
-    unsigned max_depth = 200;   // expression nesting, then E0104
+    unsigned max_errors = 20; // per file, then E0105
+    unsigned max_depth = 200; // expression nesting, then E0104
 };
 
 ast::File parse_file(const SourceManager& sm, FileId file, DiagnosticBag& diags,

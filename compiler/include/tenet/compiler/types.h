@@ -1,16 +1,16 @@
 // TypeTable: creates and interns ast::Type values so types compare by pointer.
 #pragma once
 
+#include "tenet/compiler/ast.h"
+
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "tenet/compiler/ast.h"
-
 namespace tenet::ast {
 
 class TypeTable {
-public:
+  public:
     TypeTable();
     const Type* error() const { return error_; }
     const Type* any() const { return any_; }
@@ -25,7 +25,7 @@ public:
     const Type* native_resource(const std::string& native);
     const Type* any_resource();
 
-private:
+  private:
     const Type* make(Type t);
     std::vector<std::unique_ptr<Type>> all_;
     const Type *error_, *any_, *null_, *bool_, *number_, *string_;

@@ -3,18 +3,18 @@
 // evaluation that allocates too much fail cleanly instead of exhausting memory.
 #pragma once
 
+#include "tenet/model/value.h"
+
 #include <cstddef>
 #include <memory>
 #include <span>
 #include <string_view>
 #include <vector>
 
-#include "tenet/model/value.h"
-
 namespace tenet {
 
 class Arena {
-public:
+  public:
     explicit Arena(size_t chunk_size = 64 * 1024) : chunk_size_(chunk_size) {}
     Arena(const Arena&) = delete;
     Arena& operator=(const Arena&) = delete;
@@ -35,7 +35,7 @@ public:
     // Sorts entries and drops duplicate keys (the last one wins).
     const MapObj* make_map(std::span<const MapEntry> entries);
 
-private:
+  private:
     struct Chunk {
         std::unique_ptr<std::byte[]> data;
         size_t size;

@@ -7,14 +7,14 @@
 // against other evaluators.
 #pragma once
 
-#include <string_view>
-
 #include "tenet/model/value.h"
+
+#include <string_view>
 
 namespace tenet {
 
 class Interner {
-public:
+  public:
     static Interner& global();
 
     const StrObj* intern(std::string_view s);
@@ -22,12 +22,14 @@ public:
     const StrObj* find(std::string_view s) const;
     size_t size() const;
 
-private:
+  private:
     Interner();
     struct Impl;
     Impl* impl_;
 };
 
-inline const StrObj* intern(std::string_view s) { return Interner::global().intern(s); }
+inline const StrObj* intern(std::string_view s) {
+    return Interner::global().intern(s);
+}
 
 } // namespace tenet

@@ -2,14 +2,14 @@
 // value, reference edges indexed for relation queries, and the stack entity.
 #pragma once
 
+#include "tenet/common/source.h"
+#include "tenet/model/arena.h"
+#include "tenet/model/value.h"
+
 #include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include "tenet/common/source.h"
-#include "tenet/model/arena.h"
-#include "tenet/model/value.h"
 
 namespace tenet {
 
@@ -26,9 +26,10 @@ const char* value_state_name(ValueState s);
 // Where a value was written and what it derives from. Stored once in
 // Model::provenance; a Value points at it by ProvId.
 struct Provenance {
-    SourceLoc loc;               // file/line/column in the IaC source (file ids are Model::sources)
+    SourceLoc loc; // file/line/column in the IaC source (file ids are Model::sources)
     ValueState state = ValueState::Explicit;
-    const StrObj* pointer = nullptr; // JSON pointer or construct path, when that is the best we have
+    const StrObj* pointer =
+        nullptr; // JSON pointer or construct path, when that is the best we have
     // What the value derives from: "var.environment_suffix", "aws_kms_key.main.arn",
     // "param.EnvironmentSuffix". Interned strings; a slice of Model::ref_pool.
     uint32_t refs_begin = 0;
@@ -38,29 +39,31 @@ struct Provenance {
 struct Resource {
     const StrObj* address = nullptr;     // aws_s3_bucket.b["logs"], MyBucket, urn:pulumi:...
     const StrObj* native_type = nullptr; // aws_s3_bucket, AWS::S3::Bucket, aws:s3/bucketV2:BucketV2
-    const StrObj* canonical_type = nullptr; // s3_bucket once mapped (or given by the model); may be null
-    const StrObj* frontend = nullptr;    // terraform, cloudformation, cdk, cdktf, pulumi, model
-    const StrObj* provider = nullptr;    // aws
-    Value native;                        // Map of native attributes
-    Value canonical;                     // Map of canonical attributes (Null until mapped)
-    SourceLoc loc;                       // where the resource is declared
+    const StrObj* canonical_type =
+        nullptr;                      // s3_bucket once mapped (or given by the model); may be null
+    const StrObj* frontend = nullptr; // terraform, cloudformation, cdk, cdktf, pulumi, model
+    const StrObj* provider = nullptr; // aws
+    Value native;                     // Map of native attributes
+    Value canonical;                  // Map of canonical attributes (Null until mapped)
+    SourceLoc loc;                    // where the resource is declared
 };
 
 // A reference from one resource's attribute to another resource.
 struct ReferenceEdge {
-    uint32_t from;              // resource index
-    const StrObj* attribute;    // top-level attribute of `from` that holds the reference
-    uint32_t to;                // resource index
+    uint32_t from;           // resource index
+    const StrObj* attribute; // top-level attribute of `from` that holds the reference
+    uint32_t to;             // resource index
 };
 
 // Answers "the resources of type T whose attribute A refers to resource R" by lookup.
 class RelationIndex {
-public:
+  public:
     void build(const std::vector<Resource>& resources, const std::vector<ReferenceEdge>& edges);
     // `type` matches a source's native or canonical type. Result is sorted by index.
-    std::span<const uint32_t> incoming(uint32_t to, const StrObj* type, const StrObj* attribute) const;
+    std::span<const uint32_t> incoming(uint32_t to, const StrObj* type,
+                                       const StrObj* attribute) const;
 
-private:
+  private:
     struct Key {
         uint32_t to;
         const StrObj* type;
@@ -74,7 +77,7 @@ private:
 };
 
 class Model {
-public:
+  public:
     Model();
     Model(const Model&) = delete;
     Model& operator=(const Model&) = delete;
@@ -82,7 +85,7 @@ public:
     Model& operator=(Model&&) = default;
 
     Arena arena;
-    SourceManager* sources = nullptr;  // file ids in provenance refer to this (not owned)
+    SourceManager* sources = nullptr; // file ids in provenance refer to this (not owned)
     std::vector<Resource> resources;
     std::vector<Provenance> provenance; // [0] is "none"
     std::vector<const StrObj*> ref_pool;
@@ -105,7 +108,7 @@ public:
     // The address lookup used to resolve references: -1 when absent.
     int64_t find_address(std::string_view address) const;
 
-private:
+  private:
     std::unordered_map<const StrObj*, std::vector<uint32_t>> by_type_;
     std::unordered_map<const StrObj*, uint32_t> by_address_;
 };

@@ -48,7 +48,7 @@ uint32_t hash_bytes(std::string_view s);
 enum class View : uint32_t { Native = 0, Canonical = 1 };
 
 class Value {
-public:
+  public:
     Value() : kind_(Kind::Null), flags_(0), spare_(0), prov_(0) { u_.bits = 0; }
 
     static Value null(ProvId p = 0) { return Value(Kind::Null, p); }
@@ -116,7 +116,7 @@ public:
     // Raw payload bits, for hashing and the bundle writer.
     uint64_t bits() const { return u_.bits; }
 
-private:
+  private:
     Value(Kind k, ProvId p) : kind_(k), flags_(0), spare_(0), prov_(p) { u_.bits = 0; }
 
     Kind kind_;

@@ -2,11 +2,11 @@
 // type), lowering (indices) and the VM and reference evaluator (implementations).
 #pragma once
 
+#include "tenet/model/value.h"
+
 #include <span>
 #include <string>
 #include <string_view>
-
-#include "tenet/model/value.h"
 
 namespace tenet {
 
@@ -16,7 +16,7 @@ class Model;
 // What a builtin may touch while it runs: a scratch arena for the values it builds,
 // the model (read-only), and an error channel. Builtins are pure.
 class BuiltinContext {
-public:
+  public:
     virtual ~BuiltinContext() = default;
     virtual Arena& arena() = 0;
     virtual const Model* model() = 0;
@@ -29,7 +29,17 @@ public:
 using BuiltinFn = Value (*)(BuiltinContext& ctx, std::span<const Value> args);
 
 // Result type of a builtin, as the checker sees it.
-enum class BuiltinResult : uint8_t { Bool, Number, String, ListAny, ListString, MapAny, Any, SameAsArg0, ElemOfArg0 };
+enum class BuiltinResult : uint8_t {
+    Bool,
+    Number,
+    String,
+    ListAny,
+    ListString,
+    MapAny,
+    Any,
+    SameAsArg0,
+    ElemOfArg0
+};
 
 struct BuiltinInfo {
     const char* name;

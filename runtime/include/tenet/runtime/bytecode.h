@@ -5,21 +5,35 @@
 
 namespace tenet {
 
-enum class OperandKind : uint8_t { NONE, CONST, STR, LOCAL, GLOBAL, FUNC, BUILTIN, REGEX, COUNT, JUMP };
+enum class OperandKind : uint8_t {
+    NONE,
+    CONST,
+    STR,
+    LOCAL,
+    GLOBAL,
+    FUNC,
+    BUILTIN,
+    REGEX,
+    COUNT,
+    JUMP
+};
 
 // Encoded size in bytes of one operand of the given kind.
 constexpr int operand_size(OperandKind k) {
     switch (k) {
-    case OperandKind::NONE: return 0;
+    case OperandKind::NONE:
+        return 0;
     case OperandKind::LOCAL:
     case OperandKind::GLOBAL:
     case OperandKind::FUNC:
     case OperandKind::BUILTIN:
-    case OperandKind::COUNT: return 2;
+    case OperandKind::COUNT:
+        return 2;
     case OperandKind::CONST:
     case OperandKind::STR:
     case OperandKind::REGEX:
-    case OperandKind::JUMP: return 4;
+    case OperandKind::JUMP:
+        return 4;
     }
     return 0;
 }
@@ -34,7 +48,7 @@ enum class Op : uint8_t {
 struct OpInfo {
     const char* name;
     OperandKind operands[3];
-    int8_t pops;   // -1: variable (see opcodes.def)
+    int8_t pops; // -1: variable (see opcodes.def)
     int8_t pushes;
     const char* doc;
     int size; // total encoded size including the opcode byte

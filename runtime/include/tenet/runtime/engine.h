@@ -9,12 +9,12 @@
 // depend on the number of threads.
 #pragma once
 
+#include "tenet/model/model.h"
+#include "tenet/runtime/program.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "tenet/model/model.h"
-#include "tenet/runtime/program.h"
 
 namespace tenet {
 
@@ -27,10 +27,10 @@ struct Finding {
     uint32_t rule = 0;                  // index into Program::rules
     uint32_t resource = kStackResource; // index into Model::resources
     Verdict verdict = Verdict::Pass;
-    std::string message;                // interpolated rule message (fail/unknown)
-    std::string reason;                 // unknown: which input and why; error: what failed
-    std::vector<uint32_t> related;      // AtLeast/Exists: the resources that failed / were checked
-    SourceLoc loc;                      // where to point: the resource, or the deciding value
+    std::string message;           // interpolated rule message (fail/unknown)
+    std::string reason;            // unknown: which input and why; error: what failed
+    std::vector<uint32_t> related; // AtLeast/Exists: the resources that failed / were checked
+    SourceLoc loc;                 // where to point: the resource, or the deciding value
 };
 
 struct EngineOptions {
@@ -41,19 +41,20 @@ struct EngineOptions {
 };
 
 struct ParamOverride {
-    std::string name;  // qualified (aws.s3.allowed_sse) or unqualified if unambiguous
-    std::string json;  // JSON text; a bare word is taken as a string
+    std::string name; // qualified (aws.s3.allowed_sse) or unqualified if unambiguous
+    std::string json; // JSON text; a bare word is taken as a string
 };
 
 class Engine {
-public:
+  public:
     Engine(const Program& program, EngineOptions options);
     ~Engine();
 
     // Returns false and fills `errors` (one line each) when an override names no
     // parameter, has the wrong type, a parameter without default is unset, or an
     // initializer fails.
-    bool init_globals(const std::vector<ParamOverride>& overrides, std::vector<std::string>& errors);
+    bool init_globals(const std::vector<ParamOverride>& overrides,
+                      std::vector<std::string>& errors);
     // Applies mappings; a failing field becomes unknown with the error as reason.
     void normalize(Model& model);
     std::vector<Finding> evaluate(const Model& model);
@@ -62,7 +63,7 @@ public:
     uint64_t evaluations() const { return evaluations_; }
     uint64_t instructions() const { return instructions_; }
 
-private:
+  private:
     struct Impl;
     Impl* impl_;
     const Program& program_;

@@ -2,14 +2,14 @@
 // loaded from a bundle (then verified), shared read-only by all worker threads.
 #pragma once
 
+#include "tenet/common/source.h"
+#include "tenet/model/arena.h"
+#include "tenet/model/value.h"
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "tenet/common/source.h"
-#include "tenet/model/arena.h"
-#include "tenet/model/value.h"
 
 namespace re2 {
 class RE2;
@@ -26,8 +26,8 @@ struct LineEntry {
 };
 
 struct Function {
-    std::string name;      // pkg.pred, rule:NAME/where, map:terraform:aws_s3_bucket/encryption, ...
-    uint16_t arity = 0;    // arguments occupy locals[0..arity)
+    std::string name;   // pkg.pred, rule:NAME/where, map:terraform:aws_s3_bucket/encryption, ...
+    uint16_t arity = 0; // arguments occupy locals[0..arity)
     uint16_t num_locals = 0;
     uint16_t max_stack = 0; // computed by the verifier when loading; by lowering when compiling
     std::vector<uint8_t> code;
@@ -45,8 +45,8 @@ const char* level_name(Level l);
 constexpr uint32_t kNoFunction = 0xFFFFFFFF;
 
 struct RuleInfo {
-    std::string name;      // qualified: aws.s3.s3_kms_and_tls
-    std::string id;        // TNT-S3-001
+    std::string name; // qualified: aws.s3.s3_kms_and_tls
+    std::string id;   // TNT-S3-001
     std::string title;
     std::string fix;
     std::string package;
@@ -78,21 +78,21 @@ struct MappingInfo {
 
 // A global slot: a parameter (overridable) or a top-level let.
 struct GlobalInfo {
-    std::string name;       // qualified: aws.s3.allowed_sse
+    std::string name; // qualified: aws.s3.allowed_sse
     bool is_param = false;
-    std::string type;       // the declared type, as text: list<string>
+    std::string type;               // the declared type, as text: list<string>
     uint32_t init_fn = kNoFunction; // () -> value; kNoFunction: a param without default
     LineEntry loc{};
 };
 
 struct Program {
-    std::vector<std::string> files;   // source paths referenced by LineEntry::file
-    Arena arena;                      // owns constant strings, lists and maps
+    std::vector<std::string> files; // source paths referenced by LineEntry::file
+    Arena arena;                    // owns constant strings, lists and maps
     std::vector<Value> constants;
     std::vector<std::string> regex_sources;
     std::vector<std::unique_ptr<re2::RE2>> regexes; // compiled from regex_sources at load
     std::vector<Function> functions;
-    std::vector<GlobalInfo> globals;  // in initialization order
+    std::vector<GlobalInfo> globals; // in initialization order
     std::vector<RuleInfo> rules;
     std::vector<MappingInfo> mappings;
 
