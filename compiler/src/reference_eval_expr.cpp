@@ -55,7 +55,7 @@ void Evaluator::step() {
 Value Evaluator::to_truth(const Value& v) const {
     if (v.is(Kind::Bool) || v.is_unknown()) return v;
     if (v.is_null()) return Value::boolean(false);
-    fail("expected a boolean, found " + a_kind(v.kind()));
+    fail("expected a boolean, found " + kind_phrase(v.kind()));
 }
 
 Value Evaluator::truth(const Expr& e, Frame& f) {
@@ -107,7 +107,7 @@ Value Evaluator::quantifier(const Expr& e, Frame& f) {
     Value coll = eval(*e.lhs, f);
     if (coll.is_unknown()) return coll;
     if (!coll.is_null() && !coll.is(Kind::List) && !coll.is(Kind::Map))
-        fail("cannot iterate over " + a_kind(coll.kind()));
+        fail("cannot iterate over " + kind_phrase(coll.kind()));
     Value unknown;
     bool seen_unknown = false;
     double count = 0;
@@ -187,7 +187,7 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
         Value base = eval(*e.lhs, f);
         if (base.is_null() || base.is_unknown()) return base;
         if (!base.is(Kind::List) && !base.is(Kind::Map))
-            fail("cannot iterate over " + a_kind(base.kind()));
+            fail("cannot iterate over " + kind_phrase(base.kind()));
         std::vector<Value> out;
         for (const Value& el : elements(base)) {
             f.at(e.var_slot) = el;
@@ -201,7 +201,7 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
         Value base = eval(*e.lhs, f);
         if (base.is_null() || base.is_unknown()) return base;
         if (!base.is(Kind::List) && !base.is(Kind::Map))
-            fail("cannot iterate over " + a_kind(base.kind()));
+            fail("cannot iterate over " + kind_phrase(base.kind()));
         return ops.make_list(elements(base));
     }
     case ExprKind::Unary:

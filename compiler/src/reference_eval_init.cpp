@@ -93,7 +93,7 @@ bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, st
         if (!conforms(v, p->type->resolved)) {
             errors.push_back("E0402: parameter `" + qualified(*p) + "` expects " +
                              p->type->resolved->to_string() + ", but the given value is " +
-                             a_kind(v.kind()));
+                             kind_phrase(v.kind()));
             continue;
         }
         given[p] = v;

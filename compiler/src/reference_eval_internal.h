@@ -36,8 +36,6 @@ struct Frame {
 
 // ---- value operations (reference_eval_ops.cpp); each throws EvalError on a type error
 
-// "a number", "a string", "a list", ...
-std::string a_kind(Kind k);
 // Map entries in bytewise key order: the order maps are iterated in.
 std::vector<const MapEntry*> sorted_entries(const MapObj* m);
 // The elements a quantifier or projection visits: list items, or a map's values.

@@ -34,28 +34,6 @@ bool is_stack_input(std::string_view kind) {
 
 } // namespace
 
-std::string a_kind(Kind k) {
-    switch (k) {
-    case Kind::Null:
-        return "null";
-    case Kind::Bool:
-        return "a bool";
-    case Kind::Number:
-        return "a number";
-    case Kind::String:
-        return "a string";
-    case Kind::List:
-        return "a list";
-    case Kind::Map:
-        return "a map";
-    case Kind::Resource:
-        return "a resource";
-    case Kind::Unknown:
-        return "an unknown";
-    }
-    return "a value";
-}
-
 std::vector<const MapEntry*> sorted_entries(const MapObj* m) {
     std::vector<const MapEntry*> out;
     for (const MapEntry& e : m->span()) out.push_back(&e);
@@ -113,7 +91,7 @@ Value Ops::field(const Value& obj, std::string_view name) const {
         return v ? *v : Value::null();
     }
     default:
-        fail("cannot read field `" + std::string(name) + "` of " + a_kind(obj.kind()));
+        fail("cannot read field `" + std::string(name) + "` of " + kind_phrase(obj.kind()));
     }
 }
 
@@ -136,7 +114,7 @@ Value Ops::index(const Value& obj, const Value& key) const {
         const Value* v = obj.as_map()->find(key.as_view());
         return v ? *v : Value::null();
     }
-    fail("cannot index " + a_kind(obj.kind()) + " with " + a_kind(key.kind()));
+    fail("cannot index " + kind_phrase(obj.kind()) + " with " + kind_phrase(key.kind()));
 }
 
 Value Ops::compare(BinOp op, const Value& a, const Value& b) const {
@@ -152,7 +130,7 @@ Value Ops::compare(BinOp op, const Value& a, const Value& b) const {
                                                 : x >= y);
     }
     if (!a.is(Kind::String) || !b.is(Kind::String))
-        fail("cannot compare " + a_kind(a.kind()) + " with " + a_kind(b.kind()));
+        fail("cannot compare " + kind_phrase(a.kind()) + " with " + kind_phrase(b.kind()));
     int c = a.as_view().compare(b.as_view()); // bytewise
     return Value::boolean(op == BinOp::Lt   ? c < 0
                           : op == BinOp::Le ? c <= 0
@@ -198,13 +176,13 @@ Value Ops::arith(BinOp op, const Value& a, const Value& b) const {
         for (const Value& v : b.as_list()->span()) items.push_back(v);
         return make_list(items);
     }
-    fail(std::string("cannot apply `") + sym + "` to " + a_kind(a.kind()) + " and " +
-         a_kind(b.kind()));
+    fail(std::string("cannot apply `") + sym + "` to " + kind_phrase(a.kind()) + " and " +
+         kind_phrase(b.kind()));
 }
 
 Value Ops::negate(const Value& a) const {
     if (a.is_unknown()) return a;
-    if (!a.is(Kind::Number)) fail("cannot negate " + a_kind(a.kind()));
+    if (!a.is(Kind::Number)) fail("cannot negate " + kind_phrase(a.kind()));
     return Value::number(-a.as_number());
 }
 
@@ -227,13 +205,13 @@ Value Ops::in(const Value& x, const Value& coll) const {
     }
     case Kind::Map:
         if (!x.is(Kind::String))
-            fail("cannot look up " + a_kind(x.kind()) + " in the keys of a map");
+            fail("cannot look up " + kind_phrase(x.kind()) + " in the keys of a map");
         return Value::boolean(coll.as_map()->find(x.as_view()) != nullptr);
     case Kind::String:
-        if (!x.is(Kind::String)) fail("cannot look up " + a_kind(x.kind()) + " in a string");
+        if (!x.is(Kind::String)) fail("cannot look up " + kind_phrase(x.kind()) + " in a string");
         return Value::boolean(coll.as_view().find(x.as_view()) != std::string_view::npos);
     default:
-        fail("cannot test membership in " + a_kind(coll.kind()));
+        fail("cannot test membership in " + kind_phrase(coll.kind()));
     }
 }
 
@@ -241,7 +219,7 @@ Value Ops::matches(const Value& s, const Value& pattern) const {
     if (s.is_unknown()) return s;
     if (pattern.is_unknown()) return pattern;
     if (!pattern.is(Kind::String))
-        fail("a regular expression must be a string, found " + a_kind(pattern.kind()));
+        fail("a regular expression must be a string, found " + kind_phrase(pattern.kind()));
     RE2::Options opts;
     opts.set_log_errors(false);
     RE2 re(re2::StringPiece(pattern.as_view().data(), pattern.as_view().size()), opts);
@@ -249,7 +227,7 @@ Value Ops::matches(const Value& s, const Value& pattern) const {
         fail("invalid regular expression `" + std::string(pattern.as_view()) + "`: " + re.error());
     if (s.is_null()) return Value::boolean(false);
     if (!s.is(Kind::String))
-        fail("cannot match " + a_kind(s.kind()) + " against a regular expression");
+        fail("cannot match " + kind_phrase(s.kind()) + " against a regular expression");
     return Value::boolean(
         RE2::PartialMatch(re2::StringPiece(s.as_view().data(), s.as_view().size()), re));
 }
@@ -321,7 +299,7 @@ Value Ops::references(const Value& v, std::string_view target_kind, std::string_
 Value Ops::relation(const Value& r, const std::string& type, const std::string& attribute) const {
     if (r.is_unknown()) return r;
     if (r.is_null()) return make_list({});
-    if (!r.is(Kind::Resource)) fail("cannot follow references to " + a_kind(r.kind()));
+    if (!r.is(Kind::Resource)) fail("cannot follow references to " + kind_phrase(r.kind()));
     if (!model_visible) return make_list({});
     const StrObj* t = intern(type);
     std::vector<Value> out;

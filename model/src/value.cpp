@@ -26,6 +26,28 @@ const char* kind_name(Kind k) {
     return "?";
 }
 
+std::string kind_phrase(Kind k) {
+    switch (k) {
+    case Kind::Null:
+        return "null";
+    case Kind::Bool:
+        return "a bool";
+    case Kind::Number:
+        return "a number";
+    case Kind::String:
+        return "a string";
+    case Kind::List:
+        return "a list";
+    case Kind::Map:
+        return "a map";
+    case Kind::Resource:
+        return "a resource";
+    case Kind::Unknown:
+        return "an unknown";
+    }
+    return "a value";
+}
+
 uint32_t hash_bytes(std::string_view s) {
     uint32_t h = 2166136261u;
     for (unsigned char c : s) {

@@ -36,9 +36,6 @@ Value make_list_value(BuiltinContext& ctx, std::span<const Value> items, ProvId 
 // The message builtins and the VM use when an arena allocation fails.
 inline constexpr const char* kOutOfMemory = "memory cap exceeded";
 
-// "a number", "a string", "null", ... for messages.
-std::string a_kind(Kind k);
-
 // ---- inspection ------------------------------------------------------------------
 
 // Integral number in [-2^53, 2^53]; false otherwise.

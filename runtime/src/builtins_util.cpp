@@ -12,30 +12,8 @@
 
 namespace tenet {
 
-std::string a_kind(Kind k) {
-    switch (k) {
-    case Kind::Null:
-        return "null";
-    case Kind::Bool:
-        return "a bool";
-    case Kind::Number:
-        return "a number";
-    case Kind::String:
-        return "a string";
-    case Kind::List:
-        return "a list";
-    case Kind::Map:
-        return "a map";
-    case Kind::Resource:
-        return "a resource";
-    case Kind::Unknown:
-        return "an unknown";
-    }
-    return "a value";
-}
-
 Value fail_type(BuiltinContext& ctx, const char* fn, const char* want, const Value& got) {
-    ctx.fail(fmt::format("{}: expected {}, found {}", fn, want, a_kind(got.kind())));
+    ctx.fail(fmt::format("{}: expected {}, found {}", fn, want, kind_phrase(got.kind())));
     return Value::null();
 }
 

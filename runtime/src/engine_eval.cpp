@@ -36,7 +36,7 @@ Truth run_truth(Vm& vm, uint32_t fn, const Value& self) {
     if (v.is_unknown())
         return {Truth::Unknown, v.unknown_reason() ? v.unknown_reason()->view() : "unknown"};
     if (v.is_null()) return {Truth::False, {}};
-    vm.fail("expected a boolean, found " + a_kind(v.kind()));
+    vm.fail("expected a boolean, found " + kind_phrase(v.kind()));
     return {Truth::Error, vm.error()};
 }
 

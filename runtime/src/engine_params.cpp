@@ -91,7 +91,7 @@ bool parse_override(std::string_view text, std::string_view type, Arena& arena, 
         out = Value::string(intern(text));
     }
     if (!value_has_type(out, type)) {
-        error = fmt::format("expected {}, found {} `{}`", type, a_kind(out.kind()), text);
+        error = fmt::format("expected {}, found {} `{}`", type, kind_phrase(out.kind()), text);
         return false;
     }
     return true;

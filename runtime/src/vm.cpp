@@ -394,7 +394,7 @@ dispatch:
         } else if (coll.is(Kind::Map)) {
             TRY(map_values(coll, coll));
         } else if (!coll.is(Kind::List)) {
-            fail("cannot iterate over " + a_kind(coll.kind()));
+            fail("cannot iterate over " + kind_phrase(coll.kind()));
             goto failure;
         }
         locals[it] = coll;

@@ -39,7 +39,7 @@ bool Vm::out_of_memory() {
 }
 
 bool Vm::truth_error(const Value& v) {
-    fail("expected a boolean, found " + a_kind(v.kind()));
+    fail("expected a boolean, found " + kind_phrase(v.kind()));
     return false;
 }
 
@@ -66,7 +66,7 @@ bool Vm::field(const Value& obj, const StrObj* name, Value& out) {
         break;
     }
     default:
-        fail(fmt::format("cannot read field `{}` of {}", name->view(), a_kind(obj.kind())));
+        fail(fmt::format("cannot read field `{}` of {}", name->view(), kind_phrase(obj.kind())));
         return false;
     }
     const MapObj* m = attrs->as_map();
@@ -101,14 +101,14 @@ bool Vm::index(const Value& obj, const Value& key, Value& out) {
         out = v ? *v : Value::null();
         return true;
     }
-    fail("cannot index " + a_kind(obj.kind()) + " with " + a_kind(key.kind()));
+    fail("cannot index " + kind_phrase(obj.kind()) + " with " + kind_phrase(key.kind()));
     return false;
 }
 
 bool Vm::map_values(const Value& coll, Value& out) {
     if (coll.is_null() || coll.is_unknown() || coll.is(Kind::List)) return out = coll, true;
     if (!coll.is(Kind::Map)) {
-        fail("cannot iterate over " + a_kind(coll.kind()));
+        fail("cannot iterate over " + kind_phrase(coll.kind()));
         return false;
     }
     std::vector<Value> values;
@@ -134,7 +134,7 @@ bool Vm::compare(int op, const Value& a, const Value& b, Value& out) {
         return true;
     }
     if (!a.is(Kind::String) || !b.is(Kind::String)) {
-        fail("cannot compare " + a_kind(a.kind()) + " with " + a_kind(b.kind()));
+        fail("cannot compare " + kind_phrase(a.kind()) + " with " + kind_phrase(b.kind()));
         return false;
     }
     c = a.as_view().compare(b.as_view());
@@ -188,14 +188,15 @@ bool Vm::arith(int op, const Value& a, const Value& b, Value& out) {
                       : o == Op::MUL ? "*"
                       : o == Op::DIV ? "/"
                                      : "%";
-    fail(fmt::format("cannot apply `{}` to {} and {}", sym, a_kind(a.kind()), a_kind(b.kind())));
+    fail(fmt::format("cannot apply `{}` to {} and {}", sym, kind_phrase(a.kind()),
+                     kind_phrase(b.kind())));
     return false;
 }
 
 bool Vm::negate(const Value& a, Value& out) {
     if (a.is_unknown()) return out = a, true;
     if (!a.is(Kind::Number)) {
-        fail("cannot negate " + a_kind(a.kind()));
+        fail("cannot negate " + kind_phrase(a.kind()));
         return false;
     }
     out = Value::number(-a.as_number());
@@ -231,10 +232,10 @@ bool Vm::in(const Value& x, const Value& coll, Value& out) {
         out = Value::boolean(coll.as_view().find(x.as_view()) != std::string_view::npos);
         return true;
     default:
-        fail("cannot test membership in " + a_kind(coll.kind()));
+        fail("cannot test membership in " + kind_phrase(coll.kind()));
         return false;
     }
-    fail("cannot look up " + a_kind(x.kind()) +
+    fail("cannot look up " + kind_phrase(x.kind()) +
          (coll.is(Kind::Map) ? " in the keys of a map" : " in a string"));
     return false;
 }
@@ -243,7 +244,7 @@ bool Vm::match(const Value& s, const re2::RE2& re, Value& out) {
     if (s.is_unknown()) return out = s, true;
     if (s.is_null()) return out = Value::boolean(false), true;
     if (!s.is(Kind::String)) {
-        fail("cannot match " + a_kind(s.kind()) + " against a regular expression");
+        fail("cannot match " + kind_phrase(s.kind()) + " against a regular expression");
         return false;
     }
     out = Value::boolean(RE2::PartialMatch(piece(s.as_view()), re));
@@ -254,7 +255,7 @@ bool Vm::match_dynamic(const Value& s, const Value& pattern, Value& out) {
     if (s.is_unknown()) return out = s, true;
     if (pattern.is_unknown()) return out = pattern, true;
     if (!pattern.is(Kind::String)) {
-        fail("a regular expression must be a string, found " + a_kind(pattern.kind()));
+        fail("a regular expression must be a string, found " + kind_phrase(pattern.kind()));
         return false;
     }
     std::string error;
@@ -289,7 +290,7 @@ bool Vm::make_map(std::span<const Value> pairs, Value& out) {
     entries.reserve(pairs.size() / 2);
     for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
         if (!pairs[i].is(Kind::String)) {
-            fail("map keys must be strings, found " + a_kind(pairs[i].kind()));
+            fail("map keys must be strings, found " + kind_phrase(pairs[i].kind()));
             return false;
         }
         entries.push_back({pairs[i].as_string(), pairs[i + 1]});
@@ -304,7 +305,7 @@ bool Vm::relation(const Value& r, const StrObj* type, const StrObj* attribute, V
     if (r.is_unknown()) return out = r, true;
     if (r.is_null()) return out = Value::list(empty_list()), true;
     if (!r.is(Kind::Resource)) {
-        fail("cannot follow references to " + a_kind(r.kind()));
+        fail("cannot follow references to " + kind_phrase(r.kind()));
         return false;
     }
     if (!model_) return out = Value::list(empty_list()), true;

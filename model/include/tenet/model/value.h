@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace tenet {
@@ -27,6 +28,9 @@ enum class Kind : uint8_t {
 };
 
 const char* kind_name(Kind k);
+// The kind in a sentence ("a number", "null", "an unknown"), for error messages that
+// the VM and the reference evaluator must word identically.
+std::string kind_phrase(Kind k);
 
 // Provenance id: index into Model::provenance (0 = none / computed).
 using ProvId = uint32_t;
