@@ -141,12 +141,10 @@ FrontendKind detect_frontend(const std::string& path) {
     std::string name = p.filename().string();
     if (ends_with(name, ".tf")) return FrontendKind::Terraform;
     if (ends_with(name, ".tfstate")) return FrontendKind::TerraformState;
-    std::string text = head_of(p);
-    // Top-level keys can follow a large first section (a plan's variables): look further.
-    if (ends_with(name, ".json"))
-        return detect_json(name, text.size() < 64 * 1024 ? text : head_of(p, 4u << 20));
+    // Top-level JSON keys can follow a large first section (a plan's variables): look further.
+    if (ends_with(name, ".json")) return detect_json(name, head_of(p, 4u << 20));
     if (ends_with(name, ".yaml") || ends_with(name, ".yml") || ends_with(name, ".template"))
-        return yaml_is_template(text) ? FrontendKind::CloudFormation : FrontendKind::Unknown;
+        return yaml_is_template(head_of(p)) ? FrontendKind::CloudFormation : FrontendKind::Unknown;
     return FrontendKind::Unknown;
 }
 
