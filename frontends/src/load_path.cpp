@@ -88,11 +88,14 @@ struct Walker {
                 ok |= load_terraform_module(sm, s.string(), b, errors, opts, FrontendKind::Cdktf);
             break;
         }
-        case FrontendKind::Terraform:
-            // A .tf file stands for its whole module.
-            ok = load_terraform_module(sm, dir ? p.string() : p.parent_path().string(), b, errors,
-                                       opts);
+        case FrontendKind::Terraform: {
+            // A .tf file stands for its whole module; a bare file name ("main.tf") has an
+            // empty parent, and its module is the working folder.
+            fs::path module = dir ? p : p.parent_path();
+            if (module.empty()) module = ".";
+            ok = load_terraform_module(sm, module.string(), b, errors, opts);
             break;
+        }
         case FrontendKind::Unknown:
             if (dir) {
                 walk(p);
