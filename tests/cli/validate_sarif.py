@@ -17,8 +17,11 @@ What is checked (SARIF 2.1.0, OASIS standard, sections 3.13-3.33 and 3.52):
   `logicalLocations` with a name, and `partialFingerprints` mapping names to non-empty strings.
 With --tenet it also checks that partialFingerprints stay the same when the example's
 lines move (a copy with blank lines inserted).
-When `sarif-multitool` (or `npx --no-install @microsoft/sarif-multitool`) is available
-offline, its `validate` runs too; without it only the checks above run.
+When the SARIF authors' validator (`Sarif.Multitool`, installed by scripts/test-tools
+from npm's @microsoft/sarif-multitool-linux) is present, its `validate` runs too, and
+its errors and warnings are problems; without it only the checks above run
+(--require-multitool makes its absence a failure). A deliberately broken log must be
+rejected by both, so neither check can pass vacuously.
 Exits 0 when the log is valid, 1 with one line per problem otherwise.
 """
 import argparse
@@ -188,29 +191,76 @@ def check_file(path):
 
 
 def multitool():
-    """The official validator's command line, when it is installed (never fetched)."""
+    """The SARIF authors' validator (Sarif.Multitool), when scripts/test-tools installed it
+    or it is on PATH. It is never fetched from here."""
+    tools = os.environ.get("TENET_TOOLS_DIR") or os.path.join(os.path.expanduser("~"), ".cache", "tenet-tools")
+    bundled = os.path.join(tools, "node_modules", "@microsoft", "sarif-multitool-linux", "Sarif.Multitool")
+    if os.access(bundled, os.X_OK):
+        return [bundled]
     for name in ("sarif-multitool", "Sarif.Multitool"):
         if shutil.which(name):
-            return [name]
-    if shutil.which("npx"):
-        try:
-            probe = subprocess.run(["npx", "--no-install", "@microsoft/sarif-multitool", "--version"],
-                                   capture_output=True, timeout=60, env=dict(os.environ, npm_config_offline="true"))
-            if probe.returncode == 0:
-                return ["npx", "--no-install", "@microsoft/sarif-multitool"]
-        except (OSError, subprocess.TimeoutExpired):
-            pass
+            return [shutil.which(name)]
     return None
 
 
-def run_multitool(path):
+def run_multitool(path, required):
+    """Runs `Sarif.Multitool validate`; its errors and warnings are problems (its notes are
+    style advice, printed only). The tool's exit code says whether it ran, not whether the
+    log is valid: the verdicts are results in the SARIF log it writes."""
     tool = multitool()
     if not tool:
-        print("sarif-multitool not installed: structural checks only")
-        return []
-    proc = subprocess.run(tool + ["validate", path], capture_output=True, text=True, timeout=300)
-    print(proc.stdout.strip())
-    return [] if proc.returncode == 0 else [f"{path}: sarif-multitool validate failed:\n{proc.stderr}"]
+        msg = "Sarif.Multitool not installed (scripts/test-tools installs it)"
+        print(msg + ("" if required else ": structural checks only"))
+        return [msg] if required else []
+    env = dict(os.environ, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT="1")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "validation.sarif")
+        proc = subprocess.run(tool + ["validate", path, "-o", out, "--log", "ForceOverwrite",
+                                      "--level", "Error;Warning;Note"],
+                              capture_output=True, text=True, timeout=300, env=env)
+        try:
+            with open(out, encoding="utf-8-sig") as f:
+                log = json.load(f)
+        except (OSError, ValueError):
+            return [f"{path}: Sarif.Multitool validate wrote no log (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}"]
+    problems, notes = [], 0
+    for run in log.get("runs", []):
+        for inv in run.get("invocations", []):
+            for n in inv.get("toolConfigurationNotifications", []) + inv.get("toolExecutionNotifications", []):
+                if n.get("level", "warning") == "error":
+                    problems.append(f"{path}: Sarif.Multitool: {n.get('message', {}).get('text', '')} "
+                                    f"(the log does not load against the SARIF 2.1.0 schema)")
+        for r in run.get("results", []):
+            args = r.get("message", {}).get("arguments", [])
+            where = args[0] if args else ""
+            if r.get("level", "warning") in ("error", "warning"):
+                problems.append(f"{path}: Sarif.Multitool {r.get('level')} {r.get('ruleId')} at {where} {args[1:]}")
+            else:
+                notes += 1
+    print(f"Sarif.Multitool validate {os.path.basename(path)}: "
+          f"{len(problems)} errors/warnings, {notes} style notes")
+    return problems
+
+
+def check_validator_rejects(good, tmp):
+    """A negative control: a log broken in ways the SARIF rules forbid (a rule index past the
+    driver's rules, a helpUri that is no URI) must be rejected, so a validator that accepts
+    everything cannot pass this test."""
+    with open(good, encoding="utf-8") as f:
+        log = json.load(f)
+    run = log["runs"][0]
+    if not run.get("results") or not run["tool"]["driver"].get("rules"):
+        return [f"{good}: the negative control needs a log with rules and results"]
+    run["results"][0]["ruleIndex"] = len(run["tool"]["driver"]["rules"]) + 5
+    run["tool"]["driver"]["rules"][0]["helpUri"] = "not a uri"
+    broken = os.path.join(tmp, "broken.sarif")
+    with open(broken, "w", encoding="utf-8") as f:
+        json.dump(log, f)
+    structural = check_file(broken)
+    official = run_multitool(broken, False) if multitool() else ["(not installed)"]
+    missed = [name for name, found in (("structural checks", structural), ("Sarif.Multitool", official)) if not found]
+    print(f"negative control (broken log): {'rejected' if not missed else 'ACCEPTED by ' + ', '.join(missed)}")
+    return [f"a broken SARIF log was accepted by {m}" for m in missed]
 
 
 def check_fingerprints_stable(tenet, root, env, tmp):
@@ -245,6 +295,8 @@ def main():
     ap.add_argument("files", nargs="*")
     ap.add_argument("--tenet", help="run this tenet binary on the examples and validate its SARIF")
     ap.add_argument("--root", default=".", help="repository root (with --tenet)")
+    ap.add_argument("--require-multitool", action="store_true",
+                    help="fail when Sarif.Multitool is not installed")
     opts = ap.parse_args()
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -267,12 +319,13 @@ def main():
                     continue
                 files.append(out)
             problems += check_fingerprints_stable(opts.tenet, opts.root, env, tmp)
+            problems += check_validator_rejects(files[0], tmp) if files else []
         if not files:
             ap.error("give a SARIF file or --tenet")
         for path in files:
             found = check_file(path)
             if not found:
-                found = run_multitool(path)
+                found = run_multitool(path, opts.require_multitool)
             problems += found
             print(f"{os.path.basename(path)}: {'ok' if not found else f'{len(found)} problems'}")
     for p in problems:
