@@ -1,0 +1,277 @@
+"""Shared helpers of the conformance runs (trivy.py, guard.py, cfnguard_diff.py).
+
+Standard library only. The runs write each example to a temporary folder, run
+`tenet check --format json --show-passes` on it with one policy bundle compiled
+once from the repository's policies/, and reduce the findings of the rules
+under test to one outcome per example.
+"""
+
+import concurrent.futures
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# ctest's SKIP_RETURN_CODE for these scripts (tests/CMakeLists.txt).
+SKIP = 77
+
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def default_data_dir():
+    """The shared conformance data: $TENET_CONFORMANCE_DIR, else ../shared/conformance beside the checkout."""
+    env = os.environ.get("TENET_CONFORMANCE_DIR")
+    if env:
+        return env
+    return os.path.normpath(os.path.join(REPO, "..", "shared", "conformance"))
+
+
+def skip(message):
+    print("SKIPPED: " + message)
+    sys.exit(SKIP)
+
+
+# --- the tenet executable -------------------------------------------------------------
+
+
+class Tenet:
+    """One tenet executable plus one policy bundle compiled from the policy folders."""
+
+    def __init__(self, exe, policy_dirs, workdir):
+        self.exe = exe
+        self.policy_dirs = policy_dirs
+        self.bundle = os.path.join(workdir, "policies.tnb")
+        proc = subprocess.run([exe, "compile", "-o", self.bundle] + policy_dirs,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit("tenet compile failed (exit %d):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr))
+
+    def rules(self):
+        """Rule metadata from `tenet rules --format json`: a list of dicts with at least id and controls."""
+        proc = subprocess.run([self.exe, "rules", "--format", "json", "--no-default-policies",
+                               "--policy", self.bundle], capture_output=True, text=True)
+        if proc.returncode != 0 and "unknown command" in proc.stderr:
+            # TEMPORARY until `tenet rules` lands: read id and controls from the sources.
+            return _rules_from_sources(self.policy_dirs)
+        if proc.returncode != 0:
+            sys.exit("tenet rules failed (exit %d):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr))
+        data = json.loads(proc.stdout)
+        if isinstance(data, dict):  # tolerate a wrapping object {"rules": [...]}
+            data = data.get("rules", [])
+        return data
+
+    def check(self, path):
+        """Runs tenet check on one file or folder; returns (exit code, parsed report or None, stderr)."""
+        cmd = [self.exe, "check", "--no-config", "--no-default-policies", "--policy", self.bundle,
+               "--format", "json", "--show-passes", "--jobs", "1", path]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        report = None
+        try:
+            report = json.loads(proc.stdout)
+        except ValueError:
+            pass
+        return proc.returncode, report, proc.stderr
+
+
+def verdicts_by_rule(report):
+    """{rule id: [(verdict, resource, message, reason)]} from a tenet-findings/1 report."""
+    out = {}
+    for f in report.get("findings", []):
+        rid = f["rule"]["id"]
+        out.setdefault(rid, []).append((f["verdict"], f.get("resource", ""), f.get("message", ""),
+                                        f.get("reason", "")))
+    return out
+
+
+def outcome_of(rc, report, rule_ids):
+    """Reduces one check run to one outcome for a set of rules: the strongest verdict they
+    gave (error, an evaluation error; fail; unknown; pass), else error when the input did
+    not load (no report, or input errors), else none (no verdict from those rules).
+    Input errors next to verdicts (a template naming a resource it does not declare is
+    reported, and the rest still evaluated) leave the verdicts to decide."""
+    if report is None:
+        return "error"
+    seen = set()
+    by_rule = verdicts_by_rule(report)
+    for rid in rule_ids:
+        for verdict, _res, _msg, _reason in by_rule.get(rid, []):
+            seen.add(verdict)
+    for v in ("error", "fail", "unknown", "pass"):
+        if v in seen:
+            return v
+    if report.get("input_errors"):
+        return "error"
+    return "none"
+
+
+def detail_of(report, rule_ids):
+    """A short description of the verdicts of rule_ids, for disagreement listings."""
+    if report is None:
+        return "no report"
+    parts = []
+    for e in report.get("input_errors", []):
+        parts.append("input error: %s" % (e.get("message", e) if isinstance(e, dict) else e))
+    by_rule = verdicts_by_rule(report)
+    for rid in rule_ids:
+        for verdict, res, msg, reason in by_rule.get(rid, []):
+            if verdict == "pass":
+                continue
+            text = "%s %s on %s" % (rid, verdict, res)
+            if reason:
+                text += " (%s)" % reason
+            parts.append(text)
+    return "; ".join(parts)
+
+
+def run_parallel(fn, items, jobs):
+    """Maps fn over items with a thread pool (each call runs a subprocess); keeps order."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(fn, items))
+
+
+class Workdir:
+    """A temporary folder removed on exit unless --keep asks otherwise."""
+
+    def __init__(self, keep=False):
+        self.keep = keep
+        self.path = tempfile.mkdtemp(prefix="tenet-conformance-")
+
+    def __enter__(self):
+        return self.path
+
+    def __exit__(self, *exc):
+        if self.keep:
+            print("kept the examples in %s" % self.path)
+        else:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def write_source(folder, frontend, text):
+    """Writes one example as the file its frontend is detected by; returns the file path."""
+    os.makedirs(folder, exist_ok=True)
+    if frontend == "terraform":
+        name = "main.tf"
+    elif text.lstrip().startswith("{"):
+        name = "template.json"
+    else:
+        name = "template.yaml"
+    path = os.path.join(folder, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text if text.endswith("\n") else text + "\n")
+    return path
+
+
+# --- expectations files ---------------------------------------------------------------
+#
+# A TSV of known, explained disagreements: key columns, the outcome Tenet gives, and a
+# one-line reason. The run fails on a disagreement not listed, on a listed one whose
+# outcome changed (including one that now agrees), on a listed key no longer run, and
+# on an entry without a reason. --update rewrites the file from the run, keeping the
+# reasons of entries whose outcome did not change.
+
+
+class Expectations:
+    def __init__(self, path, key_columns):
+        self.path = path
+        self.key_columns = key_columns
+        self.header = key_columns + ["outcome", "reason"]
+        self.entries = {}  # key tuple -> (outcome, reason)
+        if os.path.exists(path):
+            self._load()
+
+    def _load(self):
+        with open(self.path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                line = line.rstrip("\n")
+                if not line or line.startswith("#"):
+                    continue
+                cols = line.split("\t")
+                if cols == self.header:
+                    continue
+                if len(cols) != len(self.header):
+                    sys.exit("%s:%d: expected %d tab-separated columns (%s), got %d" %
+                             (self.path, n, len(self.header), ", ".join(self.header), len(cols)))
+                k = len(self.key_columns)
+                self.entries[tuple(cols[:k])] = (cols[k], cols[k + 1].strip())
+
+    def compare(self, results):
+        """results: list of (key tuple, outcome, agrees). Returns a list of (key, problem)."""
+        problems = []
+        seen = set()
+        for key, outcome, agrees in results:
+            seen.add(key)
+            known = self.entries.get(key)
+            label = " ".join(key)
+            if known is None:
+                if not agrees:
+                    problems.append((key, "NEW DISAGREEMENT %s: tenet gives %s" % (label, outcome)))
+            elif known[0] != outcome:
+                problems.append((key, "CHANGED %s: expected %s (%s), tenet now gives %s%s" %
+                                (label, known[0], known[1] or "no reason", outcome,
+                                 " (it agrees now: remove the entry)" if agrees else "")))
+            elif agrees:
+                problems.append((key, "LISTED BUT AGREES %s: remove the entry" % label))
+            elif not known[1]:
+                problems.append((key, "NO REASON %s: explain the disagreement in %s" % (label, self.path)))
+        for key in sorted(set(self.entries) - seen):
+            problems.append((key, "STALE %s: listed in %s but not run any more" % (" ".join(key), self.path)))
+        return problems
+
+    def write(self, results, preamble):
+        """Rewrites the file with the current disagreements."""
+        rows = []
+        for key, outcome, agrees in results:
+            if agrees:
+                continue
+            known = self.entries.get(key)
+            reason = known[1] if known and known[0] == outcome else ""
+            rows.append(list(key) + [outcome, reason])
+        rows.sort()
+        with open(self.path, "w", encoding="utf-8") as f:
+            for line in preamble:
+                f.write("# " + line + "\n" if line else "#\n")
+            f.write("\t".join(self.header) + "\n")
+            for r in rows:
+                f.write("\t".join(r) + "\n")
+        missing = sum(1 for r in rows if not r[-1])
+        print("wrote %s: %d known disagreements, %d without a reason" % (self.path, len(rows), missing))
+
+
+def pct(n, d):
+    return "%.1f%%" % (100.0 * n / d) if d else "-"
+
+
+def print_table(header, rows, out=sys.stdout):
+    """A Markdown table (readable as text and pasted into docs/conformance.md)."""
+    widths = [len(h) for h in header]
+    for r in rows:
+        for i, c in enumerate(r):
+            widths[i] = max(widths[i], len(str(c)))
+    def line(cells):
+        return "| " + " | ".join(str(c).ljust(widths[i]) for i, c in enumerate(cells)) + " |"
+    out.write(line(header) + "\n")
+    out.write("|" + "|".join("-" * (w + 2) for w in widths) + "|\n")
+    for r in rows:
+        out.write(line(r) + "\n")
+
+
+def _rules_from_sources(policy_dirs):
+    """TEMPORARY: rule ids and controls read from .tenet sources (replaced by `tenet rules`)."""
+    import re
+    rules = []
+    for d in policy_dirs:
+        for root, _dirs, files in os.walk(d):
+            for name in sorted(files):
+                if not name.endswith(".tenet") or name.endswith("_test.tenet"):
+                    continue
+                text = open(os.path.join(root, name), encoding="utf-8").read()
+                for m in re.finditer(r"\brule\s+(\w+)\s*\{", text):
+                    body = text[m.end():m.end() + 4000]
+                    rid = re.search(r'\bid\s*=\s*"([^"]+)"', body)
+                    ctl = re.search(r"\bcontrols\s*=\s*\[([^\]]*)\]", body)
+                    if rid:
+                        rules.append({"id": rid.group(1), "name": m.group(1),
+                                      "controls": re.findall(r'"([^"]+)"', ctl.group(1)) if ctl else []})
+    return rules
