@@ -3,9 +3,10 @@
 
 For every CT.*.PR.* control that a Tenet rule claims in its `controls`, both tools judge
 the same CloudFormation templates: trivy's CloudFormation examples, the guard-registry
-unit-test inputs, and the repository's CloudFormation fixtures. Only templates holding a
-resource of a type the control evaluates (its metadata's EvaluatedResourceTypes) take
-part. Verdicts are compared per resource of those types:
+unit-test inputs, the inline CloudFormation inputs of the library's tests
+(policies/**/*_test.tenet), and the repository's CloudFormation fixtures and examples.
+Only templates holding a resource of a type the control evaluates (its metadata's
+EvaluatedResourceTypes) take part. Verdicts are compared per resource of those types:
 
   cfn-guard  FAIL  the resource appears in a path of the control's failing checks
              PASS  the control ran on the template (not SKIP) and did not fail there
@@ -29,6 +30,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
@@ -45,6 +47,7 @@ REPO_GLOBS = ["tests/fixtures/cloudformation/**/*.yaml", "tests/fixtures/cloudfo
               "tests/fixtures/normalize/cloudformation/*.yaml", "tests/cli/fixtures/cfn/*.yaml",
               "examples/**/*.yaml", "examples/**/*.json", "examples/**/*.template"]
 REPO_EXCLUDE = re.compile(r"/(errors|malformed)/|manifest\.json$|tree\.json$|\.assets\.json$")
+TEST_INPUT_RE = re.compile(r'\binput\s+cloudformation\s*(?:"[^"\n]*"\s*)?"""(.*?)"""', re.S)
 VERDICT_ORDER = ("error", "fail", "unknown", "pass")
 AGREE = {("FAIL", "fail"), ("PASS", "pass"), ("SKIP", "none")}
 
@@ -73,12 +76,14 @@ def load_controls(pkg):
             continue
         with open(gfile, encoding="utf-8") as f:
             names = sorted(set(re.findall(r"^rule\s+([A-Za-z0-9_]+)\s+when\b", f.read(), re.M)))
-        out[m["Id"]] = (gfile, names, set(m.get("EvaluatedResourceTypes", [])), m.get("DisplayName", ""))
+        out[m["Id"]] = (gfile, names, set(m.get("EvaluatedResourceTypes", [])), m.get("DisplayName", ""),
+                        m.get("ConfigRuleIdentifier", ""))
     return out
 
 
 def collect_templates(data_dir):
-    """[(template id, text)] from trivy's and the guard registry's CloudFormation and the repo's fixtures."""
+    """[(template id, text)]: trivy's and the guard registry's CloudFormation, the library's
+    test inputs, and the repository's fixtures and examples."""
     out = []
     trivy_dir = os.path.join(data_dir, "trivy")
     if os.path.isfile(os.path.join(trivy_dir, "index.tsv")):
@@ -96,6 +101,12 @@ def collect_templates(data_dir):
                 for n, case in enumerate(guard.parse_cases(f.read()), 1):
                     if case["input"]:
                         out.append(("guard/%s/%d" % (rel, n), case["input"]))
+    # The CloudFormation inputs of the library's own tests (policies/**/*_test.tenet).
+    for path in sorted(glob.glob(os.path.join(common.REPO, "policies", "**", "*_test.tenet"), recursive=True)):
+        rel = os.path.relpath(path, common.REPO)
+        with open(path, encoding="utf-8") as f:
+            for n, m in enumerate(TEST_INPUT_RE.finditer(f.read()), 1):
+                out.append(("test/%s/%d" % (rel, n), textwrap.dedent(m.group(1)).strip("\n") + "\n"))
     seen = set()
     for pattern in REPO_GLOBS:
         for path in sorted(glob.glob(os.path.join(common.REPO, pattern), recursive=True)):
@@ -159,7 +170,8 @@ def main():
     ap.add_argument("--update", action="store_true", help="rewrite the expectations file from this run")
     ap.add_argument("--control", action="append", help="only these CT ids (no stale-entry check)")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--markdown", help="also write the table as Markdown to this file")
+    ap.add_argument("--write-docs", action="store_true",
+                    help="rewrite this run's tables and disagreements in docs/conformance.md")
     ap.add_argument("--keep", action="store_true", help="keep the temporary templates folder")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every difference with its verdicts")
     args = ap.parse_args()
@@ -223,7 +235,7 @@ def main():
     details = {}
     totals = [0, 0, 0]  # agree, flag-agree, total
     for c in ctl_ids:
-        gfile, names, types, display = controls[c]
+        gfile, names, types, display, _config_rule = controls[c]
         agree = flag = total = 0
         n_templates = 0
         for tid, text, ttypes in templates:
@@ -266,15 +278,23 @@ def main():
     common.print_table(["controls", "resources", "agreement", "fail/not-fail agreement"], summary)
     if unknown_controls:
         print("\nclaimed but not in the Control Tower rule set: " + ", ".join(unknown_controls))
-    if args.markdown:
-        with open(args.markdown, "w", encoding="utf-8") as f:
-            common.print_table(header, rows, f)
-            f.write("\n")
-            common.print_table(["controls", "resources", "agreement", "fail/not-fail agreement"], summary, f)
-            if unknown_controls:
-                f.write("\nClaimed but not in the Control Tower rule set: %s\n" % ", ".join(unknown_controls))
-
+    # A control's AWS Config rule is often a guard-registry rule of the same name: the
+    # Tenet rules claiming the control should then be mapped to it in guard_map.tsv.
+    gmap = guard.load_map(os.path.join(HERE, "guard_map.tsv"))
+    for c in ctl_ids:
+        cfg = controls[c][4]
+        if cfg and sorted(gmap.get(cfg, [])) != sorted(claimed[c]):
+            print("note: %s is AWS Config rule %s; guard_map.tsv maps it to %s, the rules claiming %s are %s" %
+                  (c, cfg, ", ".join(gmap.get(cfg, [])) or "nothing", c, ", ".join(claimed[c])))
     expectations = common.Expectations(args.expected, ["control", "template", "resource"])
+    if args.write_docs and not args.control:
+        text = common.markdown_table(header, rows) + "\n" + common.markdown_table(
+            ["controls", "resources", "agreement", "fail/not-fail agreement"], summary)
+        if unknown_controls:
+            text += "\nClaimed but not in the Control Tower rule set: %s.\n" % ", ".join(unknown_controls)
+        common.replace_section("cfnguard-table", text)
+        common.replace_section("cfnguard-differences", common.disagreement_table(
+            expectations, results, ["control", "template", "resource"], "cfn-guard/Tenet"))
     if args.verbose:
         for key, o, a in results:
             if not a:

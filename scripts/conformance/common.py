@@ -275,3 +275,39 @@ def _rules_from_sources(policy_dirs):
                         rules.append({"id": rid.group(1), "name": m.group(1),
                                       "controls": re.findall(r'"([^"]+)"', ctl.group(1)) if ctl else []})
     return rules
+
+
+DOC = os.path.join(REPO, "docs", "conformance.md")
+
+
+def replace_section(name, text, path=DOC):
+    """Replaces what lies between <!-- begin NAME --> and <!-- end NAME --> in docs/conformance.md."""
+    begin, end = "<!-- begin %s -->" % name, "<!-- end %s -->" % name
+    with open(path, encoding="utf-8") as f:
+        doc = f.read()
+    a, b = doc.find(begin), doc.find(end)
+    if a < 0 or b < a:
+        sys.exit("%s has no %s ... %s section" % (path, begin, end))
+    doc = doc[:a + len(begin)] + "\n" + text.rstrip("\n") + "\n" + doc[b:]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(doc)
+    print("updated the %s section of %s" % (name, os.path.relpath(path, REPO)))
+
+
+def markdown_table(header, rows):
+    import io
+    buf = io.StringIO()
+    print_table(header, rows, buf)
+    return buf.getvalue()
+
+
+def disagreement_table(expectations, results, key_header, outcome_header="Tenet"):
+    """Markdown rows of the current disagreements with the reasons from the expectations file."""
+    rows = []
+    for key, outcome, agrees in results:
+        if not agrees:
+            reason = expectations.entries.get(key, ("", ""))[1] if expectations.entries.get(key, ("",))[0] == outcome \
+                else ""
+            rows.append([c.replace("|", "\\|") for c in list(key) + [outcome, reason or "(not yet explained)"]])
+    rows.sort()
+    return markdown_table(key_header + [outcome_header, "why"], rows)

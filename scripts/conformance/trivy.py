@@ -108,7 +108,8 @@ def main():
     ap.add_argument("--check", action="append", help="only these AVD ids (no stale-entry check)")
     ap.add_argument("--min-agreement", type=float, default=95.0, help="percent, over covered examples")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--markdown", help="also write the tables as Markdown to this file")
+    ap.add_argument("--write-docs", action="store_true",
+                    help="rewrite this run's tables and disagreements in docs/conformance.md")
     ap.add_argument("--keep", action="store_true", help="keep the temporary examples folder")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every disagreement with its verdicts")
     args = ap.parse_args()
@@ -179,6 +180,8 @@ def main():
     out.append("trivy checks claimed by Tenet rules: %d of %d in the index" % (len(index), len(load_index(args.data))))
     summary = [[fe, "%d/%d" % tuple(totals[fe]), common.pct(*totals[fe])] for fe in FRONTENDS]
     summary.append(["all", "%d/%d" % (all_agree, all_total), common.pct(all_agree, all_total)])
+    full = sum(1 for row in index if all(a for k, _, a, _ in results if k[0] == row["id"]))
+    out.append("checks where every example agrees: %d of %d" % (full, len(index)))
     common.print_table(header, rows)
     print()
     common.print_table(["frontend", "examples agreeing", "agreement"], summary)
@@ -186,14 +189,14 @@ def main():
     for line in out:
         print(line)
 
-    if args.markdown:
-        with open(args.markdown, "w", encoding="utf-8") as f:
-            common.print_table(header, rows, f)
-            f.write("\n")
-            common.print_table(["frontend", "examples agreeing", "agreement"], summary, f)
-
     expectations = common.Expectations(args.expected, ["check", "frontend", "example", "n"])
     triples = [(k, o, a) for k, o, a, _ in results]
+    if args.write_docs and not args.check:
+        common.replace_section("trivy-table", common.markdown_table(header, rows) + "\n" +
+                               common.markdown_table(["frontend", "examples agreeing", "agreement"], summary) +
+                               "\n" + "\n".join(line[0].upper() + line[1:] + "." for line in out))
+        common.replace_section("trivy-disagreements", common.disagreement_table(
+            expectations, triples, ["check", "frontend", "example", "n"]))
     details = {k: d for k, _, _, d in results}
     if args.verbose:
         for k, o, a, d in results:
