@@ -1,5 +1,6 @@
 // load_path: one entry point for `tenet check PATH`, whatever PATH holds.
 #include "tenet/common/glob.h"
+#include "tenet/common/ignore_rules.h"
 #include "tenet/frontends/frontend.h"
 
 #include <algorithm>
@@ -37,6 +38,54 @@ struct Walker {
     std::vector<ModelError>& errors;
     const FrontendOptions& opts;
     size_t loaded = 0;
+    // .gitignore / .tenetignore patterns, relative to `ignore_root` (the enclosing git
+    // work tree's top, else the scanned folder).
+    IgnoreRules ignores;
+    fs::path ignore_root;
+
+    static constexpr const char* kIgnoreFiles[] = {".gitignore", ".tenetignore"};
+
+    std::string relative_to_ignore_root(const fs::path& p) const {
+        std::error_code ec;
+        fs::path rel = fs::relative(fs::absolute(p, ec), ignore_root, ec);
+        std::string s = rel.generic_string();
+        return s == "." ? "" : s;
+    }
+
+    void read_ignore_files(const fs::path& dir) {
+        if (!opts.ignore_files) return;
+        for (const char* name : kIgnoreFiles) {
+            std::ifstream in(dir / name, std::ios::binary);
+            if (!in) continue;
+            std::ostringstream ss;
+            ss << in.rdbuf();
+            ignores.add(ss.str(), relative_to_ignore_root(dir));
+        }
+    }
+
+    // A scan of folder `root` also honours the ignore files of its ancestors up to the top
+    // of the git work tree holding it, as git does.
+    void start_ignores(const fs::path& root) {
+        std::error_code ec;
+        fs::path top = fs::absolute(root, ec).lexically_normal();
+        if (!top.has_filename()) top = top.parent_path();
+        std::vector<fs::path> chain{top};
+        for (fs::path d = top; d.has_parent_path() && d != d.parent_path(); d = d.parent_path()) {
+            if (fs::exists(d / ".git", ec)) {
+                chain.assign(1, d);
+                for (fs::path c = top; c != d; c = c.parent_path())
+                    chain.insert(chain.begin() + 1, c);
+                break;
+            }
+        }
+        ignore_root = chain.front();
+        // The scanned folder's own files are read by walk(); its ancestors' here.
+        for (size_t i = 0; i + 1 < chain.size(); ++i) read_ignore_files(chain[i]);
+    }
+
+    bool ignored(const fs::path& p, bool is_dir) const {
+        return !ignores.empty() && ignores.ignored(relative_to_ignore_root(p), is_dir);
+    }
 
     bool load_file(const fs::path& p, FrontendKind kind) {
         FileId id = 0;
@@ -118,6 +167,7 @@ struct Walker {
     // loaded through the module calls of their roots, not as roots of their own.
     void walk(const fs::path& dir) {
         std::error_code ec;
+        read_ignore_files(dir);
         std::vector<fs::directory_entry> entries;
         for (auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e);
         std::sort(entries.begin(), entries.end(),
@@ -125,10 +175,10 @@ struct Walker {
         for (auto& e : entries) {
             std::string name = e.path().filename().string();
             if (e.is_directory(ec)) {
-                if (skipped_dir(name) || name == "modules") continue;
+                if (skipped_dir(name) || name == "modules" || ignored(e.path(), true)) continue;
                 load(e.path(), false);
             } else if (e.is_regular_file(ec)) {
-                if (excluded(e.path())) continue;
+                if (excluded(e.path()) || ignored(e.path(), false)) continue;
                 FrontendKind kind = detect_frontend(e.path().string());
                 if (kind == FrontendKind::Unknown || kind == FrontendKind::Terraform) continue;
                 loaded += load_file(e.path(), kind);
@@ -146,7 +196,8 @@ size_t load_path(SourceManager& sm, const std::string& path, ModelBuilder& b,
         errors.push_back({SourceLoc{}, path + ": no such file or directory"});
         return 0;
     }
-    Walker w{sm, b, errors, opts};
+    Walker w{sm, b, errors, opts, 0, {}, {}};
+    if (opts.ignore_files && fs::is_directory(path, ec)) w.start_ignores(fs::path(path));
     w.load(fs::path(path), true);
     return w.loaded;
 }

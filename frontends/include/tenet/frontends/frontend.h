@@ -36,6 +36,9 @@ struct FrontendOptions {
     std::vector<std::string> tf_var_files; // --var-file (Terraform)
     std::vector<std::string> cfn_params;   // --cfn-param NAME=VALUE (CloudFormation)
     std::vector<std::string> exclude;      // path globs load_path skips (config `exclude`)
+    // Folder scans skip what .gitignore / .tenetignore files ignore (paths given
+    // explicitly are always loaded).
+    bool ignore_files = true;
 };
 
 // What a file or directory holds: by name and extension first, then by content
