@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     tenet::cli::add_compile_command(app, exit_code);
     tenet::cli::add_disasm_command(app, exit_code);
     tenet::cli::add_normalize_command(app, exit_code);
+    tenet::cli::add_rules_command(app, exit_code);
     tenet::cli::add_version_command(app, exit_code);
     // CLI11 reports a misspelt subcommand as "a subcommand is required": name it instead.
     if (argc > 1 && argv[1][0] != '-') {
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
         if (!known) {
             fmt::print(stderr,
                        "tenet: error: unknown command `{}` (commands: check, compile, disasm, "
-                       "normalize, version; "
+                       "normalize, rules, version; "
                        "see tenet --help)\n",
                        argv[1]);
             return 2;

@@ -89,6 +89,28 @@ DecodedString decode_string(Session& s, std::string_view raw, uint32_t base, boo
     return r;
 }
 
+} // namespace tenet::parse
+
+namespace tenet {
+
+std::string decode_string_body(std::string_view body) {
+    std::string out;
+    for (size_t i = 0; i < body.size(); ++i) {
+        size_t bad_len = 0;
+        size_t n = body[i] == '\\' ? parse::decode_escape(body, i, out, bad_len) : 0;
+        if (n == 0) {
+            out += body[i];
+            continue;
+        }
+        i += n - 1;
+    }
+    return out;
+}
+
+} // namespace tenet
+
+namespace tenet::parse {
+
 bool split_template(Session& s, std::string_view raw, uint32_t base,
                     std::vector<TemplatePart>& out) {
     TemplatePart lit;

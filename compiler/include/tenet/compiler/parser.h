@@ -7,6 +7,9 @@
 #include "tenet/compiler/ast.h"
 #include "tenet/compiler/diagnostics.h"
 
+#include <string>
+#include <string_view>
+
 namespace tenet {
 
 struct ParseLimits {
@@ -16,5 +19,10 @@ struct ParseLimits {
 
 ast::File parse_file(const SourceManager& sm, FileId file, DiagnosticBag& diags,
                      const ParseLimits& limits = {});
+
+// The value of a string literal's body (the text between its quotes) with the escapes
+// decoded; an invalid escape is kept as written. For metadata kept as source text,
+// such as a rule's message template.
+std::string decode_string_body(std::string_view body);
 
 } // namespace tenet
