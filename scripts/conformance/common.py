@@ -43,7 +43,16 @@ class Tenet:
         self.exe = exe
         self.policy_dirs = policy_dirs
         self.bundle = os.path.join(workdir, "policies.tnb")
-        proc = subprocess.run([exe, "compile", "-o", self.bundle] + policy_dirs,
+        # The policy files without the tests beside them (*_test.tenet hold test blocks).
+        files = []
+        for d in policy_dirs:
+            if os.path.isfile(d):
+                files.append(d)
+                continue
+            for root, _dirs, names in os.walk(d):
+                files += [os.path.join(root, n) for n in sorted(names)
+                          if n.endswith(".tenet") and not n.endswith("_test.tenet")]
+        proc = subprocess.run([exe, "compile", "-o", self.bundle] + sorted(files),
                               capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit("tenet compile failed (exit %d):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr))
@@ -52,9 +61,6 @@ class Tenet:
         """Rule metadata from `tenet rules --format json`: a list of dicts with at least id and controls."""
         proc = subprocess.run([self.exe, "rules", "--format", "json", "--no-default-policies",
                                "--policy", self.bundle], capture_output=True, text=True)
-        if proc.returncode != 0 and "unknown command" in proc.stderr:
-            # TEMPORARY until `tenet rules` lands: read id and controls from the sources.
-            return _rules_from_sources(self.policy_dirs)
         if proc.returncode != 0:
             sys.exit("tenet rules failed (exit %d):\n%s%s" % (proc.returncode, proc.stdout, proc.stderr))
         data = json.loads(proc.stdout)
@@ -255,26 +261,6 @@ def print_table(header, rows, out=sys.stdout):
     out.write("|" + "|".join("-" * (w + 2) for w in widths) + "|\n")
     for r in rows:
         out.write(line(r) + "\n")
-
-
-def _rules_from_sources(policy_dirs):
-    """TEMPORARY: rule ids and controls read from .tenet sources (replaced by `tenet rules`)."""
-    import re
-    rules = []
-    for d in policy_dirs:
-        for root, _dirs, files in os.walk(d):
-            for name in sorted(files):
-                if not name.endswith(".tenet") or name.endswith("_test.tenet"):
-                    continue
-                text = open(os.path.join(root, name), encoding="utf-8").read()
-                for m in re.finditer(r"\brule\s+(\w+)\s*\{", text):
-                    body = text[m.end():m.end() + 4000]
-                    rid = re.search(r'\bid\s*=\s*"([^"]+)"', body)
-                    ctl = re.search(r"\bcontrols\s*=\s*\[([^\]]*)\]", body)
-                    if rid:
-                        rules.append({"id": rid.group(1), "name": m.group(1),
-                                      "controls": re.findall(r'"([^"]+)"', ctl.group(1)) if ctl else []})
-    return rules
 
 
 DOC = os.path.join(REPO, "docs", "conformance.md")

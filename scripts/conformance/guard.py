@@ -162,9 +162,9 @@ def main():
                         continue
                     folder = os.path.join(work, "%s_%s_%d" % (service, name.split(".")[0], n))
                     common.write_source(folder, "cloudformation", case["input"])
-                    own_suppression = "SuppressedRules" in case["input"]
-                    jobs.append((folder, [((rel, str(n), g), g, e, mapping[g], case["name"], own_suppression)
-                                          for g, e in wanted]))
+                    suppressing = "SuppressedRules" in case["input"] or "rules_to_suppress" in case["input"]
+                    jobs.append((folder, [((rel, str(n), g), g, e, mapping[g], case["name"],
+                                           suppressing and e == "SKIP") for g, e in wanted]))
 
         def run(job):
             folder, items = job
@@ -179,7 +179,8 @@ def main():
         results = [r for batch in common.run_parallel(run, jobs, args.jobs) for r in batch]
 
     per = {}
-    # Cases that test cfn-guard's own suppression metadata (Metadata.guard.SuppressedRules)
+    # SKIP cases that test a suppression switch (Metadata.guard.SuppressedRules, and
+    # cfn_nag's rules_to_suppress, which some registry rules honour)
     # are counted, and also reported apart: they test Guard, not the control.
     sup = [0, 0]
     for key, g, expected, outcome, _, _, own_suppression in results:
