@@ -4,6 +4,7 @@
 #include "commands.h"
 #include "config.h"
 #include "load_inputs.h"
+#include "progress.h"
 #include "report.h"
 #include "suppressions.h"
 #include "tenet/runtime/engine.h"
@@ -33,6 +34,7 @@ struct CheckOptions {
     std::vector<std::string> overrides; // RULE=REASON
     std::string config;                 // explicit --config
     bool no_config = false;
+    bool no_progress = false;
     CLI::App* cmd = nullptr; // to ask which flags were given
 };
 
@@ -203,14 +205,20 @@ int run_check(CheckOptions& o) {
     // Input errors are reported but do not stop the scan: whatever loaded is checked.
     Model model;
     CheckReport report;
+    Progress progress(!o.no_progress);
+    progress.phase("loading");
+    o.inputs.frontend.on_input = [&progress](const std::string& path) { progress.file(path); };
     load_inputs(sm, o.inputs, model, report.input_errors);
     if (!o.waivers.empty()) load_waivers(sm, o.waivers, sup.waivers, report.input_errors);
     if (!o.baseline.empty()) {
         sup.baseline_file = o.baseline;
         if (!load_baseline(o.baseline, sup.baseline, error)) report.input_errors.push_back(error);
     }
+    progress.phase(fmt::format("evaluating {} rules on {} resources", program->rules.size(),
+                               model.resources.size()));
     engine.normalize(model);
     std::vector<Finding> all = engine.evaluate(model);
+    progress.finish();
 
     report.program = program.get();
     report.fail_on = threshold;
@@ -324,6 +332,9 @@ void add_check_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("--no-config", o->no_config, "Ignore .tenet.yaml files");
     cmd->add_option("-j,--jobs", o->jobs, "Worker threads (default: all cores)")->type_name("N");
     cmd->add_flag("--show-passes", o->show_passes, "List passing verdicts too");
+    cmd->add_flag("--no-progress", o->no_progress,
+                  "No progress line on the terminal (it is never shown in CI or when stderr is "
+                  "not a terminal)");
     // One value per occurrence of a repeatable flag: otherwise CLI11 lets `-o report.sarif infra/`
     // swallow the PATH as a second output.
     for (CLI::Option* opt : cmd->get_options())

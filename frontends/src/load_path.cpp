@@ -88,6 +88,7 @@ struct Walker {
     }
 
     bool load_file(const fs::path& p, FrontendKind kind) {
+        if (opts.on_input) opts.on_input(p.string());
         FileId id = 0;
         switch (kind) {
         case FrontendKind::TenetModel:
@@ -124,6 +125,9 @@ struct Walker {
         std::error_code ec;
         bool dir = fs::is_directory(p, ec);
         bool ok = false;
+        if (opts.on_input && (kind == FrontendKind::Cdk || kind == FrontendKind::Cdktf ||
+                              kind == FrontendKind::Terraform))
+            opts.on_input(p.string());
         switch (kind) {
         case FrontendKind::Cdk:
             ok = load_cdk_out(sm, p.string(), b, errors, opts);

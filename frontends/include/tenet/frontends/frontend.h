@@ -12,6 +12,7 @@
 #include "tenet/model/builder.h"
 #include "tenet/model/json_model.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct FrontendOptions {
     // Folder scans skip what .gitignore / .tenetignore files ignore (paths given
     // explicitly are always loaded).
     bool ignore_files = true;
+    // Called with each input (file, Terraform module, cdk.out) as it starts loading, for
+    // a progress display.
+    std::function<void(const std::string&)> on_input;
 };
 
 // What a file or directory holds: by name and extension first, then by content
