@@ -19,9 +19,16 @@ std::string format_error(const SourceManager& sm, const ModelError& e) {
 
 size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model,
                    std::vector<std::string>& input_errors) {
+    std::vector<ModelError> errors;
+    size_t loaded = load_inputs(sm, opts, model, errors);
+    for (const ModelError& e : errors) input_errors.push_back(format_error(sm, e));
+    return loaded;
+}
+
+size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model,
+                   std::vector<ModelError>& errors) {
     model.sources = &sm;
     ModelBuilder builder(model);
-    std::vector<ModelError> errors;
     size_t loaded = 0;
     for (const std::string& path : opts.models) {
         std::string text, error;
@@ -41,7 +48,6 @@ size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model,
     // The stack entity of a tenet model file is already in place; frontends build theirs.
     if (frontends) builder.build_stack();
     builder.resolve_references();
-    for (const ModelError& e : errors) input_errors.push_back(format_error(sm, e));
     return loaded;
 }
 

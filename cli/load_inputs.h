@@ -22,5 +22,8 @@ struct InputOptions {
 // model is finalized (ready for Engine::normalize).
 size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model,
                    std::vector<std::string>& input_errors);
+// The same, with the errors as they come (for callers that place them themselves).
+size_t load_inputs(SourceManager& sm, const InputOptions& opts, Model& model,
+                   std::vector<ModelError>& errors);
 
 } // namespace tenet::cli

@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
                  "  tenet check --model examples/model/content-delivery.json\n"
                  "  tenet check --model model.json --policy policies/ --no-default-policies\n"
                  "  tenet compile -o pack.tnb policies/\n"
-                 "  tenet disasm pack.tnb\n",
+                 "  tenet disasm pack.tnb\n"
+                 "  tenet test policies/\n",
                  "tenet"};
     app.require_subcommand(1);
     app.fallthrough();
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     tenet::cli::add_compile_command(app, exit_code);
     tenet::cli::add_disasm_command(app, exit_code);
     tenet::cli::add_normalize_command(app, exit_code);
+    tenet::cli::add_test_command(app, exit_code);
     tenet::cli::add_rules_command(app, exit_code);
     tenet::cli::add_version_command(app, exit_code);
     // CLI11 reports a misspelt subcommand as "a subcommand is required": name it instead.
@@ -29,7 +31,7 @@ int main(int argc, char** argv) {
         if (!known) {
             fmt::print(stderr,
                        "tenet: error: unknown command `{}` (commands: check, compile, disasm, "
-                       "normalize, rules, version; "
+                       "normalize, rules, test, version; "
                        "see tenet --help)\n",
                        argv[1]);
             return 2;

@@ -58,6 +58,9 @@ std::string render_github(const CheckReport& report);   // workflow commands
 std::string render_markdown(const CheckReport& report); // $GITHUB_STEP_SUMMARY, PR comments
 std::string render_gitlab(const CheckReport& report, const std::string& version);
 
+// Text for an XML attribute or element (JUnit reports).
+std::string xml_escape(std::string_view s);
+
 // The display name of a finding's subject: the resource address, or "stack".
 std::string subject_name(const CheckReport& report, const Finding& f);
 

@@ -9,8 +9,6 @@
 
 namespace tenet::cli {
 
-namespace {
-
 std::string xml_escape(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -41,6 +39,8 @@ std::string xml_escape(std::string_view s) {
     }
     return out;
 }
+
+namespace {
 
 std::string location_text(const CheckReport& r, const Finding& f) {
     if (!f.loc.valid() || f.loc.file >= r.sources->size()) return "stack";

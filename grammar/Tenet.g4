@@ -11,7 +11,7 @@ grammar Tenet;
 // ---------------------------------------------------------------- files
 
 file
-    : packageDecl? importDecl* (decl sep?)* EOF
+    : packageDecl? importDecl* ((decl | testDecl) sep?)* EOF
     ;
 
 packageDecl : PACKAGE qualifiedName sep? ;
@@ -30,6 +30,36 @@ decl
           LBRACE (mapField sep?)* RBRACE                                         #mapDecl
     | RULE name=ident LBRACE (ruleItem sep?)* ruleBody sep? RBRACE               #ruleDecl
     ;
+
+// ---------------------------------------------------------------- tests (`tenet test`)
+// `test`, `input`, `expect`, `fails`, ... are keywords only here: everywhere else they
+// are names (see `ident`). A parameter value is a single literal, so that the next
+// statement's first word can never be read as a predicate applied to it.
+
+testDecl : TEST name=STRING LBRACE (testStmt sep?)* RBRACE ;
+
+testStmt
+    : INPUT frontend=ident (fileName=STRING)? text=TEXT_BLOCK                   #inlineInput
+    | INPUT path=STRING                                                          #fixtureInput
+    | PARAM name=qualifiedName ASSIGN MINUS? value=primary                       #testParam
+    | EXPECT ref=ruleRef verdict=expectVerdict (ON address=testAddress)?        #expectVerdictStmt
+    | EXPECT NO FINDINGS (FOR ref=ruleRef)?                                      #expectNoFindings
+    ;
+
+expectVerdict : FAILS | PASSES | UNKNOWN | NOT APPLICABLE ;
+
+// A rule id (TNT-S3-001: written without spaces) or a rule name.
+ruleRef : ruleRefPart (MINUS ruleRefPart)* | STRING ;
+ruleRefPart : anyName | NUMBER ;
+
+// aws_s3_bucket.content, module.m.aws_x.y[0], aws_x.y["k"], Stack/LogicalId, my-bucket,
+// or any address as a string.
+testAddress
+    : addressPart (DOT addressPart | SLASH addressPart | MINUS addressPart
+                  | LBRACK (NUMBER | STRING) RBRACK)*
+    | STRING
+    ;
+addressPart : anyName | NUMBER ;
 
 predParam : name=ident COLON typeRef ;
 fieldDecl : name=anyName COLON typeRef ;
@@ -104,7 +134,10 @@ primary
 mapEntry : (STRING | anyName) COLON expr ;
 
 // Words that are keywords only where the grammar expects them.
-ident : IDENT | AT | LEAST | OF | TO | AS ;
+ident
+    : IDENT | AT | LEAST | OF | TO | AS
+    | TEST | INPUT | EXPECT | FAILS | PASSES | UNKNOWN | APPLICABLE | FINDINGS | FOR | ON
+    ;
 
 // After `.` and as field, metadata and mapping names every word is a name.
 anyName
@@ -151,6 +184,16 @@ ELSE : 'else' ;
 K_TRUE : 'true' ;
 K_FALSE : 'false' ;
 K_NULL : 'null' ;
+TEST : 'test' ;
+INPUT : 'input' ;
+EXPECT : 'expect' ;
+FAILS : 'fails' ;
+PASSES : 'passes' ;
+UNKNOWN : 'unknown' ;
+APPLICABLE : 'applicable' ;
+FINDINGS : 'findings' ;
+FOR : 'for' ;
+ON : 'on' ;
 
 ARROW : '<-' ;
 COALESCE : '??' ;
@@ -185,6 +228,10 @@ BAD_NUMBER
     | DIGITS [eE] [+-]?
     | DIGITS '.'
     ;
+// A raw text block (tests' inline inputs): no escapes; common indentation is removed.
+TEXT_BLOCK : '"""' .*? '"""' ;
+// A text block without its closing quotes (E0108): it cannot contain `"""` anywhere.
+UNTERMINATED_TEXT_BLOCK : '"""' (~'"' | '"' ~'"' | '""' ~'"')* ('"' | '""')? EOF ;
 STRING : '"' (ESC | ~["\\\r\n])* '"' ;
 // A string without its closing quote on the same line (reported as E0102).
 UNTERMINATED_STRING : '"' (ESC | ~["\\\r\n])* '\\'? ;

@@ -23,6 +23,7 @@ bool Checker::run() {
                 {it->second->name_span, "also used by rule `" + it->second->name + "`"});
         }
     }
+    check_tests();
     // Unused parameters of the user's packages (the standard library's are optional).
     for (const Decl* g : prog_.globals)
         if (g->kind == DeclKind::Param && !used_params_.count(g) &&

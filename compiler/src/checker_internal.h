@@ -72,6 +72,11 @@ class Checker {
     const Type* resolve_type(TypeExpr& t, const File& f, bool resource_position);
     const Type* resource_type_named(const std::string& name, SourceSpan span, const File& f);
 
+    // ---- tests (check_tests.cpp): inputs, parameters, the rules expectations name
+    void check_tests();
+    void check_test(TestDecl& t, const File& f);
+    void check_test_param(TestParam& p, const File& f);
+
     // ---- graphs (check_graph.cpp): recursion, let cycles, global order
     void order_globals();
     void check_recursion();

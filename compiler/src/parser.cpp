@@ -115,7 +115,11 @@ std::string expected_text(const antlr4::dfa::Vocabulary& vocab,
         // Soft keywords are names too; do not list them separately.
         std::erase_if(types, [](size_t t) {
             return t == TenetLexer::AT || t == TenetLexer::LEAST || t == TenetLexer::OF ||
-                   t == TenetLexer::TO || t == TenetLexer::AS;
+                   t == TenetLexer::TO || t == TenetLexer::AS || t == TenetLexer::TEST ||
+                   t == TenetLexer::INPUT || t == TenetLexer::EXPECT || t == TenetLexer::FAILS ||
+                   t == TenetLexer::PASSES || t == TenetLexer::UNKNOWN ||
+                   t == TenetLexer::APPLICABLE || t == TenetLexer::FINDINGS ||
+                   t == TenetLexer::FOR || t == TenetLexer::ON;
         });
         if (types.size() > 6) return "a name";
     }
@@ -167,6 +171,8 @@ class ErrorListener : public antlr4::BaseErrorListener {
     void syntaxError(antlr4::Recognizer*, antlr4::Token* t, size_t, size_t, const std::string& msg,
                      std::exception_ptr) override {
         SourceSpan span = t ? run_.span(t) : SourceSpan{};
+        // After an unterminated text block, the missing end of the file is no news.
+        if (run_.session().open_text_block && t && t->getType() == antlr4::Token::EOF) return;
         run_.session().syntax_error(code_, span, msg);
     }
 
@@ -292,6 +298,11 @@ bool Run::prescan() {
             break;
         case TenetLexer::STRING:
             decode_string(s, t->getText(), byte_of(t), true);
+            break;
+        case TenetLexer::UNTERMINATED_TEXT_BLOCK:
+            s.error(Diag::UnterminatedTextBlock, s.span_bytes(byte_of(t), byte_of(t) + 3));
+            s.open_text_block = true;
+            t->setType(TenetLexer::TEXT_BLOCK);
             break;
         case TenetLexer::BAD_NUMBER:
             s.error(Diag::InvalidNumber, span(t), t->getText());

@@ -31,6 +31,7 @@ File Builder::file(TP::FileContext* ctx, FileId id) {
     }
     for (auto* d : ctx->decl())
         if (auto decl = this->decl(d, f.package)) f.decls.push_back(std::move(decl));
+    for (auto* t : ctx->testDecl()) f.tests.push_back(test(t, f.package));
     return f;
 }
 

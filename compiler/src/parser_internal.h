@@ -28,8 +28,9 @@ class Session {
     FileId file;
     DiagnosticBag& diags;
     ParseLimits limits;
-    unsigned errors = 0;         // every error reported for this file
-    bool depth_reported = false; // E0104 once per file
+    unsigned errors = 0;          // every error reported for this file
+    bool depth_reported = false;  // E0104 once per file
+    bool open_text_block = false; // E0108: the rest of the file is in the block
 
     SourceLoc loc_at(uint32_t byte) const;
     SourceSpan span_bytes(uint32_t begin, uint32_t end) const {
@@ -114,6 +115,12 @@ class Builder {
 
   private:
     std::unique_ptr<ast::Decl> decl(TP::DeclContext* ctx, const std::string& package);
+    // Tests (parser_tests.cpp).
+    std::unique_ptr<ast::TestDecl> test(TP::TestDeclContext* ctx, const std::string& package);
+    void test_stmt(ast::TestDecl& test, TP::TestStmtContext* ctx);
+    // The text of a run of tokens that must touch (a rule id, an address); reports E0101
+    // when they are spread out.
+    std::string adjacent_text(antlr4::ParserRuleContext* ctx, const char* what);
     void rule_item(ast::RuleDecl& rule, TP::RuleItemContext* ctx);
     void rule_body(ast::RuleDecl& rule, TP::RuleBodyContext* ctx);
     std::unique_ptr<ast::TypeExpr> type_ref(TP::TypeRefContext* ctx);

@@ -240,6 +240,67 @@ struct RuleDecl : Decl {
     uint32_t num_locals = 0; // slot 0: the resource
 };
 
+// ---------------------------------------------------------------- tests (`tenet test`)
+
+// Where each line of a text block's dedented text starts in the file it was written in:
+// line i of the text (0-based) starts at line_locs[i]; its column c (1-based) is at
+// column line_locs[i].column + c - 1 there.
+struct TextBlock {
+    std::string text;
+    std::vector<SourceLoc> line_locs;
+    // The file position of (line, column) of `text` (1-based); clamped to the block.
+    SourceLoc map(uint32_t line, uint32_t column) const;
+};
+
+struct TestInput {
+    SourceSpan span;
+    std::string frontend; // terraform, cloudformation, plan, pulumi, model; empty: a fixture
+    SourceSpan frontend_span;
+    std::string file_name; // as written (`input terraform "vars.tf" ...`), or empty
+    SourceSpan file_name_span;
+    TextBlock block;  // inline text
+    std::string path; // fixture path as written, relative to the test file
+    SourceSpan path_span;
+    // ---- checker
+    std::string file;          // inline: the file name the text is written to (main.tf, ...)
+    std::string resolved_path; // fixture: the path relative to the working folder
+    bool is_fixture() const { return frontend.empty(); }
+};
+
+struct TestParam {
+    SourceSpan span;
+    SourceSpan name_span;
+    std::string name; // as written: `environment_suffix` or `aws.naming.environment_suffix`
+    ExprPtr value;    // a literal
+    // ---- checker
+    std::string qualified; // package.name of the parameter
+    std::string json;      // the value as JSON, as --param takes it
+};
+
+enum class Expectation : uint8_t { Fails, Passes, Unknown, NotApplicable, NoFindings };
+
+struct TestExpect {
+    SourceSpan span;
+    Expectation what = Expectation::Fails;
+    std::string rule; // id or name as written; empty: `expect no findings`
+    SourceSpan rule_span;
+    std::string address; // empty: any resource (or the stack)
+    SourceSpan address_span;
+    // ---- checker
+    std::string rule_id;   // the rule's id
+    std::string rule_name; // package.name
+};
+
+struct TestDecl {
+    SourceSpan span;
+    SourceSpan name_span;
+    std::string name;
+    std::string package;
+    std::vector<TestInput> inputs;
+    std::vector<TestParam> params;
+    std::vector<TestExpect> expects;
+};
+
 struct Import {
     SourceSpan span;
     std::string package; // std.iam
@@ -253,6 +314,7 @@ struct File {
     SourceSpan package_span;
     std::vector<Import> imports;
     std::vector<std::unique_ptr<Decl>> decls;
+    std::vector<std::unique_ptr<TestDecl>> tests; // checked, never lowered
 };
 
 } // namespace tenet::ast

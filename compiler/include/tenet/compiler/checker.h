@@ -22,6 +22,7 @@ struct CheckedProgram {
     std::vector<const ast::TypeDecl*> type_decls;
     std::vector<const ast::MapDecl*> maps;
     std::vector<const ast::RuleDecl*> rules; // in file order, then declaration order
+    std::vector<const ast::TestDecl*> tests; // in file order, then declaration order
 };
 
 // Returns false if any error was reported. On errors the AST may be partly annotated;
