@@ -64,22 +64,8 @@ size_t ModelBuilder::resolve_references() {
     model_.finalize(); // the address index
     size_t unresolved = 0;
     for (const Pending& p : pending_) {
-        // Try the whole target, then every shorter prefix cut before a `.` or `[`.
-        const std::string& t = p.target;
-        int64_t found = -1;
-        size_t end = t.size();
-        while (true) {
-            found = model_.find_address(std::string_view(t).substr(0, end));
-            if (found >= 0) break;
-            size_t cut = std::string::npos;
-            for (size_t i = end; i-- > 0;)
-                if (t[i] == '.' || t[i] == '[') {
-                    cut = i;
-                    break;
-                }
-            if (cut == std::string::npos || cut == 0) break;
-            end = cut;
-        }
+        // The whole target, else its longest prefix cut before a `.` or `[`.
+        int64_t found = model_.resolve_reference(p.target);
         if (found < 0 || static_cast<uint32_t>(found) == p.from) {
             unresolved += found < 0;
             continue;

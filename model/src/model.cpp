@@ -91,4 +91,15 @@ int64_t Model::find_address(std::string_view address) const {
     return it == by_address_.end() ? -1 : static_cast<int64_t>(it->second);
 }
 
+int64_t Model::resolve_reference(std::string_view ref) const {
+    size_t end = ref.size();
+    while (true) {
+        int64_t found = find_address(ref.substr(0, end));
+        if (found >= 0) return found;
+        size_t cut = ref.find_last_of(".[", end - 1);
+        if (cut == std::string_view::npos || cut == 0) return -1;
+        end = cut;
+    }
+}
+
 } // namespace tenet

@@ -108,6 +108,10 @@ const BuiltinInfo kBuiltins[] = {
     // address.
     {"address", 1, 1, R::String, kPropagate, builtin_to_string,
      "address(r): the resource's address, as `{resource}` shows it in messages"},
+    // references: provenance is static, so unknown values are looked into
+    {"referenced", 1, 16, R::ListAny, kSeesUnknown, builtin_referenced,
+     "referenced(v, T...): the resources v derives from by reference (of native or canonical "
+     "type T, when given)"},
 };
 
 constexpr int kCount = static_cast<int>(sizeof(kBuiltins) / sizeof(kBuiltins[0]));

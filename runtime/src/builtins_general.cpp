@@ -1,6 +1,9 @@
-// General builtins: len, has, type_of, is_unknown, default, to_string.
+// General builtins: len, has, type_of, is_unknown, default, to_string, referenced.
 #include "builtins_internal.h"
 #include "tenet/model/model.h"
+
+#include <algorithm>
+#include <vector>
 
 namespace tenet {
 
@@ -60,6 +63,61 @@ Value builtin_to_string(BuiltinContext& ctx, std::span<const Value> args) {
     std::string out;
     append_string_form(out, args[0], ctx.model());
     return make_string_value(ctx, out, args[0].prov());
+}
+
+namespace {
+
+// Collects the resources named by the references in the provenance of `v` and of the
+// values inside it. Provenance is static, so an unknown value still names its sources.
+void collect_referenced(const Model& model, const Value& v, std::vector<uint32_t>& out, int depth) {
+    if (v.prov() != 0 && v.prov() < model.provenance.size())
+        for (const StrObj* ref : model.refs(model.prov(v.prov()))) {
+            int64_t r = model.resolve_reference(ref->view());
+            if (r >= 0) out.push_back(static_cast<uint32_t>(r));
+        }
+    if (depth > 64) return;
+    if (v.is(Kind::List))
+        for (const Value& e : v.as_list()->span()) collect_referenced(model, e, out, depth + 1);
+    if (v.is(Kind::Map))
+        for (const MapEntry& e : v.as_map()->span())
+            collect_referenced(model, e.value, out, depth + 1);
+}
+
+} // namespace
+
+Value builtin_referenced(BuiltinContext& ctx, std::span<const Value> args) {
+    std::vector<std::string_view> types;
+    for (const Value& t : args.subspan(1)) {
+        if (t.is_unknown()) return t;
+        if (!t.is(Kind::String)) return fail_type(ctx, "referenced", "a type name", t);
+        types.push_back(t.as_view());
+    }
+    const Model* model = ctx.model();
+    std::vector<uint32_t> found;
+    if (model) collect_referenced(*model, args[0], found, 0);
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    std::vector<Value> items;
+    for (uint32_t i : found) {
+        const Resource& r = model->resources[i];
+        std::string_view native = r.native_type ? r.native_type->view() : std::string_view();
+        std::string_view canonical =
+            r.canonical_type ? r.canonical_type->view() : std::string_view();
+        // Seen through the canonical view when that is the type asked for (or, with no
+        // type given, when the resource has one), as relations do.
+        bool as_canonical = types.empty() ? r.canonical.is(Kind::Map) : false;
+        bool wanted = types.empty();
+        for (std::string_view t : types) {
+            if (!canonical.empty() && t == canonical) {
+                wanted = as_canonical = true;
+                break;
+            }
+            if (t == native) wanted = true;
+        }
+        if (wanted)
+            items.push_back(Value::resource(i, as_canonical ? View::Canonical : View::Native));
+    }
+    return make_list_value(ctx, items);
 }
 
 } // namespace tenet

@@ -76,6 +76,7 @@ TENET_BUILTIN(builtin_type_of);
 TENET_BUILTIN(builtin_is_unknown);
 TENET_BUILTIN(builtin_default);
 TENET_BUILTIN(builtin_to_string);
+TENET_BUILTIN(builtin_referenced);
 // builtins_string.cpp
 TENET_BUILTIN(builtin_lower);
 TENET_BUILTIN(builtin_upper);

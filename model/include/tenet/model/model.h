@@ -107,6 +107,9 @@ class Model {
     void finalize();
     // The address lookup used to resolve references: -1 when absent.
     int64_t find_address(std::string_view address) const;
+    // The resource a reference names ("aws_kms_key.k.arn", "MyKey.Arn", a URN): the longest
+    // prefix of `ref`, cut before a `.` or `[`, that is an address; -1 when none is.
+    int64_t resolve_reference(std::string_view ref) const;
 
   private:
     std::unordered_map<const StrObj*, std::vector<uint32_t>> by_type_;
