@@ -2,6 +2,7 @@
 // the standard library) and run every test block.
 #include "cli_common.h"
 #include "commands.h"
+#include "test_coverage.h"
 #include "test_runner.h"
 
 #include <algorithm>
@@ -20,7 +21,21 @@ struct TestOptions {
     std::string format = "text";
     std::string output; // FILE; empty: stdout
     std::string filter;
+    bool coverage = false;
+    std::string coverage_format = "text";
+    std::string coverage_output; // FILE; empty: after the report on stdout
 };
+
+bool write_or_print(const std::string& file, const std::string& text) {
+    if (file.empty()) {
+        fmt::print("{}", text);
+        return true;
+    }
+    std::string error;
+    if (write_file(file, text, error)) return true;
+    print_error(error);
+    return false;
+}
 
 bool is_test_file(const fs::path& p) {
     return p.filename().string().ends_with("_test.tenet");
@@ -67,6 +82,11 @@ int run_test(const TestOptions& o) {
         print_error(fmt::format("--format expects text, json or junit; found `{}`", o.format));
         return kExitError;
     }
+    if (o.coverage_format != "text" && o.coverage_format != "markdown") {
+        print_error(fmt::format("--coverage-format expects text or markdown; found `{}`",
+                                o.coverage_format));
+        return kExitError;
+    }
     if (o.paths.empty()) {
         print_error("nothing to test: give the folders or files of the policies and their tests "
                     "(e.g. tenet test policies/)");
@@ -83,6 +103,8 @@ int run_test(const TestOptions& o) {
     TestRunner runner(*program, *checked, sm);
     TestRunOptions ropts;
     ropts.filter = o.filter;
+    CoverageData coverage;
+    if (o.coverage) ropts.coverage = &coverage;
     std::vector<TestResult> results = runner.run(ropts);
 
     std::string report;
@@ -92,15 +114,14 @@ int run_test(const TestOptions& o) {
         report = render_test_junit(results);
     else
         report = render_test_text(results, o.output.empty() && use_color());
-    if (o.output.empty()) {
-        fmt::print("{}", report);
-    } else {
-        std::string error;
-        if (!write_file(o.output, report, error)) {
-            print_error(error);
-            return kExitError;
-        }
+    bool written = write_or_print(o.output, report);
+    if (o.coverage) {
+        CoverageReportInput cin{coverage, results, *checked, *program, sm};
+        written &= write_or_print(o.coverage_output, o.coverage_format == "markdown"
+                                                         ? render_coverage_markdown(cin)
+                                                         : render_coverage_text(cin));
     }
+    if (!written) return kExitError;
     TestSummary s = summarize(results);
     if (s.errors) return kExitError;
     return s.failed ? kExitFindings : kExitOk;
@@ -127,6 +148,14 @@ void add_test_command(CLI::App& app, int& exit_code) {
         ->type_name("FILE");
     cmd->add_option("--filter", o->filter, "Run only the tests whose name contains TEXT")
         ->type_name("TEXT");
+    cmd->add_flag("--coverage", o->coverage,
+                  "Report which clauses and branches of each rule the tests exercised");
+    cmd->add_option("--coverage-format", o->coverage_format,
+                    "Coverage report format: text or markdown (a table, as in docs/coverage.md)")
+        ->type_name("FORMAT");
+    cmd->add_option("--coverage-output", o->coverage_output,
+                    "Write the coverage report to FILE instead of stdout")
+        ->type_name("FILE");
     for (CLI::Option* opt : cmd->get_options())
         if (!opt->get_positional()) opt->allow_extra_args(false);
     cmd->callback([o, &exit_code] { exit_code = run_test(*o); });

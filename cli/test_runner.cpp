@@ -4,6 +4,7 @@
 #include "report.h"
 #include "suppressions.h"
 #include "tenet/frontends/frontend.h"
+#include "test_coverage.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -94,20 +95,21 @@ struct Verdicts {
     std::vector<std::string> rule_ids;     // parallel to report.findings
     std::vector<std::string> subjects;     // parallel to report.findings
     std::function<Place(SourceLoc)> place; // a finding's place in the test or fixture
-    std::vector<std::string> addresses;    // every resource of the model, in order
+    std::function<std::string(const std::string&)> where; // "file:line" of a suppression
+    std::vector<std::string> addresses;                   // every resource of the model, in order
 
     bool suppressed(size_t i) const { return report.suppression(i).active(); }
 
-    std::string label(size_t i) const {
+    // "fail", or with `detail` "fail (suppressed: inline at s3_test.tenet:12, "reason")".
+    std::string label(size_t i, bool detail = true) const {
         std::string s = verdict_name(report.findings[i].verdict);
         const Suppression& sup = report.suppression(i);
-        if (sup.active()) {
-            s += fmt::format(" (suppressed: {}", suppression_kind_name(sup.kind));
-            if (!sup.where.empty()) s += " at " + sup.where;
-            if (!sup.reason.empty()) s += ", \"" + sup.reason + "\"";
-            s += ")";
-        }
-        return s;
+        if (!sup.active()) return s;
+        if (!detail) return s + " (suppressed)";
+        s += fmt::format(" (suppressed: {}", suppression_kind_name(sup.kind));
+        if (!sup.where.empty()) s += " at " + where(sup.where);
+        if (!sup.reason.empty()) s += ", \"" + sup.reason + "\"";
+        return s + ")";
     }
 
     // "fail on aws_s3_bucket.content (s3_test.tenet:7:5): <message>; unknown because: ..."
@@ -207,7 +209,7 @@ bool check_expectation(const ast::TestExpect& e, const Verdicts& v, ExpectationR
     }
     std::string actual;
     for (size_t k = 0; k < of_rule.size() && k < kMaxLines; ++k)
-        actual += (k ? ", " : "") + v.label(of_rule[k]) + " on " + v.subjects[of_rule[k]];
+        actual += (k ? ", " : "") + v.label(of_rule[k], false) + " on " + v.subjects[of_rule[k]];
     if (of_rule.size() > kMaxLines) actual += fmt::format(", ... ({} in all)", of_rule.size());
     out.actual = actual;
     std::vector<size_t> not_pass;
@@ -356,6 +358,15 @@ TestResult TestRunner::run_one(const ast::TestDecl& t, const TestRunOptions& opt
         r.status = TestResult::Status::Error;
         return r;
     }
+    if (opts.coverage) {
+        // The reference evaluator records which clauses ran, on its own copy of the inputs
+        // (it normalizes the model it is given).
+        SourceManager csm;
+        Model cmodel;
+        std::vector<ModelError> again;
+        load_inputs(csm, in, cmodel, again);
+        record_coverage(*opts.coverage, checked_, program_, cmodel, params);
+    }
     engine.normalize(model);
 
     CheckReport report;
@@ -367,7 +378,18 @@ TestResult TestRunner::run_one(const ast::TestDecl& t, const TestRunOptions& opt
     sup.today = today_utc();
     apply_suppressions(report, sup);
 
-    Verdicts v{report, {}, {}, mapped, {}};
+    // A suppression's "file:line", for an inline input the test file's line.
+    auto where = [&](const std::string& w) {
+        size_t colon = w.rfind(':');
+        if (colon == std::string::npos) return w;
+        auto it = written.find(normal(w.substr(0, colon)));
+        if (it == written.end()) return w;
+        uint32_t line = static_cast<uint32_t>(std::strtoul(w.c_str() + colon + 1, nullptr, 10));
+        Place p = place(it->second->block.map(line, 1));
+        p.column = 0;
+        return p.text();
+    };
+    Verdicts v{report, {}, {}, mapped, where, {}};
     for (const Finding& f : report.findings) {
         v.rule_ids.push_back(report.rule(f).id);
         v.subjects.push_back(subject_name(report, f));

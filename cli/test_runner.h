@@ -47,8 +47,11 @@ struct TestResult {
     std::map<std::string, std::set<Verdict>> verdicts;
 };
 
+struct CoverageData;
+
 struct TestRunOptions {
-    std::string filter; // substring of the test name
+    std::string filter;               // substring of the test name
+    CoverageData* coverage = nullptr; // --coverage: record clause outcomes here
 };
 
 class TestRunner {

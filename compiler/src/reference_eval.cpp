@@ -68,6 +68,7 @@ class RuleRunner {
         : ev_(ev), rule_(rule), info_(info), index_(index) {}
 
     void run(std::vector<Finding>& out) {
+        ev_.coverage_rule = index_;
         std::vector<Value> resources = targets(ev_.model, target_of(rule_));
         switch (rule_.form) {
         case ast::RuleForm::Every:
@@ -81,6 +82,7 @@ class RuleRunner {
             at_least(resources, out);
             break;
         }
+        ev_.coverage_rule = Evaluator::kNoRule;
     }
 
   private:
@@ -91,6 +93,7 @@ class RuleRunner {
         try {
             ev_.enter_rule_function(rule_, e, f);
             o.truth = ev_.truth(*e, f);
+            ev_.record(*e, o.truth);
         } catch (const EvalError& err) {
             o.error = true;
             o.message = err.message;
@@ -101,6 +104,13 @@ class RuleRunner {
     // The rule's message for one resource: the template's string, else the raw text.
     std::string message_for(const Value& resource) {
         if (!rule_.message) return info_.message;
+        // The message's expressions are not clauses: nothing to record while it is built.
+        struct Pause {
+            Evaluator& ev;
+            uint32_t saved;
+            ~Pause() { ev.coverage_rule = saved; }
+        } pause{ev_, ev_.coverage_rule};
+        ev_.coverage_rule = Evaluator::kNoRule;
         Frame f;
         f.at(0) = resource;
         try {

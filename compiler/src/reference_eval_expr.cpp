@@ -114,6 +114,7 @@ Value Evaluator::quantifier(const Expr& e, Frame& f) {
     for (const Value& el : elements(coll)) {
         f.at(e.var_slot) = el;
         Value t = truth(*e.rhs, f);
+        record(*e.rhs, t);
         if (t.is_unknown()) {
             if (!seen_unknown) unknown = t;
             seen_unknown = true;
@@ -223,15 +224,19 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
     }
     case ExprKind::And: {
         Value a = truth(*e.lhs, f);
+        record(*e.lhs, a);
         if (a.is(Kind::Bool) && !a.as_bool()) return a;
         Value b = truth(*e.rhs, f);
+        record(*e.rhs, b);
         if (a.is(Kind::Bool)) return b;
         return b.is(Kind::Bool) && !b.as_bool() ? b : a;
     }
     case ExprKind::Or: {
         Value a = truth(*e.lhs, f);
+        record(*e.lhs, a);
         if (a.is(Kind::Bool) && a.as_bool()) return a;
         Value b = truth(*e.rhs, f);
+        record(*e.rhs, b);
         if (a.is(Kind::Bool)) return b;
         return b.is(Kind::Bool) && b.as_bool() ? b : a;
     }
@@ -241,6 +246,7 @@ Value Evaluator::eval(const Expr& e, Frame& f) {
     }
     case ExprKind::If: {
         Value c = truth(*e.lhs, f);
+        record(*e.lhs, c);
         if (c.is_unknown()) return c;
         return c.as_bool() ? eval(*e.rhs, f) : eval(*e.third, f);
     }

@@ -103,6 +103,21 @@ class Evaluator {
     Arena* arena = &temp_arena;
     Ops ops;
 
+    // Coverage: the rule being evaluated (kNoRule outside rule clauses), and the truth
+    // an expression took there.
+    static constexpr uint32_t kNoRule = UINT32_MAX;
+    uint32_t coverage_rule = kNoRule;
+    void record(const Expr& e, const Value& truth) {
+        if (!options.coverage || coverage_rule == kNoRule) return;
+        ClauseOutcomes& o = options.coverage->outcomes[{coverage_rule, &e}];
+        if (truth.is_unknown())
+            o.seen_unknown = true;
+        else if (truth.is(Kind::Bool) && truth.as_bool())
+            o.seen_true = true;
+        else
+            o.seen_false = true;
+    }
+
   private:
     void step();
     Value call_builtin(const Expr& e, Frame& f);

@@ -83,6 +83,7 @@ DedentedText dedent_text_block(std::string_view inner) {
         out.line_offsets.push_back(line.offset);
     }
     if (ends_with_newline && !lines.empty()) out.text += '\n';
+    if (out.text.find_first_not_of('\n') == std::string::npos) out.text.clear(); // all blank
     return out;
 }
 
