@@ -183,13 +183,14 @@ bool check_expectation(const ast::TestExpect& e, const Verdicts& v, ExpectationR
             if (v.subjects[i] == e.address) hit = i;
         if (e.what == Expectation::NotApplicable) {
             if (hit == none) return true;
-            out.actual = v.label(hit);
+            out.actual = v.label(hit, false);
             add_lines({hit});
             return false;
         }
         if (hit != none && counts_as(e.what, findings[hit].verdict) && !v.suppressed(hit))
             return true;
-        out.actual = hit == none ? "not applicable (the rule gave no verdict there)" : v.label(hit);
+        out.actual =
+            hit == none ? "not applicable (the rule gave no verdict there)" : v.label(hit, false);
         if (hit != none) add_lines({hit});
         return false;
     }
