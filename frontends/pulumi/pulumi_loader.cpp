@@ -199,6 +199,7 @@ class PulumiLoader {
             return;
         }
         if (!loaded_.insert(urn).second) return;
+        note_stack_name(urn);
         const json::Node* del = r.get("delete");
         if (del && del->is(json::Type::Bool) && del->boolean) return; // pending deletion
         if (type == "pulumi:pulumi:Stack") return load_stack(r, pointer, urn);
@@ -321,16 +322,20 @@ class PulumiLoader {
                     "outputs", name,
                     b_.map(fields, b_.prov(v.loc, ValueState::Explicit, {}, urn + path)));
             }
-        // urn:pulumi:STACK::PROJECT::...
+    }
+
+    // urn:pulumi:STACK::PROJECT::...: every URN names the stack and the project, so a
+    // preview, which has no step for the Stack resource, gets them too.
+    void note_stack_name(const std::string& urn) {
+        if (stack_named_) return;
         std::string rest = urn.starts_with("urn:pulumi:") ? urn.substr(11) : std::string();
         size_t sep = rest.find("::");
-        if (sep != std::string::npos) {
-            b_.stack_field("stack", b_.str(rest.substr(0, sep)));
-            size_t sep2 = rest.find("::", sep + 2);
-            b_.stack_field(
-                "project",
-                b_.str(rest.substr(sep + 2, sep2 == std::string::npos ? sep2 : sep2 - sep - 2)));
-        }
+        if (sep == std::string::npos) return;
+        b_.stack_field("stack", b_.str(rest.substr(0, sep)));
+        size_t sep2 = rest.find("::", sep + 2);
+        b_.stack_field("project", b_.str(rest.substr(
+                                      sep + 2, sep2 == std::string::npos ? sep2 : sep2 - sep - 2)));
+        stack_named_ = true;
     }
 
     void load_provider(const json::Node& r, const std::string& pointer, const std::string& urn,
@@ -373,6 +378,7 @@ class PulumiLoader {
 
     ModelBuilder& b_;
     std::vector<ModelError>& errors_;
+    bool stack_named_ = false;
     const json::Node& doc_;
     std::set<std::string> loaded_;
     std::vector<std::pair<const json::Node*, std::string>>

@@ -149,6 +149,20 @@ TEST_CASE("Pulumi preview: unknown outputs, blinded secrets, deletions and refer
     CHECK(l.at(l.model.stack, {"variables", "aws:region", "value"}).as_view() == "us-east-1");
 }
 
+TEST_CASE("Pulumi preview: without a Stack step, the URNs name the stack and project",
+          "[frontend][pulumi]") {
+    Loaded l("inline.json", R"({"config": {"orders:environmentSuffix": "pr7"}, "steps": [
+        {"op": "create", "urn": "urn:pulumi:pr7::orders::aws:sqs/queue:Queue::jobs",
+         "newState": {"urn": "urn:pulumi:pr7::orders::aws:sqs/queue:Queue::jobs", "custom": true,
+                      "type": "aws:sqs/queue:Queue", "inputs": {"name": "jobs-pr7"}}}]})");
+    REQUIRE(l.ok);
+    REQUIRE(l.errors.empty());
+    CHECK(l.at(l.model.stack, {"stack"}).as_view() == "pr7");
+    CHECK(l.at(l.model.stack, {"project"}).as_view() == "orders");
+    CHECK(l.at(l.model.stack, {"variables", "orders:environmentSuffix", "value"}).as_view() ==
+          "pr7");
+}
+
 TEST_CASE("Pulumi: a resource passed as a property is its id and a reference",
           "[frontend][pulumi]") {
     std::string text = R"({"version": 3, "deployment": {"resources": [
