@@ -65,12 +65,43 @@ ValPtr conditions(const ValPtr& blocks) {
     return v_map(out);
 }
 
+// An unknown value the document's shape depends on: a merged document (it must be
+// parsed), the statement blocks themselves (a dynamic block over an unknown collection),
+// a principal type, or a condition operator or key. An unknown anywhere else is a leaf.
+const Val* shape_unknown(const ValPtr& attrs) {
+    for (const char* name :
+         {"source_policy_documents", "override_policy_documents", "source_json", "override_json"})
+        if (const ValPtr* v = field(attrs, name))
+            if (const Val* u = find_unknown(*v)) return u;
+    const ValPtr* list = field(attrs, "statement");
+    if (!list) return nullptr;
+    if ((*list)->unknown()) return list->get();
+    for (const ValPtr& st : (*list)->items) {
+        if (st->unknown()) return st.get();
+        for (const char* name : {"principals", "not_principals", "condition"}) {
+            const ValPtr* blocks = field(st, name);
+            if (!blocks) continue;
+            if ((*blocks)->unknown()) return blocks->get();
+            for (const ValPtr& b : (*blocks)->items) {
+                if (b->unknown()) return b.get();
+                for (const char* key : {"type", "test", "variable"})
+                    if (const ValPtr* k = field(b, key); k && (*k)->unknown()) return k->get();
+            }
+        }
+    }
+    return nullptr;
+}
+
 } // namespace
 
 ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
     Refs refs;
     collect_refs(attrs, refs);
-    if (const Val* u = find_unknown(attrs)) return v_unknown(u->text, loc, refs);
+    if (const Val* u = shape_unknown(attrs)) return v_unknown(u->text, loc, refs);
+    // Values known only after apply in the statements (an ARN, an identifier) leave the
+    // document unrendered as text; it is kept as a structure, as jsonencode keeps one, so
+    // its statements stay readable and each unknown leaf says why.
+    bool unknown_leaves = find_unknown(attrs) != nullptr;
     // Statements of other documents: source ones first (this document's statements replace
     // those with the same Sid), override ones last (replacing this document's by Sid).
     std::vector<ValPtr> source, overrides;
@@ -146,6 +177,12 @@ ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
     }
     for (const ValPtr& st : overrides) put(statements, st);
     doc.emplace_back("Statement", v_list(statements));
+    if (unknown_leaves) {
+        auto out = std::make_shared<Val>(*v_map(doc, loc));
+        out->computed = true;
+        out->refs = refs;
+        return out;
+    }
     std::string text;
     to_json(*v_map(doc), text);
     auto out = std::make_shared<Val>(*v_str(text, loc));

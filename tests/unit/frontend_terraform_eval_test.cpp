@@ -540,6 +540,48 @@ resource "aws_s3_bucket_policy" "bp" {
     CHECK(edges == 2);
 }
 
+TEST_CASE("terraform: aws_iam_policy_document with values known after apply keeps its statements",
+          "[terraform]") {
+    auto l = load({{"main.tf", R"(
+resource "aws_cloudfront_origin_access_identity" "oai" { comment = "legacy" }
+resource "aws_s3_bucket" "b" { bucket = "content" }
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["${aws_s3_bucket.b.arn}/*"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_cloudfront_origin_access_identity.oai.iam_arn]
+    }
+  }
+}
+variable "principal_type" { type = string }
+data "aws_iam_policy_document" "shape" {
+  statement {
+    actions = ["s3:GetObject"]
+    principals {
+      type        = var.principal_type
+      identifiers = ["*"]
+    }
+  }
+}
+)"}});
+    INFO(errors_text(*l));
+    REQUIRE(l->errors.empty());
+    // The statement is there; only the principal and the resource are unknown.
+    CHECK(str(attr(*l, "data.aws_iam_policy_document.p", "json.Statement[0].Action")) ==
+          "s3:GetObject");
+    CHECK(str(attr(*l, "data.aws_iam_policy_document.p", "json.Statement[0].Effect")) == "Allow");
+    Value principal = attr(*l, "data.aws_iam_policy_document.p", "json.Statement[0].Principal.AWS");
+    CHECK(reason(principal).find("aws_cloudfront_origin_access_identity.oai.iam_arn") !=
+          std::string::npos);
+    CHECK(has_ref(*l, principal, "aws_cloudfront_origin_access_identity.oai.iam_arn"));
+    // An unknown principal type decides the document's shape: the whole document is unknown.
+    CHECK(
+        reason(attr(*l, "data.aws_iam_policy_document.shape", "json")).find("var.principal_type") !=
+        std::string::npos);
+}
+
 TEST_CASE("terraform: JSON syntax and CDKTF stacks", "[terraform]") {
     std::string dir = fresh_dir();
     std::ofstream(std::filesystem::path(dir) / "cdk.tf.json") << R"({
