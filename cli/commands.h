@@ -12,6 +12,7 @@ void add_disasm_command(CLI::App& app, int& exit_code);
 void add_normalize_command(CLI::App& app, int& exit_code);
 void add_test_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
+void add_doc_command(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
 
 } // namespace tenet::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     tenet::cli::add_normalize_command(app, exit_code);
     tenet::cli::add_test_command(app, exit_code);
     tenet::cli::add_rules_command(app, exit_code);
+    tenet::cli::add_doc_command(app, exit_code);
     tenet::cli::add_version_command(app, exit_code);
     // CLI11 reports a misspelt subcommand as "a subcommand is required": name it instead.
     if (argc > 1 && argv[1][0] != '-') {
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
         for (const CLI::App* sub : app.get_subcommands({})) known |= sub->check_name(argv[1]);
         if (!known) {
             fmt::print(stderr,
-                       "tenet: error: unknown command `{}` (commands: check, compile, disasm, "
+                       "tenet: error: unknown command `{}` (commands: check, compile, disasm, doc, "
                        "normalize, rules, test, version; "
                        "see tenet --help)\n",
                        argv[1]);

@@ -61,6 +61,9 @@ std::string render_gitlab(const CheckReport& report, const std::string& version)
 // Text for an XML attribute or element (JUnit reports).
 std::string xml_escape(std::string_view s);
 
+// Text for a cell of a Markdown table: `|` escaped, newlines as spaces.
+std::string markdown_cell(std::string_view s);
+
 // The display name of a finding's subject: the resource address, or "stack".
 std::string subject_name(const CheckReport& report, const Finding& f);
 

@@ -38,6 +38,8 @@ std::string escape_property(std::string_view s) {
     return res;
 }
 
+} // namespace
+
 std::string markdown_cell(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -50,8 +52,6 @@ std::string markdown_cell(std::string_view s) {
     }
     return out;
 }
-
-} // namespace
 
 std::string render_github(const CheckReport& r) {
     std::string out;
