@@ -171,14 +171,11 @@ std::string render_coverage_markdown(const CoverageReportInput& in) {
     for (const RuleCoverage& r : rules) {
         std::string missing;
         for (const Missing& m : r.missing) {
-            std::string where = m.where;
-            if (size_t slash = where.rfind('/'); slash != std::string::npos)
-                where = where.substr(slash + 1);
             std::string text = m.text;
             std::replace(text.begin(), text.end(), '|', '/');
             std::replace(text.begin(), text.end(), '`', '\'');
             missing +=
-                fmt::format("{}`{}` {} ({})", missing.empty() ? "" : "<br>", text, m.what, where);
+                fmt::format("{}`{}` {} ({})", missing.empty() ? "" : "<br>", text, m.what, m.where);
         }
         out += fmt::format("| {} | {} | {} | {} | {} | {}/{} ({}) | {} |\n", r.info->id, r.tests,
                            r.frontends.empty() ? "-" : join(r.frontends), r.fail ? "yes" : "no",
