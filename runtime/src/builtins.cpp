@@ -112,6 +112,18 @@ const BuiltinInfo kBuiltins[] = {
     {"referenced", 1, 16, R::ListAny, kSeesUnknown, builtin_referenced,
      "referenced(v, T...): the resources v derives from by reference (of native or canonical "
      "type T, when given)"},
+    // what the model records about a resource or a value beyond the value itself
+    {"native_type", 1, 1, R::String, kPropagate, builtin_native_type,
+     "native_type(r): the resource's frontend type (aws_s3_bucket, AWS::S3::Bucket, ...)"},
+    {"attributes", 1, 1, R::MapAny, kPropagate, builtin_attributes,
+     "attributes(r): the resource's native attributes, also when it is seen through a "
+     "canonical view"},
+    {"value_state", 1, 1, R::String, kSeesUnknown, builtin_value_state,
+     "value_state(v): how v came to be: explicit, default, computed or unknown (null when "
+     "the model records nothing)"},
+    {"refs", 1, 1, R::ListString, kSeesUnknown, builtin_refs,
+     "refs(v): what v (or a value inside it) derives from: var.x, param.X, resources' "
+     "attributes, URNs"},
 };
 
 constexpr int kCount = static_cast<int>(sizeof(kBuiltins) / sizeof(kBuiltins[0]));

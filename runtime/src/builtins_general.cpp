@@ -1,4 +1,5 @@
-// General builtins: len, has, type_of, is_unknown, default, to_string, referenced.
+// General builtins: len, has, type_of, is_unknown, default, to_string; and what the model
+// knows beyond a value: referenced, native_type, attributes, value_state, refs.
 #include "builtins_internal.h"
 #include "tenet/model/model.h"
 
@@ -67,20 +68,33 @@ Value builtin_to_string(BuiltinContext& ctx, std::span<const Value> args) {
 
 namespace {
 
-// Collects the resources named by the references in the provenance of `v` and of the
-// values inside it. Provenance is static, so an unknown value still names its sources.
-void collect_referenced(const Model& model, const Value& v, std::vector<uint32_t>& out, int depth) {
+// Calls `f` with every reference in the provenance of `v` and of the values inside it
+// (in order, repeats included). Provenance is static, so an unknown value still names
+// its sources.
+template <typename F> void for_each_ref(const Model& model, const Value& v, F&& f, int depth = 0) {
     if (v.prov() != 0 && v.prov() < model.provenance.size())
-        for (const StrObj* ref : model.refs(model.prov(v.prov()))) {
-            int64_t r = model.resolve_reference(ref->view());
-            if (r >= 0) out.push_back(static_cast<uint32_t>(r));
-        }
+        for (const StrObj* ref : model.refs(model.prov(v.prov()))) f(ref);
     if (depth > 64) return;
     if (v.is(Kind::List))
-        for (const Value& e : v.as_list()->span()) collect_referenced(model, e, out, depth + 1);
+        for (const Value& e : v.as_list()->span()) for_each_ref(model, e, f, depth + 1);
     if (v.is(Kind::Map))
-        for (const MapEntry& e : v.as_map()->span())
-            collect_referenced(model, e.value, out, depth + 1);
+        for (const MapEntry& e : v.as_map()->span()) for_each_ref(model, e.value, f, depth + 1);
+}
+
+// The model's record of a resource value; null for null (no resource), and after
+// reporting an error for anything else.
+const Resource* resource_of(BuiltinContext& ctx, const char* fn, const Value& v) {
+    const Model* model = ctx.model();
+    if (v.is_null()) return nullptr;
+    if (!v.is(Kind::Resource)) {
+        fail_type(ctx, fn, "a resource", v);
+        return nullptr;
+    }
+    if (!model || v.resource_index() >= model->resources.size()) {
+        ctx.fail(std::string(fn) + ": a resource outside the model");
+        return nullptr;
+    }
+    return &model->resources[v.resource_index()];
 }
 
 } // namespace
@@ -94,7 +108,11 @@ Value builtin_referenced(BuiltinContext& ctx, std::span<const Value> args) {
     }
     const Model* model = ctx.model();
     std::vector<uint32_t> found;
-    if (model) collect_referenced(*model, args[0], found, 0);
+    if (model)
+        for_each_ref(*model, args[0], [&](const StrObj* ref) {
+            int64_t r = model->resolve_reference(ref->view());
+            if (r >= 0) found.push_back(static_cast<uint32_t>(r));
+        });
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());
     std::vector<Value> items;
@@ -117,6 +135,44 @@ Value builtin_referenced(BuiltinContext& ctx, std::span<const Value> args) {
         if (wanted)
             items.push_back(Value::resource(i, as_canonical ? View::Canonical : View::Native));
     }
+    return make_list_value(ctx, items);
+}
+
+Value builtin_native_type(BuiltinContext& ctx, std::span<const Value> args) {
+    const Resource* r = resource_of(ctx, "native_type", args[0]);
+    if (!r) return Value::null();
+    return r->native_type ? Value::string(r->native_type) : Value::null();
+}
+
+// The native attributes, whichever view the resource value is in: a rule over every
+// resource sees a mapped resource through its canonical view.
+Value builtin_attributes(BuiltinContext& ctx, std::span<const Value> args) {
+    const Resource* r = resource_of(ctx, "attributes", args[0]);
+    if (!r) return Value::null();
+    return r->native.is(Kind::Map) ? r->native : Value::null();
+}
+
+// How the value came to be, from its provenance: "explicit", "default" (the provider's
+// or tool's default), "computed", "unknown"; null when the model records nothing (a value
+// the policy built itself).
+Value builtin_value_state(BuiltinContext& ctx, std::span<const Value> args) {
+    const Value& v = args[0];
+    const Model* model = ctx.model();
+    if (model && v.prov() != 0 && v.prov() < model->provenance.size())
+        return make_string_value(ctx, value_state_name(model->prov(v.prov()).state));
+    return v.is_unknown() ? make_string_value(ctx, "unknown") : Value::null();
+}
+
+// What the value derives from, as the model writes it ("var.env", "param.Env",
+// "aws_kms_key.k.arn", "DataKey.Arn", a Pulumi URN): each reference once, in order.
+Value builtin_refs(BuiltinContext& ctx, std::span<const Value> args) {
+    std::vector<Value> items;
+    if (const Model* model = ctx.model())
+        for_each_ref(*model, args[0], [&](const StrObj* ref) {
+            for (const Value& seen : items)
+                if (seen.as_string() == ref) return;
+            items.push_back(Value::string(ref));
+        });
     return make_list_value(ctx, items);
 }
 

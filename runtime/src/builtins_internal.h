@@ -77,6 +77,10 @@ TENET_BUILTIN(builtin_is_unknown);
 TENET_BUILTIN(builtin_default);
 TENET_BUILTIN(builtin_to_string);
 TENET_BUILTIN(builtin_referenced);
+TENET_BUILTIN(builtin_native_type);
+TENET_BUILTIN(builtin_attributes);
+TENET_BUILTIN(builtin_value_state);
+TENET_BUILTIN(builtin_refs);
 // builtins_string.cpp
 TENET_BUILTIN(builtin_lower);
 TENET_BUILTIN(builtin_upper);
