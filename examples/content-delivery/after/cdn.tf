@@ -79,7 +79,7 @@ resource "aws_cloudfront_distribution" "content" {
   }
 
   logging_config {
-    bucket          = aws_s3_bucket.this["logs"].bucket_domain_name
+    bucket          = aws_s3_bucket.logs.bucket_domain_name
     prefix          = "cloudfront/"
     include_cookies = false
   }

@@ -1,6 +1,8 @@
-# Four buckets, all KMS-encrypted, versioned, private and refusing plain HTTP:
-# content (the origin), failover (the secondary origin, a replica of content),
-# logs (S3 server access logs and CloudFront standard logs) and audit (CloudTrail).
+# Four buckets, all versioned, private and refusing plain HTTP: content (the origin),
+# failover (the secondary origin, a replica of content) and audit (CloudTrail) are
+# encrypted with the stack's KMS key; logs (S3 server access logs and CloudFront
+# standard logs) with SSE-S3, the only default encryption S3 server access logging
+# delivers to.
 locals {
   buckets = {
     content  = "content-${var.environment_suffix}"
@@ -8,15 +10,21 @@ locals {
     logs     = "content-logs-${var.environment_suffix}"
     audit    = "content-audit-${var.environment_suffix}"
   }
+  kms_buckets = { for k, v in local.buckets : k => v if k != "logs" }
 }
 
 resource "aws_s3_bucket" "this" {
-  for_each = local.buckets
+  for_each = local.kms_buckets
   bucket   = each.value
 }
 
+# tenet:ignore TNT-S3-001 reason="S3 server access logs are delivered only to buckets whose default encryption is SSE-S3; the bucket still refuses plain HTTP"
+resource "aws_s3_bucket" "logs" {
+  bucket = local.buckets["logs"]
+}
+
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = local.buckets
+  for_each = local.kms_buckets
   bucket   = aws_s3_bucket.this[each.key].id
   rule {
     apply_server_side_encryption_by_default {
@@ -29,7 +37,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 
 resource "aws_s3_bucket_versioning" "this" {
   for_each = local.buckets
-  bucket   = aws_s3_bucket.this[each.key].id
+  bucket   = each.key == "logs" ? aws_s3_bucket.logs.id : aws_s3_bucket.this[each.key].id
   versioning_configuration {
     status = "Enabled"
   }
@@ -37,7 +45,7 @@ resource "aws_s3_bucket_versioning" "this" {
 
 resource "aws_s3_bucket_public_access_block" "this" {
   for_each                = local.buckets
-  bucket                  = aws_s3_bucket.this[each.key].id
+  bucket                  = each.key == "logs" ? aws_s3_bucket.logs.id : aws_s3_bucket.this[each.key].id
   block_public_acls       = true
   ignore_public_acls      = true
   block_public_policy     = true
@@ -48,7 +56,7 @@ resource "aws_s3_bucket_public_access_block" "this" {
 # expire after a year.
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
   for_each = local.buckets
-  bucket   = aws_s3_bucket.this[each.key].id
+  bucket   = each.key == "logs" ? aws_s3_bucket.logs.id : aws_s3_bucket.this[each.key].id
   rule {
     id     = "tiering"
     status = "Enabled"
@@ -72,15 +80,24 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
 # Every bucket but logs writes its server access logs to logs.
 resource "aws_s3_bucket_logging" "this" {
-  for_each      = { for k, v in local.buckets : k => v if k != "logs" }
+  for_each      = local.kms_buckets
   bucket        = aws_s3_bucket.this[each.key].id
-  target_bucket = aws_s3_bucket.this["logs"].id
+  target_bucket = aws_s3_bucket.logs.id
   target_prefix = "s3/${each.key}/"
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
 }
 
 # CloudFront standard logging writes with an ACL grant to the bucket owner.
 resource "aws_s3_bucket_ownership_controls" "logs" {
-  bucket = aws_s3_bucket.this["logs"].id
+  bucket = aws_s3_bucket.logs.id
   rule {
     object_ownership = "BucketOwnerPreferred"
   }
@@ -115,7 +132,7 @@ resource "aws_s3_bucket_policy" "origin" {
 }
 
 resource "aws_s3_bucket_policy" "logs" {
-  bucket = aws_s3_bucket.this["logs"].id
+  bucket = aws_s3_bucket.logs.id
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
@@ -124,7 +141,7 @@ resource "aws_s3_bucket_policy" "logs" {
         Effect    = "Allow"
         Principal = { Service = "logging.s3.amazonaws.com" }
         Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.this["logs"].arn}/s3/*"
+        Resource  = "${aws_s3_bucket.logs.arn}/s3/*"
         Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
       },
       {
@@ -132,7 +149,7 @@ resource "aws_s3_bucket_policy" "logs" {
         Effect    = "Deny"
         Principal = "*"
         Action    = "s3:*"
-        Resource  = [aws_s3_bucket.this["logs"].arn, "${aws_s3_bucket.this["logs"].arn}/*"]
+        Resource  = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
         Condition = { Bool = { "aws:SecureTransport" = "false" } }
       }
     ]
