@@ -3,6 +3,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "config.h"
+#include "explain.h"
 #include "load_inputs.h"
 #include "progress.h"
 #include "report.h"
@@ -35,7 +36,9 @@ struct CheckOptions {
     std::string config;                 // explicit --config
     bool no_config = false;
     bool no_progress = false;
-    CLI::App* cmd = nullptr; // to ask which flags were given
+    bool explain = false;                       // --explain: every fail/unknown finding
+    std::string explain_rule, explain_resource; // `tenet explain RULE RESOURCE`
+    CLI::App* cmd = nullptr;                    // to ask which flags were given
 };
 
 bool parse_severity(const std::string& s, Severity& out) {
@@ -127,6 +130,49 @@ bool split_pair(const std::string& s, const char* flag, std::string& name, std::
     return true;
 }
 
+std::string finding_address(const Model& model, const Finding& f) {
+    return f.resource == kStackResource ? "stack"
+                                        : std::string(model.resources[f.resource].address->view());
+}
+
+// `tenet explain RULE RESOURCE`: the verdict of one rule on one resource (passes too),
+// explained; nothing else is reported.
+int explain_one(SourceManager& sm, const Program& program, const CheckedProgram& checked,
+                const CheckOptions& o, const std::vector<ParamOverride>& params, const Model& model,
+                const std::vector<Finding>& all, uint32_t rule,
+                const std::vector<std::string>& input_errors) {
+    for (const std::string& e : input_errors) print_error(e);
+    std::vector<ExplainTarget> targets;
+    std::vector<std::string> seen;
+    for (const Finding& f : all) {
+        if (f.rule != rule) continue;
+        std::string address = finding_address(model, f);
+        if (address == o.explain_resource)
+            targets.push_back({f.rule, address, f.verdict});
+        else if (seen.size() < 8)
+            seen.push_back(address);
+    }
+    const RuleInfo& info = program.rules[rule];
+    if (targets.empty()) {
+        std::string known;
+        for (auto& a : seen) known += (known.empty() ? "" : ", ") + a;
+        print_error(fmt::format(
+            "explain: {} gave no verdict on `{}` (it does not exist, or the rule does not apply "
+            "to it){}",
+            info.id.empty() ? info.name : info.id, o.explain_resource,
+            known.empty() ? std::string(": the rule gave no verdict at all")
+                          : "; it judged: " + known));
+        return kExitError;
+    }
+    std::string text, error;
+    if (!explain(sm, program, checked, o.inputs, params, targets, text, error)) {
+        print_error("explain: " + error);
+        return kExitError;
+    }
+    fmt::print("{}", text);
+    return input_errors.empty() ? kExitOk : kExitError;
+}
+
 int run_check(CheckOptions& o) {
     if (!apply_config(o)) return kExitError;
     Severity threshold;
@@ -170,8 +216,33 @@ int run_check(CheckOptions& o) {
 
     SourceManager sm;
     o.policy.default_policies = !o.no_default_policies;
-    std::unique_ptr<Program> program = load_program(sm, o.policy);
+    bool explaining = o.explain || !o.explain_rule.empty();
+    std::unique_ptr<CheckedProgram> checked;
+    std::unique_ptr<Program> program = load_program(sm, o.policy, explaining ? &checked : nullptr);
     if (!program) return kExitError;
+    if (explaining && !checked) {
+        print_error("explain needs the policies' sources: a compiled bundle (.tnb) keeps no "
+                    "expressions to show; pass the .tenet files with --policy");
+        return kExitError;
+    }
+    int explain_rule = -1;
+    if (!o.explain_rule.empty()) {
+        for (size_t i = 0; i < program->rules.size(); ++i) {
+            const RuleInfo& r = program->rules[i];
+            if (r.id == o.explain_rule || r.name == o.explain_rule ||
+                (r.name.size() > o.explain_rule.size() &&
+                 r.name.compare(r.name.size() - o.explain_rule.size(), std::string::npos,
+                                o.explain_rule) == 0 &&
+                 r.name[r.name.size() - o.explain_rule.size() - 1] == '.'))
+                explain_rule = static_cast<int>(i);
+        }
+        if (explain_rule < 0) {
+            print_error(fmt::format("explain: no rule `{}` among the policies (give a rule id "
+                                    "such as TNT-S3-001 or a rule name; `tenet rules` lists them)",
+                                    o.explain_rule));
+            return kExitError;
+        }
+    }
 
     SuppressionInputs sup;
     sup.today = today_utc();
@@ -220,6 +291,10 @@ int run_check(CheckOptions& o) {
     std::vector<Finding> all = engine.evaluate(model);
     progress.finish();
 
+    if (!o.explain_rule.empty())
+        return explain_one(sm, *program, *checked, o, params, model, all,
+                           static_cast<uint32_t>(explain_rule), report.input_errors);
+
     report.program = program.get();
     report.fail_on = threshold;
     report.model = &model;
@@ -247,10 +322,12 @@ int run_check(CheckOptions& o) {
         print_error(error);
         any_error = true;
     }
+    bool stdout_is_text = false;
     for (auto& [format, file] : sinks) {
         std::string out = render(report, format, file.empty() && use_color());
         if (file.empty()) {
             fmt::print("{}", out);
+            stdout_is_text = format == "text";
             continue;
         }
         if (!write_file(file, out, error)) {
@@ -258,8 +335,65 @@ int run_check(CheckOptions& o) {
             any_error = true;
         }
     }
+    if (o.explain) {
+        // Explanations follow a text report on stdout; otherwise they go to stderr, so
+        // that a JSON or SARIF stdout stays parseable.
+        std::vector<ExplainTarget> targets;
+        for (size_t i = 0; i < report.findings.size(); ++i) {
+            const Finding& f = report.findings[i];
+            if (f.rule >= program->rules.size() || report.suppression(i).active()) continue;
+            if (f.verdict != Verdict::Fail && f.verdict != Verdict::Unknown) continue;
+            targets.push_back({f.rule, finding_address(model, f), f.verdict});
+        }
+        std::string text;
+        if (!explain(sm, *program, *checked, o.inputs, params, targets, text, error)) {
+            print_error("explain: " + error);
+            any_error = true;
+        } else if (!targets.empty()) {
+            text = "Explanations (values as evaluated, [where each came from]):\n\n" + text;
+            if (stdout_is_text)
+                fmt::print("\n{}", text);
+            else
+                fmt::print(stderr, "{}", text);
+        }
+    }
     if (any_error) return kExitError;
     return any_blocking ? kExitFindings : kExitOk;
+}
+
+// What to scan and with which policies: shared by `check` and `explain`.
+void add_scan_options(CLI::App* cmd, CheckOptions& opts) {
+    CheckOptions* o = &opts;
+    cmd->add_option("--model", o->inputs.models,
+                    "A tenet JSON model file (docs/model.md); repeatable")
+        ->type_name("FILE");
+    cmd->add_option("--var", o->inputs.frontend.tf_vars,
+                    "Terraform variable NAME=VALUE; repeatable")
+        ->type_name("NAME=VALUE");
+    cmd->add_option("--var-file", o->inputs.frontend.tf_var_files,
+                    "Terraform .tfvars file; repeatable")
+        ->type_name("FILE");
+    cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params,
+                    "CloudFormation parameter NAME=VALUE; repeatable")
+        ->type_name("NAME=VALUE");
+    cmd->add_option("-p,--policy", o->policy.paths,
+                    "Policy files, folders, or one .tnb bundle; repeatable")
+        ->type_name("PATH");
+    cmd->add_flag("--no-default-policies", o->no_default_policies,
+                  "Do not run the bundled policies");
+    cmd->add_option("--param", o->params,
+                    "Override a policy parameter: NAME=JSON (a bare word is a string)")
+        ->type_name("NAME=VALUE");
+    cmd->add_option("--config", o->config, "Config file (default: the nearest .tenet.yaml)")
+        ->type_name("FILE");
+    cmd->add_flag("--no-config", o->no_config, "Ignore .tenet.yaml files");
+}
+
+void finish_options(CLI::App* cmd) {
+    // One value per occurrence of a repeatable flag: otherwise CLI11 lets `-o report.sarif infra/`
+    // swallow the PATH as a second output.
+    for (CLI::Option* opt : cmd->get_options())
+        if (!opt->get_positional()) opt->allow_extra_args(false);
 }
 
 } // namespace
@@ -283,26 +417,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
                     "Files or folders to scan: Terraform, plan/state JSON, CloudFormation, "
                     "cdk.out, cdktf.out, Pulumi")
         ->type_name("PATH");
-    cmd->add_option("--model", o->inputs.models,
-                    "A tenet JSON model file (docs/model.md); repeatable")
-        ->type_name("FILE");
-    cmd->add_option("--var", o->inputs.frontend.tf_vars,
-                    "Terraform variable NAME=VALUE; repeatable")
-        ->type_name("NAME=VALUE");
-    cmd->add_option("--var-file", o->inputs.frontend.tf_var_files,
-                    "Terraform .tfvars file; repeatable")
-        ->type_name("FILE");
-    cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params,
-                    "CloudFormation parameter NAME=VALUE; repeatable")
-        ->type_name("NAME=VALUE");
-    cmd->add_option("-p,--policy", o->policy.paths,
-                    "Policy files, folders, or one .tnb bundle; repeatable")
-        ->type_name("PATH");
-    cmd->add_flag("--no-default-policies", o->no_default_policies,
-                  "Do not run the bundled policies");
-    cmd->add_option("--param", o->params,
-                    "Override a policy parameter: NAME=JSON (a bare word is a string)")
-        ->type_name("NAME=VALUE");
+    add_scan_options(cmd, *o);
     cmd->add_option("-f,--format", o->format,
                     std::string("Report format on stdout: ") + kFormatList)
         ->type_name("FORMAT");
@@ -327,18 +442,43 @@ void add_check_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--write-baseline", o->write_baseline_file,
                     "Write the current fail/unknown findings as a baseline")
         ->type_name("FILE");
-    cmd->add_option("--config", o->config, "Config file (default: the nearest .tenet.yaml)")
-        ->type_name("FILE");
-    cmd->add_flag("--no-config", o->no_config, "Ignore .tenet.yaml files");
     cmd->add_option("-j,--jobs", o->jobs, "Worker threads (default: all cores)")->type_name("N");
     cmd->add_flag("--show-passes", o->show_passes, "List passing verdicts too");
     cmd->add_flag("--no-progress", o->no_progress,
                   "No progress line on the terminal (it is never shown in CI or when stderr is "
                   "not a terminal)");
-    // One value per occurrence of a repeatable flag: otherwise CLI11 lets `-o report.sarif infra/`
-    // swallow the PATH as a second output.
-    for (CLI::Option* opt : cmd->get_options())
-        if (!opt->get_positional()) opt->allow_extra_args(false);
+    cmd->add_flag("--explain", o->explain,
+                  "After the report, explain each fail or unknown verdict: the expressions that "
+                  "decided it, their values and where each value came from");
+    finish_options(cmd);
+    cmd->callback([o, &exit_code] { exit_code = run_check(*o); });
+}
+
+void add_explain_command(CLI::App& app, int& exit_code) {
+    auto o = std::make_shared<CheckOptions>();
+    CLI::App* cmd = app.add_subcommand(
+        "explain", "Explain one rule's verdict on one resource: each deciding expression, its "
+                   "value and that value's provenance");
+    o->cmd = cmd;
+    o->no_progress = true;
+    cmd->footer("\nExamples:\n"
+                "  tenet explain TNT-S3-001 aws_s3_bucket.content infra/\n"
+                "  tenet explain s3_versioning ContentBucket template.yaml\n"
+                "  tenet explain TNT-CT-001 stack infra/      # a stack-level rule\n"
+                "\nRULE is a rule id or name; RESOURCE an address as findings print it, or "
+                "`stack`.\nPasses are explained too. Exit codes: 0 explained, 2 usage or input "
+                "errors.");
+    cmd->add_option("rule", o->explain_rule, "Rule id (TNT-S3-001) or name")
+        ->required()
+        ->type_name("RULE");
+    cmd->add_option("resource", o->explain_resource,
+                    "Resource address (aws_s3_bucket.content, ContentBucket) or `stack`")
+        ->required()
+        ->type_name("RESOURCE");
+    cmd->add_option("path", o->inputs.paths, "Files or folders to scan, as for check")
+        ->type_name("PATH");
+    add_scan_options(cmd, *o);
+    finish_options(cmd);
     cmd->callback([o, &exit_code] { exit_code = run_check(*o); });
 }
 

@@ -7,6 +7,7 @@
 namespace tenet::cli {
 
 void add_check_command(CLI::App& app, int& exit_code);
+void add_explain_command(CLI::App& app, int& exit_code);
 void add_compile_command(CLI::App& app, int& exit_code);
 void add_disasm_command(CLI::App& app, int& exit_code);
 void add_normalize_command(CLI::App& app, int& exit_code);

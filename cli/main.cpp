@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     app.fallthrough();
     int exit_code = 0;
     tenet::cli::add_check_command(app, exit_code);
+    tenet::cli::add_explain_command(app, exit_code);
     tenet::cli::add_compile_command(app, exit_code);
     tenet::cli::add_disasm_command(app, exit_code);
     tenet::cli::add_normalize_command(app, exit_code);

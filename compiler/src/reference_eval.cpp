@@ -108,9 +108,14 @@ class RuleRunner {
         struct Pause {
             Evaluator& ev;
             uint32_t saved;
-            ~Pause() { ev.coverage_rule = saved; }
-        } pause{ev_, ev_.coverage_rule};
+            ExplainRequest* tracing;
+            ~Pause() {
+                ev.coverage_rule = saved;
+                ev.tracing = tracing;
+            }
+        } pause{ev_, ev_.coverage_rule, ev_.tracing};
         ev_.coverage_rule = Evaluator::kNoRule;
+        ev_.tracing = nullptr;
         Frame f;
         f.at(0) = resource;
         try {
@@ -131,9 +136,21 @@ class RuleRunner {
         return f;
     }
 
+    // Explain: trace this resource's evaluation when a request asks for it.
+    struct Trace {
+        Evaluator& ev;
+        Trace(Evaluator& e, uint32_t rule, uint32_t resource) : ev(e) {
+            ev.tracing = ev.explain_request(rule, resource);
+            ev.trace_resource = resource;
+            ev.trace_depth = 0;
+        }
+        ~Trace() { ev.tracing = nullptr; }
+    };
+
     void per_resource(const Value& r, std::vector<Finding>& out) {
         ev_.begin_evaluation(&ev_.temp_arena);
         uint32_t idx = r.resource_index();
+        Trace trace(ev_, index_, idx);
         const Expr* cond =
             rule_.form == ast::RuleForm::No ? rule_.where.get() : rule_.requires_.get();
         if (rule_.form == ast::RuleForm::Every && rule_.where) {
@@ -177,6 +194,7 @@ class RuleRunner {
     void tally(const Value& r, Tally& t) {
         ev_.begin_evaluation(&ev_.temp_arena);
         uint32_t idx = r.resource_index();
+        Trace trace(ev_, index_, idx);
         auto error = [&](const std::string& message) {
             if (t.errored) return;
             t.errored = true;

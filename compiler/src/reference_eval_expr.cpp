@@ -3,6 +3,7 @@
 // errors are thrown as EvalError and turned into Verdict::Error by the driver.
 #include "reference_eval_internal.h"
 #include "tenet/model/interner.h"
+#include "tenet/model/value_json.h"
 #include "tenet/runtime/builtins.h"
 
 #include <cmath>
@@ -131,6 +132,53 @@ Value Evaluator::quantifier(const Expr& e, Frame& f) {
 }
 
 Value Evaluator::eval(const Expr& e, Frame& f) {
+    return tracing ? eval_traced(e, f) : eval_node(e, f);
+}
+
+ExplainRequest* Evaluator::explain_request(uint32_t rule, uint32_t resource) const {
+    if (!options.explain) return nullptr;
+    for (ExplainRequest& r : *options.explain)
+        if (r.rule == rule && (r.resource == resource || r.resource == kStackResource)) return &r;
+    return nullptr;
+}
+
+// One explain step per expression, opened before its operands (so steps read top-down)
+// and given its value when it returns.
+Value Evaluator::eval_traced(const Expr& e, Frame& f) {
+    ExplainRequest& req = *tracing;
+    if (req.steps.size() >= ExplainRequest::kMaxExplainSteps) {
+        req.truncated = true;
+        tracing = nullptr;
+        Value v;
+        try {
+            v = eval_node(e, f);
+        } catch (...) {
+            tracing = &req;
+            throw;
+        }
+        tracing = &req;
+        return v;
+    }
+    size_t at = req.steps.size();
+    req.steps.push_back({&e, trace_depth, trace_resource, {}, 0, false});
+    struct Depth {
+        uint32_t& d;
+        explicit Depth(uint32_t& depth) : d(depth) { ++d; }
+        ~Depth() { --d; }
+    } depth{trace_depth};
+    Value v = eval_node(e, f);
+    ExplainStep& s = req.steps[at];
+    // Strings quoted (`"AES256"`, not `AES256`): an explanation shows values as code does.
+    s.value = v.is(Kind::Resource)
+                  ? std::string(model.resources[v.resource_index()].address->view())
+              : v.is(Kind::String) ? value_to_json(v)
+                                   : value_to_display(v);
+    s.prov = v.prov();
+    s.unknown = v.is_unknown();
+    return v;
+}
+
+Value Evaluator::eval_node(const Expr& e, Frame& f) {
     step();
     switch (e.kind) {
     case ExprKind::Null:

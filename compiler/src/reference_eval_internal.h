@@ -118,8 +118,17 @@ class Evaluator {
             o.seen_false = true;
     }
 
+    // Explain: the request whose rule x resource is being evaluated (null: not traced).
+    ExplainRequest* tracing = nullptr;
+    uint32_t trace_depth = 0;
+    uint32_t trace_resource = 0;
+    // The request for (rule, resource), if one was made.
+    ExplainRequest* explain_request(uint32_t rule, uint32_t resource) const;
+
   private:
     void step();
+    Value eval_node(const Expr& e, Frame& f);
+    Value eval_traced(const Expr& e, Frame& f);
     Value call_builtin(const Expr& e, Frame& f);
     Value quantifier(const Expr& e, Frame& f);
     void collect_lets(const Expr* e, const RuleDecl& rule, std::set<const LetDecl*>& out);

@@ -1,7 +1,7 @@
 // The reference evaluator: a small tree-walking interpreter over the checked AST,
-// used by tests and by `tenet test --coverage` (which clauses ran). It implements the language's semantics (docs/language.md and
-// the team's shared semantics) without bytecode, so that running every spec test
-// through both it and the VM (the differential check) means something: a lowering
+// used by tests and by `tenet test --coverage` (which clauses ran). It implements the language's
+// semantics (docs/language.md and the team's shared semantics) without bytecode, so that running
+// every spec test through both it and the VM (the differential check) means something: a lowering
 // or VM bug shows up as a disagreement.
 //
 // It reads the Program only for what is not semantics: the order and metadata of the
@@ -46,6 +46,26 @@ struct CoverageMap {
     std::map<std::pair<uint32_t, const ast::Expr*>, ClauseOutcomes> outcomes;
 };
 
+// Explain (`tenet explain`, `check --explain`): the expressions evaluated for one rule
+// on one resource, in evaluation order, each with its value and the value's provenance.
+struct ExplainStep {
+    const ast::Expr* expr = nullptr;
+    uint32_t depth = 0;    // 0: a clause of the rule; deeper: its sub-expressions
+    uint32_t resource = 0; // the resource being evaluated (stack-level rules see many)
+    std::string value;     // value_to_display of the result ("" when it raised an error)
+    ProvId prov = 0;       // where the value came from (0: computed by the expression)
+    bool unknown = false;
+};
+
+struct ExplainRequest {
+    uint32_t rule = 0;     // index into Program::rules
+    uint32_t resource = 0; // index into Model::resources, or kStackResource: every resource
+                           // the rule's stack-level finding looked at
+    std::vector<ExplainStep> steps;
+    bool truncated = false; // more than kMaxExplainSteps steps: the rest were not kept
+    static constexpr size_t kMaxExplainSteps = 5000;
+};
+
 struct ReferenceOptions {
     // Evaluation steps (expression nodes visited) per rule x resource evaluation.
     uint64_t step_budget = 10'000'000;
@@ -54,6 +74,8 @@ struct ReferenceOptions {
     // When set, the truths of every coverage point reached while evaluating the rules'
     // clauses (not mappings or messages) are recorded here.
     CoverageMap* coverage = nullptr;
+    // When set, each request's rule x resource evaluation is traced into its steps.
+    std::vector<ExplainRequest>* explain = nullptr;
 };
 
 // Initializes globals (parameters with `overrides`, top-level lets), applies the
