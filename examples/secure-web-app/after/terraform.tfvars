@@ -1,0 +1,7 @@
+environment_suffix = "dev"
+domain_name        = "app.acme-secure.net"
+hosted_zone_id     = "Z0123456789ABCDEFGHIJ"
+alert_email        = "security-alerts@acme-secure.net"
+owner              = "platform-security"
+account_id         = "123456789012"
+ami_id             = "ami-0abcdef1234567890"
