@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <memory>
+#include <thread>
 
 namespace tenet::cli {
 
@@ -24,6 +25,7 @@ struct TestOptions {
     bool coverage = false;
     std::string coverage_format = "text";
     std::string coverage_output; // FILE; empty: after the report on stdout
+    unsigned jobs = 0;           // 0: all cores
 };
 
 bool write_or_print(const std::string& file, const std::string& text) {
@@ -103,6 +105,7 @@ int run_test(const TestOptions& o) {
     TestRunner runner(*program, *checked, sm);
     TestRunOptions ropts;
     ropts.filter = o.filter;
+    ropts.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
     CoverageData coverage;
     if (o.coverage) ropts.coverage = &coverage;
     std::vector<TestResult> results = runner.run(ropts);
@@ -156,6 +159,8 @@ void add_test_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--coverage-output", o->coverage_output,
                     "Write the coverage report to FILE instead of stdout")
         ->type_name("FILE");
+    cmd->add_option("-j,--jobs", o->jobs, "Tests run at the same time (default: all cores)")
+        ->type_name("N");
     for (CLI::Option* opt : cmd->get_options())
         if (!opt->get_positional()) opt->allow_extra_args(false);
     cmd->callback([o, &exit_code] { exit_code = run_test(*o); });

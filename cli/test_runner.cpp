@@ -7,11 +7,13 @@
 #include "test_coverage.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
+#include <thread>
 #include <unistd.h>
 
 namespace tenet::cli {
@@ -232,11 +234,34 @@ Place TestRunner::place(SourceLoc loc) const {
 }
 
 std::vector<TestResult> TestRunner::run(const TestRunOptions& opts) {
-    std::vector<TestResult> out;
-    for (const ast::TestDecl* t : checked_.tests) {
-        if (!opts.filter.empty() && t->name.find(opts.filter) == std::string::npos) continue;
-        out.push_back(run_one(*t, opts));
-    }
+    std::vector<const ast::TestDecl*> selected;
+    for (const ast::TestDecl* t : checked_.tests)
+        if (opts.filter.empty() || t->name.find(opts.filter) != std::string::npos)
+            selected.push_back(t);
+    // Each test has its own inputs, model, engine and coverage record; results keep the
+    // declaration order whatever the number of workers.
+    std::vector<TestResult> out(selected.size());
+    std::vector<CoverageData> coverage(opts.coverage ? selected.size() : 0);
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t i; (i = next++) < selected.size();) {
+            TestRunOptions one = opts;
+            one.coverage = opts.coverage ? &coverage[i] : nullptr;
+            out[i] = run_one(*selected[i], one);
+        }
+    };
+    unsigned jobs = std::max(1u, std::min<unsigned>(opts.jobs, selected.size()));
+    std::vector<std::thread> workers;
+    for (unsigned j = 1; j < jobs; ++j) workers.emplace_back(work);
+    work();
+    for (auto& w : workers) w.join();
+    for (const CoverageData& c : coverage)
+        for (const auto& [key, o] : c.map.outcomes) {
+            ClauseOutcomes& into = opts.coverage->map.outcomes[key];
+            into.seen_true |= o.seen_true;
+            into.seen_false |= o.seen_false;
+            into.seen_unknown |= o.seen_unknown;
+        }
     return out;
 }
 

@@ -52,6 +52,7 @@ struct CoverageData;
 struct TestRunOptions {
     std::string filter;               // substring of the test name
     CoverageData* coverage = nullptr; // --coverage: record clause outcomes here
+    unsigned jobs = 1;                // tests run at the same time
 };
 
 class TestRunner {
