@@ -124,6 +124,8 @@ const BuiltinInfo kBuiltins[] = {
     {"refs", 1, 1, R::ListString, kSeesUnknown, builtin_refs,
      "refs(v): what v (or a value inside it) derives from: var.x, param.X, resources' "
      "attributes, URNs"},
+    {"resources_of", 1, 16, R::ListAny, kPropagate, builtin_resources_of,
+     "resources_of(T...): every resource of native or canonical type T"},
 };
 
 constexpr int kCount = static_cast<int>(sizeof(kBuiltins) / sizeof(kBuiltins[0]));

@@ -1,6 +1,7 @@
 // General builtins: len, has, type_of, is_unknown, default, to_string; and what the model
 // knows beyond a value: referenced, native_type, attributes, value_state, refs.
 #include "builtins_internal.h"
+#include "tenet/model/interner.h"
 #include "tenet/model/model.h"
 
 #include <algorithm>
@@ -134,6 +135,32 @@ Value builtin_referenced(BuiltinContext& ctx, std::span<const Value> args) {
         }
         if (wanted)
             items.push_back(Value::resource(i, as_canonical ? View::Canonical : View::Native));
+    }
+    return make_list_value(ctx, items);
+}
+
+// Every resource of native or canonical type T (a list of types: of any of them), seen
+// through the canonical view when T is its canonical type; in model order.
+Value builtin_resources_of(BuiltinContext& ctx, std::span<const Value> args) {
+    const Model* model = ctx.model();
+    std::vector<uint32_t> found;
+    std::vector<const StrObj*> types;
+    for (const Value& t : args) {
+        if (!t.is(Kind::String)) return fail_type(ctx, "resources_of", "a type name", t);
+        // Model types are interned: a name never interned names no resource.
+        if (const StrObj* key = Interner::global().find(t.as_view())) types.push_back(key);
+    }
+    if (model)
+        for (const StrObj* t : types)
+            for (uint32_t i : model->of_type(t)) found.push_back(i);
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    std::vector<Value> items;
+    for (uint32_t i : found) {
+        const Resource& r = model->resources[i];
+        bool canonical = std::find(types.begin(), types.end(), r.canonical_type) != types.end() &&
+                         r.canonical.is(Kind::Map);
+        items.push_back(Value::resource(i, canonical ? View::Canonical : View::Native));
     }
     return make_list_value(ctx, items);
 }

@@ -81,6 +81,7 @@ TENET_BUILTIN(builtin_native_type);
 TENET_BUILTIN(builtin_attributes);
 TENET_BUILTIN(builtin_value_state);
 TENET_BUILTIN(builtin_refs);
+TENET_BUILTIN(builtin_resources_of);
 // builtins_string.cpp
 TENET_BUILTIN(builtin_lower);
 TENET_BUILTIN(builtin_upper);
