@@ -3,6 +3,8 @@
 #include "load_inputs.h"
 #include "report.h"
 #include "suppressions.h"
+#include "tenet/common/json.h"
+#include "tenet/common/yaml.h"
 #include "tenet/frontends/frontend.h"
 #include "test_coverage.h"
 
@@ -60,6 +62,14 @@ bool kind_fits(const std::string& frontend, FrontendKind k) {
         return k == FrontendKind::TerraformPlan || k == FrontendKind::TerraformState;
     if (frontend == "pulumi") return k == FrontendKind::Pulumi;
     return true;
+}
+
+// Does an inline input's text parse as the JSON or YAML its frontend reads?
+bool parses(const ast::TestInput& input, json::ParseError& error) {
+    json::Node doc;
+    const std::string& text = input.block.text;
+    bool yaml = input.frontend == "cloudformation" && !input.file.ends_with(".json");
+    return yaml ? yaml::parse(text, 0, doc, error) : json::parse(text, 0, doc, error);
 }
 
 std::string frontend_label(FrontendKind k) {
@@ -317,6 +327,16 @@ TestResult TestRunner::run_one(const ast::TestDecl& t, const TestRunOptions& opt
             in.models.push_back(file.string());
         } else {
             FrontendKind k = detect_frontend(file.string());
+            if (k == FrontendKind::Unknown) {
+                // Not recognized: when the text does not even parse, say where.
+                json::ParseError perr;
+                if (!parses(input, perr)) {
+                    r.errors.push_back(
+                        place(input.block.map(perr.loc.line, perr.loc.column)).text() +
+                        ": input error: " + perr.message);
+                    continue;
+                }
+            }
             if (!kind_fits(input.frontend, k)) {
                 error_at(input.frontend_span.begin,
                          fmt::format("input error: this text does not read as {} input ({}); "
