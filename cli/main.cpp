@@ -31,11 +31,12 @@ int main(int argc, char** argv) {
         bool known = false;
         for (const CLI::App* sub : app.get_subcommands({})) known |= sub->check_name(argv[1]);
         if (!known) {
+            std::string names; // from the registered commands, so the list cannot drift
+            for (const CLI::App* sub : app.get_subcommands({}))
+                names += (names.empty() ? "" : ", ") + sub->get_name();
             fmt::print(stderr,
-                       "tenet: error: unknown command `{}` (commands: check, compile, disasm, doc, "
-                       "normalize, rules, test, version; "
-                       "see tenet --help)\n",
-                       argv[1]);
+                       "tenet: error: unknown command `{}` (commands: {}; see tenet --help)\n",
+                       argv[1], names);
             return 2;
         }
     }
