@@ -448,11 +448,11 @@ def build(after):
 
     # ---------------------------------------------------------------- audit (beyond the seed)
     if after:
-        trail_bucket = bucket(s, f"tap-trail-{SUFFIX}", "primary")
+        trail_bucket = bucket(s, f"tap-audit-{SUFFIX}", "primary")
         bucket_basics(s, trail_bucket, keys["primary"], "primary", log_target=logs["primary"])
         trail_name = f"tap-trail-{SUFFIX}"
         trail_arn = arn("cloudtrail", "us-east-1", f"trail/{trail_name}")
-        s.add("aws:s3/bucketPolicy:BucketPolicy", f"tap-trail-{SUFFIX}-policy", {"bucket": Ref(trail_bucket, "id"), "policy": Json({
+        s.add("aws:s3/bucketPolicy:BucketPolicy", f"tap-audit-{SUFFIX}-policy", {"bucket": Ref(trail_bucket, "id"), "policy": Json({
             "Version": "2012-10-17", "Statement": [
                 {"Sid": "CloudTrailAclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
                  "Action": "s3:GetBucketAcl", "Resource": Ref(trail_bucket, "arn"),

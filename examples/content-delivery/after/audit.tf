@@ -1,7 +1,7 @@
 # A multi-region trail with log file validation, encrypted with the stack's key, also
 # delivered to CloudWatch Logs; S3 data events of the content bucket are recorded.
 resource "aws_cloudwatch_log_group" "trail" {
-  name              = "/aws/cloudtrail/content-audit-${var.environment_suffix}"
+  name              = "/aws/cloudtrail/content-trail-${var.environment_suffix}"
   retention_in_days = 365
   kms_key_id        = aws_kms_key.main.arn
 }
@@ -33,7 +33,7 @@ resource "aws_iam_role_policy" "trail" {
 
 resource "aws_cloudtrail" "audit" {
   depends_on                    = [aws_s3_bucket_policy.audit]
-  name                          = "content-audit-${var.environment_suffix}"
+  name                          = "content-trail-${var.environment_suffix}"
   s3_bucket_name                = aws_s3_bucket.this["audit"].id
   kms_key_id                    = aws_kms_key.main.arn
   is_multi_region_trail         = true

@@ -1,5 +1,5 @@
 resource "aws_cloudfront_origin_access_control" "content" {
-  name                              = "content-${var.environment_suffix}"
+  name                              = "content-oac-${var.environment_suffix}"
   description                       = "CloudFront reads the content buckets with SigV4"
   origin_access_control_origin_type = "s3"
   signing_behavior                  = "always"
@@ -37,7 +37,7 @@ resource "aws_cloudfront_response_headers_policy" "security" {
 resource "aws_cloudfront_distribution" "content" {
   enabled             = true
   is_ipv6_enabled     = true
-  comment             = "content-${var.environment_suffix}"
+  comment             = "Content delivery (${var.environment_suffix})"
   aliases             = [var.domain_name, "www.${var.domain_name}"]
   default_root_object = "index.html"
   price_class         = "PriceClass_All"
@@ -99,7 +99,7 @@ resource "aws_cloudfront_distribution" "content" {
 
 # WAF for the distribution: AWS managed rules and a per-IP rate limit, logged to CloudWatch.
 resource "aws_wafv2_web_acl" "cdn" {
-  name  = "content-${var.environment_suffix}"
+  name  = "content-cdn-${var.environment_suffix}"
   scope = "CLOUDFRONT"
 
   default_action {
@@ -146,7 +146,7 @@ resource "aws_wafv2_web_acl" "cdn" {
 
   visibility_config {
     cloudwatch_metrics_enabled = true
-    metric_name                = "content-${var.environment_suffix}"
+    metric_name                = "content-cdn-${var.environment_suffix}"
     sampled_requests_enabled   = true
   }
 }

@@ -1,6 +1,6 @@
 resource "aws_route53_zone" "main" {
   name    = var.domain_name
-  comment = "content-${var.environment_suffix}"
+  comment = "Content delivery (${var.environment_suffix})"
 }
 
 resource "aws_acm_certificate" "content" {

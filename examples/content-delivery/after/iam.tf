@@ -6,7 +6,7 @@ resource "aws_iam_role" "publisher" {
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
-      Principal = { AWS = "arn:aws:iam::${var.account_id}:root" }
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
       Action    = "sts:AssumeRole"
     }]
   })

@@ -8,7 +8,7 @@ resource "aws_kms_key" "main" {
       {
         Sid       = "AccountAdministration"
         Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${var.account_id}:root" }
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
         Action    = "kms:*"
         Resource  = "*"
       },
@@ -18,7 +18,7 @@ resource "aws_kms_key" "main" {
         Principal = { Service = ["cloudfront.amazonaws.com", "cloudtrail.amazonaws.com", "logs.us-east-1.amazonaws.com", "sns.amazonaws.com", "cloudwatch.amazonaws.com", "delivery.logs.amazonaws.com"] }
         Action    = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey"]
         Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
       }
     ]
   })

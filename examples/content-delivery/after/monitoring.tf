@@ -66,7 +66,7 @@ resource "aws_cloudwatch_metric_alarm" "origin_latency" {
 }
 
 resource "aws_cloudwatch_dashboard" "content" {
-  dashboard_name = "content-${var.environment_suffix}"
+  dashboard_name = "content-delivery-${var.environment_suffix}"
   dashboard_body = jsonencode({
     widgets = [
       {

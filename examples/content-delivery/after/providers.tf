@@ -23,3 +23,5 @@ provider "aws" {
     }
   }
 }
+
+data "aws_caller_identity" "current" {}

@@ -142,7 +142,7 @@ resource "aws_s3_bucket_policy" "logs" {
         Principal = { Service = "logging.s3.amazonaws.com" }
         Action    = "s3:PutObject"
         Resource  = "${aws_s3_bucket.logs.arn}/s3/*"
-        Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
       },
       {
         Sid       = "DenyInsecureConnections"
@@ -167,18 +167,18 @@ resource "aws_s3_bucket_policy" "audit" {
         Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = "s3:GetBucketAcl"
         Resource  = aws_s3_bucket.this["audit"].arn
-        Condition = { StringEquals = { "aws:SourceArn" = "arn:aws:cloudtrail:us-east-1:${var.account_id}:trail/content-audit-${var.environment_suffix}" } }
+        Condition = { StringEquals = { "aws:SourceArn" = "arn:aws:cloudtrail:us-east-1:${data.aws_caller_identity.current.account_id}:trail/content-trail-${var.environment_suffix}" } }
       },
       {
         Sid       = "CloudTrailWrite"
         Effect    = "Allow"
         Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.this["audit"].arn}/AWSLogs/${var.account_id}/*"
+        Resource  = "${aws_s3_bucket.this["audit"].arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"
         Condition = {
           StringEquals = {
             "s3:x-amz-acl"  = "bucket-owner-full-control"
-            "aws:SourceArn" = "arn:aws:cloudtrail:us-east-1:${var.account_id}:trail/content-audit-${var.environment_suffix}"
+            "aws:SourceArn" = "arn:aws:cloudtrail:us-east-1:${data.aws_caller_identity.current.account_id}:trail/content-trail-${var.environment_suffix}"
           }
         }
       },

@@ -26,6 +26,8 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 resource "aws_kms_key" "main" {
   description         = "content-delivery-${var.environment_suffix}"
   enable_key_rotation = true
@@ -35,7 +37,7 @@ resource "aws_kms_key" "main" {
       {
         Sid       = "AccountAdministration"
         Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${var.account_id}:root" }
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
         Action    = "kms:*"
         Resource  = "*"
       }
@@ -102,13 +104,13 @@ resource "aws_s3_bucket_lifecycle_configuration" "content" {
 # over plain HTTP are served.
 
 resource "aws_cloudfront_origin_access_identity" "content" {
-  comment = "content-${var.environment_suffix}"
+  comment = "Content delivery (${var.environment_suffix})"
 }
 
 resource "aws_cloudfront_distribution" "content" {
   enabled             = true
   is_ipv6_enabled     = true
-  comment             = "content-${var.environment_suffix}"
+  comment             = "Content delivery (${var.environment_suffix})"
   aliases             = [var.domain_name, "www.${var.domain_name}"]
   default_root_object = "index.html"
   price_class         = "PriceClass_All"
@@ -145,7 +147,7 @@ resource "aws_cloudfront_distribution" "content" {
 
 resource "aws_route53_zone" "main" {
   name    = var.domain_name
-  comment = "content-${var.environment_suffix}"
+  comment = "Content delivery (${var.environment_suffix})"
 }
 
 resource "aws_acm_certificate" "content" {
@@ -202,7 +204,7 @@ resource "aws_iam_role" "publisher" {
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
-      Principal = { AWS = "arn:aws:iam::${var.account_id}:root" }
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
       Action    = "sts:AssumeRole"
     }]
   })

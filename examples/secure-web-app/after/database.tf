@@ -152,7 +152,7 @@ resource "aws_lambda_permission" "secretsmanager" {
   function_name  = aws_lambda_function.rotate_rds_password.function_name
   principal      = "secretsmanager.amazonaws.com"
   source_arn     = aws_secretsmanager_secret.rds_password.arn
-  source_account = var.account_id
+  source_account = data.aws_caller_identity.current.account_id
 }
 
 resource "aws_secretsmanager_secret_rotation" "rds_password" {

@@ -7,7 +7,7 @@ resource "aws_kms_key" "master" {
       {
         Sid       = "AccountAdministration"
         Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${var.account_id}:root" }
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
         Action    = "kms:*"
         Resource  = "*"
       },
@@ -20,7 +20,7 @@ resource "aws_kms_key" "master" {
         ] }
         Action    = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
         Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
       }
     ]
   })

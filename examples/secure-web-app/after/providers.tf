@@ -26,6 +26,8 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 locals {
   name = "secure-app-${var.environment_suffix}"
   azs  = ["${var.aws_region}a", "${var.aws_region}b"]

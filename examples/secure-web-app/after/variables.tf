@@ -65,14 +65,6 @@ variable "cost_center" {
   }
 }
 
-variable "account_id" {
-  description = "The AWS account the stack deploys to (named in key and bucket policies)"
-  type        = string
-  validation {
-    condition     = can(regex("^[0-9]{12}$", var.account_id))
-    error_message = "account_id is the 12-digit AWS account id."
-  }
-}
 
 variable "instance_type" {
   type    = string

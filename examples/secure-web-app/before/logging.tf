@@ -2,7 +2,7 @@
 # SSE-S3 default encryption on the target bucket; the bucket still refuses plain HTTP.
 # tenet:ignore TNT-S3-001 reason="ALB access logs and S3 server access logs are delivered only to buckets whose default encryption is SSE-S3"
 resource "aws_s3_bucket" "logs" {
-  bucket = "secure-app-logs-${var.environment_suffix}-${var.account_id}"
+  bucket = "secure-app-logs-${var.environment_suffix}-${data.aws_caller_identity.current.account_id}"
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
@@ -15,7 +15,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
 }
 
 resource "aws_s3_bucket" "trail" {
-  bucket = "secure-app-trail-${var.environment_suffix}-${var.account_id}"
+  bucket = "secure-app-trail-${var.environment_suffix}-${data.aws_caller_identity.current.account_id}"
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {
@@ -107,7 +107,7 @@ resource "aws_s3_bucket_policy" "logs" {
         Effect    = "Allow"
         Principal = { AWS = "arn:aws:iam::127311923021:root" }
         Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.logs.arn}/alb/AWSLogs/${var.account_id}/*"
+        Resource  = "${aws_s3_bucket.logs.arn}/alb/AWSLogs/${data.aws_caller_identity.current.account_id}/*"
       },
       {
         Sid       = "S3ServerAccessLogs"
@@ -115,7 +115,7 @@ resource "aws_s3_bucket_policy" "logs" {
         Principal = { Service = "logging.s3.amazonaws.com" }
         Action    = "s3:PutObject"
         Resource  = "${aws_s3_bucket.logs.arn}/s3/*"
-        Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+        Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
       },
       {
         Sid       = "DenyInsecureConnections"
@@ -140,18 +140,18 @@ resource "aws_s3_bucket_policy" "trail" {
         Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = "s3:GetBucketAcl"
         Resource  = aws_s3_bucket.trail.arn
-        Condition = { StringEquals = { "aws:SourceArn" = "arn:aws:cloudtrail:${var.aws_region}:${var.account_id}:trail/secure-app-trail" } }
+        Condition = { StringEquals = { "aws:SourceArn" = "arn:aws:cloudtrail:${var.aws_region}:${data.aws_caller_identity.current.account_id}:trail/secure-app-trail" } }
       },
       {
         Sid       = "CloudTrailWrite"
         Effect    = "Allow"
         Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.trail.arn}/AWSLogs/${var.account_id}/*"
+        Resource  = "${aws_s3_bucket.trail.arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"
         Condition = {
           StringEquals = {
             "s3:x-amz-acl"  = "bucket-owner-full-control"
-            "aws:SourceArn" = "arn:aws:cloudtrail:${var.aws_region}:${var.account_id}:trail/secure-app-trail"
+            "aws:SourceArn" = "arn:aws:cloudtrail:${var.aws_region}:${data.aws_caller_identity.current.account_id}:trail/secure-app-trail"
           }
         }
       },

@@ -27,6 +27,8 @@ provider "aws" {
   }
 }
 
+data "aws_caller_identity" "current" {}
+
 locals {
   azs = ["${var.aws_region}a", "${var.aws_region}b"]
 }

@@ -1,5 +1,4 @@
 environment_suffix = "dev"
 hosted_zone_id     = "Z0123456789ABCDEFGHIJ"
 owner              = "platform-security"
-account_id         = "123456789012"
 ami_id             = "ami-0abcdef1234567890"
