@@ -8,6 +8,8 @@
 #include "tenet/frontends/frontend.h"
 #include "tf_locator.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -248,8 +250,66 @@ class PlanLoader {
                 pv.attribute = "." + key;
                 entries[name].push_back({key, pv.build(&node, ptr + "/" + key, "")});
             }
+            if (pv.block) declared_checks(name, *decl, *pv.block, entries[name]);
         }
         for (auto& [name, fields] : entries) b_.stack_entry("variables", name, b_.map(fields));
+    }
+
+    // The plan records neither a variable's `type` nor its `validation` blocks; the .tf
+    // declaration beside the plan shows them. A type written on one line is its source
+    // text (as the Terraform frontend records it); one spread over lines, and every
+    // validation's condition, are unknown with the place they are written.
+    void declared_checks(const std::string& name, const json::Node& decl,
+                         const BlockLocations& block,
+                         std::vector<std::pair<std::string, Value>>& fields) {
+        auto where = [&](SourceLoc loc) {
+            return sm_.path(loc.file) + ":" + std::to_string(loc.line);
+        };
+        if (!decl.get("type"))
+            if (auto it = block.attributes.find(".type"); it != block.attributes.end()) {
+                ProvId prov = b_.prov(it->second);
+                std::string text =
+                    type_text(sm_.line_text(it->second.file, it->second.line), it->second.column);
+                fields.push_back(
+                    {"type",
+                     !text.empty()
+                         ? b_.str(text, prov)
+                         : b_.unknown("var." + name + ".type",
+                                      "written over several lines at " + where(it->second), prov)});
+            }
+        if (decl.get("validation")) return;
+        std::vector<Value> checks;
+        for (size_t i = 0;; ++i) {
+            std::string path = ".validation[" + std::to_string(i) + "]";
+            auto it = block.attributes.find(path);
+            if (it == block.attributes.end()) break;
+            ProvId prov = b_.prov(it->second);
+            Value condition =
+                b_.unknown("var." + name + path + ".condition",
+                           "not recorded in the plan; written at " + where(it->second), prov);
+            checks.push_back(b_.map({{"condition", condition}}, prov));
+        }
+        if (!checks.empty()) fields.push_back({"validation", b_.list(checks)});
+    }
+
+    // `type = list(string) # note` -> "list(string)"; "" when the expression does not
+    // close on the line. `column` is where the attribute's name starts (1-based).
+    static std::string type_text(std::string_view line, uint32_t column) {
+        size_t eq = line.find('=', column > 0 ? column - 1 : 0);
+        if (eq == std::string_view::npos) return "";
+        std::string_view rest = line.substr(eq + 1);
+        if (size_t c = std::min(rest.find('#'), rest.find("//")); c != std::string_view::npos)
+            rest = rest.substr(0, c);
+        while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.front())))
+            rest.remove_prefix(1);
+        while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back())))
+            rest.remove_suffix(1);
+        int depth = 0;
+        for (char ch : rest) {
+            depth += ch == '(' || ch == '{' || ch == '[';
+            depth -= ch == ')' || ch == '}' || ch == ']';
+        }
+        return depth == 0 ? std::string(rest) : "";
     }
 
     void load_outputs() {

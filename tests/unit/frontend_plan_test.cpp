@@ -169,12 +169,38 @@ TEST_CASE("Plan: variables, outputs, modules and changes are in the stack", "[fr
     CHECK(l.at(s, {"modules", "module.net", "loaded"}).as_bool());
     CHECK(l.at(s, {"changes", "aws_kms_key.main", "#0"}).as_view() == "create");
     // Declarations point at their .tf blocks.
+    // Types (and validations) are not in the plan: they come from the .tf declaration.
+    CHECK(l.at(s, {"variables", "environment", "type"}).as_view() == "string");
+    CHECK(l.at(s, {"variables", "allowed_ssh_cidrs", "type"}).as_view() == "list(string)");
+    CHECK(l.where(l.at(s, {"variables", "environment", "type"})) == "variables.tf:2:3");
+    CHECK(l.at(s, {"variables", "environment", "validation"}).is_null());
     CHECK(l.where(l.at(s, {"variables", "environment", "default"})) == "variables.tf:3:3");
     CHECK(l.where(l.at(s, {"variables", "environment", "value"})) == "variables.tf:1:1");
     CHECK(l.where(l.at(s, {"outputs", "bucket_arns", "value", "data"})) == "outputs.tf:2:3");
     CHECK(l.where(l.at(s, {"modules", "module.net", "inputs", "cidr"})) == "network.tf:3:3");
     CHECK(l.where(l.at(s, {"modules", "module.net.module.flow_bucket", "source"})) ==
           "modules/net/main.tf:24:3");
+}
+
+TEST_CASE("Plan: variable types and validations come from the .tf declarations",
+          "[frontend][plan]") {
+    Loaded l(std::string(TENET_SOURCE_DIR) + "/tests/fixtures/plan/variable_checks/plan.json");
+    REQUIRE(l.errors.empty());
+    Value s = l.model.stack;
+    CHECK(l.at(s, {"variables", "environment_suffix", "type"}).as_view() == "string");
+    Value checks = l.at(s, {"variables", "environment_suffix", "validation"});
+    REQUIRE(checks.is(Kind::List));
+    CHECK(checks.as_list()->size == 1);
+    Value condition = l.at(s, {"variables", "environment_suffix", "validation", "#0", "condition"});
+    REQUIRE(condition.is_unknown());
+    CHECK(std::string(condition.unknown_reason()->view())
+              .starts_with(
+                  "var.environment_suffix.validation[0].condition: not recorded in the plan"));
+    // A type written over several lines is unknown, with where it is written.
+    Value type = l.at(s, {"variables", "settings", "type"});
+    REQUIRE(type.is_unknown());
+    CHECK(std::string(type.unknown_reason()->view()).find("variables.tf:11") != std::string::npos);
+    CHECK(l.at(s, {"variables", "settings", "validation"}).is_null());
 }
 
 TEST_CASE("Plan on an existing state: prior_state, no-op and replace", "[frontend][plan]") {
