@@ -18,6 +18,7 @@
 
 #include "builtins_internal.h"
 #include "tenet/runtime/bytecode.h"
+#include "vm_code.h"
 #include "vm_config.h"
 
 #include <cstdio>
@@ -32,44 +33,70 @@ Vm::Vm(const Program& program, const Model* model, const std::vector<Value>* glo
     slots_.resize(256);
 }
 
+Vm::~Vm() = default;
+
+// The rarely taken ways out of execute(), kept out of it so that its hot paths stay small.
+void Vm::fail_cold(const char* what) {
+    fail(what);
+}
+
+void Vm::fail_cold(const char* what, Kind kind) {
+    fail(what + kind_phrase(kind));
+}
+
+void Vm::fail_uninitialized(uint16_t g) {
+    fail(fmt::format("`{}` is read before it is initialized",
+                     g < program_.globals.size() ? program_.globals[g].name : std::to_string(g)));
+}
+
+void Vm::fail_call_depth() {
+    fail(fmt::format("call depth limit of {} exceeded", kMaxCallDepth));
+}
+
+void Vm::fail_budget() {
+    fail(fmt::format("instruction budget of {} exhausted", limits_.instruction_budget));
+}
+
+// A program whose regexes were not compiled yet: compile on first use.
+const re2::RE2* Vm::uncompiled_regex(uint32_t i) {
+    std::string error;
+    const re2::RE2* re = i < program_.regex_sources.size()
+                             ? cached_regex(program_.regex_sources[i], error)
+                             : nullptr;
+    if (!re) fail(error.empty() ? "internal: no regular expression " + std::to_string(i) : error);
+    return re;
+}
+
 void Vm::fail(std::string message) {
     if (!failed_) error_ = std::move(message); // the first error is the cause
     failed_ = true;
 }
 
-void Vm::begin_evaluation() {
-    arena_.reset();
-    arena_.set_cap(limits_.memory_cap);
-    total_instructions_ += executed_;
-    executed_ = 0;
-    failed_ = false;
-    error_.clear();
-    projections_used_ = 0;
-    projected_values_ = 0;
-}
-
 bool Vm::call(uint32_t fn, std::span<const Value> args, Value& result) {
-    if (fn >= program_.functions.size() || args.size() != program_.functions[fn].arity) {
+    if (fn >= program_.functions.size() || args.size() != decoded(fn)->arity) {
         fail("internal: bad call of function " + std::to_string(fn));
         return false;
     }
     if (slots_.size() < args.size()) slots_.resize(args.size());
     std::copy(args.begin(), args.end(), slots_.begin());
-    return execute(fn, 0, 0, result);
+    return execute(*decoded(fn), 0, 0, result);
+}
+
+bool Vm::call_text(uint32_t fn, std::span<const Value> args, std::string& out) {
+    size_t mark = out.size();
+    text_out_ = &out;
+    text_done_ = false;
+    Value r;
+    bool ok = call(fn, args, r);
+    text_out_ = nullptr;
+    if (ok && text_done_) return true;
+    out.resize(mark);
+    if (!ok || !r.is(Kind::String)) return false;
+    out += r.as_view();
+    return true;
 }
 
 namespace {
-
-inline uint16_t read_u16(const uint8_t* p) {
-    return static_cast<uint16_t>(p[0] | p[1] << 8);
-}
-inline uint32_t read_u32(const uint8_t* p) {
-    return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-           static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
-inline int32_t read_i32(const uint8_t* p) {
-    return static_cast<int32_t>(read_u32(p));
-}
 
 // The buffer index a PROJECT_* local holds, or SIZE_MAX when it holds something else.
 inline size_t projection_handle(const Value& v) {
@@ -77,42 +104,114 @@ inline size_t projection_handle(const Value& v) {
     return static_cast<size_t>(v.as_number());
 }
 
-// Encoded sizes as compile-time constants (op_info() is a table lookup at run time).
-#define OP(name, a, b, c, pop, push, doc)                                                          \
-    constexpr int kOpSize_##name = 1 + operand_size(OperandKind::a) +                              \
-                                   operand_size(OperandKind::b) + operand_size(OperandKind::c);
-#include "tenet/runtime/opcodes.def"
-#undef OP
+// String equality as values_equal has it, without the call for the usual case: two
+// interned strings are equal exactly when they are the same object.
+inline bool strings_equal(const StrObj* a, const StrObj* b) {
+    if (a == b) return true;
+    if (a->interned && b->interned) return false;
+    return a->hash == b->hash && a->view() == b->view();
+}
+
+// compare() for the usual operands (two numbers, two strings for EQ/NE, two values of
+// different known kinds for EQ/NE), without the call. False: not one of those; call
+// compare().
+inline bool compare_fast(Op op, const Value& a, const Value& b, Value& out) {
+    if (a.is(Kind::Number) && b.is(Kind::Number))
+        return number_op(op, a.as_number(), b.as_number(), out);
+    if (op != Op::EQ && op != Op::NE) return false;
+    bool equal;
+    if (a.is(Kind::String) && b.is(Kind::String))
+        equal = strings_equal(a.as_string(), b.as_string());
+    else if (a.is_unknown() || b.is_unknown())
+        return false;
+    else if (a.kind() != b.kind())
+        equal = false;
+    else if (a.is(Kind::Null))
+        equal = true;
+    else if (a.is(Kind::Bool))
+        equal = a.as_bool() == b.as_bool();
+    else
+        return false;
+    out = Value::boolean(equal == (op == Op::EQ));
+    return true;
+}
 
 } // namespace
 
-bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
-    const Function& fn = program_.functions[fn_index];
-    size_t need = base + fn.num_locals + fn.max_stack + 1;
+// The program is immutable while a Vm runs it, so a function is decoded once; the
+// table grows with the program (tests assemble functions after making the Vm).
+const DecodedFunction* Vm::decode(uint32_t fn) {
+    if (fn >= decoded_.size()) decoded_.resize(program_.functions.size(), nullptr);
+    auto& owned = decoded_owner_.emplace_back(std::make_unique<DecodedFunction>());
+    decode_function(program_, fn, *owned);
+    return decoded_[fn] = owned.get();
+}
+
+// FIELD on a map or a resource's attributes, trying first the entry where this
+// instruction last found its name (resources of one type share their attribute maps'
+// layout), then looking the name up as field() does.
+inline bool Vm::field_cached(const Value& obj, Ins& ins, Value& out) {
+    const Value* attrs = &obj;
+    if (obj.is(Kind::Resource) && model_ && obj.resource_index() < model_->resources.size()) {
+        const Resource& r = model_->resources[obj.resource_index()];
+        attrs = obj.resource_view() == View::Canonical ? &r.canonical : &r.native;
+        if (!attrs->is(Kind::Map)) return out = Value::null(), true;
+    } else if (!obj.is(Kind::Map)) {
+        return field(obj, ins.k.as_string(), out);
+    }
+    const MapObj* m = attrs->as_map();
+    const MapEntry* e = m->entries();
+    const StrObj* name = ins.k.as_string();
+    if (ins.hint < m->size && e[ins.hint].key == name) return out = e[ins.hint].value, true;
+    for (uint32_t i = 0; i < m->size && i < 8; ++i)
+        if (e[i].key == name) {
+            ins.hint = i;
+            return out = e[i].value, true;
+        }
+    const Value* v = m->find(name);
+    if (!v) return out = Value::null(), true;
+    ins.hint = static_cast<uint32_t>(
+        (reinterpret_cast<const char*>(v) - reinterpret_cast<const char*>(e)) / sizeof(MapEntry));
+    return out = *v, true;
+}
+
+bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& result) {
+    if (!fn.ok) {
+        fail(fn.error);
+        return false;
+    }
+    size_t need = base + fn.frame;
     if (slots_.size() < need) slots_.resize(need); // callers re-derive their pointers after CALL
     Value* locals = slots_.data() + base;
     for (size_t i = fn.arity; i < fn.num_locals; ++i) locals[i] = Value::null();
     Value* sp = locals + fn.num_locals; // next free operand slot
-    const uint8_t* pc = fn.code.data();
+    // The decoded code is this Vm's own: FIELD writes its inline cache into it.
+    Ins* const code = const_cast<Ins*>(fn.code.data());
+    Ins* ip = code;
     const uint64_t budget = limits_.instruction_budget;
     uint64_t executed = executed_;
-    const std::vector<Value>& constants = program_.constants;
 
     // ---- dispatch machinery ----
-#define A_U16 read_u16(pc + 1)
-#define A_U32 read_u32(pc + 1)
-#define B_U16 read_u16(pc + 3)
-#define OP_SIZE(name) kOpSize_##name
 #define TRY(expr)                                                                                  \
     do {                                                                                           \
         if (!(expr)) goto failure;                                                                 \
     } while (0)
+    // A fused instruction's later members count against the budget as they did alone.
+#define COUNT()                                                                                    \
+    do {                                                                                           \
+        if (++executed > budget) goto budget_exhausted;                                            \
+    } while (0)
+    // The instructions folded into a literal (vm_code.h) ran before it: none can fail.
+#define COUNT_FOLDED()                                                                             \
+    do {                                                                                           \
+        if ((executed += ip->folded) > budget) goto budget_exhausted;                              \
+    } while (0)
 
 #if TENET_VM_TRACE
 #define TRACE()                                                                                    \
-    std::fprintf(stderr, "[vm] %s +%zu %s depth=%zu\n", fn.name.c_str(),                           \
-                 static_cast<size_t>(pc - fn.code.data()),                                         \
-                 *pc < kOpCount ? op_info(static_cast<Op>(*pc)).name : "?",                        \
+    std::fprintf(stderr, "[vm] %s #%zu %s depth=%zu\n", program_.functions[fn.index].name.c_str(), \
+                 static_cast<size_t>(ip - code),                                                   \
+                 ip->op < kOpCount ? op_info(static_cast<Op>(ip->op)).name : "(fused)",            \
                  static_cast<size_t>(sp - (locals + fn.num_locals)))
 #else
 #define TRACE() ((void)0)
@@ -123,28 +222,31 @@ bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
 #define OP(name, a, b, c, pop, push, doc) &&L_##name,
 #include "tenet/runtime/opcodes.def"
 #undef OP
+        &&LX_X_LOAD_FIELD, &&LX_X_EQ_K, &&LX_X_NE_K,    &&LX_X_LT_K,         &&LX_X_LE_K,
+        &&LX_X_GT_K,       &&LX_X_GE_K, &&LX_X_INDEX_K, &&LX_X_TRUTH_RETURN,
     };
+    static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kXOpEnd);
 #define DISPATCH()                                                                                 \
     do {                                                                                           \
-        if (++executed > budget) goto budget_exhausted;                                            \
-        if (*pc >= kOpCount) goto bad_opcode;                                                      \
+        COUNT();                                                                                   \
         TRACE();                                                                                   \
-        goto* kLabels[*pc];                                                                        \
+        goto* kLabels[ip->op];                                                                     \
     } while (0)
 #define CASE(name) L_##name:
+#define XCASE(name) LX_##name:
 #else
 #define DISPATCH() goto dispatch
-#define CASE(name) case Op::name:
+#define CASE(name) case static_cast<uint8_t>(Op::name):
+#define XCASE(name) case name:
 #endif
-#define NEXT(name)                                                                                 \
+#define NEXT()                                                                                     \
     do {                                                                                           \
-        pc += OP_SIZE(name);                                                                       \
+        ++ip;                                                                                      \
         DISPATCH();                                                                                \
     } while (0)
-    // Jumps are relative to the end of the jumping instruction.
-#define JUMP_BY(name, offset)                                                                      \
+#define JUMP()                                                                                     \
     do {                                                                                           \
-        pc += OP_SIZE(name) + (offset);                                                            \
+        ip = code + ip->target;                                                                    \
         DISPATCH();                                                                                \
     } while (0)
 
@@ -152,186 +254,207 @@ bool Vm::execute(uint32_t fn_index, size_t base, int depth, Value& result) {
     DISPATCH();
 #else
 dispatch:
-    if (++executed > budget) goto budget_exhausted;
-    if (*pc >= kOpCount) goto bad_opcode;
+    COUNT();
     TRACE();
-    switch (static_cast<Op>(*pc)) {
+    switch (ip->op) {
 #endif
 
-    CASE(NOP) NEXT(NOP);
+    CASE(NOP) NEXT();
     CASE(CONST) {
-        *sp++ = constants[A_U32];
-        NEXT(CONST);
+        COUNT_FOLDED();
+        *sp++ = ip->k;
+        NEXT();
     }
     CASE(NULL_) {
         *sp++ = Value::null();
-        NEXT(NULL_);
+        NEXT();
     }
     CASE(TRUE_) {
         *sp++ = Value::boolean(true);
-        NEXT(TRUE_);
+        NEXT();
     }
     CASE(FALSE_) {
         *sp++ = Value::boolean(false);
-        NEXT(FALSE_);
+        NEXT();
     }
     CASE(POP) {
         --sp;
-        NEXT(POP);
+        NEXT();
     }
     CASE(DUP) {
         sp[0] = sp[-1];
         ++sp;
-        NEXT(DUP);
+        NEXT();
     }
     CASE(LOAD) {
-        *sp++ = locals[A_U16];
-        NEXT(LOAD);
+        *sp++ = locals[ip->a];
+        NEXT();
     }
     CASE(STORE) {
-        locals[A_U16] = *--sp;
-        NEXT(STORE);
+        locals[ip->a] = *--sp;
+        NEXT();
     }
     CASE(GLOBAL) {
-        uint16_t g = A_U16;
+        uint16_t g = ip->a;
         if (!globals_ || g >= globals_->size()) {
-            fail(fmt::format("`{}` is read before it is initialized", g < program_.globals.size()
-                                                                          ? program_.globals[g].name
-                                                                          : std::to_string(g)));
+            fail_uninitialized(g);
             goto failure;
         }
         *sp++ = (*globals_)[g];
-        NEXT(GLOBAL);
+        NEXT();
     }
     CASE(STACK) {
         *sp++ = model_ ? model_->stack : Value::null();
-        NEXT(STACK);
+        NEXT();
     }
     CASE(FIELD) {
         Value r;
-        TRY(field(sp[-1], constants[A_U32].as_string(), r));
+        TRY(field_cached(sp[-1], *ip, r));
         sp[-1] = r;
-        NEXT(FIELD);
+        NEXT();
     }
     CASE(INDEX) {
         Value r;
         TRY(index(sp[-2], sp[-1], r));
         --sp;
         sp[-1] = r;
-        NEXT(INDEX);
+        NEXT();
     }
     CASE(MAP_VALUES) {
         Value r;
         TRY(map_values(sp[-1], r));
         sp[-1] = r;
-        NEXT(MAP_VALUES);
+        NEXT();
     }
     CASE(LIST) {
-        uint16_t n = A_U16;
+        uint16_t n = ip->a;
         Value r;
         TRY(make_list(std::span<const Value>(sp - n, n), r));
         sp -= n;
         *sp++ = r;
-        NEXT(LIST);
+        NEXT();
     }
     CASE(MAP) {
-        uint16_t n = A_U16;
+        uint16_t n = ip->a;
         Value r;
         TRY(make_map(std::span<const Value>(sp - 2 * n, 2 * n), r));
         sp -= 2 * n;
         *sp++ = r;
-        NEXT(MAP);
+        NEXT();
     }
     CASE(CONCAT) {
-        uint16_t n = A_U16;
+        uint16_t n = ip->a;
+        std::span<const Value> parts(sp - n, n);
+        // call_text's template: written straight into its text when the result would be
+        // returned as it is (same budget, same cap, same unknown rule as below).
+        if (text_out_ && depth == 0 && ip[1].op == static_cast<uint8_t>(Op::RETURN) &&
+            executed < budget && !first_unknown(parts)) {
+            size_t mark = text_out_->size(), estimate = 0;
+            for (const Value& p : parts) estimate += p.is(Kind::String) ? p.as_string()->size : 24;
+            text_out_->reserve(mark + estimate);
+            for (const Value& p : parts) append_string_form(*text_out_, p, model_);
+            size_t bytes = sizeof(StrObj) + (text_out_->size() - mark) + 1;
+            if (limits_.memory_cap && arena_.used() + bytes > limits_.memory_cap) {
+                text_out_->resize(mark);
+                out_of_memory();
+                goto failure;
+            }
+            ++executed; // the RETURN
+            executed_ = executed;
+            text_done_ = true;
+            return true;
+        }
         Value r;
-        TRY(concat(std::span<const Value>(sp - n, n), r));
+        TRY(concat(parts, r));
         sp -= n;
         *sp++ = r;
-        NEXT(CONCAT);
+        NEXT();
     }
     CASE(NEG) {
         Value r;
         TRY(negate(sp[-1], r));
         sp[-1] = r;
-        NEXT(NEG);
+        NEXT();
     }
-#define BINARY(name, method)                                                                       \
+    // Numbers are by far the usual operands: computed here, as arith() and compare() do.
+#define ARITH(name)                                                                                \
     CASE(name) {                                                                                   \
         Value r;                                                                                   \
-        TRY(method(static_cast<int>(Op::name), sp[-2], sp[-1], r));                                \
+        if (!(sp[-2].is(Kind::Number) && sp[-1].is(Kind::Number) &&                                \
+              number_op(Op::name, sp[-2].as_number(), sp[-1].as_number(), r)))                     \
+            TRY(arith(static_cast<int>(Op::name), sp[-2], sp[-1], r));                             \
         --sp;                                                                                      \
         sp[-1] = r;                                                                                \
-        NEXT(name);                                                                                \
+        NEXT();                                                                                    \
     }
-    BINARY(ADD, arith)
-    BINARY(SUB, arith)
-    BINARY(MUL, arith)
-    BINARY(DIV, arith)
-    BINARY(MOD, arith)
-    BINARY(EQ, compare)
-    BINARY(NE, compare)
-    BINARY(LT, compare)
-    BINARY(LE, compare)
-    BINARY(GT, compare)
-    BINARY(GE, compare)
-#undef BINARY
+    ARITH(ADD)
+    ARITH(SUB)
+    ARITH(MUL)
+    ARITH(DIV)
+    ARITH(MOD)
+#undef ARITH
+#define COMPARE(name)                                                                              \
+    CASE(name) {                                                                                   \
+        Value r;                                                                                   \
+        if (!compare_fast(Op::name, sp[-2], sp[-1], r))                                            \
+            TRY(compare(static_cast<int>(Op::name), sp[-2], sp[-1], r));                           \
+        --sp;                                                                                      \
+        sp[-1] = r;                                                                                \
+        NEXT();                                                                                    \
+    }
+    COMPARE(EQ)
+    COMPARE(NE)
+    COMPARE(LT)
+    COMPARE(LE)
+    COMPARE(GT)
+    COMPARE(GE)
+#undef COMPARE
     CASE(IN) {
         Value r;
         TRY(in(sp[-2], sp[-1], r));
         --sp;
         sp[-1] = r;
-        NEXT(IN);
+        NEXT();
     }
     CASE(MATCHES) {
-        uint32_t i = A_U32;
+        uint32_t i = ip->b;
         const re2::RE2* re = i < program_.regexes.size() ? program_.regexes[i].get() : nullptr;
-        if (!re) {
-            // A program whose regexes were not compiled yet: compile on first use.
-            std::string error;
-            re = i < program_.regex_sources.size() ? cached_regex(program_.regex_sources[i], error)
-                                                   : nullptr;
-            if (!re) {
-                fail(error.empty() ? "internal: no regular expression " + std::to_string(i)
-                                   : error);
-                goto failure;
-            }
-        }
+        if (!re && !(re = uncompiled_regex(i))) goto failure;
         Value r;
         TRY(match(sp[-1], *re, r));
         sp[-1] = r;
-        NEXT(MATCHES);
+        NEXT();
     }
     CASE(MATCHES_DYN) {
         Value r;
         TRY(match_dynamic(sp[-2], sp[-1], r));
         --sp;
         sp[-1] = r;
-        NEXT(MATCHES_DYN);
+        NEXT();
     }
     CASE(NOT) {
         Value t;
         TRY(truth(sp[-1], t));
         sp[-1] = t.is_unknown() ? t : Value::boolean(!t.as_bool());
-        NEXT(NOT);
+        NEXT();
     }
     CASE(TRUTH) {
         TRY(truth(sp[-1], sp[-1]));
-        NEXT(TRUTH);
+        NEXT();
     }
     CASE(AND_TEST) {
         Value t;
         TRY(truth(sp[-1], t));
         sp[-1] = t;
-        if (t.is(Kind::Bool) && !t.as_bool()) JUMP_BY(AND_TEST, read_i32(pc + 1));
-        NEXT(AND_TEST);
+        if (t.is(Kind::Bool) && !t.as_bool()) JUMP();
+        NEXT();
     }
     CASE(OR_TEST) {
         Value t;
         TRY(truth(sp[-1], t));
         sp[-1] = t;
-        if (t.is(Kind::Bool) && t.as_bool()) JUMP_BY(OR_TEST, read_i32(pc + 1));
-        NEXT(OR_TEST);
+        if (t.is(Kind::Bool) && t.as_bool()) JUMP();
+        NEXT();
     }
     CASE(AND) {
         Value a, b;
@@ -346,7 +469,7 @@ dispatch:
             sp[-1] = a;
         else
             sp[-1] = b; // true, or b's unknown
-        NEXT(AND);
+        NEXT();
     }
     CASE(OR) {
         Value a, b;
@@ -361,105 +484,105 @@ dispatch:
             sp[-1] = a;
         else
             sp[-1] = b; // false, or b's unknown
-        NEXT(OR);
+        NEXT();
     }
     CASE(COALESCE_TEST) {
-        if (!sp[-1].is_null()) JUMP_BY(COALESCE_TEST, read_i32(pc + 1));
+        if (!sp[-1].is_null()) JUMP();
         --sp;
-        NEXT(COALESCE_TEST);
+        NEXT();
     }
     CASE(JUMP) {
-        JUMP_BY(JUMP, read_i32(pc + 1));
+        JUMP();
     }
     CASE(JUMP_IF_FALSE) {
         Value t;
         TRY(truth(*--sp, t));
-        if (t.is(Kind::Bool) && !t.as_bool()) JUMP_BY(JUMP_IF_FALSE, read_i32(pc + 1));
-        NEXT(JUMP_IF_FALSE);
+        if (t.is(Kind::Bool) && !t.as_bool()) JUMP();
+        NEXT();
     }
     CASE(JUMP_IF_UNKNOWN) {
-        if (sp[-1].is_unknown()) JUMP_BY(JUMP_IF_UNKNOWN, read_i32(pc + 1));
+        if (sp[-1].is_unknown()) JUMP();
         --sp;
-        NEXT(JUMP_IF_UNKNOWN);
+        NEXT();
     }
     CASE(ITER_INIT) {
-        uint16_t it = A_U16;
+        uint16_t it = ip->a;
         Value coll = *--sp;
         if (coll.is_unknown()) {
             *sp++ = coll;
-            JUMP_BY(ITER_INIT, read_i32(pc + 3));
+            JUMP();
         }
         if (coll.is_null()) {
             coll = Value::list(empty_list());
         } else if (coll.is(Kind::Map)) {
             TRY(map_values(coll, coll));
         } else if (!coll.is(Kind::List)) {
-            fail("cannot iterate over " + kind_phrase(coll.kind()));
+            fail_cold("cannot iterate over ", coll.kind());
             goto failure;
         }
         locals[it] = coll;
         locals[it + 1] = Value::number(0);
-        NEXT(ITER_INIT);
+        NEXT();
     }
     CASE(ITER_NEXT) {
-        uint16_t it = A_U16;
+        uint16_t it = ip->a;
         const Value& coll = locals[it];
         const Value& pos = locals[it + 1];
         if (!coll.is(Kind::List) || !pos.is(Kind::Number)) {
-            fail("internal: ITER_NEXT without ITER_INIT");
+            fail_cold("internal: ITER_NEXT without ITER_INIT");
             goto failure;
         }
         double at = pos.as_number();
-        if (!(at >= 0 && at < coll.as_list()->size)) JUMP_BY(ITER_NEXT, read_i32(pc + 5));
+        if (!(at >= 0 && at < coll.as_list()->size)) JUMP();
         uint32_t i = static_cast<uint32_t>(at);
-        locals[B_U16] = coll.as_list()->items()[i];
+        locals[ip->b] = coll.as_list()->items()[i];
         locals[it + 1] = Value::number(i + 1);
-        NEXT(ITER_NEXT);
+        NEXT();
     }
     CASE(QUANT_SOME) {
         Value t;
-        Value& acc = locals[A_U16];
+        Value& acc = locals[ip->a];
         TRY(truth(*--sp, t));
         if (t.is(Kind::Bool) && t.as_bool()) {
             acc = t;
-            JUMP_BY(QUANT_SOME, read_i32(pc + 3));
+            JUMP();
         }
         if (t.is_unknown() && !acc.is_unknown()) acc = t;
-        NEXT(QUANT_SOME);
+        NEXT();
     }
     CASE(QUANT_ALL) {
         Value t;
-        Value& acc = locals[A_U16];
+        Value& acc = locals[ip->a];
         TRY(truth(*--sp, t));
         if (t.is(Kind::Bool) && !t.as_bool()) {
             acc = t;
-            JUMP_BY(QUANT_ALL, read_i32(pc + 3));
+            JUMP();
         }
         if (t.is_unknown() && !acc.is_unknown()) acc = t;
-        NEXT(QUANT_ALL);
+        NEXT();
     }
     CASE(QUANT_COUNT) {
         Value t;
-        Value& acc = locals[A_U16];
+        Value& acc = locals[ip->a];
         TRY(truth(*--sp, t));
         if (t.is_unknown()) {
             if (!acc.is_unknown()) acc = t;
         } else if (t.as_bool() && acc.is(Kind::Number)) {
             acc = Value::number(acc.as_number() + 1);
         }
-        NEXT(QUANT_COUNT);
+        NEXT();
     }
     CASE(PROJECT_INIT) {
         if (projections_used_ == projections_.size()) projections_.emplace_back();
         projections_[projections_used_].clear();
-        locals[A_U16] = Value::number(static_cast<double>(projections_used_++));
-        NEXT(PROJECT_INIT);
+        locals[ip->a] = Value::number(static_cast<double>(projections_used_++));
+        NEXT();
     }
     CASE(PROJECT_PUSH) {
-        const Value& handle = locals[A_U16];
+        const Value& handle = locals[ip->a];
         size_t h = projection_handle(handle);
         if (h >= projections_used_) {
-            fail("internal: PROJECT_PUSH without PROJECT_INIT");
+            fail_cold("internal: PROJECT_PUSH without PROJECT_INIT");
             goto failure;
         }
         ++projected_values_;
@@ -469,13 +592,13 @@ dispatch:
             goto failure;
         }
         projections_[h].push_back(*--sp);
-        NEXT(PROJECT_PUSH);
+        NEXT();
     }
     CASE(PROJECT_END) {
-        const Value& handle = locals[A_U16];
+        const Value& handle = locals[ip->a];
         size_t h = projection_handle(handle);
         if (h >= projections_used_) {
-            fail("internal: PROJECT_END without PROJECT_INIT");
+            fail_cold("internal: PROJECT_END without PROJECT_INIT");
             goto failure;
         }
         Value r;
@@ -483,50 +606,49 @@ dispatch:
         for (size_t k = h; k < projections_used_; ++k) projected_values_ -= projections_[k].size();
         projections_used_ = h;
         *sp++ = r;
-        NEXT(PROJECT_END);
+        NEXT();
     }
     CASE(CALL) {
-        uint16_t callee = A_U16;
+        uint16_t callee = ip->a;
         if (depth + 1 > kMaxCallDepth) {
-            fail(fmt::format("call depth limit of {} exceeded", kMaxCallDepth));
+            fail_call_depth();
             goto failure;
         }
-        uint16_t arity = program_.functions[callee].arity;
-        size_t callee_base = static_cast<size_t>(sp - slots_.data()) - arity;
+        const DecodedFunction& callee_fn = *decoded(callee);
+        size_t callee_base = static_cast<size_t>(sp - slots_.data()) - callee_fn.arity;
         Value r;
         executed_ = executed;
-        if (!execute(callee, callee_base, depth + 1, r)) return false;
+        if (!execute(callee_fn, callee_base, depth + 1, r)) return false;
         executed = executed_;
         // The callee may have grown slots_: re-derive this frame's pointers.
         locals = slots_.data() + base;
         sp = slots_.data() + callee_base;
         *sp++ = r;
-        NEXT(CALL);
+        NEXT();
     }
     CASE(CALL_BUILTIN) {
-        uint16_t n = B_U16;
+        uint32_t n = ip->b;
         Value r;
-        TRY(call_builtin(A_U16, std::span<const Value>(sp - n, n), r));
+        TRY(call_builtin(ip->a, std::span<const Value>(sp - n, n), r));
         sp -= n;
         *sp++ = r;
-        NEXT(CALL_BUILTIN);
+        NEXT();
     }
     CASE(RELATION) {
         Value r;
-        TRY(relation(sp[-1], constants[A_U32].as_string(), constants[read_u32(pc + 5)].as_string(),
-                     r));
+        TRY(relation(sp[-1], ip->k.as_string(), program_.constants[ip->b].as_string(), r));
         sp[-1] = r;
-        NEXT(RELATION);
+        NEXT();
     }
     CASE(REFERENCES) {
         Value r;
-        TRY(references(sp[-1], constants[A_U32].as_view(), r));
+        TRY(references(sp[-1], ip->k.as_view(), r));
         sp[-1] = r;
-        NEXT(REFERENCES);
+        NEXT();
     }
     CASE(HAS) {
         sp[-1] = Value::boolean(!sp[-1].is_null());
-        NEXT(HAS);
+        NEXT();
     }
     CASE(RETURN) {
         result = sp[-1];
@@ -534,27 +656,65 @@ dispatch:
         return true;
     }
 
+    // ---- fused pairs (vm_code.h) ----
+    XCASE(X_LOAD_FIELD) {
+        const Value& obj = locals[ip->a];
+        COUNT();
+        Value r;
+        TRY(field_cached(obj, *ip, r));
+        *sp++ = r;
+        NEXT();
+    }
+    XCASE(X_EQ_K)
+    XCASE(X_NE_K)
+    XCASE(X_LT_K)
+    XCASE(X_LE_K)
+    XCASE(X_GT_K)
+    XCASE(X_GE_K) {
+        // literal k; EQ..GE: the top against k, as the comparison alone would.
+        COUNT_FOLDED();
+        COUNT();
+        Op op = static_cast<Op>(static_cast<int>(Op::EQ) + (ip->op - X_EQ_K));
+        Value r;
+        if (!compare_fast(op, sp[-1], ip->k, r))
+            TRY(compare(static_cast<int>(op), sp[-1], ip->k, r));
+        sp[-1] = r;
+        NEXT();
+    }
+    XCASE(X_INDEX_K) {
+        COUNT_FOLDED();
+        COUNT();
+        Value r;
+        TRY(index(sp[-1], ip->k, r));
+        sp[-1] = r;
+        NEXT();
+    }
+    XCASE(X_TRUTH_RETURN) {
+        TRY(truth(sp[-1], result));
+        COUNT();
+        executed_ = executed;
+        return true;
+    }
+
 #if !TENET_VM_COMPUTED_GOTO
 default:
-    goto bad_opcode;
+    fail_cold("internal: invalid opcode");
+    goto failure;
 }
 #endif
 
-bad_opcode : fail(fmt::format("internal: invalid opcode {}", *pc));
-goto failure;
-budget_exhausted : fail(fmt::format("instruction budget of {} exhausted", budget));
+budget_exhausted : fail_budget();
 failure : executed_ = executed;
 return false;
 
-#undef A_U16
-#undef A_U32
-#undef B_U16
-#undef OP_SIZE
 #undef TRY
+#undef COUNT
+#undef COUNT_FOLDED
 #undef DISPATCH
 #undef CASE
+#undef XCASE
 #undef NEXT
-#undef JUMP_BY
+#undef JUMP
 #undef TRACE
 }
 

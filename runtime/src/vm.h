@@ -13,8 +13,10 @@
 #include "tenet/model/value.h"
 #include "tenet/runtime/builtins.h"
 #include "tenet/runtime/program.h"
+#include "vm_code.h"
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,13 +34,38 @@ class Vm final : public BuiltinContext {
     // read by the GLOBAL opcode and may still be filling up while initializers run.
     Vm(const Program& program, const Model* model, const std::vector<Value>* globals,
        VmLimits limits = {});
+    ~Vm() override;
 
     // Resets the arena (values from the previous evaluation die), the budget and the error.
-    void begin_evaluation();
+    // Runs before every rule x resource evaluation, so it does only what the last one needs.
+    void begin_evaluation() {
+        if (arena_.used() != 0 || arena_.over_cap()) arena_.reset();
+        arena_.set_cap(limits_.memory_cap);
+        total_instructions_ += executed_;
+        executed_ = 0;
+        if (failed_) {
+            failed_ = false;
+            error_.clear();
+        }
+        projections_used_ = 0;
+        projected_values_ = 0;
+    }
     // Runs program.functions[fn] with `args` as its first locals. False on an evaluation
     // error (then error() says why); the result lives in arena() until the next
     // begin_evaluation().
     bool call(uint32_t fn, std::span<const Value> args, Value& result);
+    // call() with one argument (rules, messages and mappings take the resource).
+    bool call1(uint32_t fn, const Value& arg, Value& result) {
+        const DecodedFunction* d = fn < program_.functions.size() ? decoded(fn) : nullptr;
+        if (!d || d->arity != 1) return call(fn, std::span<const Value>(&arg, 1), result);
+        slots_[0] = arg; // slots_ never shrinks below its initial size
+        return execute(*d, 0, 0, result);
+    }
+    // As call(), for a function whose result is text (a rule's message): appends the
+    // string it returns to `out` and returns true; false (with `out` unchanged) when it
+    // fails or returns anything but a string. A template that ends the function (CONCAT
+    // then RETURN) is written straight into `out`, not built in the arena first.
+    bool call_text(uint32_t fn, std::span<const Value> args, std::string& out);
     const std::string& error() const { return error_; }
     // Instructions executed since construction (for the engine's counters).
     uint64_t instructions_total() const { return total_instructions_ + executed_; }
@@ -50,7 +77,13 @@ class Vm final : public BuiltinContext {
 
   private:
     // Executes one function whose arguments are already in slots_[base..base+arity).
-    bool execute(uint32_t fn, size_t base, int depth, Value& result);
+    bool execute(const DecodedFunction& fn, size_t base, int depth, Value& result);
+    // The function's decoded code (vm_code.h), decoded on first use; fn must exist.
+    const DecodedFunction* decoded(uint32_t fn) {
+        return fn < decoded_.size() && decoded_[fn] ? decoded_[fn] : decode(fn);
+    }
+    const DecodedFunction* decode(uint32_t fn);
+    bool field_cached(const Value& obj, Ins& ins, Value& out);
 
     // Value operations (vm_ops.cpp); each returns false after fail() on an error.
     bool field(const Value& obj, const StrObj* name, Value& out);
@@ -76,19 +109,28 @@ class Vm final : public BuiltinContext {
     }
     bool truth_error(const Value& v);
     bool out_of_memory();
+    [[gnu::cold, gnu::noinline]] void fail_cold(const char* what);
+    [[gnu::cold, gnu::noinline]] void fail_cold(const char* what, Kind kind);
+    [[gnu::cold, gnu::noinline]] void fail_uninitialized(uint16_t global);
+    [[gnu::cold, gnu::noinline]] void fail_call_depth();
+    [[gnu::cold, gnu::noinline]] void fail_budget();
+    [[gnu::noinline]] const re2::RE2* uncompiled_regex(uint32_t index);
 
     const Program& program_;
     const Model* model_;
     const std::vector<Value>* globals_;
     VmLimits limits_;
     Arena arena_;
+    std::vector<DecodedFunction*> decoded_; // by function index; null until first run
+    std::vector<std::unique_ptr<DecodedFunction>> decoded_owner_;
     std::vector<Value> slots_;                    // frames: locals then operand stack
     std::vector<std::vector<Value>> projections_; // PROJECT_* buffers, used as a stack
     size_t projections_used_ = 0;
     size_t projected_values_ = 0;
-    std::string text_buffer_; // CONCAT's scratch text // values held in projection buffers (counts
-                              // toward the cap)
-    uint64_t executed_ = 0;   // this evaluation
+    std::string text_buffer_;         // CONCAT's scratch text
+    std::string* text_out_ = nullptr; // call_text's destination, while it runs
+    bool text_done_ = false;          // call_text's result went straight to text_out_
+    uint64_t executed_ = 0;           // this evaluation
     uint64_t total_instructions_ = 0;
     bool failed_ = false;
     std::string error_;

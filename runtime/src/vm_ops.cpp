@@ -7,6 +7,7 @@
 #include "tenet/model/interner.h"
 #include "tenet/runtime/bytecode.h"
 #include "vm.h"
+#include "vm_code.h"
 
 #include <cctype>
 #include <cmath>
@@ -126,13 +127,8 @@ bool Vm::compare(int op, const Value& a, const Value& b, Value& out) {
         return true;
     }
     int c = 0;
-    if (a.is(Kind::Number) && b.is(Kind::Number)) {
-        double x = a.as_number(), y = b.as_number();
-        // As the C operators would (NaN compares false), which a three-way compare cannot say.
-        bool r = o == Op::LT ? x < y : o == Op::LE ? x <= y : o == Op::GT ? x > y : x >= y;
-        out = Value::boolean(r);
-        return true;
-    }
+    if (a.is(Kind::Number) && b.is(Kind::Number))
+        return number_op(o, a.as_number(), b.as_number(), out);
     if (!a.is(Kind::String) || !b.is(Kind::String)) {
         fail("cannot compare " + kind_phrase(a.kind()) + " with " + kind_phrase(b.kind()));
         return false;
@@ -148,23 +144,9 @@ bool Vm::arith(int op, const Value& a, const Value& b, Value& out) {
     Op o = static_cast<Op>(op);
     if (a.is(Kind::Number) && b.is(Kind::Number)) {
         double x = a.as_number(), y = b.as_number();
-        switch (o) {
-        case Op::ADD:
-            out = Value::number(x + y);
-            return true;
-        case Op::SUB:
-            out = Value::number(x - y);
-            return true;
-        case Op::MUL:
-            out = Value::number(x * y);
-            return true;
-        case Op::DIV:
-            if (y == 0) break;
-            out = Value::number(x / y);
-            return true;
-        default:
-            if (y == 0) break;
-            out = Value::number(std::fmod(x, y));
+        if (number_op(o, x, y, out)) return true; // ADD, SUB, MUL
+        if (y != 0) {
+            out = Value::number(o == Op::DIV ? x / y : std::fmod(x, y));
             return true;
         }
         fail(o == Op::DIV ? "division by zero" : "modulo by zero");

@@ -1,0 +1,217 @@
+// Decoding bytecode into the VM's working form (vm_code.h): one pass to find the
+// instructions and the jump targets, one to emit them, fusing the pairs below where no
+// jump lands between them, one to turn jump offsets into instruction indices.
+#include "vm_code.h"
+
+#include <fmt/format.h>
+
+namespace tenet {
+
+namespace {
+
+struct Raw {
+    Op op;
+    uint32_t pc, end;
+    uint32_t operand[3];
+};
+
+bool fail(DecodedFunction& out, uint32_t pc, const std::string& what) {
+    out.code.clear();
+    out.error = fmt::format("internal: function cannot run (pc {}): {}", pc, what);
+    return false;
+}
+
+bool decode_raw(const Function& fn, std::vector<Raw>& raw, DecodedFunction& out) {
+    const auto size = static_cast<uint32_t>(fn.code.size());
+    uint32_t pc = 0;
+    while (pc < size) {
+        uint8_t byte = fn.code[pc];
+        if (byte >= kOpCount) return fail(out, pc, fmt::format("unknown opcode {}", byte));
+        const OpInfo& info = op_info(static_cast<Op>(byte));
+        if (static_cast<uint64_t>(pc) + info.size > size)
+            return fail(out, pc, "instruction runs past the end of the code");
+        Raw r{static_cast<Op>(byte), pc, pc + static_cast<uint32_t>(info.size), {0, 0, 0}};
+        uint32_t at = pc + 1;
+        for (int i = 0; i < 3; ++i) {
+            int n = operand_size(info.operands[i]);
+            uint32_t v = 0;
+            for (int b = 0; b < n; ++b) v |= static_cast<uint32_t>(fn.code[at + b]) << (8 * b);
+            r.operand[i] = v;
+            at += n;
+        }
+        raw.push_back(r);
+        pc = r.end;
+    }
+    if (raw.empty()) return fail(out, 0, "empty code");
+    if (raw.back().op != Op::RETURN && raw.back().op != Op::JUMP)
+        return fail(out, raw.back().pc, "code must end with RETURN or JUMP");
+    return true;
+}
+
+// The instruction a jump operand lands on, as an index into `raw`; -1 if none.
+int64_t jump_target(const std::vector<Raw>& raw, const std::vector<int64_t>& at_pc, const Raw& r,
+                    uint32_t operand) {
+    int64_t to = static_cast<int64_t>(r.end) + static_cast<int32_t>(operand);
+    if (to < 0 || to >= static_cast<int64_t>(at_pc.size())) return -1;
+    return at_pc[static_cast<size_t>(to)];
+}
+
+bool is_literal(Op op) {
+    return op == Op::CONST || op == Op::NULL_ || op == Op::TRUE_ || op == Op::FALSE_;
+}
+
+uint8_t fused_with_literal(Op second) {
+    switch (second) {
+    case Op::EQ:
+        return X_EQ_K;
+    case Op::NE:
+        return X_NE_K;
+    case Op::LT:
+        return X_LT_K;
+    case Op::LE:
+        return X_LE_K;
+    case Op::GT:
+        return X_GT_K;
+    case Op::GE:
+        return X_GE_K;
+    case Op::INDEX:
+        return X_INDEX_K;
+    default:
+        return 0;
+    }
+}
+
+} // namespace
+
+void decode_function(const Program& program, uint32_t index, DecodedFunction& out) {
+    const Function& fn = program.functions[index];
+    out.index = index;
+    out.frame = fn.num_locals + fn.max_stack + 1u;
+    out.arity = fn.arity;
+    out.num_locals = fn.num_locals;
+    out.max_stack = fn.max_stack;
+    out.code.clear();
+    out.error.clear();
+
+    std::vector<Raw> raw;
+    if (!decode_raw(fn, raw, out)) return;
+    std::vector<int64_t> at_pc(fn.code.size(), -1); // pc -> index into raw
+    for (size_t i = 0; i < raw.size(); ++i) at_pc[raw[i].pc] = static_cast<int64_t>(i);
+
+    // Unpack operands; note which instructions are jump targets.
+    std::vector<Ins> ins(raw.size());
+    std::vector<char> target(raw.size(), 0);
+    for (size_t i = 0; i < raw.size(); ++i) {
+        const Raw& r = raw[i];
+        const OpInfo& info = op_info(r.op);
+        Ins& x = ins[i];
+        x.op = static_cast<uint8_t>(r.op);
+        bool have_constant = false;
+        for (int j = 0; j < 3; ++j) {
+            uint32_t v = r.operand[j];
+            switch (info.operands[j]) {
+            case OperandKind::NONE:
+                break;
+            case OperandKind::CONST:
+            case OperandKind::STR:
+                if (v >= program.constants.size())
+                    return (void)fail(out, r.pc, fmt::format("no constant {}", v));
+                if (info.operands[j] == OperandKind::STR && !program.constants[v].is(Kind::String))
+                    return (void)fail(out, r.pc, fmt::format("constant {} is not a string", v));
+                if (!have_constant)
+                    x.k = program.constants[v];
+                else
+                    x.b = v; // RELATION's attribute
+                have_constant = true;
+                break;
+            case OperandKind::REGEX:
+                x.b = v;
+                break;
+            case OperandKind::LOCAL:
+            case OperandKind::GLOBAL:
+            case OperandKind::FUNC:
+            case OperandKind::BUILTIN:
+            case OperandKind::COUNT:
+                if (j == 0)
+                    x.a = static_cast<uint16_t>(v);
+                else
+                    x.b = v;
+                break;
+            case OperandKind::JUMP: {
+                int64_t t = jump_target(raw, at_pc, r, v);
+                if (t < 0) return (void)fail(out, r.pc, "jump between instructions");
+                x.target = static_cast<uint32_t>(t); // an index into raw until remapped
+                target[static_cast<size_t>(t)] = 1;
+                break;
+            }
+            }
+        }
+        if (r.op == Op::NULL_) x.k = Value::null();
+        if (r.op == Op::TRUE_) x.k = Value::boolean(true);
+        if (r.op == Op::FALSE_) x.k = Value::boolean(false);
+    }
+
+    // Fold CONST x; CONST y; OP over two numbers into one CONST (when no jump lands on
+    // the second or third), leaving the folded instructions behind as NOPs that the
+    // emitting pass below skips.
+    std::vector<char> skip(raw.size(), 0);
+    for (size_t i = 0; i + 2 < raw.size(); ++i) {
+        if (raw[i].op != Op::CONST || raw[i + 1].op != Op::CONST || target[i + 1] ||
+            target[i + 2] || skip[i] || !ins[i].k.is(Kind::Number) ||
+            !ins[i + 1].k.is(Kind::Number))
+            continue;
+        Value folded;
+        // number_op() does not fold DIV or MOD, which can fail.
+        if (!number_op(raw[i + 2].op, ins[i].k.as_number(), ins[i + 1].k.as_number(), folded))
+            continue;
+        ins[i].k = folded;
+        ins[i].folded = 2;
+        skip[i + 1] = skip[i + 2] = 1;
+        // The folded constant may be the first operand of a following CONST; CONST; OP.
+    }
+
+    // Emit, fusing pairs whose second member no jump lands on.
+    std::vector<uint32_t> new_index(raw.size(), 0);
+    out.code.reserve(raw.size());
+    auto next_kept = [&](size_t i) {
+        size_t j = i + 1;
+        while (j < raw.size() && skip[j]) ++j;
+        return j;
+    };
+    for (size_t i = 0; i < raw.size(); ++i) {
+        new_index[i] = static_cast<uint32_t>(out.code.size());
+        if (skip[i]) continue; // folded into the CONST before it: never a jump target
+        Ins x = ins[i];
+        size_t j = next_kept(i);
+        if (j < raw.size() && !target[j]) {
+            Op first = raw[i].op, second = raw[j].op;
+            const Ins& y = ins[j];
+            uint8_t fused = 0;
+            if (first == Op::LOAD && second == Op::FIELD) {
+                fused = X_LOAD_FIELD;
+                x.k = y.k;
+            } else if (is_literal(first) && fused_with_literal(second)) {
+                fused = fused_with_literal(second);
+            } else if (first == Op::TRUTH && second == Op::RETURN) {
+                fused = X_TRUTH_RETURN;
+            }
+            if (fused) {
+                x.op = fused;
+                for (size_t m = i + 1; m <= j; ++m) new_index[m] = new_index[i]; // never targets
+                out.code.push_back(x);
+                i = j;
+                continue;
+            }
+        }
+        out.code.push_back(x);
+    }
+    for (Ins& x : out.code)
+        if (x.op < kOpCount) {
+            const OpInfo& info = op_info(static_cast<Op>(x.op));
+            for (OperandKind k : info.operands)
+                if (k == OperandKind::JUMP) x.target = new_index[x.target];
+        }
+    out.ok = true;
+}
+
+} // namespace tenet
