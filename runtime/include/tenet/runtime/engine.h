@@ -62,6 +62,9 @@ class Engine {
     // Counters of the last evaluate(), for benchmarks.
     uint64_t evaluations() const { return evaluations_; }
     uint64_t instructions() const { return instructions_; }
+    // Pass verdicts of the last evaluate(), counted whether or not include_passes lists
+    // them.
+    uint64_t passes() const { return passes_; }
 
   private:
     struct Impl;
@@ -70,6 +73,7 @@ class Engine {
     EngineOptions options_;
     uint64_t evaluations_ = 0;
     uint64_t instructions_ = 0;
+    uint64_t passes_ = 0;
 };
 
 } // namespace tenet
