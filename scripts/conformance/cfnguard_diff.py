@@ -13,7 +13,11 @@ EvaluatedResourceTypes) take part. Verdicts are compared per resource of those t
              SKIP  the control did not apply to the template
   Tenet      fail | unknown | pass | none (no verdict) | error, from the claiming rules
 
-They agree when FAIL meets fail, PASS meets pass, SKIP meets none. The tool is not part
+They agree when FAIL meets fail, PASS meets pass, SKIP meets none. SKIP met by pass and
+PASS met by none are differences of applicability, counted apart and not listed one by
+one: neither tool flags the resource, they differ on whether it was judged (Guard's
+`when` clauses filter before judging; a Tenet rule may report on a related resource or
+scope itself narrower). The tool is not part
 of the default test suite (it needs npm); it installs itself on first use:
 
   scripts/conformance/cfnguard_diff.py --tenet build/cli/tenet
@@ -50,6 +54,11 @@ REPO_EXCLUDE = re.compile(r"/(errors|malformed)/|manifest\.json$|tree\.json$|\.a
 TEST_INPUT_RE = re.compile(r'\binput\s+cloudformation\s*(?:"[^"\n]*"\s*)?"""(.*?)"""', re.S)
 VERDICT_ORDER = ("error", "fail", "unknown", "pass")
 AGREE = {("FAIL", "fail"), ("PASS", "pass"), ("SKIP", "none")}
+# Differences of applicability only: the control filtered the resource out before judging
+# (SKIP) while a Tenet rule over the type passed it, or the control passed a resource of
+# a type it evaluates while the Tenet rule reports on another resource (a user rather
+# than the policy attached to it) or scopes itself narrower (no verdict).
+APPLICABILITY = {("SKIP", "pass"), ("PASS", "none")}
 
 
 def tools_dir():
@@ -81,7 +90,7 @@ def load_controls(pkg):
     return out
 
 
-def collect_templates(data_dir):
+def collect_templates(data_dir, repo):
     """[(template id, text)]: trivy's and the guard registry's CloudFormation, the library's
     test inputs, and the repository's fixtures and examples."""
     out = []
@@ -102,15 +111,15 @@ def collect_templates(data_dir):
                     if case["input"]:
                         out.append(("guard/%s/%d" % (rel, n), case["input"]))
     # The CloudFormation inputs of the library's own tests (policies/**/*_test.tenet).
-    for path in sorted(glob.glob(os.path.join(common.REPO, "policies", "**", "*_test.tenet"), recursive=True)):
-        rel = os.path.relpath(path, common.REPO)
+    for path in sorted(glob.glob(os.path.join(repo, "policies", "**", "*_test.tenet"), recursive=True)):
+        rel = os.path.relpath(path, repo)
         with open(path, encoding="utf-8") as f:
             for n, m in enumerate(TEST_INPUT_RE.finditer(f.read()), 1):
                 out.append(("test/%s/%d" % (rel, n), textwrap.dedent(m.group(1)).strip("\n") + "\n"))
     seen = set()
     for pattern in REPO_GLOBS:
-        for path in sorted(glob.glob(os.path.join(common.REPO, pattern), recursive=True)):
-            rel = os.path.relpath(path, common.REPO)
+        for path in sorted(glob.glob(os.path.join(repo, pattern), recursive=True)):
+            rel = os.path.relpath(path, repo)
             if rel in seen or REPO_EXCLUDE.search("/" + rel):
                 continue
             seen.add(rel)
@@ -166,6 +175,7 @@ def main():
     ap.add_argument("--data", default=common.default_data_dir(), help="the shared conformance folder")
     ap.add_argument("--policy", action="append", help="policy folder (default: the repository's policies/)")
     ap.add_argument("--tools", default=tools_dir(), help="where install-cfnguard put the npm package")
+    ap.add_argument("--repo", default=common.REPO, help="checkout whose fixtures and policy tests join the run")
     ap.add_argument("--expected", default=os.path.join(HERE, "cfnguard_expected.tsv"))
     ap.add_argument("--update", action="store_true", help="rewrite the expectations file from this run")
     ap.add_argument("--control", action="append", help="only these CT ids (no stale-entry check)")
@@ -184,7 +194,7 @@ def main():
     controls = load_controls(pkg)
 
     with common.Workdir(args.keep) as work:
-        tenet = common.Tenet(args.tenet, args.policy or [os.path.join(common.REPO, "policies")], work)
+        tenet = common.Tenet(args.tenet, args.policy or [os.path.join(args.repo, "policies")], work)
         claimed = {}
         for r in tenet.rules():
             for c in r.get("controls", []):
@@ -198,7 +208,7 @@ def main():
         # Templates with a resource of some claimed control's evaluated types.
         wanted_types = set().union(*(controls[c][2] for c in ctl_ids)) if ctl_ids else set()
         templates = []
-        for tid, text in collect_templates(args.data):
+        for tid, text in collect_templates(args.data, args.repo):
             types = set(TYPE_RE.findall(text))
             if types & wanted_types:
                 templates.append((tid, text, types))
@@ -233,10 +243,10 @@ def main():
     rows = []
     results = []  # (key, outcome "GUARD/tenet", agrees)
     details = {}
-    totals = [0, 0, 0]  # agree, flag-agree, total
+    totals = [0, 0, 0, 0]  # agree, SKIP met by pass, flag-agree, total
     for c in ctl_ids:
         gfile, names, types, display, _config_rule = controls[c]
-        agree = flag = total = 0
+        agree = skip_pass = flag = total = 0
         n_templates = 0
         for tid, text, ttypes in templates:
             if not (ttypes & types):
@@ -244,7 +254,6 @@ def main():
             rc, report, resources = tenet_results[tid]
             status, failing = guard_results[c].get(fname[tid], ("SKIP", set()))
             by_res = {}
-            load_error = report is None or rc == 2 or bool(report.get("input_errors"))
             if report:
                 for f in report.get("findings", []):
                     if f["rule"]["id"] in claimed[c]:
@@ -256,26 +265,40 @@ def main():
                 counted = True
                 g = "FAIL" if addr in failing else ("SKIP" if status == "SKIP" else "PASS")
                 vs = by_res.get(addr, set())
-                t = next((v for v in VERDICT_ORDER if v in vs), "error" if load_error else "none")
+                # Input errors elsewhere in the template (a Ref to a resource it does not
+                # declare) do not stop the evaluation: this resource loaded, so no verdict
+                # is "none". Only a run without a report is an error.
+                t = next((v for v in VERDICT_ORDER if v in vs), "error" if report is None else "none")
                 ok = (g, t) in AGREE
-                fok = (g == "FAIL") == (t == "fail")
                 agree += ok
-                flag += fok
+                flag += (g == "FAIL") == (t == "fail")
                 total += 1
+                if (g, t) in APPLICABILITY:
+                    # Neither flags the resource; they differ on whether it was judged.
+                    # Counted, not listed one by one.
+                    skip_pass += 1
+                    continue
                 key = (c, tid, addr)
                 results.append((key, "%s/%s" % (g, t), ok))
                 details[key] = common.detail_of(report, claimed[c]) if report else ""
             n_templates += counted
         totals[0] += agree
-        totals[1] += flag
-        totals[2] += total
-        rows.append([c, display[:60], ", ".join(claimed[c]), n_templates, total, common.pct(agree, total),
+        totals[1] += skip_pass
+        totals[2] += flag
+        totals[3] += total
+        rows.append([c, display[:60], ", ".join(claimed[c]), n_templates, total, agree, skip_pass,
+                     total - agree - skip_pass, common.pct(agree, total), common.pct(agree + skip_pass, total),
                      common.pct(flag, total)])
-    header = ["control", "title", "Tenet rules", "templates", "resources", "agreement", "fail/not-fail agreement"]
+    header = ["control", "title", "Tenet rules", "templates", "resources", "agree", "applicability", "other",
+              "agreement", "agreement with applicability", "fail/not-fail"]
+    summary_header = ["controls", "resources", "agree", "applicability", "other", "agreement",
+                      "agreement with applicability", "fail/not-fail"]
+    a, sp, fl, tot = totals
+    summary = [["all %d" % len(ctl_ids), tot, a, sp, tot - a - sp, common.pct(a, tot), common.pct(a + sp, tot),
+                common.pct(fl, tot)]]
     common.print_table(header, rows)
     print()
-    summary = [["all", totals[2], common.pct(totals[0], totals[2]), common.pct(totals[1], totals[2])]]
-    common.print_table(["controls", "resources", "agreement", "fail/not-fail agreement"], summary)
+    common.print_table(summary_header, summary)
     if unknown_controls:
         print("\nclaimed but not in the Control Tower rule set: " + ", ".join(unknown_controls))
     # A control's AWS Config rule is often a guard-registry rule of the same name: the
@@ -288,8 +311,7 @@ def main():
                   (c, cfg, ", ".join(gmap.get(cfg, [])) or "nothing", c, ", ".join(claimed[c])))
     expectations = common.Expectations(args.expected, ["control", "template", "resource"])
     if args.write_docs and not args.control:
-        text = common.markdown_table(header, rows) + "\n" + common.markdown_table(
-            ["controls", "resources", "agreement", "fail/not-fail agreement"], summary)
+        text = common.markdown_table(header, rows) + "\n" + common.markdown_table(summary_header, summary)
         if unknown_controls:
             text += "\nClaimed but not in the Control Tower rule set: %s.\n" % ", ".join(unknown_controls)
         common.replace_section("cfnguard-table", text)
@@ -318,8 +340,9 @@ def main():
     if problems:
         print("FAIL: %d change(s) against %s" % (len(problems), os.path.relpath(args.expected, common.REPO)))
         return 1
-    print("OK: agreement %s on %d resource verdicts; %d known differences, all explained" %
-          (common.pct(totals[0], totals[2]), totals[2], sum(1 for _, _, a in results if not a)))
+    print("OK: agreement %s on %d resource verdicts (%s counting applicability differences as agreeing); %d known differences, "
+          "all explained" % (common.pct(totals[0], totals[3]), totals[3], common.pct(totals[0] + totals[1], totals[3]),
+                             sum(1 for _, _, a in results if not a)))
     return 0
 
 
