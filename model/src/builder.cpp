@@ -94,13 +94,15 @@ void ModelBuilder::stack_entry(std::string_view section, std::string_view name, 
                            [&](auto& s) { return s.first == section; });
     if (it == sections_.end()) {
         sections_.push_back({std::string(section), {}});
+        section_index_.emplace_back();
         it = sections_.end() - 1;
     }
-    for (auto& entry : it->second)
-        if (entry.first == name) {
-            entry.second = value;
-            return;
-        }
+    auto& index = section_index_[static_cast<size_t>(it - sections_.begin())];
+    auto [pos, added] = index.try_emplace(std::string(name), it->second.size());
+    if (!added) {
+        it->second[pos->second].second = value;
+        return;
+    }
     it->second.push_back({std::string(name), value});
 }
 

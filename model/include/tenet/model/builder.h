@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace tenet {
@@ -67,6 +68,8 @@ class ModelBuilder {
     Model& model_;
     std::vector<Pending> pending_;
     std::vector<std::pair<std::string, std::vector<std::pair<std::string, Value>>>> sections_;
+    // Per section, name -> position in its entries (stack_entry replaces in place).
+    std::vector<std::unordered_map<std::string, size_t>> section_index_;
     std::vector<std::pair<std::string, Value>> fields_;
 };
 
