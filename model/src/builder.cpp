@@ -11,7 +11,9 @@ ProvId ModelBuilder::prov(SourceLoc loc, ValueState state, std::span<const std::
     Provenance p;
     p.loc = loc;
     p.state = state;
-    if (!pointer.empty()) p.pointer = intern(pointer);
+    // Pointers are nearly all distinct and only ever printed: the model's arena keeps them,
+    // the process-wide interner would only grow by them.
+    if (!pointer.empty()) p.pointer = model_.arena.make_string(pointer);
     p.refs_begin = static_cast<uint32_t>(model_.ref_pool.size());
     for (const std::string& r : refs) model_.ref_pool.push_back(intern(r));
     p.refs_count = static_cast<uint32_t>(refs.size());
