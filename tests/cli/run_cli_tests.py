@@ -44,8 +44,11 @@ def run_case(tenet, root, case_dir, update):
         args = [a.replace("{tmp}", tmp) for a in shlex.split(cmd_line)]
         proc = subprocess.run([tenet] + args, cwd=root, capture_output=True, text=True,
                               env=env, timeout=120)
-        outputs = {"stdout": proc.stdout.replace(tmp, "{tmp}"),
-                   "stderr": proc.stderr.replace(tmp, "{tmp}"),
+        # Paths a config file made absolute are shown relative to the repository, so the
+        # goldens do not depend on where the checkout is.
+        here = os.path.abspath(root) + "/"
+        outputs = {"stdout": proc.stdout.replace(tmp, "{tmp}").replace(here, ""),
+                   "stderr": proc.stderr.replace(tmp, "{tmp}").replace(here, ""),
                    "exit": f"{proc.returncode}\n"}
     problems = []
     for key, actual in outputs.items():
