@@ -91,7 +91,7 @@ def verdicts_by_rule(report):
     return out
 
 
-def outcome_of(rc, report, rule_ids):
+def outcome_of(report, rule_ids):
     """Reduces one check run to one outcome for a set of rules: the strongest verdict they
     gave (error, an evaluation error; fail; unknown; pass), else error when the input did
     not load (no report, or input errors), else none (no verdict from those rules).

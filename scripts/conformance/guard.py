@@ -174,7 +174,7 @@ def main():
             rc, report, stderr = tenet.check(folder)
             out = []
             for key, g, expected, ids, case_name, own_suppression in items:
-                outcome = OUTCOMES[common.outcome_of(rc, report, ids)]
+                outcome = OUTCOMES[common.outcome_of(report, ids)]
                 detail = common.detail_of(report, ids) if report else stderr.strip()
                 out.append((key, g, expected, outcome, detail, case_name, own_suppression))
             return out

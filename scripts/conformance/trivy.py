@@ -143,7 +143,7 @@ def main():
         def run(job):
             key, rule_ids, kind, folder = job
             rc, report, stderr = tenet.check(folder)
-            outcome = common.outcome_of(rc, report, rule_ids)
+            outcome = common.outcome_of(report, rule_ids)
             agrees = outcome == "fail" if kind == "bad" else outcome in ("pass", "none")
             detail = common.detail_of(report, rule_ids) if report else stderr.strip()
             return key, outcome, agrees, detail
