@@ -34,9 +34,11 @@ struct Truth {
     return {Truth::Error, vm.error()};
 }
 
-inline Truth run_truth(Vm& vm, uint32_t fn, const Value& self) {
+// `decoded` is vm.runnable1(fn), looked up once per task.
+inline Truth run_truth(Vm& vm, uint32_t fn, const DecodedFunction* decoded, const Value& self) {
     Value v;
-    if (!vm.call1(fn, self, v)) return {Truth::Error, vm.error()};
+    if (!(decoded ? vm.run1(*decoded, self, v) : vm.call1(fn, self, v)))
+        return {Truth::Error, vm.error()};
     if (v.is(Kind::Bool)) return {v.as_bool() ? Truth::True : Truth::False, {}};
     if (v.is_unknown())
         return {Truth::Unknown, v.unknown_reason() ? v.unknown_reason()->view() : "unknown"};
@@ -66,17 +68,25 @@ Outcome verdict_of(Truth t, Verdict if_true, Verdict if_false) {
     return {true, Verdict::Error, t.reason};
 }
 
-Outcome evaluate_resource(Vm& vm, const RuleInfo& rule, const Value& self) {
+// A rule as a task runs it: its functions looked up in the worker's Vm once per task.
+struct Plan {
+    const RuleInfo* rule;
+    const DecodedFunction* where; // null: none, or not runnable (call1 then says why)
+    const DecodedFunction* require;
+};
+
+Outcome evaluate_resource(Vm& vm, const Plan& plan, const Value& self) {
+    const RuleInfo& rule = *plan.rule;
     vm.begin_evaluation();
     if (rule.where_fn != kNoFunction) {
-        Truth where = run_truth(vm, rule.where_fn, self);
+        Truth where = run_truth(vm, rule.where_fn, plan.where, self);
         if (where.state == Truth::False) return {false, Verdict::Pass, {}};
         if (rule.form == RuleForm::Exists || where.state != Truth::True)
             return verdict_of(where, Verdict::Pass, Verdict::Fail);
     }
     if (rule.requires_fn == kNoFunction)
         return {true, Verdict::Pass, {}}; // exists without where: any resource
-    Truth t = run_truth(vm, rule.requires_fn, self);
+    Truth t = run_truth(vm, rule.requires_fn, plan.require, self);
     if (rule.form == RuleForm::No) return verdict_of(t, Verdict::Fail, Verdict::Pass);
     return verdict_of(t, Verdict::Pass, Verdict::Fail);
 }
@@ -175,21 +185,33 @@ class Evaluator {
     Evaluator(const Program& program, const Model& model, const EngineOptions& o)
         : program_(program), model_(model), options_(o) {}
 
-    // `scratch` is the worker's, reused from task to task.
-    void run_task(Vm& vm, const Task& task, const Group& group, TaskOut& out,
-                  std::vector<Record>& scratch) {
+    // A worker's buffers, reused from task to task.
+    struct Scratch {
+        std::vector<Record> records; // in resource order
+        std::vector<Plan> plans;     // the task's rules
+    };
+
+    void run_task(Vm& vm, const Task& task, const Group& group, TaskOut& out, Scratch& work) {
+        std::vector<Record>& scratch = work.records;
         size_t n = group.rules.size();
         out.slot_passes.assign(n, 0);
         if (group.has_aggregates) out.aggregates.assign(n, Aggregate());
         scratch.clear();
         if (options_.include_passes) scratch.reserve(n * (task.end - task.begin));
+        std::vector<Plan>& plans = work.plans;
+        plans.resize(n);
+        for (size_t j = 0; j < n; ++j) {
+            const RuleInfo& rule = program_.rules[group.rules[j]];
+            plans[j] = {&rule, rule.where_fn == kNoFunction ? nullptr : vm.runnable1(rule.where_fn),
+                        rule.requires_fn == kNoFunction ? nullptr : vm.runnable1(rule.requires_fn)};
+        }
         for (size_t k = task.begin; k < task.end; ++k) {
             uint32_t index = group.targets[k];
             const Resource& r = model_.resources[index];
             prefetch_ahead(group, k, task.end);
             Value self = Value::resource(index, view_for(group.kind, r));
             for (size_t j = 0; j < n; ++j)
-                run_one(vm, group.rules[j], static_cast<uint16_t>(j), self, out, scratch);
+                run_one(vm, plans[j], static_cast<uint16_t>(j), self, out, scratch);
         }
         // Counting sort by slot, stable.
         out.slot_begin.assign(n + 1, 0);
@@ -238,10 +260,10 @@ class Evaluator {
         return attrs->is(Kind::Map) ? attrs : nullptr;
     }
 
-    void run_one(Vm& vm, uint32_t rule_index, uint16_t slot, const Value& self, TaskOut& out,
+    void run_one(Vm& vm, const Plan& plan, uint16_t slot, const Value& self, TaskOut& out,
                  std::vector<Record>& records) {
-        const RuleInfo& rule = program_.rules[rule_index];
-        Outcome o = evaluate_resource(vm, rule, self);
+        const RuleInfo& rule = *plan.rule;
+        Outcome o = evaluate_resource(vm, plan, self);
         if (!o.applicable) return;
         uint32_t index = self.resource_index();
         if (rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast) {
@@ -385,7 +407,7 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
     auto worker = [&] {
         Vm vm(program_, &model, &impl_->globals,
               VmLimits{options_.instruction_budget, options_.memory_cap});
-        std::vector<Record> scratch;
+        Evaluator::Scratch scratch;
         for (size_t t; (t = next.fetch_add(1)) < tasks.size();)
             evaluator.run_task(vm, tasks[t], groups[tasks[t].group], outs[t], scratch);
         vm.begin_evaluation(); // folds the last evaluation into the total

@@ -83,6 +83,12 @@ bool Vm::call(uint32_t fn, std::span<const Value> args, Value& result) {
 }
 
 bool Vm::call_text(uint32_t fn, std::span<const Value> args, std::string& out) {
+    if (args.size() == 1)
+        if (const DecodedFunction* d = runnable1(fn);
+            d && d->shape == Shape::Template &&
+            executed_ + d->instructions <= limits_.instruction_budget &&
+            render_template(*d, args[0], out))
+            return true;
     size_t mark = out.size();
     text_out_ = &out;
     text_done_ = false;
@@ -152,8 +158,9 @@ const DecodedFunction* Vm::decode(uint32_t fn) {
 // layout), then looking the name up as field() does.
 inline bool Vm::field_cached(const Value& obj, Ins& ins, Value& out) {
     const Value* attrs = &obj;
-    if (obj.is(Kind::Resource) && model_ && obj.resource_index() < model_->resources.size()) {
-        const Resource& r = model_->resources[obj.resource_index()];
+    if (obj.is(Kind::Resource) && model_ &&
+        obj.resource_index() * sizeof(Resource) < resources_bytes()) {
+        const Resource& r = model_->resources.data()[obj.resource_index()];
         attrs = obj.resource_view() == View::Canonical ? &r.canonical : &r.native;
         if (!attrs->is(Kind::Map)) return out = Value::null(), true;
     } else if (!obj.is(Kind::Map)) {
@@ -173,6 +180,70 @@ inline bool Vm::field_cached(const Value& obj, Ins& ins, Value& out) {
     ins.hint = static_cast<uint32_t>(
         (reinterpret_cast<const char*>(v) - reinterpret_cast<const char*>(e)) / sizeof(MapEntry));
     return out = *v, true;
+}
+
+bool Vm::run_shape(const DecodedFunction& fn, const Value& arg, Value& result) {
+    Value v;
+    if (!field_cached(arg, const_cast<Ins&>(fn.code[0]), v)) {
+        executed_ += 2; // LOAD, FIELD
+        return false;
+    }
+    if (fn.shape == Shape::FieldHas) {
+        v = Value::boolean(!v.is_null());
+    } else if (fn.shape == Shape::FieldCompare) {
+        const Ins& c = fn.code[1];
+        Op op = static_cast<Op>(static_cast<int>(Op::EQ) + (c.op - X_EQ_K));
+        Value r;
+        if (!compare_fast(op, v, c.k, r) && !compare(static_cast<int>(op), v, c.k, r)) {
+            executed_ += 4u + c.folded; // LOAD, FIELD, the literal, the comparison
+            return false;
+        }
+        v = r;
+    }
+    if (!truth(v, result)) {
+        executed_ += fn.instructions - 1; // all but the RETURN
+        return false;
+    }
+    executed_ += fn.instructions;
+    return true;
+}
+
+// The parts as the interpreter would push them; false (nothing written, nothing counted)
+// for anything the interpreter would treat differently: then it runs the template.
+bool Vm::render_template(const DecodedFunction& fn, const Value& self, std::string& out) {
+    if (!self.is(Kind::Resource) || !model_ ||
+        self.resource_index() * sizeof(Resource) >= resources_bytes())
+        return false;
+    const StrObj* address = model_->resources[self.resource_index()].address;
+    constexpr size_t kMaxParts = 16;
+    Value parts[kMaxParts];
+    size_t n = 0, estimate = 0;
+    const std::vector<Ins>& c = fn.code;
+    for (size_t i = 0; i + 2 < c.size(); ++i) {
+        if (n == kMaxParts) return false;
+        Value& part = parts[n++];
+        if (c[i].op == static_cast<uint8_t>(Op::CONST)) {
+            part = c[i].k;
+        } else if (c[i].op == X_LOAD_FIELD) {
+            if (!field_cached(self, const_cast<Ins&>(c[i]), part) || part.is_unknown())
+                return false;
+        } else { // LOAD 0; CALL_BUILTIN address
+            if (!address) return false;
+            part = Value::string(address);
+            ++i;
+        }
+        estimate += part.is(Kind::String) ? part.as_string()->size : 24;
+    }
+    size_t mark = out.size();
+    out.reserve(mark + estimate);
+    for (size_t i = 0; i < n; ++i) append_string_form(out, parts[i], model_);
+    size_t bytes = sizeof(StrObj) + (out.size() - mark) + 1;
+    if (limits_.memory_cap && arena_.used() + bytes > limits_.memory_cap) {
+        out.resize(mark); // the interpreter reports the cap
+        return false;
+    }
+    executed_ += fn.instructions;
+    return true;
 }
 
 bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& result) {
@@ -204,7 +275,10 @@ bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& resul
     // The instructions folded into a literal (vm_code.h) ran before it: none can fail.
 #define COUNT_FOLDED()                                                                             \
     do {                                                                                           \
-        if ((executed += ip->folded) > budget) goto budget_exhausted;                              \
+        if ((executed += ip->folded) > budget) {                                                   \
+            executed = budget + 1; /* where the plain instructions would have stopped */           \
+            goto budget_exhausted;                                                                 \
+        }                                                                                          \
     } while (0)
 
 #if TENET_VM_TRACE
@@ -666,15 +740,31 @@ dispatch:
         NEXT();
     }
     XCASE(X_EQ_K)
-    XCASE(X_NE_K)
+    XCASE(X_NE_K) {
+        // literal k; EQ/NE: the top against k, as the comparison alone would.
+        COUNT_FOLDED();
+        COUNT();
+        Value& a = sp[-1];
+        const Value& k = ip->k;
+        bool want = ip->op == X_EQ_K;
+        if (a.is(Kind::String) && k.is(Kind::String)) {
+            a = Value::boolean(strings_equal(a.as_string(), k.as_string()) == want);
+        } else {
+            Value r;
+            Op op = want ? Op::EQ : Op::NE;
+            if (!compare_fast(op, a, k, r)) TRY(compare(static_cast<int>(op), a, k, r));
+            a = r;
+        }
+        NEXT();
+    }
     XCASE(X_LT_K)
     XCASE(X_LE_K)
     XCASE(X_GT_K)
     XCASE(X_GE_K) {
-        // literal k; EQ..GE: the top against k, as the comparison alone would.
+        // literal k; LT..GE: the top against k, as the comparison alone would.
         COUNT_FOLDED();
         COUNT();
-        Op op = static_cast<Op>(static_cast<int>(Op::EQ) + (ip->op - X_EQ_K));
+        Op op = static_cast<Op>(static_cast<int>(Op::LT) + (ip->op - X_LT_K));
         Value r;
         if (!compare_fast(op, sp[-1], ip->k, r))
             TRY(compare(static_cast<int>(op), sp[-1], ip->k, r));

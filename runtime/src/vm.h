@@ -56,10 +56,24 @@ class Vm final : public BuiltinContext {
     bool call(uint32_t fn, std::span<const Value> args, Value& result);
     // call() with one argument (rules, messages and mappings take the resource).
     bool call1(uint32_t fn, const Value& arg, Value& result) {
-        const DecodedFunction* d = fn < program_.functions.size() ? decoded(fn) : nullptr;
-        if (!d || d->arity != 1) return call(fn, std::span<const Value>(&arg, 1), result);
+        const DecodedFunction* d = runnable1(fn);
+        if (!d) return call(fn, std::span<const Value>(&arg, 1), result);
+        return run1(*d, arg, result);
+    }
+    // The decoded function to give run1(), or nullptr when `fn` is no one-argument
+    // function (then call() says what is wrong).
+    const DecodedFunction* runnable1(uint32_t fn) {
+        const DecodedFunction* d = fn < decoded_.size() ? decoded_[fn] : nullptr;
+        if (!d && fn < program_.functions.size()) d = decode(fn);
+        return d && d->arity == 1 ? d : nullptr;
+    }
+    // Runs a function runnable1() gave, as call1() would.
+    bool run1(const DecodedFunction& fn, const Value& arg, Value& result) {
+        if (fn.shape != Shape::None && fn.shape != Shape::Template &&
+            executed_ + fn.instructions <= limits_.instruction_budget)
+            return run_shape(fn, arg, result);
         slots_[0] = arg; // slots_ never shrinks below its initial size
-        return execute(*d, 0, 0, result);
+        return execute(fn, 0, 0, result);
     }
     // As call(), for a function whose result is text (a rule's message): appends the
     // string it returns to `out` and returns true; false (with `out` unchanged) when it
@@ -84,6 +98,15 @@ class Vm final : public BuiltinContext {
     }
     const DecodedFunction* decode(uint32_t fn);
     bool field_cached(const Value& obj, Ins& ins, Value& out);
+    // The shapes of vm_code.h, run without the dispatch loop.
+    bool run_shape(const DecodedFunction& fn, const Value& arg, Value& result);
+    bool render_template(const DecodedFunction& fn, const Value& self, std::string& out);
+    // The byte size of the model's resource table (an index check without a division).
+    size_t resources_bytes() const {
+        return static_cast<size_t>(
+            reinterpret_cast<const char*>(std::to_address(model_->resources.end())) -
+            reinterpret_cast<const char*>(model_->resources.data()));
+    }
 
     // Value operations (vm_ops.cpp); each returns false after fail() on an error.
     bool field(const Value& obj, const StrObj* name, Value& out);

@@ -47,11 +47,26 @@ struct Ins {
 };
 static_assert(sizeof(Ins) == 32, "Ins stays two to a cache line");
 
+// Whole functions of a common shape, which the VM runs without its dispatch loop (the
+// decoded code stays, for when the budget is too short for all of it: the loop then
+// stops where it would have). Local 0 is the function's argument, the resource.
+enum class Shape : uint8_t {
+    None,
+    FieldTruth,   // X_LOAD_FIELD 0 f; X_TRUTH_RETURN                      `every T requires f`
+    FieldHas,     // X_LOAD_FIELD 0 f; HAS; X_TRUTH_RETURN                 `... where has(f)`
+    FieldCompare, // X_LOAD_FIELD 0 f; X_EQ_K..X_GE_K k; X_TRUTH_RETURN    `f == "x"`, `f > 3`
+    // A message template: parts, then CONCAT n; RETURN. A part is a string CONST, LOAD 0;
+    // CALL_BUILTIN address/to_string #1 (`{resource}`), or X_LOAD_FIELD 0 f (`{f}`).
+    Template,
+};
+
 struct DecodedFunction {
     uint32_t index = 0;                                // in Program::functions
     uint16_t arity = 0, num_locals = 0, max_stack = 0; // as in the Function
     uint32_t frame = 1;                                // slots it needs: locals, stack, one spare
     std::vector<Ins> code;
+    Shape shape = Shape::None;
+    uint32_t instructions = 0; // Shape: the bytecode instructions a run executes
     bool ok = false; // false: the bytecode did not decode (never once verified); see error
     std::string error;
 };

@@ -1,9 +1,11 @@
 // Decoding bytecode into the VM's working form (vm_code.h): one pass to find the
 // instructions and the jump targets, one to emit them, fusing the pairs below where no
 // jump lands between them, one to turn jump offsets into instruction indices.
+#include "tenet/runtime/builtins.h"
 #include "vm_code.h"
 
 #include <fmt/format.h>
+#include <string_view>
 
 namespace tenet {
 
@@ -79,6 +81,59 @@ uint8_t fused_with_literal(Op second) {
     default:
         return 0;
     }
+}
+
+// Bytecode instructions one decoded instruction stands for.
+uint32_t members(const Ins& x) {
+    if (x.op < kOpCount) return 1u + x.folded;
+    return 2u + x.folded; // every fused instruction is a pair
+}
+
+bool is_resource_text(const Ins& load, const Ins& call) {
+    if (load.op != static_cast<uint8_t>(Op::LOAD) || load.a != 0 ||
+        call.op != static_cast<uint8_t>(Op::CALL_BUILTIN) || call.b != 1 ||
+        call.a >= builtin_count())
+        return false;
+    std::string_view name = builtin_info(call.a).name;
+    return name == "address" || name == "to_string";
+}
+
+// Recognizes the shapes of vm_code.h.
+void find_shape(DecodedFunction& fn) {
+    const std::vector<Ins>& c = fn.code;
+    if (fn.arity != 1 || c.empty()) return;
+    uint32_t count = 0;
+    for (const Ins& x : c) count += members(x);
+    auto op = [&](size_t i) { return c[i].op; };
+    bool field0 = op(0) == X_LOAD_FIELD && c[0].a == 0;
+    Shape shape = Shape::None;
+    if (field0 && c.size() == 2 && op(1) == X_TRUTH_RETURN)
+        shape = Shape::FieldTruth;
+    else if (field0 && c.size() == 3 && op(1) == static_cast<uint8_t>(Op::HAS) &&
+             op(2) == X_TRUTH_RETURN)
+        shape = Shape::FieldHas;
+    else if (field0 && c.size() == 3 && op(1) >= X_EQ_K && op(1) <= X_GE_K &&
+             op(2) == X_TRUTH_RETURN)
+        shape = Shape::FieldCompare;
+    else if (c.size() >= 2 && op(c.size() - 1) == static_cast<uint8_t>(Op::RETURN) &&
+             op(c.size() - 2) == static_cast<uint8_t>(Op::CONCAT)) {
+        size_t parts = 0, i = 0, end = c.size() - 2;
+        while (i < end) {
+            if (op(i) == static_cast<uint8_t>(Op::CONST) && c[i].folded == 0 &&
+                c[i].k.is(Kind::String))
+                i += 1;
+            else if (op(i) == X_LOAD_FIELD && c[i].a == 0)
+                i += 1;
+            else if (i + 1 < end && is_resource_text(c[i], c[i + 1]))
+                i += 2;
+            else
+                return;
+            ++parts;
+        }
+        if (parts == c[end].a) shape = Shape::Template;
+    }
+    fn.shape = shape;
+    fn.instructions = count;
 }
 
 } // namespace
@@ -212,6 +267,7 @@ void decode_function(const Program& program, uint32_t index, DecodedFunction& ou
                 if (k == OperandKind::JUMP) x.target = new_index[x.target];
         }
     out.ok = true;
+    find_shape(out);
 }
 
 } // namespace tenet

@@ -648,6 +648,114 @@ TEST_CASE("VM: resources, relations, references and the stack", "[vm]") {
     CHECK(run(p, f, {Value::resource(0, View::Canonical)}, &model).json() == "null");
 }
 
+// The VM runs a decoded form (runtime/src/vm_code.h): fused pairs, folded constants,
+// whole functions of a common shape run without the dispatch loop, and message
+// templates written straight into text. Each must count instructions, stop at the
+// budget and fail exactly as the plain instructions would.
+TEST_CASE("VM: fused, folded and shaped code keeps budgets, errors and results", "[vm]") {
+    Model model;
+    Resource r;
+    r.address = intern("x_thing.a");
+    r.native_type = intern("x_thing");
+    std::string error;
+    REQUIRE(json_to_value(R"({"name": "n1", "size": 3, "on": true, "off": null})", model.arena,
+                          r.native, error, true));
+    model.resources.push_back(r);
+    model.finalize();
+    Value self = Value::resource(0, View::Native);
+
+    Program p;
+    // name == "n1": the FieldCompare shape, 6 instructions.
+    Asm eq(p, 1);
+    uint32_t name_eq = eq.op(Op::LOAD, {0})
+                           .op(Op::FIELD, {eq.ks("name")})
+                           .push(S("n1"))
+                           .op(Op::EQ)
+                           .op(Op::TRUTH)
+                           .op(Op::RETURN)
+                           .done();
+    // size < 1 + 2 (folded to one constant): 8 instructions.
+    Asm lt(p, 1);
+    uint32_t size_lt = lt.op(Op::LOAD, {0})
+                           .op(Op::FIELD, {lt.ks("size")})
+                           .push(N(1))
+                           .push(N(2))
+                           .op(Op::ADD)
+                           .op(Op::LT)
+                           .op(Op::TRUTH)
+                           .op(Op::RETURN)
+                           .done();
+    // name > 3: a comparison error inside the shape.
+    Asm bad(p, 1);
+    uint32_t name_gt = bad.op(Op::LOAD, {0})
+                           .op(Op::FIELD, {bad.ks("name")})
+                           .push(N(3))
+                           .op(Op::GT)
+                           .op(Op::TRUTH)
+                           .op(Op::RETURN)
+                           .done();
+    // name (a string) as a truth: the TRUTH error inside the shape.
+    Asm tr(p, 1);
+    uint32_t name_truth =
+        tr.op(Op::LOAD, {0}).op(Op::FIELD, {tr.ks("name")}).op(Op::TRUTH).op(Op::RETURN).done();
+    // A jump onto the FIELD after a LOAD: the pair must not be fused.
+    Asm j(p, 1);
+    uint32_t jumped = j.op(Op::LOAD, {0})
+                          .op(Op::JUMP, {1})
+                          .bind(1)
+                          .op(Op::FIELD, {j.ks("on")})
+                          .op(Op::TRUTH)
+                          .op(Op::RETURN)
+                          .done();
+    // "{resource} is off: {off}": the Template shape.
+    Asm t(p, 1);
+    t.op(Op::LOAD, {0}).op(Op::CALL_BUILTIN, {static_cast<int64_t>(find_builtin("address")), 1});
+    uint32_t message = t.push(S(" is off: "))
+                           .op(Op::LOAD, {0})
+                           .op(Op::FIELD, {t.ks("off")})
+                           .op(Op::CONCAT, {3})
+                           .op(Op::RETURN)
+                           .done();
+
+    // Every way in (call, call1, call_text), at every budget: the instruction count, and
+    // the point where the budget stops it, are those of the plain bytecode.
+    auto with_budget = [&](uint32_t fn, uint64_t budget, bool one) {
+        Vm vm(p, &model, nullptr, VmLimits{budget, 0});
+        vm.begin_evaluation();
+        Value out;
+        bool ok =
+            one ? vm.call1(fn, self, out) : vm.call(fn, std::span<const Value>(&self, 1), out);
+        std::string text = ok ? value_to_json(out) : "error: " + vm.error();
+        return text + " / " + std::to_string(vm.instructions_total());
+    };
+    for (bool one : {false, true}) {
+        INFO("call1: " << one);
+        CHECK(with_budget(name_eq, 6, one) == "true / 6");
+        CHECK(with_budget(name_eq, 5, one) == "error: instruction budget of 5 exhausted / 6");
+        CHECK(with_budget(size_lt, 8, one) == "false / 8");
+        CHECK(with_budget(size_lt, 7, one) == "error: instruction budget of 7 exhausted / 8");
+        CHECK(with_budget(size_lt, 3, one) == "error: instruction budget of 3 exhausted / 4");
+        CHECK(with_budget(name_gt, 100, one) == "error: cannot compare a string with a number / 4");
+        CHECK(with_budget(name_gt, 3, one) == "error: instruction budget of 3 exhausted / 4");
+        CHECK(with_budget(name_truth, 100, one) == "error: expected a boolean, found a string / 3");
+        CHECK(with_budget(jumped, 100, one) == "true / 5");
+        CHECK(with_budget(jumped, 3, one) == "error: instruction budget of 3 exhausted / 4");
+    }
+
+    auto text = [&](uint64_t budget, size_t cap) {
+        Vm vm(p, &model, nullptr, VmLimits{budget, cap});
+        vm.begin_evaluation();
+        std::string out = "[";
+        bool ok = vm.call_text(message, std::span<const Value>(&self, 1), out);
+        return (ok ? out + "]" : "error: " + vm.error()) + " / " +
+               std::to_string(vm.instructions_total());
+    };
+    CHECK(text(100, 0) == "[x_thing.a is off: null] / 7");
+    CHECK(text(7, 0) == "[x_thing.a is off: null] / 7");
+    CHECK(text(6, 0) == "error: instruction budget of 6 exhausted / 7");
+    CHECK(text(100, 30) == "error: memory cap of 30 bytes exceeded / 6");
+}
+
 TEST_CASE("VM: no operand of any kind crashes an opcode or a builtin", "[vm]") {
     Model model;
     Resource r;
