@@ -36,6 +36,7 @@ import subprocess
 import sys
 import textwrap
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 import guard  # noqa: E402

@@ -93,10 +93,10 @@ def verdicts_by_rule(report):
 
 def outcome_of(report, rule_ids):
     """Reduces one check run to one outcome for a set of rules: the strongest verdict they
-    gave (error, an evaluation error; fail; unknown; pass), else error when the input did
-    not load (no report, or input errors), else none (no verdict from those rules).
-    Input errors next to verdicts (a template naming a resource it does not declare is
-    reported, and the rest still evaluated) leave the verdicts to decide."""
+    gave (error, an evaluation error; fail; unknown; pass), else none (no verdict from
+    those rules), and error when tenet wrote no report at all. Input errors (a template
+    naming a resource it does not declare is reported, and the rest still evaluated) do
+    not decide: the verdicts do, and none stays none."""
     if report is None:
         return "error"
     seen = set()
@@ -107,8 +107,6 @@ def outcome_of(report, rule_ids):
     for v in ("error", "fail", "unknown", "pass"):
         if v in seen:
             return v
-    if report.get("input_errors"):
-        return "error"
     return "none"
 
 

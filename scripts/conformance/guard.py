@@ -29,6 +29,7 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
@@ -186,10 +187,15 @@ def main():
     # cfn_nag's rules_to_suppress, which some registry rules honour)
     # are counted, and also reported apart: they test Guard, not the control.
     sup = [0, 0]
+    # Whether both flag the case (FAIL against anything else), outside the suppression cases.
+    flag = [0, 0]
     for key, g, expected, outcome, _, _, own_suppression in results:
         if own_suppression:
             sup[1] += 1
             sup[0] += 1 if outcome == expected else 0
+        else:
+            flag[1] += 1
+            flag[0] += 1 if (expected == "FAIL") == (outcome == "FAIL") else 0
         cell = per.setdefault(g, {"PASS": [0, 0], "FAIL": [0, 0], "SKIP": [0, 0]})
         cell[expected][1] += 1
         cell[expected][0] += 1 if outcome == expected else 0
@@ -209,7 +215,9 @@ def main():
     header = ["Guard rule", "Tenet rules", "PASS agree", "FAIL agree", "SKIP agree", "agreement"]
     summary = [["all mapped expectations", "%d/%d" % (agree, total), common.pct(agree, total)],
                ["without the cases of Guard's own suppression metadata",
-                "%d/%d" % (agree - sup[0], total - sup[1]), common.pct(agree - sup[0], total - sup[1])]]
+                "%d/%d" % (agree - sup[0], total - sup[1]), common.pct(agree - sup[0], total - sup[1])],
+               ["the same cases, FAIL against not FAIL (both flag, or neither does)",
+                "%d/%d" % tuple(flag), common.pct(*flag)]]
     common.print_table(header, rows)
     print()
     common.print_table(["", "agreeing", "agreement"], summary)
