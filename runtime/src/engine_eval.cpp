@@ -11,6 +11,7 @@
 #include <atomic>
 #include <cmath>
 #include <fmt/format.h>
+#include <memory>
 #include <thread>
 #include <unordered_map>
 
@@ -116,11 +117,13 @@ struct Task {
     size_t begin, end; // into the group's targets
 };
 
-// A per-resource verdict, as compact as the merge needs it: a pass is 12 bytes (and with
-// passes left out, only a count). Only fail, unknown and error verdicts have a Detail.
+// A per-resource verdict, as compact as the merge needs it, with the resource's location
+// copied while the resource is at hand (the merge would miss the cache on each). A pass
+// has no Detail; with passes left out it is only counted.
 struct Record {
     uint32_t resource;
     uint32_t detail; // index into TaskOut::details, or kNoDetail
+    SourceLoc loc;
     Verdict verdict;
     uint16_t slot; // the rule's position in its group
 };
@@ -138,15 +141,22 @@ struct Aggregate {
     uint32_t error_resource = kStackResource;
 };
 
-// What a task produces. Records are written in resource order as the rules run, then
-// sorted by slot (stably, so each slot keeps resource order) for the merge, which takes
-// the findings rule by rule.
+// What a task produces: its records grouped by rule slot, each slot's in resource
+// order, for the merge, which takes the findings rule by rule. With passes listed every
+// slot has at most one record per resource, so each slot gets that much room and the
+// records go straight to their place; otherwise the few records are written in
+// resource order and sorted by slot (stably) when the task ends.
 struct TaskOut {
-    std::vector<Record> records;       // by slot, then resource
-    std::vector<uint32_t> slot_begin;  // slot j's records: [slot_begin[j], slot_begin[j + 1])
-    std::vector<uint32_t> slot_passes; // pass verdicts by slot (listed or not)
+    std::unique_ptr<Record[]> records;
+    std::vector<uint32_t> slot_begin, slot_end; // slot j's records: [slot_begin[j], slot_end[j])
+    std::vector<uint32_t> slot_passes;          // pass verdicts by slot (listed or not)
     std::vector<Detail> details;
     std::vector<Aggregate> aggregates; // by slot, when the group has aggregate rules
+    size_t record_count() const {
+        size_t n = 0;
+        for (size_t j = 0; j < slot_begin.size(); ++j) n += slot_end[j] - slot_begin[j];
+        return n;
+    }
 };
 
 View view_for(TargetKind kind, const Resource& r) {
@@ -187,17 +197,14 @@ class Evaluator {
 
     // A worker's buffers, reused from task to task.
     struct Scratch {
-        std::vector<Record> records; // in resource order
+        std::vector<Record> records; // in resource order, when they are sorted after
         std::vector<Plan> plans;     // the task's rules
     };
 
     void run_task(Vm& vm, const Task& task, const Group& group, TaskOut& out, Scratch& work) {
-        std::vector<Record>& scratch = work.records;
-        size_t n = group.rules.size();
+        size_t n = group.rules.size(), count = task.end - task.begin;
         out.slot_passes.assign(n, 0);
         if (group.has_aggregates) out.aggregates.assign(n, Aggregate());
-        scratch.clear();
-        if (options_.include_passes) scratch.reserve(n * (task.end - task.begin));
         std::vector<Plan>& plans = work.plans;
         plans.resize(n);
         for (size_t j = 0; j < n; ++j) {
@@ -205,21 +212,42 @@ class Evaluator {
             plans[j] = {&rule, rule.where_fn == kNoFunction ? nullptr : vm.runnable1(rule.where_fn),
                         rule.requires_fn == kNoFunction ? nullptr : vm.runnable1(rule.requires_fn)};
         }
+        bool in_place = options_.include_passes;
+        out.slot_begin.resize(n);
+        out.slot_end.resize(n);
+        if (in_place) {
+            out.records = std::make_unique_for_overwrite<Record[]>(n * count);
+            for (size_t j = 0; j < n; ++j) out.slot_begin[j] = out.slot_end[j] = j * count;
+        }
+        std::vector<Record>& scratch = work.records;
+        scratch.clear();
         for (size_t k = task.begin; k < task.end; ++k) {
             uint32_t index = group.targets[k];
             const Resource& r = model_.resources[index];
             prefetch_ahead(group, k, task.end);
             Value self = Value::resource(index, view_for(group.kind, r));
-            for (size_t j = 0; j < n; ++j)
-                run_one(vm, plans[j], static_cast<uint16_t>(j), self, out, scratch);
+            for (size_t j = 0; j < n; ++j) {
+                Record rec{index, kNoDetail, {}, Verdict::Pass, static_cast<uint16_t>(j)};
+                if (!run_one(vm, plans[j], self, out, rec)) continue;
+                rec.loc = r.loc;
+                if (in_place)
+                    out.records[out.slot_end[j]++] = rec;
+                else
+                    scratch.push_back(rec);
+            }
         }
+        if (in_place) return;
         // Counting sort by slot, stable.
-        out.slot_begin.assign(n + 1, 0);
-        for (const Record& rec : scratch) ++out.slot_begin[rec.slot + 1];
-        for (size_t j = 0; j < n; ++j) out.slot_begin[j + 1] += out.slot_begin[j];
-        out.records.resize(scratch.size());
-        std::vector<uint32_t> at(out.slot_begin.begin(), out.slot_begin.end() - 1);
-        for (const Record& rec : scratch) out.records[at[rec.slot]++] = rec;
+        std::fill(out.slot_end.begin(), out.slot_end.end(), 0);
+        for (const Record& rec : scratch) ++out.slot_end[rec.slot];
+        uint32_t at = 0;
+        for (size_t j = 0; j < n; ++j) {
+            out.slot_begin[j] = at;
+            at += out.slot_end[j];
+            out.slot_end[j] = out.slot_begin[j];
+        }
+        out.records = std::make_unique_for_overwrite<Record[]>(scratch.size());
+        for (const Record& rec : scratch) out.records[out.slot_end[rec.slot]++] = rec;
     }
 
   private:
@@ -260,26 +288,27 @@ class Evaluator {
         return attrs->is(Kind::Map) ? attrs : nullptr;
     }
 
-    void run_one(Vm& vm, const Plan& plan, uint16_t slot, const Value& self, TaskOut& out,
-                 std::vector<Record>& records) {
+    // Evaluates one rule on one resource. True when `rec` (verdict and detail filled in)
+    // is to be kept: a listed pass, or any other verdict of a per-resource form.
+    bool run_one(Vm& vm, const Plan& plan, const Value& self, TaskOut& out, Record& rec) {
         const RuleInfo& rule = *plan.rule;
         Outcome o = evaluate_resource(vm, plan, self);
-        if (!o.applicable) return;
-        uint32_t index = self.resource_index();
+        if (!o.applicable) return false;
         if (rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast) {
-            add_to_aggregate(o, index, out.aggregates[slot]);
-            return;
+            add_to_aggregate(o, rec.resource, out.aggregates[rec.slot]);
+            return false;
         }
+        rec.verdict = o.verdict;
         if (o.verdict == Verdict::Pass) {
-            ++out.slot_passes[slot];
-            if (options_.include_passes) records.push_back({index, kNoDetail, o.verdict, slot});
-            return;
+            ++out.slot_passes[rec.slot];
+            return options_.include_passes;
         }
-        records.push_back({index, static_cast<uint32_t>(out.details.size()), o.verdict, slot});
+        rec.detail = static_cast<uint32_t>(out.details.size());
         Detail& d = out.details.emplace_back();
         d.reason = o.reason; // copied before message_of runs more code in this evaluation
         if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown)
             message_of(vm, rule, self, d.message);
+        return true;
     }
 
     static void add_to_aggregate(const Outcome& o, uint32_t index, Aggregate& out) {
@@ -428,7 +457,7 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
     // place.
     std::vector<Finding> findings;
     size_t total = program_.rules.size(); // at most one finding per aggregate rule
-    for (const TaskOut& out : outs) total += out.records.size();
+    for (const TaskOut& out : outs) total += out.record_count();
     findings.reserve(total);
     evaluations_ = 0;
     passes_ = 0;
@@ -452,13 +481,13 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
         }
         for (TaskOut& out : outs_of_group) {
             passes_ += out.slot_passes[slot];
-            for (uint32_t i = out.slot_begin[slot]; i < out.slot_begin[slot + 1]; ++i) {
+            for (uint32_t i = out.slot_begin[slot]; i < out.slot_end[slot]; ++i) {
                 const Record& rec = out.records[i];
                 Finding& f = findings.emplace_back();
                 f.rule = r;
                 f.resource = rec.resource;
                 f.verdict = rec.verdict;
-                f.loc = model.resources[rec.resource].loc;
+                f.loc = rec.loc;
                 if (rec.detail != kNoDetail) {
                     f.message = std::move(out.details[rec.detail].message);
                     f.reason = std::move(out.details[rec.detail].reason);

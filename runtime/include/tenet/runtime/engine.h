@@ -27,10 +27,10 @@ struct Finding {
     uint32_t rule = 0;                  // index into Program::rules
     uint32_t resource = kStackResource; // index into Model::resources
     Verdict verdict = Verdict::Pass;
+    SourceLoc loc;                 // where to point: the resource, or the deciding value
     std::string message;           // interpolated rule message (fail/unknown)
     std::string reason;            // unknown: which input and why; error: what failed
     std::vector<uint32_t> related; // AtLeast/Exists: the resources that failed / were checked
-    SourceLoc loc;                 // where to point: the resource, or the deciding value
 };
 
 struct EngineOptions {
