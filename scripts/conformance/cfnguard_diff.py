@@ -316,6 +316,11 @@ def main():
         if unknown_controls:
             text += "\nClaimed but not in the Control Tower rule set: %s.\n" % ", ".join(unknown_controls)
         common.replace_section("cfnguard-table", text)
+        common.replace_section("summary-cfnguard", "- cfn-guard 3 with Control Tower: %d controls, %d resource "
+                               "verdicts; %s agree exactly, %s counting applicability differences as agreeing, "
+                               "%s on whether both flag the resource." %
+                               (len(ctl_ids), totals[3], common.pct(totals[0], totals[3]),
+                                common.pct(totals[0] + totals[1], totals[3]), common.pct(totals[2], totals[3])))
         common.replace_section("cfnguard-differences", common.disagreement_table(
             expectations, results, ["control", "template", "resource"], "cfn-guard/Tenet"))
     if args.verbose:

@@ -229,6 +229,12 @@ def main():
                                common.markdown_table(["", "agreeing", "agreement"], summary))
         common.replace_section("guard-disagreements", common.disagreement_table(
             expectations, triples, ["test file", "case", "Guard rule", "Guard expects"]))
+        common.replace_section("summary-guard", "- guard-registry: %d Guard rules mapped; %d of %d expectations "
+                               "agree (%s) without the cases of Guard's own suppression switches, %s counting "
+                               "only whether both flag; %s on all %d." %
+                               (len([g for g in mapping if g in per]), agree - sup[0], total - sup[1],
+                                common.pct(agree - sup[0], total - sup[1]), common.pct(*flag),
+                                common.pct(agree, total), total))
     details = {k + (e,): (d, cn) for k, g, e, o, d, cn, _ in results}
     if args.verbose:
         for key, o, a in triples:

@@ -198,6 +198,11 @@ def main():
                                "\n" + "\n".join(line[0].upper() + line[1:] + "." for line in out))
         common.replace_section("trivy-disagreements", common.disagreement_table(
             expectations, triples, ["check", "frontend", "example", "n"]))
+        common.replace_section("summary-trivy", "- trivy: %d checks claimed; %d of %d examples agree (%s; "
+                               "Terraform %s, CloudFormation %s); %d checks agree on every example." %
+                               (len(index), all_agree, all_total, common.pct(all_agree, all_total),
+                                common.pct(*totals["terraform"]), common.pct(*totals["cloudformation"]),
+                                full))
     details = {k: d for k, _, _, d in results}
     if args.verbose:
         for k, o, a, d in results:
