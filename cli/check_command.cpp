@@ -259,7 +259,9 @@ int run_check(CheckOptions& o) {
 
     EngineOptions eopts;
     eopts.jobs = o.jobs ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
-    eopts.include_passes = true; // counted in the summary; listed only with --show-passes
+    // Passes are counted by the engine for the summary; listed only with --show-passes (and
+    // for --explain, which may explain one). Not listing them saves a Finding per pass.
+    eopts.include_passes = o.show_passes || !o.explain_rule.empty();
     Engine engine(*program, eopts);
     std::vector<ParamOverride> params;
     for (auto& p : o.params) {
@@ -299,11 +301,9 @@ int run_check(CheckOptions& o) {
     report.fail_on = threshold;
     report.model = &model;
     report.sources = &sm;
+    report.passes = engine.passes();
     for (auto& f : all) {
-        if (f.verdict == Verdict::Pass) {
-            ++report.passes;
-            if (!o.show_passes) continue;
-        }
+        if (f.verdict == Verdict::Pass && !o.show_passes) continue;
         report.findings.push_back(std::move(f));
     }
     apply_suppressions(report, sup);
