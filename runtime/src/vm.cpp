@@ -40,8 +40,8 @@ void Vm::fail_cold(const char* what) {
     fail(what);
 }
 
-void Vm::fail_cold(const char* what, Kind kind) {
-    fail(what + kind_phrase(kind));
+void Vm::fail_cold(const char* what, Kind kind, const char* after) {
+    fail(what + kind_phrase(kind) + after);
 }
 
 void Vm::fail_uninitialized(uint16_t g) {
@@ -215,28 +215,38 @@ bool Vm::render_template(const DecodedFunction& fn, const Value& self, std::stri
         self.resource_index() * sizeof(Resource) >= resources_bytes())
         return false;
     const StrObj* address = model_->resources[self.resource_index()].address;
-    constexpr size_t kMaxParts = 16;
-    Value parts[kMaxParts];
-    size_t n = 0, estimate = 0;
+    // First the fields ({f} parts, rarely more than a few) and the length, then the text.
+    constexpr size_t kMaxFields = 8;
+    Value fields[kMaxFields];
+    size_t nfields = 0, estimate = 0;
     const std::vector<Ins>& c = fn.code;
     for (size_t i = 0; i + 2 < c.size(); ++i) {
-        if (n == kMaxParts) return false;
-        Value& part = parts[n++];
         if (c[i].op == static_cast<uint8_t>(Op::CONST)) {
-            part = c[i].k;
+            estimate += c[i].k.as_string()->size;
         } else if (c[i].op == X_LOAD_FIELD) {
-            if (!field_cached(self, const_cast<Ins&>(c[i]), part) || part.is_unknown())
-                return false;
+            if (nfields == kMaxFields) return false;
+            Value& v = fields[nfields++];
+            if (!field_cached(self, const_cast<Ins&>(c[i]), v) || v.is_unknown()) return false;
+            estimate += v.is(Kind::String) ? v.as_string()->size : 24;
         } else { // LOAD 0; CALL_BUILTIN address
             if (!address) return false;
-            part = Value::string(address);
+            estimate += address->size;
             ++i;
         }
-        estimate += part.is(Kind::String) ? part.as_string()->size : 24;
     }
     size_t mark = out.size();
     out.reserve(mark + estimate);
-    for (size_t i = 0; i < n; ++i) append_string_form(out, parts[i], model_);
+    nfields = 0;
+    for (size_t i = 0; i + 2 < c.size(); ++i) {
+        if (c[i].op == static_cast<uint8_t>(Op::CONST)) {
+            out += c[i].k.as_view();
+        } else if (c[i].op == X_LOAD_FIELD) {
+            append_string_form(out, fields[nfields++], model_);
+        } else {
+            out += address->view();
+            ++i;
+        }
+    }
     size_t bytes = sizeof(StrObj) + (out.size() - mark) + 1;
     if (limits_.memory_cap && arena_.used() + bytes > limits_.memory_cap) {
         out.resize(mark); // the interpreter reports the cap
@@ -297,7 +307,7 @@ bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& resul
 #include "tenet/runtime/opcodes.def"
 #undef OP
         &&LX_X_LOAD_FIELD, &&LX_X_EQ_K, &&LX_X_NE_K,    &&LX_X_LT_K,         &&LX_X_LE_K,
-        &&LX_X_GT_K,       &&LX_X_GE_K, &&LX_X_INDEX_K, &&LX_X_TRUTH_RETURN,
+        &&LX_X_GT_K,       &&LX_X_GE_K, &&LX_X_INDEX_K, &&LX_X_TRUTH_RETURN, &&LX_X_MATCHES_LITERAL,
     };
     static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kXOpEnd);
 #define DISPATCH()                                                                                 \
@@ -485,9 +495,44 @@ dispatch:
 #undef COMPARE
     CASE(IN) {
         Value r;
-        TRY(in(sp[-2], sp[-1], r));
+        if (sp[-2].is(Kind::String) && sp[-1].is(Kind::List)) {
+            // A string in a list, as in() has it: true on an equal string, else the first
+            // unknown element, else false.
+            const StrObj* x = sp[-2].as_string();
+            const Value* unknown = nullptr;
+            r = Value::boolean(false);
+            for (const Value& v : sp[-1].as_list()->span()) {
+                if (v.is(Kind::String) && strings_equal(x, v.as_string())) {
+                    r = Value::boolean(true);
+                    unknown = nullptr;
+                    break;
+                }
+                if (v.is_unknown() && !unknown) unknown = &v;
+            }
+            if (unknown) r = *unknown;
+        } else {
+            TRY(in(sp[-2], sp[-1], r));
+        }
         --sp;
         sp[-1] = r;
+        NEXT();
+    }
+    XCASE(X_MATCHES_LITERAL) {
+        // MATCHES with a pattern that is literal text, anchored or not: as match() has it.
+        Value& v = sp[-1];
+        if (v.is(Kind::String)) {
+            std::string_view text = v.as_view(), literal = ip->k.as_view();
+            bool hit = ip->a == kAnchoredBoth    ? text == literal
+                       : ip->a == kAnchoredStart ? text.starts_with(literal)
+                       : ip->a == kAnchoredEnd   ? text.ends_with(literal)
+                                                 : text.find(literal) != std::string_view::npos;
+            v = Value::boolean(hit);
+        } else if (v.is_null()) {
+            v = Value::boolean(false);
+        } else if (!v.is_unknown()) {
+            fail_cold("cannot match ", v.kind(), " against a regular expression");
+            goto failure;
+        }
         NEXT();
     }
     CASE(MATCHES) {

@@ -133,7 +133,8 @@ class Vm final : public BuiltinContext {
     bool truth_error(const Value& v);
     bool out_of_memory();
     [[gnu::cold, gnu::noinline]] void fail_cold(const char* what);
-    [[gnu::cold, gnu::noinline]] void fail_cold(const char* what, Kind kind);
+    [[gnu::cold, gnu::noinline]] void fail_cold(const char* what, Kind kind,
+                                                const char* after = "");
     [[gnu::cold, gnu::noinline]] void fail_uninitialized(uint16_t global);
     [[gnu::cold, gnu::noinline]] void fail_call_depth();
     [[gnu::cold, gnu::noinline]] void fail_budget();

@@ -31,8 +31,12 @@ enum XOp : uint8_t {
     X_GE_K,                  // literal k; GE
     X_INDEX_K,               // literal k; INDEX
     X_TRUTH_RETURN,          // TRUTH; RETURN
+    X_MATCHES_LITERAL,       // MATCHES whose pattern is literal text k, anchored as a says
     kXOpEnd
 };
+
+// X_MATCHES_LITERAL's anchoring: ^text, text$, ^text$, or none.
+enum : uint16_t { kAnchoredNone, kAnchoredStart, kAnchoredEnd, kAnchoredBoth };
 
 struct Ins {
     uint8_t op;          // an Op, or an XOp

@@ -1,6 +1,7 @@
 // Decoding bytecode into the VM's working form (vm_code.h): one pass to find the
 // instructions and the jump targets, one to emit them, fusing the pairs below where no
 // jump lands between them, one to turn jump offsets into instruction indices.
+#include "tenet/model/interner.h"
 #include "tenet/runtime/builtins.h"
 #include "vm_code.h"
 
@@ -85,8 +86,27 @@ uint8_t fused_with_literal(Op second) {
 
 // Bytecode instructions one decoded instruction stands for.
 uint32_t members(const Ins& x) {
-    if (x.op < kOpCount) return 1u + x.folded;
-    return 2u + x.folded; // every fused instruction is a pair
+    if (x.op < kOpCount || x.op == X_MATCHES_LITERAL) return 1u + x.folded;
+    return 2u + x.folded; // the other fused instructions are pairs
+}
+
+// A regular expression that only says "this text" (optionally anchored at either end),
+// as RE2 reads it: printable ASCII without any of RE2's metacharacters.
+bool literal_pattern(std::string_view pattern, std::string_view& text, uint16_t& anchoring) {
+    bool start = pattern.starts_with('^');
+    if (start) pattern.remove_prefix(1);
+    bool end = pattern.ends_with('$');
+    if (end) pattern.remove_suffix(1);
+    for (char ch : pattern)
+        if (ch < 0x20 || ch > 0x7e ||
+            std::string_view("\\.^$|?*+()[]{}").find(ch) != std::string_view::npos)
+            return false;
+    text = pattern;
+    anchoring = start && end ? kAnchoredBoth
+                : start      ? kAnchoredStart
+                : end        ? kAnchoredEnd
+                             : kAnchoredNone;
+    return true;
 }
 
 bool is_resource_text(const Ins& load, const Ins& call) {
@@ -200,6 +220,12 @@ void decode_function(const Program& program, uint32_t index, DecodedFunction& ou
                 break;
             }
             }
+        }
+        std::string_view literal;
+        if (r.op == Op::MATCHES && x.b < program.regex_sources.size() &&
+            literal_pattern(program.regex_sources[x.b], literal, x.a)) {
+            x.op = X_MATCHES_LITERAL;
+            x.k = Value::string(intern(literal));
         }
         if (r.op == Op::NULL_) x.k = Value::null();
         if (r.op == Op::TRUE_) x.k = Value::boolean(true);

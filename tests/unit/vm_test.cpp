@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
+#include <re2/re2.h>
 #include <string>
 
 using namespace tenet;
@@ -754,6 +755,42 @@ TEST_CASE("VM: fused, folded and shaped code keeps budgets, errors and results",
     CHECK(text(7, 0) == "[x_thing.a is off: null] / 7");
     CHECK(text(6, 0) == "error: instruction budget of 6 exhausted / 7");
     CHECK(text(100, 30) == "error: memory cap of 30 bytes exceeded / 6");
+}
+
+// Patterns that are literal text run without RE2 (and IN on strings without
+// values_equal): the answers must be RE2's (and in()'s) on every input.
+TEST_CASE("VM: literal patterns and string membership agree with RE2 and in()", "[vm]") {
+    Program p;
+    p.regex_sources = {"^tmp-", "tmp$", "^a$", "b",         "^",    "",
+                       "$",     "^$",   "a.b", "^x y/z:_#", "a\\.b"};
+    REQUIRE(p.compile_regexes(nullptr));
+    std::vector<uint32_t> fns;
+    for (uint32_t i = 0; i < p.regex_sources.size(); ++i)
+        fns.push_back(Asm(p, 1).op(Op::LOAD, {0}).op(Op::MATCHES, {i}).op(Op::RETURN).done());
+    for (const char* text : {"tmp-1", "x-tmp", "a", "", "ab", "a.b", "axb", "x y/z:_#!", "tmp"})
+        for (uint32_t i = 0; i < fns.size(); ++i) {
+            INFO(p.regex_sources[i] << " on " << text);
+            bool want = RE2::PartialMatch(text, *p.regexes[i]);
+            CHECK(run(p, fns[i], {S(text)}).json() == (want ? "true" : "false"));
+        }
+    CHECK(run(p, fns[0], {Value::null()}).json() == "false");
+    CHECK(run(p, fns[0], {U("later")}).json() == R"({"$unknown":"later"})");
+    CHECK(run(p, fns[0], {N(1)}).json() ==
+          "error: cannot match a number against a regular expression");
+
+    uint32_t in = Asm(p, 2).op(Op::LOAD, {0}).op(Op::LOAD, {1}).op(Op::IN).op(Op::RETURN).done();
+    auto member = [&](Value x, std::string_view list) {
+        return truth_name(run(p, in, {x, parse(p, list)}));
+    };
+    CHECK(member(S("b"), R"(["a", "b"])") == "t");
+    CHECK(member(S("c"), R"(["a", "b"])") == "f");
+    CHECK(member(S("c"), R"([1, null, true, {"c": 1}])") == "f");
+    Value temp = Value::string(p.arena.make_string("b")); // not interned
+    CHECK(member(temp, R"(["a", "b"])") == "t");
+    std::vector<Value> items = {S("a"), U("first"), U("second"), S("b")};
+    Value list = Value::list(p.arena.make_list(items));
+    CHECK(truth_name(run(p, in, {S("b"), list})) == "t");
+    CHECK(truth_name(run(p, in, {S("c"), list})) == "first");
 }
 
 TEST_CASE("VM: no operand of any kind crashes an opcode or a builtin", "[vm]") {
