@@ -6,10 +6,12 @@
 
 #include "json_utf8.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <new>
 
 namespace tenet::json {
 
@@ -505,6 +507,138 @@ class DomBuilder final : public Handler {
 
 } // namespace
 
+const Elem* Elem::get(std::string_view key) const {
+    auto m = members();
+    for (size_t i = m.size(); i-- > 0;)
+        if (m[i].first == key) return &m[i].second;
+    return nullptr;
+}
+
+SourceLoc Elem::key_loc(size_t i) const {
+    return reinterpret_cast<const SourceLoc*>(u_.members + size_)[i];
+}
+
+// Builds a Doc from the event stream: the children of every open container wait on
+// shared stacks and move into one slice of the Doc's blocks when it closes.
+class DocBuilder final : public Handler {
+  public:
+    DocBuilder(Doc& doc, std::string_view text) : doc_(doc), text_(text) {}
+
+    bool null_value(SourceLoc loc) override { return add(make(Type::Null, loc)); }
+    bool bool_value(bool b, SourceLoc loc) override {
+        Elem e = make(Type::Bool, loc);
+        e.boolean = b;
+        return add(e);
+    }
+    bool number_value(double x, SourceLoc loc) override {
+        Elem e = make(Type::Number, loc);
+        e.u_.number = x;
+        return add(e);
+    }
+    bool string_value(std::string_view s, SourceLoc loc) override {
+        Elem e = make(Type::String, loc);
+        e.u_.chars = stable(s);
+        e.size_ = static_cast<uint32_t>(s.size());
+        return add(e);
+    }
+    bool begin_array(SourceLoc loc) override {
+        open_.push_back({make(Type::Array, loc), items_.size(), {}, {}});
+        return true;
+    }
+    bool begin_object(SourceLoc loc) override {
+        open_.push_back({make(Type::Object, loc), members_.size(), {}, {}});
+        return true;
+    }
+    bool key(std::string_view k, SourceLoc loc) override {
+        open_.back().key = {stable(k), k.size()};
+        open_.back().key_loc = loc;
+        return true;
+    }
+    bool end_array() override {
+        Open o = open_.back();
+        open_.pop_back();
+        size_t n = items_.size() - o.from;
+        auto* out = static_cast<Elem*>(allocate(n * sizeof(Elem), alignof(Elem)));
+        if (n) std::memcpy(static_cast<void*>(out), items_.data() + o.from, n * sizeof(Elem));
+        items_.resize(o.from);
+        o.elem.u_.items = out;
+        o.elem.size_ = static_cast<uint32_t>(n);
+        return add(o.elem);
+    }
+    bool end_object() override {
+        Open o = open_.back();
+        open_.pop_back();
+        size_t n = members_.size() - o.from;
+        auto* out = static_cast<Member*>(
+            allocate(n * (sizeof(Member) + sizeof(SourceLoc)), alignof(Member)));
+        auto* locs = reinterpret_cast<SourceLoc*>(out + n);
+        for (size_t i = 0; i < n; ++i) {
+            new (out + i) Member(members_[o.from + i]);
+            locs[i] = key_locs_[o.from + i];
+        }
+        members_.resize(o.from);
+        key_locs_.resize(o.from);
+        o.elem.u_.members = out;
+        o.elem.size_ = static_cast<uint32_t>(n);
+        return add(o.elem);
+    }
+
+  private:
+    struct Open {
+        Elem elem;
+        size_t from; // where its children start on items_ / members_
+        std::string_view key;
+        SourceLoc key_loc;
+    };
+    static Elem make(Type t, SourceLoc loc) {
+        Elem e;
+        e.type = t;
+        e.loc = loc;
+        return e;
+    }
+    bool add(const Elem& e) {
+        if (open_.empty()) {
+            doc_.root_ = e;
+            return true;
+        }
+        Open& top = open_.back();
+        if (top.elem.type == Type::Object) {
+            members_.push_back(Member{top.key, e});
+            key_locs_.push_back(top.key_loc);
+        } else {
+            items_.push_back(e);
+        }
+        return true;
+    }
+    // Text without escapes is a view of the document; unescaped text is copied.
+    const char* stable(std::string_view s) {
+        if (s.data() >= text_.data() && s.data() + s.size() <= text_.data() + text_.size())
+            return s.data();
+        auto* p = static_cast<char*>(allocate(s.size() + 1, 1));
+        if (!s.empty()) std::memcpy(p, s.data(), s.size());
+        p[s.size()] = '\0';
+        return p;
+    }
+    void* allocate(size_t bytes, size_t align) {
+        size_t at = (doc_.block_used_ + align - 1) & ~(align - 1);
+        if (doc_.blocks_.empty() || at + bytes > doc_.block_size_) {
+            size_t size = std::max<size_t>(bytes, size_t{1} << 20);
+            doc_.blocks_.emplace_back(new std::byte[size]); // not zeroed: pages are touched as used
+            doc_.block_size_ = size;
+            at = 0;
+        }
+        doc_.block_used_ = at + bytes;
+        return doc_.blocks_.back().get() + at;
+    }
+
+    Doc& doc_;
+    std::string_view text_;
+    std::vector<Open> open_;
+    std::vector<Elem> items_;
+    std::vector<Member> members_;
+    std::vector<SourceLoc> key_locs_;
+};
+
 bool parse_events(std::string_view text, FileId file, Handler& handler, ParseError& error,
                   const ParseOptions& opts) {
     Reader reader(text, file, handler, error, opts);
@@ -517,6 +651,15 @@ bool parse(std::string_view text, FileId file, Node& out, ParseError& error,
     DomBuilder builder(out);
     if (parse_events(text, file, builder, error, opts)) return true;
     out = Node{};
+    return false;
+}
+
+bool parse(std::string_view text, FileId file, Doc& out, ParseError& error,
+           const ParseOptions& opts) {
+    out = Doc{};
+    DocBuilder builder(out, text);
+    if (parse_events(text, file, builder, error, opts)) return true;
+    out = Doc{};
     return false;
 }
 

@@ -276,3 +276,85 @@ TEST_CASE("JSON strings are scanned correctly at every offset", "[json]") {
         CHECK_THAT(e.message, Catch::Contains("unterminated string"));
     }
 }
+
+namespace {
+
+// The compact Doc and the Node DOM must read every document alike.
+void same_tree(const json::Node& n, const json::Elem& e) {
+    REQUIRE(n.type == e.type);
+    CHECK(n.loc.file == e.loc.file);
+    CHECK(n.loc.line == e.loc.line);
+    CHECK(n.loc.column == e.loc.column);
+    switch (n.type) {
+    case json::Type::Bool:
+        CHECK(n.boolean == e.boolean);
+        break;
+    case json::Type::Number:
+        CHECK(n.number == e.number());
+        break;
+    case json::Type::String:
+        CHECK(n.string == e.str());
+        break;
+    case json::Type::Array:
+        REQUIRE(n.items.size() == e.items().size());
+        for (size_t i = 0; i < n.items.size(); ++i) same_tree(n.items[i], e.items()[i]);
+        break;
+    case json::Type::Object:
+        REQUIRE(n.members.size() == e.members().size());
+        for (size_t i = 0; i < n.members.size(); ++i) {
+            CHECK(n.members[i].first == e.members()[i].first);
+            CHECK(n.key_locs[i].line == e.key_loc(i).line);
+            CHECK(n.key_locs[i].column == e.key_loc(i).column);
+            same_tree(n.members[i].second, e.members()[i].second);
+        }
+        break;
+    case json::Type::Null:
+        break;
+    }
+}
+
+} // namespace
+
+TEST_CASE("JSON compact Doc reads like the Node DOM", "[json]") {
+    std::string text =
+        "{\n  \"name\": \"b\",\n  \"esc\": \"a\\\"b\\u00e9\",\n  \"tags\": {\"a\": 1, \"a\": 2},\n"
+        "  \"list\": [true, false, null, -1.5e2, [], {}, [[1], {\"k\\n\": \"v\"}]]\n}";
+    json::Node n = parse_ok(text);
+    json::Doc d;
+    json::ParseError e;
+    REQUIRE(json::parse(text, 7, d, e));
+    same_tree(n, d.root());
+    const json::Elem& r = d.root();
+    CHECK(r.get("tags")->get("a")->number() == 2); // the last repeated key
+    CHECK(r.get("esc")->str() == "a\"b\xC3\xA9");
+    // Type-safe accessors: a wrong type reads as empty.
+    CHECK(r.get("name")->items().empty());
+    CHECK(r.get("name")->members().empty());
+    CHECK(r.get("name")->get("x") == nullptr);
+    CHECK(r.get("list")->str().empty());
+    CHECK(r.get("list")->number() == 0);
+    CHECK(sizeof(json::Elem) == 32);
+
+    // Errors are those of the Node parser, and leave an empty Doc.
+    for (std::string_view bad : {"{\"a\": [1,}", "[1, 2,\n ]", "{\"a\": \"x\\q\"}", ""}) {
+        json::ParseError node_error = parse_error(bad);
+        REQUIRE_FALSE(json::parse(bad, 7, d, e));
+        CHECK(e.message == node_error.message);
+        CHECK(e.loc.line == node_error.loc.line);
+        CHECK(e.loc.column == node_error.loc.column);
+        CHECK(d.root().is(json::Type::Null));
+    }
+
+    // Larger documents spill over several blocks.
+    std::mt19937_64 rng(7);
+    std::string big = "[";
+    for (int i = 0; i < 60000; ++i) {
+        if (i) big += ",\n";
+        big += "{\"k" + std::to_string(rng() % 50) + "\": [" + std::to_string(rng() % 1000) +
+               ", \"s\\t" + std::to_string(i) + "\", null]}";
+    }
+    big += "]";
+    json::Node bn = parse_ok(big);
+    REQUIRE(json::parse(big, 7, d, e));
+    same_tree(bn, d.root());
+}

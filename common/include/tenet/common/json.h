@@ -8,7 +8,10 @@
 
 #include "tenet/common/source.h"
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +48,75 @@ struct ParseOptions {
 // Parses one JSON document (RFC 8259; no comments, no trailing commas). `file` is
 // stamped into every SourceLoc. On failure returns false and fills `error`.
 bool parse(std::string_view text, FileId file, Node& out, ParseError& error,
+           const ParseOptions& opts = {});
+
+// A compact read-only DOM for large documents (plan JSON, Pulumi exports): one
+// 32-byte Elem per value, children in contiguous slices, everything in a few large
+// blocks owned by a Doc, and strings viewing the parsed text where they have no
+// escapes. The text passed to parse() must therefore outlive the Doc's use (a
+// SourceManager's text does). Accessors are type-safe: items() of a non-array is
+// empty, str() of a non-string is "", so malformed documents read as absent values.
+struct Member;
+
+class Elem {
+  public:
+    Type type = Type::Null;
+    bool boolean = false;
+    SourceLoc loc; // where the value starts
+
+    bool is(Type t) const { return type == t; }
+    double number() const { return type == Type::Number ? u_.number : 0; }
+    std::string_view str() const {
+        return type == Type::String ? std::string_view(u_.chars, size_) : std::string_view();
+    }
+    std::span<const Elem> items() const {
+        return type == Type::Array ? std::span<const Elem>(u_.items, size_)
+                                   : std::span<const Elem>();
+    }
+    std::span<const Member> members() const;
+    // Where the i-th member's key starts (i < members().size()).
+    SourceLoc key_loc(size_t i) const;
+    // Object member by key (the last one if repeated); nullptr when absent or not an object.
+    const Elem* get(std::string_view key) const;
+
+  private:
+    friend class DocBuilder;
+    uint32_t size_ = 0; // string length or number of children
+    union {
+        double number;
+        const char* chars;
+        const Elem* items;
+        const Member* members; // followed by `size_` SourceLocs (the keys' positions)
+    } u_{0.0};
+};
+
+struct Member {
+    std::string_view first; // the key
+    Elem second;            // the value
+};
+
+inline std::span<const Member> Elem::members() const {
+    return type == Type::Object ? std::span<const Member>(u_.members, size_)
+                                : std::span<const Member>();
+}
+
+// Owns the Elems and unescaped strings of one parsed document.
+class Doc {
+  public:
+    Doc() = default;
+    Doc(Doc&&) noexcept = default;
+    Doc& operator=(Doc&&) noexcept = default;
+    const Elem& root() const { return root_; }
+
+  private:
+    friend class DocBuilder;
+    Elem root_;
+    std::vector<std::unique_ptr<std::byte[]>> blocks_;
+    size_t block_used_ = 0, block_size_ = 0;
+};
+
+// Parses one JSON document into `out` (same syntax and errors as the Node parse).
+bool parse(std::string_view text, FileId file, Doc& out, ParseError& error,
            const ParseOptions& opts = {});
 
 // Streaming interface: the parser calls these in document order. Returning false
