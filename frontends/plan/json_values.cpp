@@ -17,7 +17,7 @@ bool is_identifier(std::string_view key) {
     return true;
 }
 
-bool mask_true(const json::Node* mask) {
+template <class N> bool mask_true(const N* mask) {
     return mask && mask->is(json::Type::Bool) && mask->boolean;
 }
 
@@ -84,14 +84,16 @@ bool is_path_prefix(std::string_view prefix, std::string_view path) {
     return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
 }
 
-Value JsonValueBuilder::unknown_at(const ValueSite& site, std::string_view reason) {
+template <class N>
+Value BasicJsonValueBuilder<N>::unknown_at(const Site& site, std::string_view reason) {
     return b_.unknown(subject_ + site.path, reason, provenance(site, ValueState::Unknown));
 }
 
-Value JsonValueBuilder::build(const json::Node* node, const std::string& pointer,
-                              const std::string& path, const json::Node* mask,
-                              const std::string& mask_pointer) {
-    ValueSite site{node, pointer, path, mask, mask_pointer};
+template <class N>
+Value BasicJsonValueBuilder<N>::build(const N* node, const std::string& pointer,
+                                      const std::string& path, const N* mask,
+                                      const std::string& mask_pointer) {
+    Site site{node, pointer, path, mask, mask_pointer};
     Value replaced;
     if (replace(site, replaced)) return replaced;
     if (mask_true(mask)) return unknown_at(site, unknown_reason());
@@ -109,22 +111,22 @@ Value JsonValueBuilder::build(const json::Node* node, const std::string& pointer
     case json::Type::Bool:
         return b_.boolean(node->boolean, p);
     case json::Type::Number:
-        return b_.num(node->number, p);
+        return b_.num(number_of(*node), p);
     case json::Type::String:
-        return b_.str(node->string, p);
+        return b_.str(text_of(*node), p);
     default:
         return b_.null(p);
     }
 }
 
-Value JsonValueBuilder::build_object(const ValueSite& site) {
+template <class N> Value BasicJsonValueBuilder<N>::build_object(const Site& site) {
     // A mask that is an object while the value is something else (null) still
     // describes the members: build from the mask alone then.
-    const json::Node* node = site.node && site.node->is(json::Type::Object) ? site.node : nullptr;
-    const json::Node* mask = site.mask && site.mask->is(json::Type::Object) ? site.mask : nullptr;
-    std::vector<std::pair<std::string, Value>> entries;
+    const N* node = site.node && site.node->is(json::Type::Object) ? site.node : nullptr;
+    const N* mask = site.mask && site.mask->is(json::Type::Object) ? site.mask : nullptr;
+    std::vector<MapEntry> entries;
     std::string pointer, path, mask_pointer;
-    auto member = [&](std::string_view key, const json::Node* child, const json::Node* child_mask) {
+    auto member = [&](std::string_view key, const N* child, const N* child_mask) {
         pointer = site.pointer;
         append_pointer(pointer, key);
         path = site.path;
@@ -132,17 +134,17 @@ Value JsonValueBuilder::build_object(const ValueSite& site) {
         mask_pointer = site.mask_pointer;
         if (child_mask) append_pointer(mask_pointer, key);
         if (child && child->is(json::Type::Null) && !mask_true(child_mask)) {
-            ValueSite s{child, pointer, path, child_mask, mask_pointer};
+            Site s{child, pointer, path, child_mask, mask_pointer};
             if (!keep_null(s)) return;
         }
         Value v = build(child, pointer, path, child_mask, mask_pointer);
-        entries.push_back({std::string(key), v});
+        entries.push_back({b_.key(key), v});
     };
     if (node)
-        for (auto& [key, child] : node->members)
+        for (auto& [key, child] : members_of(*node))
             member(key, &child, mask ? mask->get(key) : nullptr);
     if (mask)
-        for (auto& [key, child_mask] : mask->members) {
+        for (auto& [key, child_mask] : members_of(*mask)) {
             if (node && node->get(key)) continue;
             // Only masked places that hold an unknown somewhere are worth adding.
             if (child_mask.is(json::Type::Bool) && !child_mask.boolean) continue;
@@ -151,16 +153,17 @@ Value JsonValueBuilder::build_object(const ValueSite& site) {
     return b_.map(entries, provenance(site, ValueState::Explicit));
 }
 
-Value JsonValueBuilder::build_array(const ValueSite& site) {
-    const json::Node* node = site.node && site.node->is(json::Type::Array) ? site.node : nullptr;
-    const json::Node* mask = site.mask && site.mask->is(json::Type::Array) ? site.mask : nullptr;
-    size_t n = std::max(node ? node->items.size() : 0, mask ? mask->items.size() : 0);
+template <class N> Value BasicJsonValueBuilder<N>::build_array(const Site& site) {
+    const N* node = site.node && site.node->is(json::Type::Array) ? site.node : nullptr;
+    const N* mask = site.mask && site.mask->is(json::Type::Array) ? site.mask : nullptr;
+    size_t nodes = node ? items_of(*node).size() : 0, masks = mask ? items_of(*mask).size() : 0;
+    size_t n = std::max(nodes, masks);
     std::vector<Value> items;
     items.reserve(n);
     std::string pointer, path, mask_pointer;
     for (size_t i = 0; i < n; ++i) {
-        const json::Node* child = node && i < node->items.size() ? &node->items[i] : nullptr;
-        const json::Node* child_mask = mask && i < mask->items.size() ? &mask->items[i] : nullptr;
+        const N* child = i < nodes ? &items_of(*node)[i] : nullptr;
+        const N* child_mask = i < masks ? &items_of(*mask)[i] : nullptr;
         pointer = site.pointer;
         append_pointer_index(pointer, i);
         path = site.path;
@@ -172,28 +175,40 @@ Value JsonValueBuilder::build_array(const ValueSite& site) {
     return b_.list(items, provenance(site, ValueState::Explicit));
 }
 
-Value plain_value(ModelBuilder& b, const json::Node& node) {
+template class BasicJsonValueBuilder<json::Node>;
+template class BasicJsonValueBuilder<json::Elem>;
+
+namespace {
+template <class N> Value plain(ModelBuilder& b, const N& node) {
     switch (node.type) {
     case json::Type::Null:
         return b.null();
     case json::Type::Bool:
         return b.boolean(node.boolean);
     case json::Type::Number:
-        return b.num(node.number);
+        return b.num(number_of(node));
     case json::Type::String:
-        return b.str(node.string);
+        return b.str(text_of(node));
     case json::Type::Array: {
         std::vector<Value> items;
-        for (auto& item : node.items) items.push_back(plain_value(b, item));
+        for (auto& item : items_of(node)) items.push_back(plain(b, item));
         return b.list(items);
     }
     case json::Type::Object: {
-        std::vector<std::pair<std::string, Value>> entries;
-        for (auto& [k, v] : node.members) entries.push_back({k, plain_value(b, v)});
+        std::vector<MapEntry> entries;
+        for (auto& [k, v] : members_of(node)) entries.push_back({b.key(k), plain(b, v)});
         return b.map(entries);
     }
     }
     return b.null();
+}
+} // namespace
+
+Value plain_value(ModelBuilder& b, const json::Node& node) {
+    return plain(b, node);
+}
+Value plain_value(ModelBuilder& b, const json::Elem& node) {
+    return plain(b, node);
 }
 
 } // namespace tenet::plan

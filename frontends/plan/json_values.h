@@ -29,47 +29,82 @@ std::string top_attribute(std::string_view path);
 // `prefix` is `path` or a prefix of it that ends where a path step ends.
 bool is_path_prefix(std::string_view prefix, std::string_view path);
 
+// Uniform read access to the two JSON trees: json::Node (the DOM) and json::Elem (the
+// compact Doc the plan and state loaders parse into).
+inline std::string_view text_of(const json::Node& n) {
+    return n.is(json::Type::String) ? std::string_view(n.string) : std::string_view();
+}
+inline std::string_view text_of(const json::Elem& n) {
+    return n.str();
+}
+inline double number_of(const json::Node& n) {
+    return n.number;
+}
+inline double number_of(const json::Elem& n) {
+    return n.number();
+}
+inline const std::vector<json::Node>& items_of(const json::Node& n) {
+    return n.items;
+}
+inline std::span<const json::Elem> items_of(const json::Elem& n) {
+    return n.items();
+}
+inline const std::vector<std::pair<std::string, json::Node>>& members_of(const json::Node& n) {
+    return n.members;
+}
+inline std::span<const json::Member> members_of(const json::Elem& n) {
+    return n.members();
+}
+
 // Where a value sits. `node` is null for a place that only the unknown mask names.
-struct ValueSite {
-    const json::Node* node = nullptr;
+template <class N> struct BasicValueSite {
+    const N* node = nullptr;
     const std::string& pointer;
     const std::string& path;
-    const json::Node* mask = nullptr; // the mask node at this place, if any
+    const N* mask = nullptr; // the mask node at this place, if any
     const std::string& mask_pointer;
 };
 
-class JsonValueBuilder {
+template <class N> class BasicJsonValueBuilder {
   public:
-    explicit JsonValueBuilder(ModelBuilder& b) : b_(b) {}
-    virtual ~JsonValueBuilder() = default;
+    using Site = BasicValueSite<N>;
+    explicit BasicJsonValueBuilder(ModelBuilder& b) : b_(b) {}
+    virtual ~BasicJsonValueBuilder() = default;
 
     // The value of `node` (may be null when `mask` names the place), at JSON pointer
     // `pointer` and attribute path `path`. `subject` prefixes unknown reasons
     // ("<subject><path>: <reason>").
-    Value build(const json::Node* node, const std::string& pointer, const std::string& path,
-                const json::Node* mask = nullptr, const std::string& mask_pointer = {});
+    Value build(const N* node, const std::string& pointer, const std::string& path,
+                const N* mask = nullptr, const std::string& mask_pointer = {});
     void set_subject(std::string subject) { subject_ = std::move(subject); }
     const std::string& subject() const { return subject_; }
 
   protected:
-    virtual ProvId provenance(const ValueSite& site, ValueState state) = 0;
+    virtual ProvId provenance(const Site& site, ValueState state) = 0;
     // A replacement for the value at `site` (sentinels, secrets); false to convert normally.
-    virtual bool replace(const ValueSite&, Value&) { return false; }
+    virtual bool replace(const Site&, Value&) { return false; }
     // Whether an object member whose value is null is kept.
-    virtual bool keep_null(const ValueSite&) { return true; }
+    virtual bool keep_null(const Site&) { return true; }
     // Why a masked place is unknown.
     virtual std::string_view unknown_reason() const { return "known after apply"; }
 
-    Value unknown_at(const ValueSite& site, std::string_view reason);
+    Value unknown_at(const Site& site, std::string_view reason);
     ModelBuilder& b_;
 
   private:
-    Value build_object(const ValueSite& site);
-    Value build_array(const ValueSite& site);
+    Value build_object(const Site& site);
+    Value build_array(const Site& site);
     std::string subject_;
 };
 
+// The Pulumi loader reads the DOM; the plan and state loaders the compact Doc.
+using ValueSite = BasicValueSite<json::Node>;
+using JsonValueBuilder = BasicJsonValueBuilder<json::Node>;
+using ElemSite = BasicValueSite<json::Elem>;
+using ElemValueBuilder = BasicJsonValueBuilder<json::Elem>;
+
 // A JSON scalar, array or object as a plain Value (no provenance), e.g. a constant.
 Value plain_value(ModelBuilder& b, const json::Node& node);
+Value plain_value(ModelBuilder& b, const json::Elem& node);
 
 } // namespace tenet::plan

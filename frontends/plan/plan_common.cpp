@@ -16,31 +16,52 @@ std::string string_member(const json::Node& n, std::string_view key) {
     return v && v->is(json::Type::String) ? v->string : std::string();
 }
 
-bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
-                       std::vector<ModelError>& errors) {
+std::string string_member(const json::Elem& n, std::string_view key) {
+    const json::Elem* v = n.get(key);
+    return v ? std::string(v->str()) : std::string();
+}
+
+namespace {
+template <class Tree, class N>
+bool parse_object(const SourceManager& sm, FileId file, std::string_view what, Tree& doc,
+                  const N& (*root)(const Tree&), std::vector<ModelError>& errors) {
     json::ParseError err;
     if (!json::parse(sm.text(file), file, doc, err)) {
         errors.push_back({err.loc, "invalid " + std::string(what) + " JSON: " + err.message});
         return false;
     }
-    if (!doc.is(json::Type::Object)) {
-        errors.push_back({doc.loc, "a " + std::string(what) + " must be a JSON object"});
+    if (!root(doc).is(json::Type::Object)) {
+        errors.push_back({root(doc).loc, "a " + std::string(what) + " must be a JSON object"});
         return false;
     }
     return true;
 }
+} // namespace
+
+bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
+                       std::vector<ModelError>& errors) {
+    return parse_object<json::Node, json::Node>(
+        sm, file, what, doc, [](const json::Node& d) -> const json::Node& { return d; }, errors);
+}
+
+bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Doc& doc,
+                       std::vector<ModelError>& errors) {
+    return parse_object<json::Doc, json::Elem>(
+        sm, file, what, doc, [](const json::Doc& d) -> const json::Elem& { return d.root(); },
+        errors);
+}
 
 void for_each_resource(
-    const json::Node& module, const std::string& pointer,
-    const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
+    const json::Elem& module, const std::string& pointer,
+    const std::function<void(const json::Elem&, const std::string&, const std::string&)>& visit,
     const std::string& module_address, int depth) {
     if (!module.is(json::Type::Object) || depth > kMaxModuleDepth) return;
-    if (const json::Node* res = module.get("resources"); res && res->is(json::Type::Array))
-        for (size_t i = 0; i < res->items.size(); ++i)
-            visit(res->items[i], pointer + "/resources/" + std::to_string(i), module_address);
-    if (const json::Node* kids = module.get("child_modules"); kids && kids->is(json::Type::Array))
-        for (size_t i = 0; i < kids->items.size(); ++i) {
-            const json::Node& child = kids->items[i];
+    if (const json::Elem* res = module.get("resources"))
+        for (size_t i = 0; i < res->items().size(); ++i)
+            visit(res->items()[i], pointer + "/resources/" + std::to_string(i), module_address);
+    if (const json::Elem* kids = module.get("child_modules"))
+        for (size_t i = 0; i < kids->items().size(); ++i) {
+            const json::Elem& child = kids->items()[i];
             std::string address = string_member(child, "address");
             for_each_resource(child, pointer + "/child_modules/" + std::to_string(i), visit,
                               address, depth + 1);
@@ -59,16 +80,16 @@ std::string base_address(const std::string& address) {
     return address;
 }
 
-std::string instance_key_text(const json::Node* index_key) {
+std::string instance_key_text(const json::Elem* index_key) {
     if (!index_key) return {};
     if (index_key->is(json::Type::Number)) {
         std::string s;
-        json::append_number(s, index_key->number);
+        json::append_number(s, index_key->number());
         return "[" + s + "]";
     }
     if (index_key->is(json::Type::String)) {
         std::string s = "[";
-        json::append_quoted(s, index_key->string);
+        json::append_quoted(s, index_key->str());
         return s + "]";
     }
     return {};
@@ -87,12 +108,13 @@ std::string provider_short_name(const std::string& provider_name, const std::str
     return type.substr(0, us);
 }
 
+template <class N>
 std::map<std::string, std::vector<std::string>>
-IdentityIndex::match(const json::Node& values, const std::vector<std::string>& deps,
+IdentityIndex::match(const N& values, const std::vector<std::string>& deps,
                      const std::set<std::string>& skip) const {
     std::map<std::string, std::vector<std::string>> out;
     if (!values.is(json::Type::Object) || deps.empty()) return out;
-    auto refs_of = [&](const std::string& value) {
+    auto refs_of = [&](std::string_view value) {
         std::vector<std::string> refs;
         for (auto& dep : deps) {
             auto it = identities_.find(dep);
@@ -104,33 +126,40 @@ IdentityIndex::match(const json::Node& values, const std::vector<std::string>& d
         return refs;
     };
     // Every string leaf, at any depth (kms_master_key_id sits in rule[0]...[0]).
-    std::function<void(const json::Node&, const std::string&, int)> visit =
-        [&](const json::Node& v, const std::string& path, int depth) {
+    std::function<void(const N&, const std::string&, int)> visit =
+        [&](const N& v, const std::string& path, int depth) {
             if (depth > kMaxModuleDepth) return;
             if (v.is(json::Type::String)) {
-                if (auto refs = refs_of(v.string); !refs.empty()) out[path] = std::move(refs);
+                if (auto refs = refs_of(text_of(v)); !refs.empty()) out[path] = std::move(refs);
             } else if (v.is(json::Type::Array)) {
-                for (size_t i = 0; i < v.items.size(); ++i) {
+                for (size_t i = 0; i < items_of(v).size(); ++i) {
                     std::string p = path;
                     append_path_index(p, i);
-                    visit(v.items[i], p, depth + 1);
+                    visit(items_of(v)[i], p, depth + 1);
                 }
             } else if (v.is(json::Type::Object)) {
-                for (auto& [key, child] : v.members) {
+                for (auto& [key, child] : members_of(v)) {
                     std::string p = path;
                     append_path_key(p, key);
                     visit(child, p, depth + 1);
                 }
             }
         };
-    for (auto& [key, v] : values.members) {
-        if (skip.count(key)) continue;
+    for (auto& [key, v] : members_of(values)) {
+        if (skip.count(std::string(key))) continue;
         std::string path;
         append_path_key(path, key);
         visit(v, path, 0);
     }
     return out;
 }
+
+template std::map<std::string, std::vector<std::string>>
+IdentityIndex::match(const json::Node&, const std::vector<std::string>&,
+                     const std::set<std::string>&) const;
+template std::map<std::string, std::vector<std::string>>
+IdentityIndex::match(const json::Elem&, const std::vector<std::string>&,
+                     const std::set<std::string>&) const;
 
 void PendingReferences::flush(ModelBuilder& b) {
     for (auto& p : pending_) {

@@ -18,15 +18,15 @@ namespace tenet::plan {
 // Calls `visit(resource, pointer, module_address)` for every resource of `module`
 // and of its child_modules, recursively (module_address "" at the root).
 void for_each_resource(
-    const json::Node& module, const std::string& pointer,
-    const std::function<void(const json::Node&, const std::string&, const std::string&)>& visit,
+    const json::Elem& module, const std::string& pointer,
+    const std::function<void(const json::Elem&, const std::string&, const std::string&)>& visit,
     const std::string& module_address = {}, int depth = 0);
 
 // `aws_s3_bucket.b["data"]` -> `aws_s3_bucket.b`; an address without a trailing
 // instance key is returned as it is.
 std::string base_address(const std::string& address);
 // An instance key as it appears in addresses: `["data"]` for strings, `[0]` for numbers.
-std::string instance_key_text(const json::Node* index_key);
+std::string instance_key_text(const json::Elem* index_key);
 
 // "registry.terraform.io/hashicorp/aws" -> "aws";
 // `provider["registry.terraform.io/hashicorp/aws"].west` (raw state) -> "aws"; without a provider
@@ -34,10 +34,13 @@ std::string instance_key_text(const json::Node* index_key);
 std::string provider_short_name(const std::string& provider_name, const std::string& type);
 
 std::string string_member(const json::Node& n, std::string_view key);
+std::string string_member(const json::Elem& n, std::string_view key);
 
 // Parses file `file` as one JSON object. On failure appends a located error
 // ("invalid <what> JSON: ..." or "<what> must be a JSON object") and returns false.
 bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
+                       std::vector<ModelError>& errors);
+bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Doc& doc,
                        std::vector<ModelError>& errors);
 
 // Recovers references where a document has only resource-level dependencies (a state's
@@ -52,7 +55,9 @@ class IdentityIndex {
     }
     // Attribute path -> refs, for every string leaf of the object `values` (at any depth,
     // skipping the top-level keys in `skip`) equal to an identity of one of `deps`.
-    std::map<std::string, std::vector<std::string>> match(const json::Node& values,
+    // (json::Node or json::Elem)
+    template <class N>
+    std::map<std::string, std::vector<std::string>> match(const N& values,
                                                           const std::vector<std::string>& deps,
                                                           const std::set<std::string>& skip) const;
 

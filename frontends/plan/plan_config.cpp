@@ -17,13 +17,13 @@ constexpr int kMaxResolveDepth = 32; // module nesting is far shallower; this bo
 
 // Terraform lists every prefix of a reference too (`aws_s3_bucket.b["data"].id`,
 // `aws_s3_bucket.b["data"]`, `aws_s3_bucket.b`): keep the most specific ones.
-std::vector<std::string> most_specific(const json::Node* list) {
+std::vector<std::string> most_specific(const json::Elem* list) {
     std::vector<std::string> all;
     if (!list || !list->is(json::Type::Array)) return all;
-    for (auto& item : list->items)
+    for (auto& item : list->items())
         if (item.is(json::Type::String) &&
-            std::find(all.begin(), all.end(), item.string) == all.end())
-            all.push_back(item.string);
+            std::find(all.begin(), all.end(), item.str()) == all.end())
+            all.push_back(std::string(item.str()));
     std::vector<std::string> out;
     for (auto& r : all) {
         bool covered = false;
@@ -33,12 +33,12 @@ std::vector<std::string> most_specific(const json::Node* list) {
     return out;
 }
 
-bool is_expression(const json::Node& n) {
+bool is_expression(const json::Elem& n) {
     return n.is(json::Type::Object) &&
-           (n.members.empty() || n.get("references") || n.get("constant_value"));
+           (n.members().empty() || n.get("references") || n.get("constant_value"));
 }
 
-Expression make_expression(const json::Node& n, const std::string& pointer) {
+Expression make_expression(const json::Elem& n, const std::string& pointer) {
     Expression e;
     e.node = &n;
     e.pointer = pointer;
@@ -49,21 +49,21 @@ Expression make_expression(const json::Node& n, const std::string& pointer) {
 
 // Expressions mirror the attribute structure: an attribute is an expression object,
 // a nested block is an array of (or, when single, one) object of expressions.
-void flatten_expressions(const json::Node& n, const std::string& pointer, const std::string& path,
+void flatten_expressions(const json::Elem& n, const std::string& pointer, const std::string& path,
                          std::map<std::string, Expression>& out) {
     if (!n.is(json::Type::Object)) return;
-    for (auto& [key, child] : n.members) {
+    for (auto& [key, child] : n.members()) {
         std::string p = pointer, a = path;
         append_pointer(p, key);
         append_path_key(a, key);
         if (is_expression(child)) {
             out.emplace(a, make_expression(child, p));
         } else if (child.is(json::Type::Array)) {
-            for (size_t i = 0; i < child.items.size(); ++i) {
+            for (size_t i = 0; i < child.items().size(); ++i) {
                 std::string pi = p, ai = a;
                 append_pointer_index(pi, i);
                 append_path_index(ai, i);
-                flatten_expressions(child.items[i], pi, ai, out);
+                flatten_expressions(child.items()[i], pi, ai, out);
             }
         } else {
             flatten_expressions(child, p, a, out);
@@ -71,68 +71,70 @@ void flatten_expressions(const json::Node& n, const std::string& pointer, const 
     }
 }
 
-std::string str_of(const json::Node* n) {
-    return n && n->is(json::Type::String) ? n->string : std::string();
+std::string str_of(const json::Elem* n) {
+    return n ? std::string(n->str()) : std::string();
 }
 
 struct Reader {
     std::map<std::string, std::string> installed;
 
-    void read_module(const json::Node& n, const std::string& pointer, ConfigModule& m,
+    void read_module(const json::Elem& n, const std::string& pointer, ConfigModule& m,
                      const std::string& key_path) {
-        if (const json::Node* res = n.get("resources"); res && res->is(json::Type::Array)) {
-            for (size_t i = 0; i < res->items.size(); ++i) {
-                const json::Node& r = res->items[i];
+        if (const json::Elem* res = n.get("resources"); res && res->is(json::Type::Array)) {
+            for (size_t i = 0; i < res->items().size(); ++i) {
+                const json::Elem& r = res->items()[i];
                 ConfigResource c;
                 c.mode = str_of(r.get("mode"));
                 c.type = str_of(r.get("type"));
                 c.name = str_of(r.get("name"));
                 c.node = &r;
                 c.pointer = pointer + "/resources/" + std::to_string(i);
-                if (const json::Node* e = r.get("expressions"))
+                if (const json::Elem* e = r.get("expressions"))
                     flatten_expressions(*e, c.pointer + "/expressions", "", c.expressions);
                 for (const char* meta : {"for_each_expression", "count_expression"})
-                    if (const json::Node* fe = r.get(meta))
+                    if (const json::Elem* fe = r.get(meta))
                         for (auto& ref : most_specific(fe->get("references")))
                             c.for_each_references.push_back(ref);
                 if (c.type.empty() || c.name.empty()) continue;
                 m.resources.emplace(c.mode + "." + c.type + "." + c.name, std::move(c));
             }
         }
-        if (const json::Node* outs = n.get("outputs"); outs && outs->is(json::Type::Object))
-            for (auto& [name, o] : outs->members)
-                if (const json::Node* e = o.get("expression")) {
+        if (const json::Elem* outs = n.get("outputs"); outs && outs->is(json::Type::Object))
+            for (auto& [name, o] : outs->members())
+                if (const json::Elem* e = o.get("expression")) {
                     std::string p = pointer + "/outputs";
                     append_pointer(p, name);
-                    m.outputs.emplace(name, make_expression(*e, p + "/expression"));
+                    m.outputs.emplace(std::string(name), make_expression(*e, p + "/expression"));
                 }
-        if (const json::Node* vars = n.get("variables"); vars && vars->is(json::Type::Object))
-            for (auto& [name, v] : vars->members) m.variables[name] = &v;
-        const json::Node* calls = n.get("module_calls");
+        if (const json::Elem* vars = n.get("variables"); vars && vars->is(json::Type::Object))
+            for (auto& [name, v] : vars->members()) m.variables[std::string(name)] = &v;
+        const json::Elem* calls = n.get("module_calls");
         if (!calls || !calls->is(json::Type::Object)) return;
-        for (auto& [name, call] : calls->members) {
+        for (auto& [name, call] : calls->members()) {
             auto child = std::make_unique<ConfigModule>();
-            child->call_name = name;
+            child->call_name = std::string(name);
             child->parent = &m;
             child->call = &call;
             child->call_pointer = pointer + "/module_calls";
             append_pointer(child->call_pointer, name);
             child->source = str_of(call.get("source"));
-            std::string child_key = key_path.empty() ? name : key_path + "." + name;
+            std::string child_key =
+                key_path.empty() ? std::string(name) : key_path + "." + std::string(name);
             if ((child->source.starts_with("./") || child->source.starts_with("../")) &&
                 !m.dir.empty())
                 child->dir = (fs::path(m.dir) / child->source).lexically_normal().string();
             else if (auto it = installed.find(child_key); it != installed.end())
                 child->dir = it->second;
-            if (const json::Node* e = call.get("expressions"); e && e->is(json::Type::Object))
-                for (auto& [input, expr] : e->members) {
+            if (const json::Elem* e = call.get("expressions"); e && e->is(json::Type::Object))
+                for (auto& [input, expr] : e->members()) {
                     std::string p = child->call_pointer + "/expressions";
                     append_pointer(p, input);
-                    if (is_expression(expr)) child->inputs.emplace(input, make_expression(expr, p));
+                    if (is_expression(expr))
+                        child->inputs.emplace(std::string(input), make_expression(expr, p));
                 }
-            if (const json::Node* body = call.get("module"))
+            if (const json::Elem* body = call.get("module"))
                 read_module(*body, child->call_pointer + "/module", *child, child_key);
-            m.children[name] = std::move(child);
+            m.children[std::string(name)] = std::move(child);
         }
     }
 };
@@ -243,12 +245,13 @@ std::map<std::string, std::string> installed_module_dirs(const std::string& root
     if (!in) return out;
     std::ostringstream ss;
     ss << in.rdbuf();
-    json::Node doc;
+    std::string text = ss.str(); // the Doc's strings view it
+    json::Doc doc;
     json::ParseError err;
-    if (!json::parse(ss.str(), 0, doc, err)) return out;
-    const json::Node* mods = doc.get("Modules");
-    if (!mods || !mods->is(json::Type::Array)) return out;
-    for (auto& m : mods->items) {
+    if (!json::parse(text, 0, doc, err)) return out;
+    const json::Elem* mods = doc.root().get("Modules");
+    if (!mods) return out;
+    for (auto& m : mods->items()) {
         std::string key = str_of(m.get("Key")), dir = str_of(m.get("Dir"));
         if (!key.empty() && !dir.empty())
             out[key] = (fs::path(root_dir) / dir).lexically_normal().string();
@@ -280,11 +283,11 @@ bool is_resource_reference(const std::string& ref) {
     return true;
 }
 
-std::unique_ptr<ConfigModule> read_configuration(const json::Node* configuration,
+std::unique_ptr<ConfigModule> read_configuration(const json::Elem* configuration,
                                                  const std::string& root_dir) {
     auto root = std::make_unique<ConfigModule>();
     root->dir = root_dir;
-    const json::Node* rm = configuration ? configuration->get("root_module") : nullptr;
+    const json::Elem* rm = configuration ? configuration->get("root_module") : nullptr;
     if (!rm || !rm->is(json::Type::Object)) return root;
     Reader reader{installed_module_dirs(root_dir)};
     reader.read_module(*rm, "/configuration/root_module", *root, "");

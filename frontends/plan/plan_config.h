@@ -23,7 +23,7 @@ namespace tenet::plan {
 // One expression: where it is in the plan and what it references (raw, in its
 // module's scope, with Terraform's redundant prefixes dropped).
 struct Expression {
-    const json::Node* node = nullptr;
+    const json::Elem* node = nullptr;
     std::string pointer;
     std::vector<std::string> references;
     bool constant = false; // constant_value
@@ -33,7 +33,7 @@ struct ConfigResource {
     std::string mode, type, name;                  // "managed" / "data"
     std::map<std::string, Expression> expressions; // by attribute path (".rule[0].sse_algorithm")
     std::vector<std::string> for_each_references;
-    const json::Node* node = nullptr;
+    const json::Elem* node = nullptr;
     std::string pointer;
 };
 
@@ -42,19 +42,19 @@ struct ConfigModule {
     ConfigModule* parent = nullptr;
     std::string source; // as written in the call
     std::string dir;    // on disk, when the source is a local path (or found in modules.json)
-    const json::Node* call = nullptr; // the module_calls entry
+    const json::Elem* call = nullptr; // the module_calls entry
     std::string call_pointer;
     std::map<std::string, Expression>
         inputs; // what the call passes, by variable name (caller scope)
     std::map<std::string, ConfigResource>
         resources; // by "mode.type.name" ("managed.aws_s3_bucket.b")
     std::map<std::string, Expression> outputs;
-    std::map<std::string, const json::Node*> variables;
+    std::map<std::string, const json::Elem*> variables;
     std::map<std::string, std::unique_ptr<ConfigModule>> children;
 };
 
 // `root_dir` is the plan file's directory (.tf files of the root module), or "".
-std::unique_ptr<ConfigModule> read_configuration(const json::Node* configuration,
+std::unique_ptr<ConfigModule> read_configuration(const json::Elem* configuration,
                                                  const std::string& root_dir);
 
 // The config module for a module instance address ("module.net", `module.a["x"].module.b`);

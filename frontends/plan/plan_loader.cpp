@@ -24,11 +24,11 @@ namespace fs = std::filesystem;
 // Builds one resource's attribute map: refs from the configuration expression that
 // covers each path, the .tf location when found, Default for values the plan has
 // but the configuration does not write.
-class ResourceValues : public JsonValueBuilder {
+class ResourceValues : public ElemValueBuilder {
   public:
     ResourceValues(ModelBuilder& b, const ConfigResource* config, const ScopeContext& scope,
                    const BlockLocations* block, bool data_source)
-        : JsonValueBuilder(b), config_(config), scope_(scope), block_(block),
+        : ElemValueBuilder(b), config_(config), scope_(scope), block_(block),
           data_source_(data_source) {}
 
     // Resolved refs of the expression at `path` (exact or covering it), or null.
@@ -52,7 +52,7 @@ class ResourceValues : public JsonValueBuilder {
     }
 
   protected:
-    ProvId provenance(const ValueSite& site, ValueState state) override {
+    ProvId provenance(const ElemSite& site, ValueState state) override {
         const Expression* expr = nullptr;
         const Resolved* res = site.path.empty() ? nullptr : resolved_for(site.path, &expr);
         if (state != ValueState::Unknown) {
@@ -72,7 +72,7 @@ class ResourceValues : public JsonValueBuilder {
         const std::vector<std::string>& refs = res ? res->refs : none;
         return b_.prov(loc, state, refs, site.node ? site.pointer : site.mask_pointer);
     }
-    bool keep_null(const ValueSite& site) override { return resolved_for(site.path) != nullptr; }
+    bool keep_null(const ElemSite& site) override { return resolved_for(site.path) != nullptr; }
 
     // A nested block the configuration writes (`rule[0]` when `.rule[0].x` is an expression).
     bool written_block(const std::string& path) {
@@ -93,9 +93,9 @@ class ResourceValues : public JsonValueBuilder {
 };
 
 // Values with their JSON position and pointer and nothing else (variables, outputs).
-class PlainValues : public JsonValueBuilder {
+class PlainValues : public ElemValueBuilder {
   public:
-    using JsonValueBuilder::JsonValueBuilder;
+    using ElemValueBuilder::ElemValueBuilder;
     std::vector<std::string> refs;
     ValueState known_state = ValueState::Explicit;
     // The .tf block declaring the value (`variable "x"`, `output "y"`) and the attribute
@@ -104,7 +104,7 @@ class PlainValues : public JsonValueBuilder {
     std::string attribute;
 
   protected:
-    ProvId provenance(const ValueSite& site, ValueState state) override {
+    ProvId provenance(const ElemSite& site, ValueState state) override {
         SourceLoc loc = site.node ? site.node->loc : (site.mask ? site.mask->loc : SourceLoc{});
         if (block) loc = block->lookup(attribute + site.path);
         return b_.prov(loc, state == ValueState::Unknown ? state : known_state, refs,
@@ -115,7 +115,7 @@ class PlainValues : public JsonValueBuilder {
 class PlanLoader {
   public:
     PlanLoader(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
-               const json::Node& doc)
+               const json::Elem& doc)
         : sm_(sm), file_(file), b_(b), errors_(errors), doc_(doc), locator_(sm) {}
 
     void run() {
@@ -123,8 +123,8 @@ class PlanLoader {
         std::string root_dir = plan_path.has_parent_path() ? plan_path.parent_path().string() : ".";
         config_ = read_configuration(doc_.get("configuration"), root_dir);
         index_changes();
-        if (const json::Node* pv = doc_.get("planned_values")) {
-            if (const json::Node* rm = pv->get("root_module"))
+        if (const json::Elem* pv = doc_.get("planned_values")) {
+            if (const json::Elem* rm = pv->get("root_module"))
                 for_each_resource(
                     *rm, "/planned_values/root_module",
                     [&](auto& r, auto& ptr, auto& mod) { load_resource(r, ptr, mod); });
@@ -133,9 +133,9 @@ class PlanLoader {
                                          "`terraform show -json PLAN`?"});
         }
         // Data sources read during planning appear only in prior_state.
-        if (const json::Node* ps = doc_.get("prior_state"))
-            if (const json::Node* vals = ps->get("values"))
-                if (const json::Node* rm = vals->get("root_module"))
+        if (const json::Elem* ps = doc_.get("prior_state"))
+            if (const json::Elem* vals = ps->get("values"))
+                if (const json::Elem* rm = vals->get("root_module"))
                     for_each_resource(*rm, "/prior_state/values/root_module",
                                       [&](auto& r, auto& ptr, auto& mod) {
                                           if (string_member(r, "mode") == "data")
@@ -153,17 +153,17 @@ class PlanLoader {
 
   private:
     void index_changes() {
-        const json::Node* rc = doc_.get("resource_changes");
+        const json::Elem* rc = doc_.get("resource_changes");
         if (!rc || !rc->is(json::Type::Array)) return;
-        for (size_t i = 0; i < rc->items.size(); ++i) {
-            const json::Node& c = rc->items[i];
+        for (size_t i = 0; i < rc->items().size(); ++i) {
+            const json::Elem& c = rc->items()[i];
             std::string address = string_member(c, "address");
             if (address.empty()) continue;
             changes_[address] = {&c, "/resource_changes/" + std::to_string(i)};
-            if (const json::Node* change = c.get("change"); change && change->get("actions")) {
+            if (const json::Elem* change = c.get("change"); change && change->get("actions")) {
                 std::vector<Value> actions;
-                for (auto& a : change->get("actions")->items)
-                    if (a.is(json::Type::String)) actions.push_back(b_.str(a.string));
+                for (auto& a : change->get("actions")->items())
+                    if (a.is(json::Type::String)) actions.push_back(b_.str(a.str()));
                 b_.stack_entry("changes", address,
                                b_.list(actions, b_.prov(c.loc, ValueState::Explicit, {},
                                                         changes_[address].second)));
@@ -171,7 +171,7 @@ class PlanLoader {
         }
     }
 
-    void load_resource(const json::Node& r, const std::string& pointer,
+    void load_resource(const json::Elem& r, const std::string& pointer,
                        const std::string& module_address) {
         std::string address = string_member(r, "address"), type = string_member(r, "type");
         std::string mode = string_member(r, "mode"), name = string_member(r, "name");
@@ -194,11 +194,11 @@ class PlanLoader {
         const BlockLocations* block =
             cm ? locator_.find(cm->dir, data ? "data" : "resource", type, name) : nullptr;
 
-        const json::Node* values = r.get("values");
-        const json::Node* mask = nullptr;
+        const json::Elem* values = r.get("values");
+        const json::Elem* mask = nullptr;
         std::string mask_pointer;
         if (auto it = changes_.find(address); it != changes_.end())
-            if (const json::Node* change = it->second.first->get("change")) {
+            if (const json::Elem* change = it->second.first->get("change")) {
                 mask = change->get("after_unknown");
                 mask_pointer = it->second.second + "/change/after_unknown";
             }
@@ -226,18 +226,18 @@ class PlanLoader {
     }
 
     void load_variables() {
-        const json::Node* vars = doc_.get("variables");
+        const json::Elem* vars = doc_.get("variables");
         const ConfigModule& root = *config_;
         std::map<std::string, std::vector<std::pair<std::string, Value>>> entries;
         if (vars && vars->is(json::Type::Object))
-            for (auto& [name, v] : vars->members) {
-                std::string ptr = "/variables";
+            for (auto& [key, v] : vars->members()) {
+                std::string name(key), ptr = "/variables";
                 append_pointer(ptr, name);
                 PlainValues pv(b_);
                 pv.set_subject("var." + name);
                 // Set by a .tfvars file, -var or the default: the declaration is where it is named.
                 pv.block = locator_.find_named(root.dir, "variable", name);
-                if (const json::Node* value = v.get("value"))
+                if (const json::Elem* value = v.get("value"))
                     entries[name].push_back({"value", pv.build(value, ptr + "/value", "")});
             }
         for (auto& [name, decl] : root.variables) {
@@ -246,7 +246,8 @@ class PlanLoader {
             PlainValues pv(b_);
             pv.set_subject("var." + name);
             pv.block = locator_.find_named(root.dir, "variable", name);
-            for (auto& [key, node] : decl->members) {
+            for (auto& [key_view, node] : decl->members()) {
+                std::string key(key_view);
                 pv.attribute = "." + key;
                 entries[name].push_back({key, pv.build(&node, ptr + "/" + key, "")});
             }
@@ -259,7 +260,7 @@ class PlanLoader {
     // declaration beside the plan shows them. A type written on one line is its source
     // text (as the Terraform frontend records it); one spread over lines, and every
     // validation's condition, are unknown with the place they are written.
-    void declared_checks(const std::string& name, const json::Node& decl,
+    void declared_checks(const std::string& name, const json::Elem& decl,
                          const BlockLocations& block,
                          std::vector<std::pair<std::string, Value>>& fields) {
         auto where = [&](SourceLoc loc) {
@@ -313,21 +314,21 @@ class PlanLoader {
     }
 
     void load_outputs() {
-        const json::Node* pv = doc_.get("planned_values");
-        const json::Node* outs = pv ? pv->get("outputs") : nullptr;
-        const json::Node* oc = doc_.get("output_changes");
+        const json::Elem* pv = doc_.get("planned_values");
+        const json::Elem* outs = pv ? pv->get("outputs") : nullptr;
+        const json::Elem* oc = doc_.get("output_changes");
         std::map<std::string, std::vector<std::pair<std::string, Value>>> entries;
-        auto for_each_output = [&](const json::Node* m, auto f) {
+        auto for_each_output = [&](const json::Elem* m, auto f) {
             if (m && m->is(json::Type::Object))
-                for (auto& [name, o] : m->members) f(name, o);
+                for (auto& [name, o] : m->members()) f(std::string(name), o);
         };
-        for_each_output(outs, [&](const std::string& name, const json::Node& o) {
+        for_each_output(outs, [&](const std::string& name, const json::Elem& o) {
             std::string ptr = "/planned_values/outputs";
             append_pointer(ptr, name);
-            const json::Node* mask = nullptr;
+            const json::Elem* mask = nullptr;
             std::string mask_ptr;
             if (oc)
-                if (const json::Node* ch = oc->get(name)) {
+                if (const json::Elem* ch = oc->get(name)) {
                     mask = ch->get("after_unknown");
                     mask_ptr = "/output_changes";
                     append_pointer(mask_ptr, name);
@@ -341,15 +342,15 @@ class PlanLoader {
             auto& fields = entries[name];
             fields.push_back(
                 {"value", values.build(o.get("value"), ptr + "/value", "", mask, mask_ptr)});
-            if (const json::Node* s = o.get("sensitive"))
+            if (const json::Elem* s = o.get("sensitive"))
                 fields.push_back({"sensitive", plain_value(b_, *s)});
         });
-        if (const json::Node* cfg = doc_.get("configuration"))
-            if (const json::Node* rm = cfg->get("root_module"))
+        if (const json::Elem* cfg = doc_.get("configuration"))
+            if (const json::Elem* rm = cfg->get("root_module"))
                 for_each_output(rm->get("outputs"), [&](const std::string& name,
-                                                        const json::Node& o) {
+                                                        const json::Elem& o) {
                     auto& fields = entries[name];
-                    if (const json::Node* d = o.get("description"))
+                    if (const json::Elem* d = o.get("description"))
                         fields.push_back({"description", plain_value(b_, *d)});
                     if (fields.empty() || fields[0].first != "value") {
                         // Declared but without a planned value (e.g. an error upstream): say so.
@@ -377,7 +378,7 @@ class PlanLoader {
             std::vector<std::pair<std::string, Value>> fields;
             // The `module "name"` block in the caller's .tf, when found; else the plan JSON.
             const BlockLocations* block = locator_.find_named(m.dir, "module", name);
-            auto where = [&](const json::Node& n, const std::string& attribute) {
+            auto where = [&](const json::Elem& n, const std::string& attribute) {
                 return block ? block->lookup(attribute) : n.loc;
             };
             ProvId p =
@@ -398,7 +399,7 @@ class PlanLoader {
                 for (auto& ref : expr.references) resolve_reference(caller, ref, r);
                 SourceLoc loc = where(*expr.node, "." + input);
                 ProvId ip = b_.prov(loc, ValueState::Explicit, r.refs, expr.pointer);
-                if (const json::Node* c = expr.node->get("constant_value"))
+                if (const json::Elem* c = expr.node->get("constant_value"))
                     inputs.push_back({input, plain_value(b_, *c).with_prov(ip)});
                 else
                     inputs.push_back(
@@ -414,20 +415,20 @@ class PlanLoader {
     }
 
     void load_providers() {
-        const json::Node* cfg = doc_.get("configuration");
-        const json::Node* pc = cfg ? cfg->get("provider_config") : nullptr;
+        const json::Elem* cfg = doc_.get("configuration");
+        const json::Elem* pc = cfg ? cfg->get("provider_config") : nullptr;
         if (!pc || !pc->is(json::Type::Object)) return;
-        for (auto& [key, p] : pc->members) {
+        for (auto& [key, p] : pc->members()) {
             std::string ptr = "/configuration/provider_config";
             append_pointer(ptr, key);
             ProvId prov = b_.prov(p.loc, ValueState::Explicit, {}, ptr);
             // As the HCL frontend: the provider block's settings (the constant ones; references
             // and function calls are not in the plan) plus what the plan adds.
             std::vector<std::pair<std::string, Value>> fields;
-            if (const json::Node* ex = p.get("expressions"); ex && ex->is(json::Type::Object))
-                for (auto& [k, e] : ex->members)
-                    if (const json::Node* c = e.get("constant_value"))
-                        fields.push_back({k, plain_value(b_, *c).with_prov(prov)});
+            if (const json::Elem* ex = p.get("expressions"); ex && ex->is(json::Type::Object))
+                for (auto& [k, e] : ex->members())
+                    if (const json::Elem* c = e.get("constant_value"))
+                        fields.push_back({std::string(k), plain_value(b_, *c).with_prov(prov)});
             for (const char* f : {"full_name", "alias", "version_constraint"})
                 if (auto s = string_member(p, f); !s.empty())
                     fields.push_back({f, b_.str(s, prov)});
@@ -439,10 +440,10 @@ class PlanLoader {
     FileId file_;
     ModelBuilder& b_;
     std::vector<ModelError>& errors_;
-    const json::Node& doc_;
+    const json::Elem& doc_;
     TfLocator locator_;
     std::unique_ptr<ConfigModule> config_;
-    std::map<std::string, std::pair<const json::Node*, std::string>> changes_;
+    std::map<std::string, std::pair<const json::Elem*, std::string>> changes_;
     std::set<std::string> loaded_;
     PendingReferences pending_;
 };
@@ -452,9 +453,9 @@ class PlanLoader {
 
 bool load_terraform_plan(SourceManager& sm, FileId file, ModelBuilder& b,
                          std::vector<ModelError>& errors) {
-    json::Node doc;
+    json::Doc doc;
     if (!plan::parse_json_object(sm, file, "Terraform plan", doc, errors)) return false;
-    plan::PlanLoader(sm, file, b, errors, doc).run();
+    plan::PlanLoader(sm, file, b, errors, doc.root()).run();
     return true;
 }
 

@@ -26,8 +26,8 @@ namespace fs = std::filesystem;
 
 struct StateResource {
     std::string address, mode, type, name, provider;
-    const json::Node* values = nullptr;
-    const json::Node* node = nullptr;
+    const json::Elem* values = nullptr;
+    const json::Elem* node = nullptr;
     std::string pointer; // of `values`
     std::vector<std::string> depends_on;
     std::string module_address; // "" at the root
@@ -36,13 +36,13 @@ struct StateResource {
 // Where an attribute holds a dependency's id or arn: path -> the refs it carries.
 using DependencyRefs = std::map<std::string, std::vector<std::string>>;
 
-class StateValues : public JsonValueBuilder {
+class StateValues : public ElemValueBuilder {
   public:
     StateValues(ModelBuilder& b, const DependencyRefs& refs, const BlockLocations* block)
-        : JsonValueBuilder(b), refs_(refs), block_(block) {}
+        : ElemValueBuilder(b), refs_(refs), block_(block) {}
 
   protected:
-    ProvId provenance(const ValueSite& site, ValueState state) override {
+    ProvId provenance(const ElemSite& site, ValueState state) override {
         static const std::vector<std::string> none;
         auto it = refs_.find(site.path);
         SourceLoc loc = site.node ? site.node->loc : SourceLoc{};
@@ -61,32 +61,32 @@ class StateValues : public JsonValueBuilder {
     const BlockLocations* block_;
 };
 
-std::vector<std::string> string_list(const json::Node* n) {
+std::vector<std::string> string_list(const json::Elem* n) {
     std::vector<std::string> out;
     if (n && n->is(json::Type::Array))
-        for (auto& item : n->items)
-            if (item.is(json::Type::String)) out.push_back(item.string);
+        for (auto& item : n->items())
+            if (item.is(json::Type::String)) out.push_back(std::string(item.str()));
     return out;
 }
 
 class StateLoader {
   public:
     StateLoader(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors,
-                const json::Node& doc)
+                const json::Elem& doc)
         : sm_(sm), file_(file), b_(b), errors_(errors), doc_(doc), locator_(sm) {}
 
     bool run() {
-        const json::Node* outputs = nullptr;
+        const json::Elem* outputs = nullptr;
         std::string outputs_pointer;
-        if (const json::Node* values = doc_.get("values")) {
-            if (const json::Node* rm = values->get("root_module"))
+        if (const json::Elem* values = doc_.get("values")) {
+            if (const json::Elem* rm = values->get("root_module"))
                 for_each_resource(*rm, "/values/root_module", [&](auto& r, auto& ptr, auto& mod) {
                     collect_shown(r, ptr, mod);
                 });
             outputs = values->get("outputs");
             outputs_pointer = "/values/outputs";
-        } else if (const json::Node* version = doc_.get("version")) {
-            if (!version->is(json::Type::Number) || version->number != 4) {
+        } else if (const json::Elem* version = doc_.get("version")) {
+            if (!version->is(json::Type::Number) || version->number() != 4) {
                 errors_.push_back({version->loc,
                                    "unsupported Terraform state version (only version 4, written "
                                    "by Terraform 0.12 and later, is read)"});
@@ -111,7 +111,7 @@ class StateLoader {
     }
 
   private:
-    void collect_shown(const json::Node& r, const std::string& pointer,
+    void collect_shown(const json::Elem& r, const std::string& pointer,
                        const std::string& module_address) {
         StateResource s;
         s.address = string_member(r, "address");
@@ -133,14 +133,14 @@ class StateLoader {
     }
 
     void collect_raw() {
-        const json::Node* res = doc_.get("resources");
+        const json::Elem* res = doc_.get("resources");
         if (!res || !res->is(json::Type::Array)) return;
-        for (size_t i = 0; i < res->items.size(); ++i) {
-            const json::Node& r = res->items[i];
+        for (size_t i = 0; i < res->items().size(); ++i) {
+            const json::Elem& r = res->items()[i];
             std::string pointer = "/resources/" + std::to_string(i);
             std::string type = string_member(r, "type"), name = string_member(r, "name");
             std::string mode = string_member(r, "mode"), module = string_member(r, "module");
-            const json::Node* instances = r.get("instances");
+            const json::Elem* instances = r.get("instances");
             if (type.empty() || name.empty() || !instances || !instances->is(json::Type::Array)) {
                 errors_.push_back(
                     {r.loc,
@@ -149,8 +149,8 @@ class StateLoader {
             }
             std::string base = (module.empty() ? "" : module + ".") +
                                (mode == "data" ? "data." : "") + type + "." + name;
-            for (size_t j = 0; j < instances->items.size(); ++j) {
-                const json::Node& inst = instances->items[j];
+            for (size_t j = 0; j < instances->items().size(); ++j) {
+                const json::Elem& inst = instances->items()[j];
                 StateResource s;
                 s.address = base + instance_key_text(inst.get("index_key"));
                 s.mode = mode;
@@ -224,17 +224,17 @@ class StateLoader {
         return it == installed_.end() ? std::string() : it->second;
     }
 
-    void load_outputs(const json::Node* outputs, const std::string& pointer) {
+    void load_outputs(const json::Elem* outputs, const std::string& pointer) {
         if (!outputs || !outputs->is(json::Type::Object)) return;
-        for (auto& [name, o] : outputs->members) {
-            std::string ptr = pointer;
+        for (auto& [key, o] : outputs->members()) {
+            std::string name(key), ptr = pointer;
             append_pointer(ptr, name);
             StateValues builder(b_, no_refs_, nullptr);
             builder.set_subject("output." + name);
             std::vector<std::pair<std::string, Value>> fields;
-            if (const json::Node* v = o.get("value"))
+            if (const json::Elem* v = o.get("value"))
                 fields.push_back({"value", builder.build(v, ptr + "/value", "")});
-            if (const json::Node* s = o.get("sensitive"))
+            if (const json::Elem* s = o.get("sensitive"))
                 fields.push_back({"sensitive", plain_value(b_, *s)});
             b_.stack_entry("outputs", name,
                            b_.map(fields, b_.prov(o.loc, ValueState::Explicit, {}, ptr)));
@@ -245,7 +245,7 @@ class StateLoader {
     FileId file_;
     ModelBuilder& b_;
     std::vector<ModelError>& errors_;
-    const json::Node& doc_;
+    const json::Elem& doc_;
     TfLocator locator_;
     std::vector<StateResource> resources_;
     IdentityIndex identities_;
@@ -261,9 +261,9 @@ class StateLoader {
 
 bool load_terraform_state(SourceManager& sm, FileId file, ModelBuilder& b,
                           std::vector<ModelError>& errors) {
-    json::Node doc;
+    json::Doc doc;
     if (!plan::parse_json_object(sm, file, "Terraform state", doc, errors)) return false;
-    return plan::StateLoader(sm, file, b, errors, doc).run();
+    return plan::StateLoader(sm, file, b, errors, doc.root()).run();
 }
 
 } // namespace tenet
