@@ -20,6 +20,18 @@ ProvId ModelBuilder::prov(SourceLoc loc, ValueState state, std::span<const std::
     return model_.add_provenance(p);
 }
 
+ProvId ModelBuilder::prov_sharing_refs(ProvId refs_of, SourceLoc loc, ValueState state,
+                                       std::string_view pointer) {
+    Provenance p;
+    p.loc = loc;
+    p.state = state;
+    if (!pointer.empty()) p.pointer = model_.arena.make_string(pointer);
+    const Provenance& from = model_.prov(refs_of);
+    p.refs_begin = from.refs_begin;
+    p.refs_count = from.refs_count;
+    return model_.add_provenance(p);
+}
+
 const StrObj* ModelBuilder::key(std::string_view s) {
     return intern(s);
 }

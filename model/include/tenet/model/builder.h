@@ -26,6 +26,11 @@ class ModelBuilder {
     // "param.EnvironmentSuffix", "aws_kms_key.main.arn", "MyKey.Arn".
     ProvId prov(SourceLoc loc, ValueState state = ValueState::Explicit,
                 std::span<const std::string> refs = {}, std::string_view pointer = {});
+    // A provenance with the same refs as `refs_of` (0: none), sharing its slice of the
+    // model's ref pool: for the values of a tree that inherit their parent's refs, without
+    // interning or storing the refs again.
+    ProvId prov_sharing_refs(ProvId refs_of, SourceLoc loc, ValueState state = ValueState::Explicit,
+                             std::string_view pointer = {});
 
     // ---- values (strings interned, containers in the model's arena)
     const StrObj* key(std::string_view s);
