@@ -48,10 +48,11 @@ struct Expr {
     bool boolean = false;
     bool expand = false;     // Call: `f(args...)`; For: grouping `v...`
     bool object_for = false; // For: `{for ...}`
-    bool unwrap = false;     // Template: exactly one interpolation, its value is returned as is
+    bool unwrap = false;     // Template: exactly one interpolation, its value is returned as is;
+                             // Literal: a quoted string without interpolations (a template)
     double number = 0;
-    std::string name;  // string literal, variable, attribute, function, key variable
-    std::string name2; // value variable of for expressions
+    std::string name;       // string literal, variable, attribute, function, key variable
+    std::string_view name2; // value variable of for expressions (File::keep holds it)
     Expr* a = nullptr;
     Expr* b = nullptr;
     Expr* c = nullptr;
@@ -86,19 +87,32 @@ struct Block {
     Body body;
 };
 
-// One parsed file. Expressions live in `pool`.
+// One parsed file. Expressions live in the file's pool: chunks of 64 nodes (stable
+// addresses, one allocation per 64 expressions, little unused room in small files).
 struct File {
     FileId id = 0;
     bool json = false;
     Body body;
-    std::deque<Expr> pool;
 
     Expr* make(ExprKind kind, SourceLoc loc) {
-        Expr& e = pool.emplace_back();
+        if (pool_.empty() || pool_used_ == kPoolChunk) {
+            pool_.push_back(std::make_unique<Expr[]>(kPoolChunk));
+            pool_used_ = 0;
+        }
+        Expr& e = pool_.back()[pool_used_++];
         e.kind = kind;
         e.loc = loc;
         return &e;
     }
+
+    // Keeps a name for the file's lifetime (the value variables of for expressions).
+    std::string_view keep(std::string s) { return names_.emplace_back(std::move(s)); }
+
+  private:
+    static constexpr size_t kPoolChunk = 64;
+    std::vector<std::unique_ptr<Expr[]>> pool_;
+    size_t pool_used_ = 0;
+    std::deque<std::string> names_;
 };
 
 } // namespace tenet::hcl

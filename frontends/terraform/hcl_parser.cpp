@@ -526,10 +526,10 @@ class Parser {
         next();
         Expr* e = f_.make(ExprKind::For, loc);
         e->object_for = object_form;
-        e->name2 = expect(Tok::Ident, "a variable name after `for`").text;
+        e->name2 = f_.keep(expect(Tok::Ident, "a variable name after `for`").text);
         if (accept(Tok::Comma)) {
-            e->name = e->name2;
-            e->name2 = expect(Tok::Ident, "a value variable name after `,`").text;
+            e->name = std::string(e->name2);
+            e->name2 = f_.keep(expect(Tok::Ident, "a value variable name after `,`").text);
         }
         if (!at_keyword("in")) fail(peek().loc, "expected `in` in the for expression");
         next();
@@ -551,11 +551,22 @@ class Parser {
     // ---- templates
 
     Expr* template_expr(SourceLoc loc, Tok close) {
-        Expr* tpl = f_.make(ExprKind::Template, loc);
-        std::string end = template_parts(tpl->items, close);
+        std::vector<Expr*> parts;
+        std::string end = template_parts(parts, close);
         if (!end.empty()) fail(t_[i_].loc, "unexpected `%{ " + end + " }`");
         if (t_[i_].kind != close) fail(t_[i_].loc, std::string("expected ") + tok_name(close));
         ++i_;
+        // A string without interpolations or directives (most of them) is one node: a
+        // literal at the template's position, marked as written in quotes.
+        if (parts.empty() || (parts.size() == 1 && parts[0]->kind == ExprKind::Literal)) {
+            Expr* lit = parts.empty() ? f_.make(ExprKind::Literal, loc) : parts[0];
+            lit->loc = loc;
+            lit->lit = LitKind::String;
+            lit->unwrap = true;
+            return lit;
+        }
+        Expr* tpl = f_.make(ExprKind::Template, loc);
+        tpl->items = std::move(parts);
         finish_template(tpl);
         return tpl;
     }
@@ -679,10 +690,10 @@ class Parser {
         nl_ignore_.push_back(true);
         next(); // for
         Expr* e = f_.make(ExprKind::TemplateFor, loc);
-        e->name2 = expect(Tok::Ident, "a variable name after `for`").text;
+        e->name2 = f_.keep(expect(Tok::Ident, "a variable name after `for`").text);
         if (accept(Tok::Comma)) {
-            e->name = e->name2;
-            e->name2 = expect(Tok::Ident, "a value variable name after `,`").text;
+            e->name = std::string(e->name2);
+            e->name2 = f_.keep(expect(Tok::Ident, "a value variable name after `,`").text);
         }
         if (!at_keyword("in")) fail(peek().loc, "expected `in` in the `%{ for }` directive");
         next();

@@ -123,18 +123,24 @@ bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuild
     for (const std::string& p : opts.tf_var_files) load_tfvars(loader, p, var_files);
     for (const std::string& v : opts.tf_vars) load_cli_var(loader, root, v, var_files);
 
-    ModuleInstance instance(loader, root, "", nullptr, nullptr, {}, 0);
-    std::vector<ResourceInstance> resources;
-    instance.collect(resources);
-    if (loader.budget.exhausted())
-        errors.push_back(
-            {SourceLoc{},
-             dir + ": evaluation stopped after " + std::to_string(loader.budget.limit) +
-                 " steps (the configuration expands too much); later values are unknown"});
     Emitter emit(b, frontend_name(as == FrontendKind::Cdktf ? FrontendKind::Cdktf
                                                             : FrontendKind::Terraform));
+    std::vector<ResourceInstance> resources;
+    {
+        ModuleInstance instance(loader, root, "", nullptr, nullptr, {}, 0);
+        instance.collect(resources);
+        if (loader.budget.exhausted())
+            errors.push_back(
+                {SourceLoc{},
+                 dir + ": evaluation stopped after " + std::to_string(loader.budget.limit) +
+                     " steps (the configuration expands too much); later values are unknown"});
+        emit.stack(instance, loader);
+    }
+    // The stack entity is in the model: the module instances (every evaluated name) and the
+    // syntax trees are no longer needed, and the resource values go into the model one by one.
+    loader.configs.clear();
+    var_files.clear();
     emit.resources(resources);
-    emit.stack(instance, loader);
     return true;
 }
 

@@ -31,8 +31,8 @@ std::string Emitter::Path::text() const {
     return out + "." + std::string(key);
 }
 
-Value Emitter::convert(const ValPtr& v, const Refs& inherited, const Path& path,
-                       const std::string& pointer) {
+Value Emitter::convert(const ValPtr& v, const Refs& inherited, ProvId inherited_prov,
+                       const Path& path, const std::string& pointer) {
     const Refs* use = &inherited;
     Refs merged;
     if (!v->refs.empty() &&
@@ -45,7 +45,8 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, const Path& path,
     ValueState state = v->unknown()  ? ValueState::Unknown
                        : v->computed ? ValueState::Computed
                                      : ValueState::Explicit;
-    ProvId p = b_.prov(v->loc, state, refs, pointer);
+    ProvId p = use == &inherited ? b_.prov_sharing_refs(inherited_prov, v->loc, state, pointer)
+                                 : b_.prov(v->loc, state, refs, pointer);
     switch (v->kind) {
     case VKind::Null:
         return b_.null(p);
@@ -61,34 +62,35 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, const Path& path,
         std::vector<Value> items;
         items.reserve(v->items.size());
         for (size_t i = 0; i < v->items.size(); ++i)
-            items.push_back(convert(v->items[i], refs, Path{&path, {}, i}, pointer));
+            items.push_back(convert(v->items[i], refs, p, Path{&path, {}, i}, pointer));
         return b_.list(items, p);
     }
     case VKind::Map: {
-        std::vector<std::pair<std::string, Value>> members;
+        std::vector<MapEntry> members;
         members.reserve(v->members.size());
         for (const auto& [k, m] : v->members)
-            members.push_back({k, convert(m, refs, Path{&path, k, 0}, pointer)});
+            members.push_back({b_.key(k), convert(m, refs, p, Path{&path, k, 0}, pointer)});
         return b_.map(members, p);
     }
     }
     return b_.null(p);
 }
 
-void Emitter::resources(const std::vector<ResourceInstance>& list) {
-    for (const ResourceInstance& r : list) {
-        std::vector<std::pair<std::string, Value>> attrs;
+void Emitter::resources(std::vector<ResourceInstance>& list) {
+    for (ResourceInstance& r : list) {
+        std::vector<MapEntry> attrs;
+        attrs.reserve(r.attrs->members.size());
         Path root{nullptr, r.address, 0};
         for (const auto& [name, v] : r.attrs->members)
-            attrs.push_back({name, convert(v, {}, Path{&root, name, 0}, r.construct_path)});
+            attrs.push_back(
+                {b_.key(name), convert(v, {}, 0, Path{&root, name, 0}, r.construct_path)});
         Resource res;
         res.address = b_.key(r.address);
-        res.native_type = b_.key(r.decl->data ? "data." + r.decl->type : r.decl->type);
+        res.native_type = b_.key(r.data ? "data." + r.type : r.type);
         res.frontend = b_.key(frontend_);
-        res.provider = b_.key(r.decl->type.substr(0, r.decl->type.find('_')));
-        res.native =
-            b_.map(attrs, b_.prov(r.decl->block->loc, ValueState::Explicit, {}, r.construct_path));
-        res.loc = r.decl->block->loc;
+        res.provider = b_.key(std::string_view(r.type).substr(0, r.type.find('_')));
+        res.native = b_.map(attrs, b_.prov(r.loc, ValueState::Explicit, {}, r.construct_path));
+        res.loc = r.loc;
         uint32_t index = b_.add_resource(res);
         for (const auto& [name, v] : r.attrs->members) {
             Refs refs;
@@ -96,6 +98,7 @@ void Emitter::resources(const std::vector<ResourceInstance>& list) {
             for (const std::string& ref : refs)
                 if (is_resource_ref(ref)) b_.add_reference(index, name, ref);
         }
+        r.attrs.reset();
     }
 }
 

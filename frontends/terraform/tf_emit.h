@@ -22,14 +22,21 @@ class Emitter {
         size_t index;
         std::string text() const;
     };
-    // `pointer` is the CDKTF construct path (empty for HCL).
-    Value convert(const ValPtr& v, const Refs& inherited, const Path& path,
+    // `pointer` is the CDKTF construct path (empty for HCL). `inherited_prov` is a
+    // provenance whose refs are `inherited` (0 when they are empty): a value that adds no
+    // refs of its own shares that provenance's refs.
+    Value convert(const ValPtr& v, const Refs& inherited, ProvId inherited_prov, const Path& path,
                   const std::string& pointer);
     Value convert(const ValPtr& v, const Refs& inherited, const std::string& subject,
                   const std::string& pointer) {
-        return convert(v, inherited, Path{nullptr, subject, 0}, pointer);
+        return convert(v, inherited,
+                       inherited.empty() ? 0
+                                         : b_.prov(SourceLoc{}, ValueState::Explicit, inherited),
+                       Path{nullptr, subject, 0}, pointer);
     }
-    void resources(const std::vector<ResourceInstance>& list);
+    // Releases each instance's values once they are in the model, so that the evaluated
+    // trees shrink while the model grows.
+    void resources(std::vector<ResourceInstance>& list);
     void stack(ModuleInstance& root, const Loader& loader);
 
   private:

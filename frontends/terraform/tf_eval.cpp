@@ -136,11 +136,11 @@ ValPtr Evaluator::get_attr(const ValPtr& obj, const std::string& name, SourceLoc
     if (obj->is(VKind::Map)) {
         if (const ValPtr* m = obj->find(name)) {
             Refs refs = obj->refs;
-            if (!obj->open.empty()) add_ref(refs, obj->open + "." + name);
+            if (obj->open) add_ref(refs, *obj->open + "." + name);
             return with_refs(*m, refs);
         }
-        if (!obj->open.empty()) {
-            std::string what = obj->open + "." + name;
+        if (obj->open) {
+            std::string what = *obj->open + "." + name;
             return v_unknown(what + " is known after apply", loc, {what});
         }
         return v_error("the object has no attribute `" + name + "`", loc);
@@ -173,11 +173,11 @@ ValPtr Evaluator::index(const ValPtr& obj, const ValPtr& key, SourceLoc loc) {
             return v_error(std::string("a map key must be a string, not a ") + type_name(*key),
                            loc);
         if (const ValPtr* m = obj->find(k)) {
-            if (!obj->open.empty()) add_ref(refs, obj->open + "." + k);
+            if (obj->open) add_ref(refs, *obj->open + "." + k);
             return with_refs(*m, refs);
         }
-        if (!obj->open.empty()) {
-            std::string what = obj->open + "." + k;
+        if (obj->open) {
+            std::string what = *obj->open + "." + k;
             return v_unknown(what + " is known after apply", loc, {what});
         }
         return v_error("the map has no element for the key \"" + k + "\"", loc);
@@ -237,7 +237,7 @@ bool Evaluator::template_append(const Expr* part, const Scope* s, std::string& o
         }
         auto body = [&](ValPtr k, ValPtr v) {
             Scope ks{s, part->name, std::move(k)};
-            Scope vs{part->name.empty() ? s : &ks, part->name2, std::move(v)};
+            Scope vs{part->name.empty() ? s : &ks, std::string(part->name2), std::move(v)};
             for (const Expr* p : part->b->items)
                 if (!template_append(p, &vs, out, refs, unknown)) return false;
             return true;
@@ -440,7 +440,7 @@ ValPtr Evaluator::for_expr(const Expr* e, const Scope* s) {
     std::vector<std::pair<std::string, std::vector<ValPtr>>> groups;
     for (auto& [k, v] : pairs) {
         Scope ks{s, e->name, k};
-        Scope vs{e->name.empty() ? s : &ks, e->name2, v};
+        Scope vs{e->name.empty() ? s : &ks, std::string(e->name2), v};
         if (e->d) {
             ValPtr c = eval(e->d, &vs);
             if (c->unknown()) return unknown_from(*c, e->loc, coll->refs);

@@ -36,7 +36,7 @@ void print_template_parts(const Expr* t, std::string& out, int budget) {
         } else if (p->kind == ExprKind::TemplateFor) {
             out += "%{ for ";
             if (!p->name.empty()) out += p->name + ", ";
-            out += p->name2 + " in ";
+            out.append(p->name2).append(" in ");
             print(p->a, out, budget);
             out += " }";
             print_template_parts(p->b, out, budget);
@@ -69,6 +69,10 @@ void print(const Expr* e, std::string& out, int budget) {
             json::append_number(out, e->number);
             return;
         case hcl::LitKind::String:
+            if (e->unwrap) { // written as a template: printed as one
+                out.append(1, '"').append(e->name).append(1, '"');
+                return;
+            }
             json::append_quoted(out, e->name);
             return;
         }
@@ -142,7 +146,7 @@ void print(const Expr* e, std::string& out, int budget) {
     case ExprKind::For:
         out += e->object_for ? "{for " : "[for ";
         if (!e->name.empty()) out += e->name + ", ";
-        out += e->name2 + " in ";
+        out.append(e->name2).append(" in ");
         print(e->a, out, budget);
         out += " : ";
         if (e->object_for) {

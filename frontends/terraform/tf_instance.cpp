@@ -339,7 +339,7 @@ ValPtr ModuleInstance::reference(const Expr* e, const Scope* s) {
 void ModuleInstance::collect(std::vector<ResourceInstance>& out) {
     for (const ResourceDecl& d : cfg_.resources) {
         resource(d.key);
-        for (ResourceInstance& r : instances_[d.key]) out.push_back(r);
+        for (ResourceInstance& r : instances_[d.key]) out.push_back(std::move(r));
     }
     for (const auto& [name, _] : cfg_.locals)
         local(name); // so that cycles are reported even if unused

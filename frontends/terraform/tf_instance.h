@@ -17,12 +17,17 @@
 
 namespace tenet::tf {
 
-// One resource or data source instance, ready for the model.
+// One resource or data source instance, ready for the model. It holds what the model
+// needs of its declaration, so that it outlives the syntax trees and module instances
+// (the loader frees them before the instances go into the model).
 struct ResourceInstance {
-    std::string address; // module.net.aws_subnet.private[0]
-    const ResourceDecl* decl = nullptr;
-    ValPtr attrs;               // Map: evaluated attributes and blocks
-    std::string construct_path; // CDKTF: the "//" metadata path
+    std::string address;                // module.net.aws_subnet.private[0]
+    const ResourceDecl* decl = nullptr; // valid only while the module configurations live
+    ValPtr attrs;                       // Map: evaluated attributes and blocks
+    std::string construct_path;         // CDKTF: the "//" metadata path
+    std::string type;                   // aws_subnet
+    bool data = false;                  // a data source
+    SourceLoc loc;                      // the declaration's block
 };
 
 // A module call seen anywhere in the tree, for the stack's "modules" section.
@@ -86,9 +91,10 @@ class ModuleInstance : public Context {
     bool is_root() const { return parent_ == nullptr; }
     Evaluator& evaluator() { return ev_; }
     // The value of a block body: attributes and nested blocks (repeatable, so lists of
-    // maps), `dynamic` blocks expanded. `open` makes missing attributes known after apply.
+    // maps), `dynamic` blocks expanded. `open` makes missing attributes known after apply;
+    // `refs` are the value's own refs.
     ValPtr body_value(const hcl::Body& body, const Scope* s, const std::string& open,
-                      bool skip_meta);
+                      bool skip_meta, const Refs& refs = {});
 
   private:
     struct Memo {

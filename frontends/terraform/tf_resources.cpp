@@ -23,10 +23,22 @@ std::string key_suffix(const std::string& key) {
     return s + "]";
 }
 
-std::shared_ptr<Val> open_map(Members m, SourceLoc loc, const std::string& open) {
-    auto v = std::make_shared<Val>(*v_map(std::move(m), loc));
-    v->open = open;
+std::shared_ptr<Val> open_map(Members m, SourceLoc loc, std::shared_ptr<const std::string> open,
+                              const Refs& refs = {}) {
+    auto v = std::make_shared<Val>();
+    v->kind = VKind::Map;
+    v->loc = loc;
+    sort_members(m);
+    v->members = std::move(m);
+    v->open = std::move(open);
+    v->refs = refs;
     return v;
+}
+
+std::shared_ptr<Val> open_map(Members m, SourceLoc loc, const std::string& open,
+                              const Refs& refs = {}) {
+    return open_map(std::move(m), loc,
+                    open.empty() ? nullptr : std::make_shared<const std::string>(open), refs);
 }
 
 } // namespace
@@ -132,7 +144,8 @@ ValPtr ModuleInstance::resource(const std::string& key) {
                                ex.unknown);
                 attrs = open_map(std::move(m), attrs->loc, attrs->open);
             }
-            list.push_back({address + suffix, d, attrs, d->block->body.json_comment_path});
+            list.push_back({address + suffix, d, attrs, d->block->body.json_comment_path, d->type,
+                            d->data, d->block->loc});
             items.push_back(attrs);
         }
         Refs refs{address};
@@ -154,19 +167,18 @@ ValPtr ModuleInstance::resource(const std::string& key) {
 
 ValPtr ModuleInstance::instance_value(const ResourceDecl& d, const std::string& address,
                                       const Scope* s) {
+    if (!d.data || d.type != "aws_iam_policy_document")
+        return body_value(d.block->body, s, address, true, Refs{address});
     ValPtr attrs = body_value(d.block->body, s, address, true);
-    if (d.data && d.type == "aws_iam_policy_document") {
-        Members m = attrs->members;
-        ValPtr json = iam_policy_document_json(attrs, d.block->loc);
-        m.emplace_back("json", json);
-        m.emplace_back("minified_json", json);
-        return with_refs(open_map(std::move(m), attrs->loc, address), Refs{address});
-    }
-    return with_refs(attrs, Refs{address});
+    Members m = attrs->members;
+    ValPtr json = iam_policy_document_json(attrs, d.block->loc);
+    m.emplace_back("json", json);
+    m.emplace_back("minified_json", json);
+    return with_refs(open_map(std::move(m), attrs->loc, address), Refs{address});
 }
 
 ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const std::string& open,
-                                  bool skip_meta) {
+                                  bool skip_meta, const Refs& refs) {
     Members m;
     for (const hcl::Attribute& a : body.attributes) {
         if (skip_meta && is_meta_attribute(a.name)) continue;
@@ -232,7 +244,7 @@ ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const s
             m.emplace_back(type, v_list(std::move(items), loc));
         }
     }
-    return open_map(std::move(m), body.loc, open);
+    return open_map(std::move(m), body.loc, open, refs);
 }
 
 } // namespace tenet::tf

@@ -49,6 +49,12 @@ ValPtr v_list(std::vector<ValPtr> items, SourceLoc loc) {
 }
 ValPtr v_map(Members members, SourceLoc loc) {
     auto v = make(VKind::Map, loc);
+    sort_members(members);
+    v->members = std::move(members);
+    return v;
+}
+
+void sort_members(Members& members) {
     auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
     if (!std::is_sorted(members.begin(), members.end(), by_key))
         std::stable_sort(members.begin(), members.end(), by_key);
@@ -63,8 +69,6 @@ ValPtr v_map(Members members, SourceLoc loc) {
             ++out;
     }
     members.resize(out);
-    v->members = std::move(members);
-    return v;
 }
 
 ValPtr v_unknown(std::string reason, SourceLoc loc, Refs refs) {

@@ -27,15 +27,16 @@ struct Val {
     bool boolean = false;
     bool computed = false; // derived by an operator, function or template rather than written
     bool error = false;    // Unknown: an evaluation error, not a value known later
+    SourceLoc loc;         // here, beside the flags, it takes no padding
     double number = 0;
     std::string text; // String; Unknown: the reason
     std::vector<ValPtr> items;
     Members members;
-    SourceLoc loc;
     Refs refs;
     // A resource's attributes (and its nested blocks): a missing attribute is known
-    // after apply rather than an error. Holds the address prefix ("aws_s3_bucket.b").
-    std::string open;
+    // after apply rather than an error. Holds the address prefix ("aws_s3_bucket.b"),
+    // shared by the copies with_refs and with_loc make. Null for every other value.
+    std::shared_ptr<const std::string> open;
 
     bool is(VKind k) const { return kind == k; }
     bool unknown() const { return kind == VKind::Unknown; }
@@ -49,6 +50,8 @@ ValPtr v_str(std::string s, SourceLoc loc = {});
 ValPtr v_list(std::vector<ValPtr> items, SourceLoc loc = {});
 // Sorts by key; a repeated key keeps the last value.
 ValPtr v_map(Members members, SourceLoc loc = {});
+// What v_map does to its members: sorted by key, the last of equal keys kept.
+void sort_members(Members& members);
 ValPtr v_unknown(std::string reason, SourceLoc loc = {}, Refs refs = {});
 ValPtr v_error(std::string reason, SourceLoc loc = {});
 

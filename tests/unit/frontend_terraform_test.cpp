@@ -80,7 +80,9 @@ TEST_CASE("hcl: literals, tuples and objects", "[hcl]") {
     REQUIRE(o->members.size() == 3);
     CHECK(o->members[0].first->kind == ExprKind::Literal);
     CHECK(o->members[0].first->name == "a");
-    CHECK(o->members[1].first->kind == ExprKind::Template);
+    // A quoted key without interpolations is a literal, marked as written in quotes.
+    CHECK(o->members[1].first->kind == ExprKind::Literal);
+    CHECK(o->members[1].first->unwrap);
     CHECK(o->members[2].first->kind == ExprKind::Parens);
     CHECK(o->members[2].second->loc.line == 10);
 }
@@ -110,8 +112,10 @@ TEST_CASE("hcl: templates with interpolation, directives and strip markers", "[h
     REQUIRE(d->b->items.size() == 3);
     CHECK(d->b->items[1]->name == "=");
     const Expr* e = attr(f, "e");
-    REQUIRE(e->items.size() == 1);
-    CHECK(e->items[0]->name == "esc ${x} %{y} \"q\" \xc3\xa9");
+    REQUIRE(e->kind == ExprKind::Literal);
+    CHECK(e->unwrap);
+    CHECK(e->loc.column == 5);
+    CHECK(e->name == "esc ${x} %{y} \"q\" \xc3\xa9");
 }
 
 TEST_CASE("hcl: heredocs, plain and indented", "[hcl]") {
@@ -123,8 +127,8 @@ TEST_CASE("hcl: heredocs, plain and indented", "[hcl]") {
     CHECK(p->items[0]->name == "  {\"a\": ");
     CHECK(p->items[2]->name == "}\n");
     const Expr* q = attr(f, "q");
-    REQUIRE(q->items.size() == 1);
-    CHECK(q->items[0]->name == "line1\n  line2\n");
+    REQUIRE(q->kind == ExprKind::Literal);
+    CHECK(q->name == "line1\n  line2\n");
     CHECK(f.body.attribute("r")->loc.line == 8);
 }
 
