@@ -61,6 +61,11 @@ uint32_t Document::add_members(std::span<const Member> members) {
     return start;
 }
 
+void Document::compact() {
+    item_pool_.shrink_to_fit();
+    member_pool_.shrink_to_fit();
+}
+
 void ChildStack::add_member(Open& o, const Member& m, std::vector<ReadError>& problems) {
     constexpr size_t kIndexFrom = 16; // below this, a linear scan is cheaper than hashing
     size_t count = members_.size() - o.from;

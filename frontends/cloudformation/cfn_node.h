@@ -37,15 +37,19 @@ struct Node {
     std::string_view tag;
     // Scalars: the text as written (numbers keep "1.10", booleans "true"); strings unescaped.
     std::string_view text;
-    double number = 0;
+    union {
+        double number = 0; // Number
+        struct {           // Sequence, Mapping: the children, a slice of the document's pool
+            uint32_t first;
+            uint32_t count;
+        };
+    };
     uint64_t weight = 1; // nodes in the expanded subtree (aliases counted at full size)
-    // Children: a slice of the document's item or member pool.
-    uint32_t first = 0;
-    uint32_t count = 0;
 
     bool is(NodeKind k) const { return kind == k; }
     bool is_scalar() const { return kind != NodeKind::Sequence && kind != NodeKind::Mapping; }
 };
+static_assert(sizeof(Node) <= 64, "a template has a node per value: keep Node in 64 bytes");
 
 // Limits for hostile input: nesting depth and the expanded size of aliases.
 struct ReadLimits {
@@ -77,6 +81,9 @@ class Document {
     // Appends children contiguously and returns the slice start.
     uint32_t add_items(std::span<const Node* const> items);
     uint32_t add_members(std::span<const Member> members);
+    // Gives back the room the child pools grew into but do not use (up to half of them),
+    // once the document is read: the document stays alive while the model is built.
+    void compact();
 
   private:
     // Nodes in chunks (stable addresses, one allocation per 4096 nodes).

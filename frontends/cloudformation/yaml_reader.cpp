@@ -248,6 +248,7 @@ bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& err
         if (done) break;
     }
     yaml_parser_delete(&parser);
+    doc.compact();
     if (ok && !doc.root) {
         error = {SourceLoc{file, 1, 1}, "the template is empty"};
         return false;
