@@ -6,6 +6,7 @@
 // providers, component resources its modules. See docs/frontends/pulumi.md.
 #include "../plan/json_values.h"
 #include "../plan/plan_common.h"
+#include "program_source.h"
 #include "tenet/frontends/frontend.h"
 
 #include <algorithm>
@@ -50,6 +51,14 @@ std::string type_from_urn(const std::string& urn) {
     std::string qualified = urn.substr(second + 2, last - second - 2);
     size_t dollar = qualified.rfind('$');
     return dollar == std::string::npos ? qualified : qualified.substr(dollar + 1);
+}
+
+// PROJECT of urn:pulumi:STACK::PROJECT::...
+std::string project_from_urn(const std::string& urn) {
+    if (!urn.starts_with("urn:pulumi:")) return {};
+    size_t a = urn.find("::");
+    size_t b = a == std::string::npos ? a : urn.find("::", a + 2);
+    return b == std::string::npos ? std::string() : urn.substr(a + 2, b - a - 2);
 }
 
 std::string name_from_urn(const std::string& urn) {
@@ -139,8 +148,9 @@ class PulumiValues : public JsonValueBuilder {
 
 class PulumiLoader {
   public:
-    PulumiLoader(ModelBuilder& b, std::vector<ModelError>& errors, const json::Node& doc)
-        : b_(b), errors_(errors), doc_(doc) {}
+    PulumiLoader(ModelBuilder& b, std::vector<ModelError>& errors, const json::Node& doc,
+                 ProgramSources& sources)
+        : b_(b), errors_(errors), doc_(doc), sources_(sources) {}
 
     bool run() {
         const json::Node* deployment = doc_.get("deployment");
@@ -217,12 +227,20 @@ class PulumiLoader {
         res.frontend = b_.key("pulumi");
         res.provider = b_.key(type.substr(0, type.find(':')));
         res.native = native;
-        res.loc = r.loc;
+        res.loc = program_location(r, urn).value_or(r.loc);
         uint32_t index = b_.add_resource(res);
         pending_.known_address(urn);
         for (auto& [property, urns] : values.property_refs)
             for (auto& target : urns) pending_.add(index, property, target);
         for (auto& [property, target] : values.resource_refs) pending_.add(index, property, target);
+    }
+
+    // `sourcePosition` (where the program registered the resource) when it resolves to a
+    // line of a program file of this project.
+    std::optional<SourceLoc> program_location(const json::Node& r, const std::string& urn) {
+        const json::Node* sp = r.get("sourcePosition");
+        if (!sp || !sp->is(json::Type::String)) return std::nullopt;
+        return sources_.locate(sp->string, project_from_urn(urn));
     }
 
     // The id and arn of every resource, for the dependencies propertyDependencies
@@ -380,6 +398,7 @@ class PulumiLoader {
     std::vector<ModelError>& errors_;
     bool stack_named_ = false;
     const json::Node& doc_;
+    ProgramSources& sources_;
     std::set<std::string> loaded_;
     std::vector<std::pair<const json::Node*, std::string>>
         states_; // resource states and their pointers
@@ -394,7 +413,8 @@ class PulumiLoader {
 bool load_pulumi(SourceManager& sm, FileId file, ModelBuilder& b, std::vector<ModelError>& errors) {
     json::Node doc;
     if (!plan::parse_json_object(sm, file, "Pulumi document", doc, errors)) return false;
-    return pulumi::PulumiLoader(b, errors, doc).run();
+    pulumi::ProgramSources sources(sm, sm.path(file));
+    return pulumi::PulumiLoader(b, errors, doc, sources).run();
 }
 
 } // namespace tenet
