@@ -8,7 +8,12 @@ writes
                            (planned_values, resource_changes with after_unknown, configuration)
   OUT_DIR/tf/              a Terraform tree of about 50,000 lines: a root module of many files
                            with for_each, count, locals and variables, calling local modules
-                           with for_each
+                           with for_each; dense: about 140 bytes of source per resource instance
+  OUT_DIR/tf_typical/      a Terraform tree of about 50,000 lines written the way published
+                           modules are (comments, described variables, merged tags, policy
+                           documents, resources gated by count, a few instances per for_each):
+                           about 200 bytes of source per resource instance (the network
+                           module is called by every service file)
   OUT_DIR/cfn.yaml         a CloudFormation template with 20,000 resources (short tags,
   OUT_DIR/cfn.json         conditions, Fn::Sub, Fn::GetAtt), in YAML and in JSON
   OUT_DIR/pulumi.json      `pulumi stack export` of 10,000 resources
@@ -150,7 +155,7 @@ def root_file(k, per_file=12):
   from_port         = each.value.port
   to_port           = each.value.port
   protocol          = "tcp"
-  cidr_blocks       = each.value.public ? ["0.0.0.0/0"] : ["10.${{k % 200}}.0.0/16"]
+  cidr_blocks       = each.value.public ? ["0.0.0.0/0"] : ["10.{k % 200}.0.0/16"]
   security_group_id = "sg-{k:08d}"
   description       = format("%s rule for group {k}", each.key)
 }}
@@ -213,6 +218,395 @@ def write_terraform(root, target_lines=50000):
     while lines < target_lines:
         text = root_file(k)
         with open(os.path.join(root, f"group_{k:03d}.tf"), "w") as f:
+            f.write(text)
+        lines += text.count("\n")
+        k += 1
+
+
+NETWORK_MODULE = """################################################################################
+# A VPC with public and private subnets in each availability zone
+################################################################################
+
+variable "name" {
+  description = "Name prefix of every resource of the network"
+  type        = string
+}
+
+variable "cidr" {
+  description = "The IPv4 CIDR block of the VPC"
+  type        = string
+  default     = "10.0.0.0/16"
+}
+
+variable "azs" {
+  description = "Availability zones of the subnets, one subnet of each kind per zone"
+  type        = list(string)
+  default     = ["us-east-1a", "us-east-1b"]
+}
+
+variable "enable_nat_gateway" {
+  description = "Whether the private subnets reach the internet through NAT gateways"
+  type        = bool
+  default     = true
+}
+
+variable "enable_flow_log" {
+  description = "Whether traffic of the VPC is logged to CloudWatch Logs"
+  type        = bool
+  default     = true
+}
+
+variable "tags" {
+  description = "Tags added to every resource"
+  type        = map(string)
+  default     = {}
+}
+
+locals {
+  # Public subnets take the first addresses of the VPC, private ones start at .100.
+  public_cidrs  = [for i, az in var.azs : cidrsubnet(var.cidr, 8, i)]
+  private_cidrs = [for i, az in var.azs : cidrsubnet(var.cidr, 8, i + 100)]
+}
+
+resource "aws_vpc" "this" {
+  cidr_block           = var.cidr
+  enable_dns_hostnames = true
+  enable_dns_support   = true
+
+  tags = merge(
+    { "Name" = var.name },
+    var.tags,
+  )
+}
+
+resource "aws_subnet" "public" {
+  count = length(var.azs)
+
+  vpc_id                  = aws_vpc.this.id
+  cidr_block              = local.public_cidrs[count.index]
+  availability_zone       = element(var.azs, count.index)
+  map_public_ip_on_launch = false
+
+  tags = merge(
+    { "Name" = format("%s-public-%s", var.name, element(var.azs, count.index)) },
+    var.tags,
+  )
+}
+
+resource "aws_subnet" "private" {
+  count = length(var.azs)
+
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = local.private_cidrs[count.index]
+  availability_zone = element(var.azs, count.index)
+
+  tags = merge(
+    { "Name" = format("%s-private-%s", var.name, element(var.azs, count.index)) },
+    var.tags,
+  )
+}
+
+resource "aws_nat_gateway" "this" {
+  count = var.enable_nat_gateway ? 1 : 0
+
+  subnet_id = aws_subnet.public[0].id
+
+  tags = merge(
+    { "Name" = "${var.name}-nat" },
+    var.tags,
+  )
+}
+
+resource "aws_flow_log" "this" {
+  count = var.enable_flow_log ? 1 : 0
+
+  vpc_id               = aws_vpc.this.id
+  traffic_type         = "ALL"
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.flow_log[0].arn
+  iam_role_arn         = "arn:aws:iam::123456789012:role/flow-log"
+}
+
+resource "aws_cloudwatch_log_group" "flow_log" {
+  count = var.enable_flow_log ? 1 : 0
+
+  name              = "/aws/vpc-flow-log/${var.name}"
+  retention_in_days = 365
+
+  tags = var.tags
+}
+
+resource "aws_security_group" "default" {
+  name        = "${var.name}-default"
+  description = "Traffic between the instances of ${var.name}"
+  vpc_id      = aws_vpc.this.id
+
+  ingress {
+    description = "Any traffic from inside the VPC"
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = [var.cidr]
+  }
+
+  egress {
+    description = "HTTPS to anywhere"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  tags = var.tags
+}
+
+output "vpc_id" {
+  description = "The id of the VPC"
+  value       = aws_vpc.this.id
+}
+
+output "private_subnet_ids" {
+  description = "The ids of the private subnets"
+  value       = aws_subnet.private[*].id
+}
+
+output "security_group_id" {
+  description = "The default security group of the network"
+  value       = aws_security_group.default.id
+}
+"""
+
+
+def typical_file(k):
+    """One root-module file: a service with its buckets, roles, instance and alarms."""
+    svc = f"svc{k:03d}"
+    return f"""################################################################################
+# Service {svc}: storage, access and compute
+################################################################################
+
+variable "{svc}_instance_type" {{
+  description = "Instance type of the {svc} hosts"
+  type        = string
+  default     = "t3.micro"
+}}
+
+variable "{svc}_retention_days" {{
+  description = "How long the {svc} logs are kept"
+  type        = number
+  default     = 90
+}}
+
+locals {{
+  {svc}_name = "{svc}-${{var.environment}}"
+  {svc}_tags = merge(local.common_tags, {{
+    Service = "{svc}"
+    Team    = "team-{k % 9}"
+  }})
+  # The buckets of the service: one for its data, one for its access logs.
+  {svc}_buckets = {{
+    data = {{ versioned = true, expire_days = 0 }}
+    logs = {{ versioned = false, expire_days = 30 }}
+  }}
+}}
+
+module "{svc}_network" {{
+  source = "./modules/network"
+
+  name = local.{svc}_name
+  cidr = "10.{k % 250}.0.0/16"
+  azs  = ["us-east-1a", "us-east-1b"]
+  tags = local.{svc}_tags
+}}
+
+resource "aws_kms_key" "{svc}" {{
+  description             = "Encrypts the data of {svc}"
+  deletion_window_in_days = 30
+  enable_key_rotation     = true
+
+  tags = local.{svc}_tags
+}}
+
+resource "aws_s3_bucket" "{svc}" {{
+  for_each = local.{svc}_buckets
+
+  bucket        = "${{local.{svc}_name}}-${{each.key}}"
+  force_destroy = false
+
+  tags = merge(local.{svc}_tags, {{
+    Purpose = each.key
+  }})
+}}
+
+resource "aws_s3_bucket_versioning" "{svc}" {{
+  for_each = {{ for name, b in local.{svc}_buckets : name => b if b.versioned }}
+
+  bucket = aws_s3_bucket.{svc}[each.key].id
+
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "{svc}" {{
+  for_each = local.{svc}_buckets
+
+  bucket = aws_s3_bucket.{svc}[each.key].id
+
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.{svc}.arn
+    }}
+    bucket_key_enabled = true
+  }}
+}}
+
+resource "aws_s3_bucket_public_access_block" "{svc}" {{
+  for_each = local.{svc}_buckets
+
+  bucket                  = aws_s3_bucket.{svc}[each.key].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}}
+
+resource "aws_s3_bucket_policy" "{svc}_data" {{
+  bucket = aws_s3_bucket.{svc}["data"].id
+
+  # Deny every request that does not use TLS.
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {{
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource = [
+          aws_s3_bucket.{svc}["data"].arn,
+          "${{aws_s3_bucket.{svc}["data"].arn}}/*",
+        ]
+        Condition = {{ Bool = {{ "aws:SecureTransport" = "false" }} }}
+      }}
+    ]
+  }})
+}}
+
+data "aws_iam_policy_document" "{svc}_assume" {{
+  statement {{
+    actions = ["sts:AssumeRole"]
+
+    principals {{
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }}
+  }}
+}}
+
+resource "aws_iam_role" "{svc}" {{
+  name               = "${{local.{svc}_name}}-host"
+  description        = "Role of the {svc} hosts"
+  assume_role_policy = data.aws_iam_policy_document.{svc}_assume.json
+
+  tags = local.{svc}_tags
+}}
+
+resource "aws_iam_role_policy" "{svc}" {{
+  name = "data-access"
+  role = aws_iam_role.{svc}.id
+
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {{
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:ListBucket"]
+        Resource = [aws_s3_bucket.{svc}["data"].arn, "${{aws_s3_bucket.{svc}["data"].arn}}/*"]
+      }},
+      {{
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        Resource = [aws_kms_key.{svc}.arn]
+      }}
+    ]
+  }})
+}}
+
+resource "aws_iam_instance_profile" "{svc}" {{
+  name = "${{local.{svc}_name}}-host"
+  role = aws_iam_role.{svc}.name
+}}
+
+resource "aws_instance" "{svc}" {{
+  count = 2
+
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = var.{svc}_instance_type
+  subnet_id              = module.{svc}_network.private_subnet_ids[count.index]
+  vpc_security_group_ids = [module.{svc}_network.security_group_id]
+  iam_instance_profile   = aws_iam_instance_profile.{svc}.name
+  monitoring             = true
+
+  metadata_options {{
+    http_endpoint = "enabled"
+    http_tokens   = "required"
+  }}
+
+  root_block_device {{
+    encrypted   = true
+    kms_key_id  = aws_kms_key.{svc}.arn
+    volume_size = 20
+    volume_type = "gp3"
+  }}
+
+  tags = merge(local.{svc}_tags, {{
+    Name = "${{local.{svc}_name}}-${{count.index}}"
+  }})
+}}
+
+resource "aws_cloudwatch_log_group" "{svc}" {{
+  name              = "/{svc}/${{var.environment}}"
+  retention_in_days = var.{svc}_retention_days
+  kms_key_id        = aws_kms_key.{svc}.arn
+
+  tags = local.{svc}_tags
+}}
+
+resource "aws_cloudwatch_metric_alarm" "{svc}_cpu" {{
+  count = 2
+
+  alarm_name          = "${{local.{svc}_name}}-cpu-${{count.index}}"
+  alarm_description   = "CPU of {svc} host ${{count.index}} above 80% for 10 minutes"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 2
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/EC2"
+  period              = 300
+  statistic           = "Average"
+  threshold           = 80
+  alarm_actions       = ["arn:aws:sns:us-east-1:123456789012:ops"]
+
+  dimensions = {{
+    InstanceId = aws_instance.{svc}[count.index].id
+  }}
+}}
+"""
+
+
+def write_terraform_typical(root, target_lines=50000):
+    os.makedirs(os.path.join(root, "modules", "network"), exist_ok=True)
+    with open(os.path.join(root, "modules", "network", "main.tf"), "w") as f:
+        f.write(NETWORK_MODULE)
+    common = ('variable "environment" {\n  description = "Deployment environment"\n  type        = string\n'
+              '  default     = "dev"\n}\n\nlocals {\n  common_tags = {\n    Environment = var.environment\n'
+              '    Owner       = "platform"\n    ManagedBy   = "terraform"\n  }\n}\n')
+    with open(os.path.join(root, "variables.tf"), "w") as f:
+        f.write(common)
+    lines, k = NETWORK_MODULE.count("\n") + common.count("\n"), 0
+    while lines < target_lines:
+        text = typical_file(k)
+        with open(os.path.join(root, f"service_{k:03d}.tf"), "w") as f:
             f.write(text)
         lines += text.count("\n")
         k += 1
@@ -359,18 +753,20 @@ def main():
     random.seed(1)
     write_plan(os.path.join(out, "plan.json"))
     write_terraform(os.path.join(out, "tf"))
+    write_terraform_typical(os.path.join(out, "tf_typical"))
     write_cfn(out)
     write_pulumi(os.path.join(out, "pulumi.json"))
     for name in ("plan.json", "cfn.yaml", "cfn.json", "pulumi.json"):
         print(f"{name}: {os.path.getsize(os.path.join(out, name)) / 1e6:.1f} MB")
-    tf_bytes = tf_lines = 0
-    for d, _, files in os.walk(os.path.join(out, "tf")):
-        for name in files:
-            with open(os.path.join(d, name)) as f:
-                text = f.read()
-            tf_bytes += len(text)
-            tf_lines += text.count("\n")
-    print(f"tf/: {tf_lines} lines, {tf_bytes / 1e6:.1f} MB")
+    for tree in ("tf", "tf_typical"):
+        tf_bytes = tf_lines = 0
+        for d, _, files in os.walk(os.path.join(out, tree)):
+            for name in files:
+                with open(os.path.join(d, name)) as f:
+                    text = f.read()
+                tf_bytes += len(text)
+                tf_lines += text.count("\n")
+        print(f"{tree}/: {tf_lines} lines, {tf_bytes / 1e6:.1f} MB")
     return 0
 
 
