@@ -125,7 +125,7 @@ bool load_terraform_module(SourceManager& sm, const std::string& dir, ModelBuild
 
     Emitter emit(b, frontend_name(as == FrontendKind::Cdktf ? FrontendKind::Cdktf
                                                             : FrontendKind::Terraform));
-    std::vector<ResourceInstance> resources;
+    std::deque<ResourceInstance> resources; // no copies as it grows
     {
         ModuleInstance instance(loader, root, "", nullptr, nullptr, {}, 0);
         instance.collect(resources);

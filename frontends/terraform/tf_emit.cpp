@@ -76,7 +76,7 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, ProvId inherited_
     return b_.null(p);
 }
 
-void Emitter::resources(std::vector<ResourceInstance>& list) {
+void Emitter::resources(std::deque<ResourceInstance>& list) {
     for (ResourceInstance& r : list) {
         std::vector<MapEntry> attrs;
         attrs.reserve(r.attrs->members.size());
@@ -86,9 +86,9 @@ void Emitter::resources(std::vector<ResourceInstance>& list) {
                 {b_.key(name), convert(v, {}, 0, Path{&root, name, 0}, r.construct_path)});
         Resource res;
         res.address = b_.key(r.address);
-        res.native_type = b_.key(r.data ? "data." + r.type : r.type);
+        res.native_type = r.native_type;
         res.frontend = b_.key(frontend_);
-        res.provider = b_.key(std::string_view(r.type).substr(0, r.type.find('_')));
+        res.provider = r.provider;
         res.native = b_.map(attrs, b_.prov(r.loc, ValueState::Explicit, {}, r.construct_path));
         res.loc = r.loc;
         uint32_t index = b_.add_resource(res);

@@ -36,7 +36,7 @@ class Emitter {
     }
     // Releases each instance's values once they are in the model, so that the evaluated
     // trees shrink while the model grows.
-    void resources(std::vector<ResourceInstance>& list);
+    void resources(std::deque<ResourceInstance>& list);
     void stack(ModuleInstance& root, const Loader& loader);
 
   private:

@@ -336,10 +336,13 @@ ValPtr ModuleInstance::reference(const Expr* e, const Scope* s) {
 
 // ---- collection for the model
 
-void ModuleInstance::collect(std::vector<ResourceInstance>& out) {
+void ModuleInstance::collect(std::deque<ResourceInstance>& out) {
     for (const ResourceDecl& d : cfg_.resources) {
         resource(d.key);
-        for (ResourceInstance& r : instances_[d.key]) out.push_back(std::move(r));
+        auto it = instances_.find(d.key);
+        if (it == instances_.end()) continue;
+        for (ResourceInstance& r : it->second) out.push_back(std::move(r));
+        instances_.erase(it); // only collect reads them
     }
     for (const auto& [name, _] : cfg_.locals)
         local(name); // so that cycles are reported even if unused

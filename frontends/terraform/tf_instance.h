@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tenet/frontends/frontend.h"
+#include "tenet/model/value.h"
 #include "tf_eval.h"
 #include "tf_module.h"
 
@@ -21,13 +22,13 @@ namespace tenet::tf {
 // needs of its declaration, so that it outlives the syntax trees and module instances
 // (the loader frees them before the instances go into the model).
 struct ResourceInstance {
-    std::string address;                // module.net.aws_subnet.private[0]
-    const ResourceDecl* decl = nullptr; // valid only while the module configurations live
-    ValPtr attrs;                       // Map: evaluated attributes and blocks
-    std::string construct_path;         // CDKTF: the "//" metadata path
-    std::string type;                   // aws_subnet
-    bool data = false;                  // a data source
-    SourceLoc loc;                      // the declaration's block
+    std::string address;                 // module.net.aws_subnet.private[0]
+    const ResourceDecl* decl = nullptr;  // valid only while the module configurations live
+    ValPtr attrs;                        // Map: evaluated attributes and blocks
+    std::string construct_path;          // CDKTF: the "//" metadata path
+    const StrObj* native_type = nullptr; // aws_subnet, data.aws_iam_policy_document (interned)
+    const StrObj* provider = nullptr;    // aws (interned)
+    SourceLoc loc;                       // the declaration's block
 };
 
 // A module call seen anywhere in the tree, for the stack's "modules" section.
@@ -73,7 +74,7 @@ class ModuleInstance : public Context {
 
     // Evaluates everything and appends the resource instances (this module's, then its
     // children's) to `out`.
-    void collect(std::vector<ResourceInstance>& out);
+    void collect(std::deque<ResourceInstance>& out);
 
     ValPtr variable(const std::string& name);
     ValPtr local(const std::string& name);

@@ -2,6 +2,7 @@
 // block bodies into values (a nested block type becomes a list of maps, as in plan
 // JSON), dynamic blocks expanded.
 #include "tenet/common/json.h"
+#include "tenet/model/interner.h"
 #include "tf_instance.h"
 
 #include <algorithm>
@@ -144,8 +145,10 @@ ValPtr ModuleInstance::resource(const std::string& key) {
                                ex.unknown);
                 attrs = open_map(std::move(m), attrs->loc, attrs->open);
             }
-            list.push_back({address + suffix, d, attrs, d->block->body.json_comment_path, d->type,
-                            d->data, d->block->loc});
+            list.push_back({address + suffix, d, attrs, d->block->body.json_comment_path,
+                            intern(d->data ? "data." + d->type : d->type),
+                            intern(std::string_view(d->type).substr(0, d->type.find('_'))),
+                            d->block->loc});
             items.push_back(attrs);
         }
         Refs refs{address};
