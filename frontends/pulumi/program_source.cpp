@@ -81,7 +81,7 @@ const std::optional<fs::path>& ProgramSources::root(const std::string& project) 
         fs::path dir = fs::absolute(fs::path(document_), ec).lexically_normal().parent_path();
         for (; !ec && !dir.empty(); dir = dir.parent_path()) {
             for (const char* name : {"Pulumi.yaml", "Pulumi.yml"})
-                if (fs::is_regular_file(dir / name, ec)) {
+                if (std::error_code missing; fs::is_regular_file(dir / name, missing)) {
                     root_ = dir;
                     root_project_ = project_name(dir / name);
                     break;
