@@ -78,6 +78,7 @@ void add_disasm_command(CLI::App& app, int& exit_code) {
 
 void add_version_command(CLI::App& app, int& exit_code) {
     CLI::App* cmd = app.add_subcommand("version", "Print the version");
+    cmd->footer("\nExample:\n  tenet version      # tenet X.Y.Z");
     cmd->callback([&exit_code] {
         fmt::print("tenet {}\n", TENET_VERSION);
         exit_code = kExitOk;
