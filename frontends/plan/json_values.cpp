@@ -17,7 +17,7 @@ bool is_identifier(std::string_view key) {
     return true;
 }
 
-template <class N> bool mask_true(const N* mask) {
+bool mask_true(const json::Elem* mask) {
     return mask && mask->is(json::Type::Bool) && mask->boolean;
 }
 
@@ -84,15 +84,13 @@ bool is_path_prefix(std::string_view prefix, std::string_view path) {
     return path.size() == prefix.size() || path[prefix.size()] == '.' || path[prefix.size()] == '[';
 }
 
-template <class N>
-Value BasicJsonValueBuilder<N>::unknown_at(const Site& site, std::string_view reason) {
+Value ElemValueBuilder::unknown_at(const Site& site, std::string_view reason) {
     return b_.unknown(subject_ + site.path, reason, provenance(site, ValueState::Unknown));
 }
 
-template <class N>
-Value BasicJsonValueBuilder<N>::build(const N* node, const std::string& pointer,
-                                      const std::string& path, const N* mask,
-                                      const std::string& mask_pointer) {
+Value ElemValueBuilder::build(const json::Elem* node, const std::string& pointer,
+                              const std::string& path, const json::Elem* mask,
+                              const std::string& mask_pointer) {
     Site site{node, pointer, path, mask, mask_pointer};
     Value replaced;
     if (replace(site, replaced)) return replaced;
@@ -111,22 +109,22 @@ Value BasicJsonValueBuilder<N>::build(const N* node, const std::string& pointer,
     case json::Type::Bool:
         return b_.boolean(node->boolean, p);
     case json::Type::Number:
-        return b_.num(number_of(*node), p);
+        return b_.num(node->number(), p);
     case json::Type::String:
-        return b_.str(text_of(*node), p);
+        return b_.str(node->str(), p);
     default:
         return b_.null(p);
     }
 }
 
-template <class N> Value BasicJsonValueBuilder<N>::build_object(const Site& site) {
+Value ElemValueBuilder::build_object(const Site& site) {
     // A mask that is an object while the value is something else (null) still
     // describes the members: build from the mask alone then.
-    const N* node = site.node && site.node->is(json::Type::Object) ? site.node : nullptr;
-    const N* mask = site.mask && site.mask->is(json::Type::Object) ? site.mask : nullptr;
+    const json::Elem* node = site.node && site.node->is(json::Type::Object) ? site.node : nullptr;
+    const json::Elem* mask = site.mask && site.mask->is(json::Type::Object) ? site.mask : nullptr;
     std::vector<MapEntry> entries;
     std::string pointer, path, mask_pointer;
-    auto member = [&](std::string_view key, const N* child, const N* child_mask) {
+    auto member = [&](std::string_view key, const json::Elem* child, const json::Elem* child_mask) {
         pointer = site.pointer;
         append_pointer(pointer, key);
         path = site.path;
@@ -141,10 +139,10 @@ template <class N> Value BasicJsonValueBuilder<N>::build_object(const Site& site
         entries.push_back({b_.key(key), v});
     };
     if (node)
-        for (auto& [key, child] : members_of(*node))
+        for (auto& [key, child] : node->members())
             member(key, &child, mask ? mask->get(key) : nullptr);
     if (mask)
-        for (auto& [key, child_mask] : members_of(*mask)) {
+        for (auto& [key, child_mask] : mask->members()) {
             if (node && node->get(key)) continue;
             // Only masked places that hold an unknown somewhere are worth adding.
             if (child_mask.is(json::Type::Bool) && !child_mask.boolean) continue;
@@ -153,17 +151,17 @@ template <class N> Value BasicJsonValueBuilder<N>::build_object(const Site& site
     return b_.map(entries, provenance(site, ValueState::Explicit));
 }
 
-template <class N> Value BasicJsonValueBuilder<N>::build_array(const Site& site) {
-    const N* node = site.node && site.node->is(json::Type::Array) ? site.node : nullptr;
-    const N* mask = site.mask && site.mask->is(json::Type::Array) ? site.mask : nullptr;
-    size_t nodes = node ? items_of(*node).size() : 0, masks = mask ? items_of(*mask).size() : 0;
+Value ElemValueBuilder::build_array(const Site& site) {
+    const json::Elem* node = site.node && site.node->is(json::Type::Array) ? site.node : nullptr;
+    const json::Elem* mask = site.mask && site.mask->is(json::Type::Array) ? site.mask : nullptr;
+    size_t nodes = node ? node->items().size() : 0, masks = mask ? mask->items().size() : 0;
     size_t n = std::max(nodes, masks);
     std::vector<Value> items;
     items.reserve(n);
     std::string pointer, path, mask_pointer;
     for (size_t i = 0; i < n; ++i) {
-        const N* child = i < nodes ? &items_of(*node)[i] : nullptr;
-        const N* child_mask = i < masks ? &items_of(*mask)[i] : nullptr;
+        const json::Elem* child = i < nodes ? &node->items()[i] : nullptr;
+        const json::Elem* child_mask = i < masks ? &mask->items()[i] : nullptr;
         pointer = site.pointer;
         append_pointer_index(pointer, i);
         path = site.path;
@@ -175,40 +173,28 @@ template <class N> Value BasicJsonValueBuilder<N>::build_array(const Site& site)
     return b_.list(items, provenance(site, ValueState::Explicit));
 }
 
-template class BasicJsonValueBuilder<json::Node>;
-template class BasicJsonValueBuilder<json::Elem>;
-
-namespace {
-template <class N> Value plain(ModelBuilder& b, const N& node) {
+Value plain_value(ModelBuilder& b, const json::Elem& node) {
     switch (node.type) {
     case json::Type::Null:
         return b.null();
     case json::Type::Bool:
         return b.boolean(node.boolean);
     case json::Type::Number:
-        return b.num(number_of(node));
+        return b.num(node.number());
     case json::Type::String:
-        return b.str(text_of(node));
+        return b.str(node.str());
     case json::Type::Array: {
         std::vector<Value> items;
-        for (auto& item : items_of(node)) items.push_back(plain(b, item));
+        for (auto& item : node.items()) items.push_back(plain_value(b, item));
         return b.list(items);
     }
     case json::Type::Object: {
         std::vector<MapEntry> entries;
-        for (auto& [k, v] : members_of(node)) entries.push_back({b.key(k), plain(b, v)});
+        for (auto& [k, v] : node.members()) entries.push_back({b.key(k), plain_value(b, v)});
         return b.map(entries);
     }
     }
     return b.null();
-}
-} // namespace
-
-Value plain_value(ModelBuilder& b, const json::Node& node) {
-    return plain(b, node);
-}
-Value plain_value(ModelBuilder& b, const json::Elem& node) {
-    return plain(b, node);
 }
 
 } // namespace tenet::plan

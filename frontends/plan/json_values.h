@@ -1,5 +1,5 @@
-// Building model Values from JSON DOM nodes, shared by the Terraform plan and state
-// loaders and the Pulumi loader (which includes this header from ../plan/).
+// Building model Values from a parsed json::Doc (compact elements), shared by the Terraform plan
+// and state loaders and the Pulumi loader (which includes this header from ../plan/).
 //
 // Every value gets provenance from a hook (where it sits: its JSON pointer and its
 // attribute path), so each loader decides its own locations, refs and states. A
@@ -29,53 +29,27 @@ std::string top_attribute(std::string_view path);
 // `prefix` is `path` or a prefix of it that ends where a path step ends.
 bool is_path_prefix(std::string_view prefix, std::string_view path);
 
-// Uniform read access to the two JSON trees: json::Node (the DOM) and json::Elem (the
-// compact Doc the plan and state loaders parse into).
-inline std::string_view text_of(const json::Node& n) {
-    return n.is(json::Type::String) ? std::string_view(n.string) : std::string_view();
-}
-inline std::string_view text_of(const json::Elem& n) {
-    return n.str();
-}
-inline double number_of(const json::Node& n) {
-    return n.number;
-}
-inline double number_of(const json::Elem& n) {
-    return n.number();
-}
-inline const std::vector<json::Node>& items_of(const json::Node& n) {
-    return n.items;
-}
-inline std::span<const json::Elem> items_of(const json::Elem& n) {
-    return n.items();
-}
-inline const std::vector<std::pair<std::string, json::Node>>& members_of(const json::Node& n) {
-    return n.members;
-}
-inline std::span<const json::Member> members_of(const json::Elem& n) {
-    return n.members();
-}
-
 // Where a value sits. `node` is null for a place that only the unknown mask names.
-template <class N> struct BasicValueSite {
-    const N* node = nullptr;
+struct ElemSite {
+    const json::Elem* node = nullptr;
     const std::string& pointer;
     const std::string& path;
-    const N* mask = nullptr; // the mask node at this place, if any
+    const json::Elem* mask = nullptr; // the mask node at this place, if any
     const std::string& mask_pointer;
 };
 
-template <class N> class BasicJsonValueBuilder {
+// Reads the compact json::Doc the plan, state and Pulumi loaders parse into.
+class ElemValueBuilder {
   public:
-    using Site = BasicValueSite<N>;
-    explicit BasicJsonValueBuilder(ModelBuilder& b) : b_(b) {}
-    virtual ~BasicJsonValueBuilder() = default;
+    using Site = ElemSite;
+    explicit ElemValueBuilder(ModelBuilder& b) : b_(b) {}
+    virtual ~ElemValueBuilder() = default;
 
     // The value of `node` (may be null when `mask` names the place), at JSON pointer
     // `pointer` and attribute path `path`. `subject` prefixes unknown reasons
     // ("<subject><path>: <reason>").
-    Value build(const N* node, const std::string& pointer, const std::string& path,
-                const N* mask = nullptr, const std::string& mask_pointer = {});
+    Value build(const json::Elem* node, const std::string& pointer, const std::string& path,
+                const json::Elem* mask = nullptr, const std::string& mask_pointer = {});
     void set_subject(std::string subject) { subject_ = std::move(subject); }
     const std::string& subject() const { return subject_; }
 
@@ -97,14 +71,7 @@ template <class N> class BasicJsonValueBuilder {
     std::string subject_;
 };
 
-// The Pulumi loader reads the DOM; the plan and state loaders the compact Doc.
-using ValueSite = BasicValueSite<json::Node>;
-using JsonValueBuilder = BasicJsonValueBuilder<json::Node>;
-using ElemSite = BasicValueSite<json::Elem>;
-using ElemValueBuilder = BasicJsonValueBuilder<json::Elem>;
-
 // A JSON scalar, array or object as a plain Value (no provenance), e.g. a constant.
-Value plain_value(ModelBuilder& b, const json::Node& node);
 Value plain_value(ModelBuilder& b, const json::Elem& node);
 
 } // namespace tenet::plan

@@ -11,44 +11,23 @@ namespace {
 constexpr int kMaxModuleDepth = 64;
 }
 
-std::string string_member(const json::Node& n, std::string_view key) {
-    const json::Node* v = n.get(key);
-    return v && v->is(json::Type::String) ? v->string : std::string();
-}
-
 std::string string_member(const json::Elem& n, std::string_view key) {
     const json::Elem* v = n.get(key);
     return v ? std::string(v->str()) : std::string();
 }
 
-namespace {
-template <class Tree, class N>
-bool parse_object(const SourceManager& sm, FileId file, std::string_view what, Tree& doc,
-                  const N& (*root)(const Tree&), std::vector<ModelError>& errors) {
+bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Doc& doc,
+                       std::vector<ModelError>& errors) {
     json::ParseError err;
     if (!json::parse(sm.text(file), file, doc, err)) {
         errors.push_back({err.loc, "invalid " + std::string(what) + " JSON: " + err.message});
         return false;
     }
-    if (!root(doc).is(json::Type::Object)) {
-        errors.push_back({root(doc).loc, "a " + std::string(what) + " must be a JSON object"});
+    if (!doc.root().is(json::Type::Object)) {
+        errors.push_back({doc.root().loc, "a " + std::string(what) + " must be a JSON object"});
         return false;
     }
     return true;
-}
-} // namespace
-
-bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
-                       std::vector<ModelError>& errors) {
-    return parse_object<json::Node, json::Node>(
-        sm, file, what, doc, [](const json::Node& d) -> const json::Node& { return d; }, errors);
-}
-
-bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Doc& doc,
-                       std::vector<ModelError>& errors) {
-    return parse_object<json::Doc, json::Elem>(
-        sm, file, what, doc, [](const json::Doc& d) -> const json::Elem& { return d.root(); },
-        errors);
 }
 
 void for_each_resource(
@@ -108,9 +87,8 @@ std::string provider_short_name(const std::string& provider_name, const std::str
     return type.substr(0, us);
 }
 
-template <class N>
 std::map<std::string, std::vector<std::string>>
-IdentityIndex::match(const N& values, const std::vector<std::string>& deps,
+IdentityIndex::match(const json::Elem& values, const std::vector<std::string>& deps,
                      const std::set<std::string>& skip) const {
     std::map<std::string, std::vector<std::string>> out;
     if (!values.is(json::Type::Object) || deps.empty()) return out;
@@ -126,26 +104,26 @@ IdentityIndex::match(const N& values, const std::vector<std::string>& deps,
         return refs;
     };
     // Every string leaf, at any depth (kms_master_key_id sits in rule[0]...[0]).
-    std::function<void(const N&, const std::string&, int)> visit =
-        [&](const N& v, const std::string& path, int depth) {
+    std::function<void(const json::Elem&, const std::string&, int)> visit =
+        [&](const json::Elem& v, const std::string& path, int depth) {
             if (depth > kMaxModuleDepth) return;
             if (v.is(json::Type::String)) {
-                if (auto refs = refs_of(text_of(v)); !refs.empty()) out[path] = std::move(refs);
+                if (auto refs = refs_of(v.str()); !refs.empty()) out[path] = std::move(refs);
             } else if (v.is(json::Type::Array)) {
-                for (size_t i = 0; i < items_of(v).size(); ++i) {
+                for (size_t i = 0; i < v.items().size(); ++i) {
                     std::string p = path;
                     append_path_index(p, i);
-                    visit(items_of(v)[i], p, depth + 1);
+                    visit(v.items()[i], p, depth + 1);
                 }
             } else if (v.is(json::Type::Object)) {
-                for (auto& [key, child] : members_of(v)) {
+                for (auto& [key, child] : v.members()) {
                     std::string p = path;
                     append_path_key(p, key);
                     visit(child, p, depth + 1);
                 }
             }
         };
-    for (auto& [key, v] : members_of(values)) {
+    for (auto& [key, v] : values.members()) {
         if (skip.count(std::string(key))) continue;
         std::string path;
         append_path_key(path, key);
@@ -153,13 +131,6 @@ IdentityIndex::match(const N& values, const std::vector<std::string>& deps,
     }
     return out;
 }
-
-template std::map<std::string, std::vector<std::string>>
-IdentityIndex::match(const json::Node&, const std::vector<std::string>&,
-                     const std::set<std::string>&) const;
-template std::map<std::string, std::vector<std::string>>
-IdentityIndex::match(const json::Elem&, const std::vector<std::string>&,
-                     const std::set<std::string>&) const;
 
 void PendingReferences::flush(ModelBuilder& b) {
     for (auto& p : pending_) {

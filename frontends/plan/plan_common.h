@@ -33,13 +33,10 @@ std::string instance_key_text(const json::Elem* index_key);
 // name, the type's prefix ("aws_s3_bucket" -> "aws").
 std::string provider_short_name(const std::string& provider_name, const std::string& type);
 
-std::string string_member(const json::Node& n, std::string_view key);
 std::string string_member(const json::Elem& n, std::string_view key);
 
 // Parses file `file` as one JSON object. On failure appends a located error
 // ("invalid <what> JSON: ..." or "<what> must be a JSON object") and returns false.
-bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Node& doc,
-                       std::vector<ModelError>& errors);
 bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Doc& doc,
                        std::vector<ModelError>& errors);
 
@@ -55,9 +52,7 @@ class IdentityIndex {
     }
     // Attribute path -> refs, for every string leaf of the object `values` (at any depth,
     // skipping the top-level keys in `skip`) equal to an identity of one of `deps`.
-    // (json::Node or json::Elem)
-    template <class N>
-    std::map<std::string, std::vector<std::string>> match(const N& values,
+    std::map<std::string, std::vector<std::string>> match(const json::Elem& values,
                                                           const std::vector<std::string>& deps,
                                                           const std::set<std::string>& skip) const;
 
