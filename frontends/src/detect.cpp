@@ -3,6 +3,7 @@
 // decide between the JSON-based formats.
 #include "tenet/frontends/frontend.h"
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -55,24 +56,44 @@ bool ends_with(const std::string& s, std::string_view suffix) {
 std::vector<std::string> top_level_json_keys(const std::string& text) {
     std::vector<std::string> keys;
     int depth = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
+    const char* b = text.data();
+    const size_t n = text.size();
+    for (size_t i = 0; i < n; ++i) {
+        char c = b[i];
         if (c == '{' || c == '[')
             ++depth;
         else if (c == '}' || c == ']')
             --depth;
         else if (c == '"') {
+            // The string's end: the next quote not escaped (memchr skips the text between).
             size_t j = i + 1;
-            std::string s;
-            while (j < text.size() && text[j] != '"') {
-                if (text[j] == '\\' && j + 1 < text.size()) ++j;
-                s += text[j++];
+            bool escaped = false;
+            while (j < n) {
+                const void* q = std::memchr(b + j, '"', n - j);
+                size_t stop = q ? static_cast<size_t>(static_cast<const char*>(q) - b) : n;
+                const void* bs = std::memchr(b + j, '\\', stop - j);
+                if (!bs) {
+                    j = stop;
+                    break;
+                }
+                escaped = true;
+                j = static_cast<size_t>(static_cast<const char*>(bs) - b) + 2; // skip the escape
             }
+            if (j > n) j = n;
             size_t k = j + 1;
-            while (k < text.size() &&
-                   (text[k] == ' ' || text[k] == '\n' || text[k] == '\r' || text[k] == '\t'))
-                ++k;
-            if (depth == 1 && k < text.size() && text[k] == ':') keys.push_back(s);
+            while (k < n && (b[k] == ' ' || b[k] == '\n' || b[k] == '\r' || b[k] == '\t')) ++k;
+            if (depth == 1 && k < n && b[k] == ':') {
+                std::string s;
+                if (!escaped) {
+                    s.assign(b + i + 1, j - i - 1);
+                } else {
+                    for (size_t x = i + 1; x < j; ++x) {
+                        if (b[x] == '\\' && x + 1 < n) ++x;
+                        s += b[x];
+                    }
+                }
+                keys.push_back(std::move(s));
+            }
             i = j;
         }
     }
