@@ -515,6 +515,7 @@ const Elem* Elem::get(std::string_view key) const {
 }
 
 SourceLoc Elem::key_loc(size_t i) const {
+    if (!key_locs_) return members()[i].second.loc;
     return reinterpret_cast<const SourceLoc*>(u_.members + size_)[i];
 }
 
@@ -522,7 +523,8 @@ SourceLoc Elem::key_loc(size_t i) const {
 // shared stacks and move into one slice of the Doc's blocks when it closes.
 class DocBuilder final : public Handler {
   public:
-    DocBuilder(Doc& doc, std::string_view text) : doc_(doc), text_(text) {}
+    DocBuilder(Doc& doc, std::string_view text, bool key_locations)
+        : doc_(doc), text_(text), key_locations_(key_locations) {}
 
     bool null_value(SourceLoc loc) override { return add(make(Type::Null, loc)); }
     bool bool_value(bool b, SourceLoc loc) override {
@@ -569,15 +571,16 @@ class DocBuilder final : public Handler {
         Open o = open_.back();
         open_.pop_back();
         size_t n = members_.size() - o.from;
-        auto* out = static_cast<Member*>(
-            allocate(n * (sizeof(Member) + sizeof(SourceLoc)), alignof(Member)));
+        size_t loc_bytes = key_locations_ ? n * sizeof(SourceLoc) : 0;
+        auto* out = static_cast<Member*>(allocate(n * sizeof(Member) + loc_bytes, alignof(Member)));
         auto* locs = reinterpret_cast<SourceLoc*>(out + n);
         for (size_t i = 0; i < n; ++i) {
             new (out + i) Member(members_[o.from + i]);
-            locs[i] = key_locs_[o.from + i];
+            if (key_locations_) locs[i] = key_locs_[o.from + i];
         }
         members_.resize(o.from);
-        key_locs_.resize(o.from);
+        if (key_locations_) key_locs_.resize(o.from);
+        o.elem.key_locs_ = key_locations_;
         o.elem.u_.members = out;
         o.elem.size_ = static_cast<uint32_t>(n);
         return add(o.elem);
@@ -604,7 +607,7 @@ class DocBuilder final : public Handler {
         Open& top = open_.back();
         if (top.elem.type == Type::Object) {
             members_.push_back(Member{top.key, e});
-            key_locs_.push_back(top.key_loc);
+            if (key_locations_) key_locs_.push_back(top.key_loc);
         } else {
             items_.push_back(e);
         }
@@ -633,6 +636,7 @@ class DocBuilder final : public Handler {
 
     Doc& doc_;
     std::string_view text_;
+    bool key_locations_;
     std::vector<Open> open_;
     std::vector<Elem> items_;
     std::vector<Member> members_;
@@ -657,7 +661,7 @@ bool parse(std::string_view text, FileId file, Node& out, ParseError& error,
 bool parse(std::string_view text, FileId file, Doc& out, ParseError& error,
            const ParseOptions& opts) {
     out = Doc{};
-    DocBuilder builder(out, text);
+    DocBuilder builder(out, text, opts.key_locations);
     if (parse_events(text, file, builder, error, opts)) return true;
     out = Doc{};
     return false;

@@ -19,7 +19,9 @@ std::string string_member(const json::Elem& n, std::string_view key) {
 bool parse_json_object(const SourceManager& sm, FileId file, std::string_view what, json::Doc& doc,
                        std::vector<ModelError>& errors) {
     json::ParseError err;
-    if (!json::parse(sm.text(file), file, doc, err)) {
+    json::ParseOptions opts;
+    opts.key_locations = false; // the loaders locate values, never keys
+    if (!json::parse(sm.text(file), file, doc, err, opts)) {
         errors.push_back({err.loc, "invalid " + std::string(what) + " JSON: " + err.message});
         return false;
     }

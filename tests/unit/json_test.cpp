@@ -345,6 +345,14 @@ TEST_CASE("JSON compact Doc reads like the Node DOM", "[json]") {
         CHECK(d.root().is(json::Type::Null));
     }
 
+    // Without key locations, a key's location is its value's.
+    json::ParseOptions no_keys;
+    no_keys.key_locations = false;
+    REQUIRE(json::parse(text, 7, d, e, no_keys));
+    CHECK(d.root().get("tags")->get("a")->number() == 2);
+    CHECK(d.root().key_loc(0).line == d.root().members()[0].second.loc.line);
+    CHECK(d.root().key_loc(0).column == d.root().members()[0].second.loc.column);
+
     // Larger documents spill over several blocks.
     std::mt19937_64 rng(7);
     std::string big = "[";

@@ -43,6 +43,8 @@ struct ParseError {
 
 struct ParseOptions {
     uint32_t max_depth = 512; // deeper nesting is an error, never a stack overflow
+    // Doc only: keep where each object key starts (Elem::key_loc); 12 bytes per member.
+    bool key_locations = true;
 };
 
 // Parses one JSON document (RFC 8259; no comments, no trailing commas). `file` is
@@ -74,14 +76,16 @@ class Elem {
                                    : std::span<const Elem>();
     }
     std::span<const Member> members() const;
-    // Where the i-th member's key starts (i < members().size()).
+    // Where the i-th member's key starts (i < members().size()); the member's value's
+    // location when the Doc was parsed without key_locations.
     SourceLoc key_loc(size_t i) const;
     // Object member by key (the last one if repeated); nullptr when absent or not an object.
     const Elem* get(std::string_view key) const;
 
   private:
     friend class DocBuilder;
-    uint32_t size_ = 0; // string length or number of children
+    bool key_locs_ = false; // an object whose members are followed by their keys' locations
+    uint32_t size_ = 0;     // string length or number of children
     union {
         double number;
         const char* chars;
