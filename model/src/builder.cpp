@@ -58,10 +58,13 @@ Value ModelBuilder::map(std::vector<MapEntry>& entries, ProvId p) {
 }
 
 Value ModelBuilder::unknown(std::string_view subject, std::string_view reason, ProvId p) {
+    // Reasons name their place ("<address>.<path>: ..."), so nearly all are distinct and
+    // only ever printed: the model's arena keeps them (nothing compares them by pointer;
+    // the VM interns one when it persists it), the process-wide interner would only grow.
     std::string text;
     text.reserve(subject.size() + reason.size() + 2);
     text.append(subject).append(": ").append(reason);
-    return Value::unknown(intern(text), p);
+    return Value::unknown(model_.arena.make_string(text), p);
 }
 
 uint32_t ModelBuilder::add_resource(Resource r) {
