@@ -20,10 +20,13 @@
 #include "tenet/runtime/bytecode.h"
 #include "vm_code.h"
 #include "vm_config.h"
+#include "vm_inline.h"
 
 #include <cstdio>
+#include <cstring>
 #include <fmt/format.h>
 #include <re2/re2.h>
+#include <type_traits>
 
 namespace tenet {
 
@@ -110,36 +113,24 @@ inline size_t projection_handle(const Value& v) {
     return static_cast<size_t>(v.as_number());
 }
 
-// String equality as values_equal has it, without the call for the usual case: two
-// interned strings are equal exactly when they are the same object.
-inline bool strings_equal(const StrObj* a, const StrObj* b) {
-    if (a == b) return true;
-    if (a->interned && b->interned) return false;
-    return a->hash == b->hash && a->view() == b->view();
-}
-
-// compare() for the usual operands (two numbers, two strings for EQ/NE, two values of
-// different known kinds for EQ/NE), without the call. False: not one of those; call
-// compare().
-inline bool compare_fast(Op op, const Value& a, const Value& b, Value& out) {
-    if (a.is(Kind::Number) && b.is(Kind::Number))
-        return number_op(op, a.as_number(), b.as_number(), out);
-    if (op != Op::EQ && op != Op::NE) return false;
-    bool equal;
-    if (a.is(Kind::String) && b.is(Kind::String))
-        equal = strings_equal(a.as_string(), b.as_string());
-    else if (a.is_unknown() || b.is_unknown())
+// One quantifier step on the truth `t`, into the accumulator `acc`: SOME stops at a
+// true, ALL at a false (true: the step decided the quantifier, jump out); otherwise the
+// first unknown is kept, and COUNT counts the trues until it meets an unknown.
+inline bool quant_step(Op op, const Value& t, Value& acc) {
+    if (op == Op::QUANT_COUNT) {
+        if (t.is_unknown()) {
+            if (!acc.is_unknown()) acc = t;
+        } else if (t.as_bool() && acc.is(Kind::Number)) {
+            acc = Value::number(acc.as_number() + 1);
+        }
         return false;
-    else if (a.kind() != b.kind())
-        equal = false;
-    else if (a.is(Kind::Null))
-        equal = true;
-    else if (a.is(Kind::Bool))
-        equal = a.as_bool() == b.as_bool();
-    else
-        return false;
-    out = Value::boolean(equal == (op == Op::EQ));
-    return true;
+    }
+    if (t.is(Kind::Bool) && t.as_bool() == (op == Op::QUANT_SOME)) {
+        acc = t;
+        return true;
+    }
+    if (t.is_unknown() && !acc.is_unknown()) acc = t;
+    return false;
 }
 
 } // namespace
@@ -153,23 +144,12 @@ const DecodedFunction* Vm::decode(uint32_t fn) {
     return decoded_[fn] = owned.get();
 }
 
-// FIELD on a map or a resource's attributes, trying first the entry where this
-// instruction last found its name (resources of one type share their attribute maps'
-// layout), then looking the name up as field() does.
-inline bool Vm::field_cached(const Value& obj, Ins& ins, Value& out) {
-    const Value* attrs = &obj;
-    if (obj.is(Kind::Resource) && model_ &&
-        obj.resource_index() * sizeof(Resource) < resources_bytes()) {
-        const Resource& r = model_->resources.data()[obj.resource_index()];
-        attrs = obj.resource_view() == View::Canonical ? &r.canonical : &r.native;
-        if (!attrs->is(Kind::Map)) return out = Value::null(), true;
-    } else if (!obj.is(Kind::Map)) {
-        return field(obj, ins.k.as_string(), out);
-    }
-    const MapObj* m = attrs->as_map();
+// FIELD's slow path, when the entry its site last found is not the name's: a pointer
+// scan of the first entries (interned keys), then a lookup as field() does. Remembers
+// where the name was found.
+bool Vm::field_search(const MapObj* m, Ins& ins, Value& out) {
     const MapEntry* e = m->entries();
     const StrObj* name = ins.k.as_string();
-    if (ins.hint < m->size && e[ins.hint].key == name) return out = e[ins.hint].value, true;
     for (uint32_t i = 0; i < m->size && i < 8; ++i)
         if (e[i].key == name) {
             ins.hint = i;
@@ -182,68 +162,34 @@ inline bool Vm::field_cached(const Value& obj, Ins& ins, Value& out) {
     return out = *v, true;
 }
 
-bool Vm::run_shape(const DecodedFunction& fn, const Value& arg, Value& result) {
-    Value v;
-    if (!field_cached(arg, const_cast<Ins&>(fn.code[0]), v)) {
-        executed_ += 2; // LOAD, FIELD
-        return false;
-    }
-    if (fn.shape == Shape::FieldHas) {
-        v = Value::boolean(!v.is_null());
-    } else if (fn.shape == Shape::FieldCompare) {
-        const Ins& c = fn.code[1];
-        Op op = static_cast<Op>(static_cast<int>(Op::EQ) + (c.op - X_EQ_K));
-        Value r;
-        if (!compare_fast(op, v, c.k, r) && !compare(static_cast<int>(op), v, c.k, r)) {
-            executed_ += 4u + c.folded; // LOAD, FIELD, the literal, the comparison
-            return false;
-        }
-        v = r;
-    }
-    if (!truth(v, result)) {
-        executed_ += fn.instructions - 1; // all but the RETURN
-        return false;
-    }
-    executed_ += fn.instructions;
-    return true;
-}
-
-// The parts as the interpreter would push them; false (nothing written, nothing counted)
-// for anything the interpreter would treat differently: then it runs the template.
+// The parts as the interpreter would push them, appended to `out` as they come; false
+// (out as it was, nothing counted) for anything the interpreter would treat differently:
+// then it runs the template.
 bool Vm::render_template(const DecodedFunction& fn, const Value& self, std::string& out) {
     if (!self.is(Kind::Resource) || !model_ ||
         self.resource_index() * sizeof(Resource) >= resources_bytes())
         return false;
     const StrObj* address = model_->resources[self.resource_index()].address;
-    // First the fields ({f} parts, rarely more than a few) and the length, then the text.
-    constexpr size_t kMaxFields = 8;
-    Value fields[kMaxFields];
-    size_t nfields = 0, estimate = 0;
-    const std::vector<Ins>& c = fn.code;
-    for (size_t i = 0; i + 2 < c.size(); ++i) {
+    const size_t mark = out.size();
+    const Ins* c = fn.code.data();
+    const size_t end = fn.code.size() - 2; // CONCAT, RETURN
+    for (size_t i = 0; i < end; ++i) {
         if (c[i].op == static_cast<uint8_t>(Op::CONST)) {
-            estimate += c[i].k.as_string()->size;
+            const StrObj* s = c[i].k.as_string();
+            out.append(s->data(), s->size);
         } else if (c[i].op == X_LOAD_FIELD) {
-            if (nfields == kMaxFields) return false;
-            Value& v = fields[nfields++];
-            if (!field_cached(self, const_cast<Ins&>(c[i]), v) || v.is_unknown()) return false;
-            estimate += v.is(Kind::String) ? v.as_string()->size : 24;
+            Value v;
+            if (!field_cached(self, const_cast<Ins&>(c[i]), v) || v.is_unknown()) {
+                out.resize(mark);
+                return false;
+            }
+            append_string_form(out, v, model_);
         } else { // LOAD 0; CALL_BUILTIN address
-            if (!address) return false;
-            estimate += address->size;
-            ++i;
-        }
-    }
-    size_t mark = out.size();
-    out.reserve(mark + estimate);
-    nfields = 0;
-    for (size_t i = 0; i + 2 < c.size(); ++i) {
-        if (c[i].op == static_cast<uint8_t>(Op::CONST)) {
-            out += c[i].k.as_view();
-        } else if (c[i].op == X_LOAD_FIELD) {
-            append_string_form(out, fields[nfields++], model_);
-        } else {
-            out += address->view();
+            if (!address) {
+                out.resize(mark);
+                return false;
+            }
+            out.append(address->data(), address->size);
             ++i;
         }
     }
@@ -264,7 +210,11 @@ bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& resul
     size_t need = base + fn.frame;
     if (slots_.size() < need) slots_.resize(need); // callers re-derive their pointers after CALL
     Value* locals = slots_.data() + base;
-    for (size_t i = fn.arity; i < fn.num_locals; ++i) locals[i] = Value::null();
+    // The other locals start null: a null Value is all zero bytes.
+    static_assert(std::is_trivially_copyable_v<Value>);
+    if (fn.num_locals > fn.arity)
+        std::memset(static_cast<void*>(locals + fn.arity), 0,
+                    (fn.num_locals - fn.arity) * sizeof(Value));
     Value* sp = locals + fn.num_locals; // next free operand slot
     // The decoded code is this Vm's own: FIELD writes its inline cache into it.
     Ins* const code = const_cast<Ins*>(fn.code.data());
@@ -306,8 +256,19 @@ bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& resul
 #define OP(name, a, b, c, pop, push, doc) &&L_##name,
 #include "tenet/runtime/opcodes.def"
 #undef OP
-        &&LX_X_LOAD_FIELD, &&LX_X_EQ_K, &&LX_X_NE_K,    &&LX_X_LT_K,         &&LX_X_LE_K,
-        &&LX_X_GT_K,       &&LX_X_GE_K, &&LX_X_INDEX_K, &&LX_X_TRUTH_RETURN, &&LX_X_MATCHES_LITERAL,
+        &&LX_X_LOAD_FIELD,
+        &&LX_X_EQ_K,
+        &&LX_X_NE_K,
+        &&LX_X_LT_K,
+        &&LX_X_LE_K,
+        &&LX_X_GT_K,
+        &&LX_X_GE_K,
+        &&LX_X_INDEX_K,
+        &&LX_X_TRUTH_RETURN,
+        &&LX_X_MATCHES_LITERAL,
+        &&LX_X_QUANT_SOME_JUMP,
+        &&LX_X_QUANT_ALL_JUMP,
+        &&LX_X_QUANT_COUNT_JUMP,
     };
     static_assert(sizeof(kLabels) / sizeof(kLabels[0]) == kXOpEnd);
 #define DISPATCH()                                                                                 \
@@ -660,35 +621,20 @@ dispatch:
     }
     CASE(QUANT_SOME) {
         Value t;
-        Value& acc = locals[ip->a];
         TRY(truth(*--sp, t));
-        if (t.is(Kind::Bool) && t.as_bool()) {
-            acc = t;
-            JUMP();
-        }
-        if (t.is_unknown() && !acc.is_unknown()) acc = t;
+        if (quant_step(Op::QUANT_SOME, t, locals[ip->a])) JUMP();
         NEXT();
     }
     CASE(QUANT_ALL) {
         Value t;
-        Value& acc = locals[ip->a];
         TRY(truth(*--sp, t));
-        if (t.is(Kind::Bool) && !t.as_bool()) {
-            acc = t;
-            JUMP();
-        }
-        if (t.is_unknown() && !acc.is_unknown()) acc = t;
+        if (quant_step(Op::QUANT_ALL, t, locals[ip->a])) JUMP();
         NEXT();
     }
     CASE(QUANT_COUNT) {
         Value t;
-        Value& acc = locals[ip->a];
         TRY(truth(*--sp, t));
-        if (t.is_unknown()) {
-            if (!acc.is_unknown()) acc = t;
-        } else if (t.as_bool() && acc.is(Kind::Number)) {
-            acc = Value::number(acc.as_number() + 1);
-        }
+        quant_step(Op::QUANT_COUNT, t, locals[ip->a]);
         NEXT();
     }
     CASE(PROJECT_INIT) {
@@ -819,10 +765,48 @@ dispatch:
     XCASE(X_INDEX_K) {
         COUNT_FOLDED();
         COUNT();
+        Value& obj = sp[-1];
+        if (obj.is(Kind::Map) && ip->k.is(Kind::String)) {
+            // A map indexed by a literal key (`tags["Env"]`), as index() has it, trying first
+            // the entry where this site last found the key, as FIELD does.
+            const MapObj* m = obj.as_map();
+            const MapEntry* e = m->entries();
+            if (ip->hint < m->size && e[ip->hint].key == ip->k.as_string()) {
+                obj = e[ip->hint].value;
+            } else if (const Value* v = m->find(ip->k.as_string())) {
+                ip->hint = static_cast<uint32_t>(
+                    (reinterpret_cast<const char*>(v) - reinterpret_cast<const char*>(e)) /
+                    sizeof(MapEntry));
+                obj = *v;
+            } else {
+                obj = Value::null();
+            }
+            NEXT();
+        }
         Value r;
-        TRY(index(sp[-1], ip->k, r));
+        TRY(index(obj, ip->k, r));
         sp[-1] = r;
         NEXT();
+    }
+    // A quantifier's step and the JUMP back to its ITER_NEXT: the JUMP counts as before,
+    // once the step has not left the loop.
+    XCASE(X_QUANT_SOME_JUMP)
+    XCASE(X_QUANT_ALL_JUMP) {
+        Value t;
+        TRY(truth(*--sp, t));
+        if (quant_step(ip->op == X_QUANT_SOME_JUMP ? Op::QUANT_SOME : Op::QUANT_ALL, t,
+                       locals[ip->a]))
+            JUMP();
+        COUNT();
+        ip = code + ip->b;
+        DISPATCH();
+    }
+    XCASE(X_QUANT_COUNT_JUMP) {
+        Value t;
+        TRY(truth(*--sp, t));
+        quant_step(Op::QUANT_COUNT, t, locals[ip->a]);
+        COUNT();
+        JUMP();
     }
     XCASE(X_TRUTH_RETURN) {
         TRY(truth(sp[-1], result));

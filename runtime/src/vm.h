@@ -97,9 +97,11 @@ class Vm final : public BuiltinContext {
         return fn < decoded_.size() && decoded_[fn] ? decoded_[fn] : decode(fn);
     }
     const DecodedFunction* decode(uint32_t fn);
-    bool field_cached(const Value& obj, Ins& ins, Value& out);
-    // The shapes of vm_code.h, run without the dispatch loop.
-    bool run_shape(const DecodedFunction& fn, const Value& arg, Value& result);
+    // FIELD with its site's cache, and the shapes of vm_code.h run without the dispatch
+    // loop: inline, in vm_inline.h.
+    inline bool field_cached(const Value& obj, Ins& ins, Value& out);
+    [[gnu::noinline]] bool field_search(const MapObj* m, Ins& ins, Value& out);
+    inline bool run_shape(const DecodedFunction& fn, const Value& arg, Value& result);
     bool render_template(const DecodedFunction& fn, const Value& self, std::string& out);
     // The byte size of the model's resource table (an index check without a division).
     size_t resources_bytes() const {
@@ -165,3 +167,5 @@ class Vm final : public BuiltinContext {
 bool persist_value(const Value& v, Arena& arena, Value& out);
 
 } // namespace tenet
+
+#include "vm_inline.h" // the inline members: field_cached, run_shape

@@ -32,6 +32,9 @@ enum XOp : uint8_t {
     X_INDEX_K,               // literal k; INDEX
     X_TRUTH_RETURN,          // TRUTH; RETURN
     X_MATCHES_LITERAL,       // MATCHES whose pattern is literal text k, anchored as a says
+    X_QUANT_SOME_JUMP,       // QUANT_SOME a -> target; JUMP -> b (a quantifier's loop back)
+    X_QUANT_ALL_JUMP,        // QUANT_ALL a -> target; JUMP -> b
+    X_QUANT_COUNT_JUMP,      // QUANT_COUNT a; JUMP -> target
     kXOpEnd
 };
 
@@ -43,8 +46,9 @@ struct Ins {
     uint8_t folded = 0;  // instructions folded into its literal: two number constants and
                          // the arithmetic or comparison between them became one CONST
     uint16_t a = 0;      // first u16 operand: local, global, count, function, builtin
-    uint32_t b = 0;      // u32 operand (regex index, RELATION's attribute constant) or a
+    uint32_t b = 0;      // u32 operand (regex index, RELATION's attribute constant), a
                          // second u16 operand (ITER_NEXT's element local, CALL_BUILTIN's count)
+                         // or a second jump target (X_QUANT_SOME_JUMP, X_QUANT_ALL_JUMP)
     uint32_t target = 0; // jump target, as an index into the decoded code
     uint32_t hint = 0;   // FIELD's inline cache: the entry index where the name was last found
     Value k;             // constant operand: CONST's value, FIELD's name, a fused constant

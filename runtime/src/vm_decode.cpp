@@ -275,6 +275,12 @@ void decode_function(const Program& program, uint32_t index, DecodedFunction& ou
                 fused = fused_with_literal(second);
             } else if (first == Op::TRUTH && second == Op::RETURN) {
                 fused = X_TRUTH_RETURN;
+            } else if ((first == Op::QUANT_SOME || first == Op::QUANT_ALL) && second == Op::JUMP) {
+                fused = first == Op::QUANT_SOME ? X_QUANT_SOME_JUMP : X_QUANT_ALL_JUMP;
+                x.b = y.target; // the loop's head; the quantifier keeps its own target
+            } else if (first == Op::QUANT_COUNT && second == Op::JUMP) {
+                fused = X_QUANT_COUNT_JUMP;
+                x.target = y.target;
             }
             if (fused) {
                 x.op = fused;
@@ -291,6 +297,11 @@ void decode_function(const Program& program, uint32_t index, DecodedFunction& ou
             const OpInfo& info = op_info(static_cast<Op>(x.op));
             for (OperandKind k : info.operands)
                 if (k == OperandKind::JUMP) x.target = new_index[x.target];
+        } else if (x.op == X_QUANT_SOME_JUMP || x.op == X_QUANT_ALL_JUMP) {
+            x.target = new_index[x.target];
+            x.b = new_index[x.b];
+        } else if (x.op == X_QUANT_COUNT_JUMP) {
+            x.target = new_index[x.target];
         }
     out.ok = true;
     find_shape(out);

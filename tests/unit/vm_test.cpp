@@ -889,3 +889,106 @@ TEST_CASE("VM: no operand of any kind crashes an opcode or a builtin", "[vm]") {
     }
     CHECK(runs > 10000);
 }
+
+// The per-site caches (FIELD, a literal key's INDEX) remember where a name was found in
+// the last map; the next map may lay its keys out differently, lack the key, or not be
+// a map at all: the answers must be those of field() and index() every time, in any
+// order, and locals start null however the frame was used before.
+TEST_CASE("VM: per-site field and key caches follow each map's layout", "[vm]") {
+    Program p;
+    std::vector<Value> maps = {
+        parse(p, R"({"Env": "dev", "Owner": "a"})"),
+        parse(p, R"({"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9,
+                     "Env": "prod"})"),
+        parse(p, R"({"Owner": "b"})"),
+        parse(p, R"({"Owner": "c", "Env": "test", "x": 1})"),
+        Value::null(),
+        U("tags unknown"),
+        parse(p, "[1, 2]"),
+        parse(p, R"({"Env": "dev", "Owner": "a"})"),
+    };
+    const char* expected[] = {R"("dev")",
+                              R"("prod")",
+                              "null",
+                              R"("test")",
+                              "null",
+                              R"({"$unknown":"tags unknown"})",
+                              "error: cannot index a list with a string",
+                              R"("dev")"};
+    // arg["Env"] (CONST then INDEX fuse into X_INDEX_K) and arg.Env (LOAD then FIELD fuse).
+    Asm ix(p, 1);
+    uint32_t by_key = ix.op(Op::LOAD, {0}).push(S("Env")).op(Op::INDEX).op(Op::RETURN).done();
+    Asm fd(p, 1);
+    uint32_t by_field = fd.op(Op::LOAD, {0}).op(Op::FIELD, {fd.ks("Env")}).op(Op::RETURN).done();
+    // Two locals besides the argument, read before anything is stored in them: null.
+    Asm lc(p, 1, 3);
+    uint32_t fresh = lc.op(Op::LOAD, {1})
+                         .op(Op::LOAD, {2})
+                         .op(Op::EQ)
+                         .op(Op::STORE, {1})
+                         .op(Op::LOAD, {1})
+                         .op(Op::RETURN)
+                         .done();
+    Vm vm(p, nullptr, nullptr);
+    for (int round = 0; round < 2; ++round)
+        for (size_t i = 0; i < maps.size(); ++i) {
+            INFO("round " << round << ", map " << i);
+            for (uint32_t fn : {by_key, by_field}) {
+                vm.begin_evaluation();
+                Value out;
+                bool ok = vm.call(fn, std::span<const Value>(&maps[i], 1), out);
+                std::string got = ok ? value_to_json(out) : "error: " + vm.error();
+                if (fn == by_field && i == 6)
+                    CHECK(got == "error: cannot read field `Env` of a list");
+                else
+                    CHECK(got == expected[i]);
+            }
+            vm.begin_evaluation();
+            Value out;
+            REQUIRE(vm.call(fresh, std::span<const Value>(&maps[i], 1), out));
+            CHECK(value_to_json(out) == "true");
+        }
+}
+
+// A quantifier's step and its JUMP back run as one decoded instruction: the budget must
+// still count the JUMP, and stop exactly where the plain instructions would have.
+TEST_CASE("VM: fused quantifier loops count every instruction against the budget", "[vm]") {
+    Program p;
+    auto list = [&](std::vector<Value> items) { return Value::list(p.arena.make_list(items)); };
+    struct Case {
+        Op quant;
+        Value xs;
+        std::string result;
+        uint64_t instructions; // as the bytecode counts them
+    };
+    // CONST, ITER_INIT, the accumulator's literal, STORE; per element ITER_NEXT, LOAD, the
+    // step, JUMP; the last ITER_NEXT, LOAD, RETURN (an early exit skips its JUMP and the
+    // last ITER_NEXT).
+    std::vector<Case> cases = {
+        {Op::QUANT_SOME, list({B(false), B(false), B(false)}), "false", 4 + 4 * 3 + 3},
+        {Op::QUANT_SOME, list({B(false), B(true), B(false)}), "true", 4 + 4 + 3 + 2},
+        {Op::QUANT_ALL, list({B(true), U("u"), B(true)}), R"({"$unknown":"u"})", 4 + 4 * 3 + 3},
+        {Op::QUANT_ALL, list({B(false)}), "false", 4 + 3 + 2},
+        {Op::QUANT_COUNT, list({B(true), B(false), B(true), B(true)}), "3", 4 + 4 * 4 + 3},
+    };
+    for (const Case& c : cases) {
+        uint32_t fn = quantifier(p, c.xs, c.quant);
+        for (uint64_t budget = 1; budget <= c.instructions + 1; ++budget) {
+            INFO(op_info(c.quant).name << " " << value_to_json(c.xs) << ", budget " << budget);
+            Vm vm(p, nullptr, nullptr, VmLimits{budget, 0});
+            vm.begin_evaluation();
+            Value out;
+            bool ok = vm.call(fn, {}, out);
+            if (budget >= c.instructions) {
+                REQUIRE(ok);
+                CHECK(value_to_json(out) == c.result);
+                CHECK(vm.instructions_total() == c.instructions);
+            } else {
+                REQUIRE(!ok);
+                CHECK(vm.error() ==
+                      "instruction budget of " + std::to_string(budget) + " exhausted");
+                CHECK(vm.instructions_total() == budget + 1);
+            }
+        }
+    }
+}
