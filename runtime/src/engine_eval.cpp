@@ -74,6 +74,7 @@ struct Plan {
     uint32_t where_fn, requires_fn; // as in the rule, kept here with what the loop reads
     RuleForm form;
     TargetKind kind;
+    uint32_t aggregate; // Exists, AtLeast: its aggregate number (Shared::aggregate_of)
 };
 
 Outcome evaluate_resource(Vm& vm, const Plan& plan, const Value& self) {
@@ -91,12 +92,13 @@ Outcome evaluate_resource(Vm& vm, const Plan& plan, const Value& self) {
     return verdict_of(t, Verdict::Pass, Verdict::Fail);
 }
 
-// The message of a failing or unknown finding: message_fn's string, else the raw text.
+// The message of a failing or unknown finding, appended to `out`: message_fn's string,
+// else the raw text.
 void message_of(Vm& vm, const RuleInfo& rule, const Value& self, std::string& out) {
     if (rule.message_fn != kNoFunction &&
         vm.call_text(rule.message_fn, std::span<const Value>(&self, 1), out))
         return;
-    out = rule.message;
+    out += rule.message;
 }
 
 // Where evaluation spends its time is waiting for memory: a resource's record, its
@@ -134,8 +136,11 @@ struct Record {
 };
 constexpr uint32_t kNoDetail = 0xFFFFFFFF;
 
+// A finding's texts: its message is a slice of its task's text (messages are written
+// one after the other into one buffer, not each into its own string).
 struct Detail {
-    std::string message, reason;
+    uint32_t message_begin = 0, message_size = 0;
+    std::string reason;
 };
 
 // An aggregate rule's (Exists, AtLeast) counts over one task's resources.
@@ -156,6 +161,7 @@ struct TaskOut {
     std::vector<uint32_t> rule_begin; // rule r's records: [rule_begin[r], rule_begin[r + 1])
     std::vector<uint32_t> passes;     // pass verdicts by rule (listed or not)
     std::vector<Detail> details;
+    std::string text;                  // the details' messages
     std::vector<Aggregate> aggregates; // by aggregate number (Shared::aggregate_of)
 };
 
@@ -222,9 +228,25 @@ Shared rule_sets(const Program& program, const Model& model) {
         return false;
     };
     std::unordered_map<const StrObj*, std::unordered_map<const StrObj*, uint32_t>> by_types;
+    // A direct-mapped cache of the type pairs met so far, in front of by_types (a model
+    // has few distinct pairs, so it nearly always answers).
+    struct Cached {
+        const StrObj *native = nullptr, *canonical = nullptr;
+        uint32_t set = kNoSet;
+        bool used = false;
+    };
+    constexpr size_t kCache = 64;
+    Cached cache[kCache];
     shared.set_of.resize(model.resources.size(), kNoSet);
     for (uint32_t i = 0; i < model.resources.size(); ++i) {
         const Resource& res = model.resources[i];
+        uint64_t key = reinterpret_cast<uintptr_t>(res.native_type) * 0x9E3779B97F4A7C15u ^
+                       reinterpret_cast<uintptr_t>(res.canonical_type) * 0xC2B2AE3D27D4EB4Fu;
+        Cached& c = cache[key >> 58]; // the top 6 bits: kCache slots
+        if (c.used && c.native == res.native_type && c.canonical == res.canonical_type) {
+            shared.set_of[i] = c.set;
+            continue;
+        }
         auto [it, fresh] = by_types[res.native_type].try_emplace(res.canonical_type, kNoSet);
         if (fresh) {
             RuleSet set;
@@ -235,6 +257,7 @@ Shared rule_sets(const Program& program, const Model& model) {
                 shared.sets.push_back(std::move(set));
             }
         }
+        c = {res.native_type, res.canonical_type, it->second, true};
         shared.set_of[i] = it->second;
     }
     return shared;
@@ -252,6 +275,7 @@ class Evaluator {
         std::vector<Plan> plans;     // by rule: looked up in the worker's Vm once
         std::vector<uint32_t> order; // the task's resources, by rule set
         std::vector<uint32_t> bucket;
+        std::string text; // messages as written, copied into TaskOut::text at the end
     };
 
     void prepare(Vm& vm, Scratch& work) {
@@ -265,7 +289,8 @@ class Evaluator {
                              rule.where_fn,
                              rule.requires_fn,
                              rule.form,
-                             rule.target_kind};
+                             rule.target_kind,
+                             shared_.aggregate_of[r]};
         }
     }
 
@@ -286,19 +311,35 @@ class Evaluator {
 
         std::vector<Record>& scratch = work.records;
         scratch.clear();
+        work.text.clear();
         for (size_t set = 0; set + 1 < work.bucket.size(); ++set)
             for (const uint32_t rule : shared_.sets[set].rules) {
                 const Plan& plan = work.plans[rule];
+                // The view is the rule's, except for rules on any resource.
+                const bool any = plan.kind == TargetKind::Any;
+                const View view =
+                    plan.kind == TargetKind::Canonical ? View::Canonical : View::Native;
                 for (uint32_t k = work.bucket[set]; k < work.bucket[set + 1]; ++k) {
                     uint32_t i = work.order[k];
                     const Resource& r = model_.resources[i];
-                    Value self = Value::resource(i, view_for(plan.kind, r));
-                    Record rec{rule, i, kNoDetail, {}, Verdict::Pass};
-                    if (!run_one(vm, plan, self, out, rec)) continue;
-                    rec.loc = r.loc;
-                    scratch.push_back(rec);
+                    Value self = Value::resource(i, any ? view_for(plan.kind, r) : view);
+                    Outcome o = evaluate_resource(vm, plan, self);
+                    if (!o.applicable) continue;
+                    if (plan.aggregate != kNoSet) {
+                        add_to_aggregate(o, i, out.aggregates[plan.aggregate]);
+                        continue;
+                    }
+                    if (o.verdict == Verdict::Pass) {
+                        ++out.passes[rule];
+                        if (options_.include_passes)
+                            scratch.push_back({rule, i, kNoDetail, r.loc, Verdict::Pass});
+                        continue;
+                    }
+                    uint32_t detail = add_detail(vm, plan, self, o, out, work.text);
+                    scratch.push_back({rule, i, detail, r.loc, o.verdict});
                 }
             }
+        out.text = work.text;
         for (Aggregate& a : out.aggregates) std::sort(a.failing.begin(), a.failing.end());
         // Sort by rule, then resource: a counting sort by rule keeps each rule's records
         // in resource order, except a rule in several sets (a rule on any resource), whose
@@ -352,27 +393,19 @@ class Evaluator {
 #endif
     }
 
-    // Evaluates one rule on one resource. True when `rec` (verdict and detail filled in)
-    // is to be kept: a listed pass, or any other verdict of a per-resource form.
-    bool run_one(Vm& vm, const Plan& plan, const Value& self, TaskOut& out, Record& rec) {
-        const RuleInfo& rule = *plan.rule;
-        Outcome o = evaluate_resource(vm, plan, self);
-        if (!o.applicable) return false;
-        if (rule.form == RuleForm::Exists || rule.form == RuleForm::AtLeast) {
-            add_to_aggregate(o, rec.resource, out.aggregates[shared_.aggregate_of[rec.rule]]);
-            return false;
-        }
-        rec.verdict = o.verdict;
-        if (o.verdict == Verdict::Pass) {
-            ++out.passes[rec.rule];
-            return options_.include_passes;
-        }
-        rec.detail = static_cast<uint32_t>(out.details.size());
+    // The detail of a verdict other than pass: its reason, and for a fail or an unknown
+    // its message, written at the end of `text`.
+    static uint32_t add_detail(Vm& vm, const Plan& plan, const Value& self, const Outcome& o,
+                               TaskOut& out, std::string& text) {
+        auto index = static_cast<uint32_t>(out.details.size());
         Detail& d = out.details.emplace_back();
         d.reason = o.reason; // copied before message_of runs more code in this evaluation
-        if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown)
-            message_of(vm, rule, self, d.message);
-        return true;
+        if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown) {
+            d.message_begin = static_cast<uint32_t>(text.size());
+            message_of(vm, *plan.rule, self, text);
+            d.message_size = static_cast<uint32_t>(text.size() - d.message_begin);
+        }
+        return index;
     }
 
     static void add_to_aggregate(const Outcome& o, uint32_t index, Aggregate& out) {
@@ -476,20 +509,22 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
         init_globals({}, ignored);
     }
     Shared shared = rule_sets(program_, model);
-    std::vector<uint64_t> targets(program_.rules.size(), 0); // evaluations by rule
+    std::vector<uint64_t> per_set(shared.sets.size(), 0); // resources by rule set
     std::vector<Task> tasks;
     for (uint32_t b = 0, n = 0; b < model.resources.size(); b = n) {
         uint64_t evaluations = 0;
         for (n = b;
              n < model.resources.size() && n - b < kTaskResources && evaluations < kTaskEvaluations;
              ++n)
-            if (shared.set_of[n] != kNoSet)
-                for (uint32_t r : shared.sets[shared.set_of[n]].rules) {
-                    ++evaluations;
-                    ++targets[r];
-                }
+            if (uint32_t set = shared.set_of[n]; set != kNoSet) {
+                evaluations += shared.sets[set].rules.size();
+                ++per_set[set];
+            }
         tasks.push_back({b, n});
     }
+    std::vector<uint64_t> targets(program_.rules.size(), 0); // evaluations by rule
+    for (size_t set = 0; set < shared.sets.size(); ++set)
+        for (uint32_t r : shared.sets[set].rules) targets[r] += per_set[set];
 
     std::vector<TaskOut> outs(tasks.size());
     Evaluator evaluator(program_, model, options_, shared);
@@ -550,8 +585,9 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
                 f.verdict = rec.verdict;
                 f.loc = rec.loc;
                 if (rec.detail != kNoDetail) {
-                    f.message = std::move(out.details[rec.detail].message);
-                    f.reason = std::move(out.details[rec.detail].reason);
+                    Detail& d = out.details[rec.detail];
+                    f.message.assign(out.text, d.message_begin, d.message_size);
+                    f.reason = std::move(d.reason);
                 }
             }
         }
