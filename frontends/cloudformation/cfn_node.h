@@ -125,6 +125,7 @@ void resolve_plain_scalar(Node& n, std::string_view text);
 
 // Reads a template; on a syntax error returns false with the error located. Both
 // readers stamp `file` into every location.
+// read_json's Document views `text` (its unescaped strings and keys): keep the text alive.
 bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& error,
                const ReadLimits& limits = {});
 bool read_json(std::string_view text, FileId file, Document& doc, ReadError& error,

@@ -1,5 +1,7 @@
 // JSON templates (and cdk.out's *.template.json) through the common JSON reader's
-// event interface, straight into the positioned Node tree.
+// event interface, straight into the positioned Node tree. Strings and keys without
+// escapes are views of the template's text (the SourceManager keeps it for findings);
+// only unescaped ones and numbers' texts are copied into the Document.
 #include "cfn_node.h"
 #include "tenet/common/json.h"
 
@@ -11,7 +13,7 @@ namespace {
 
 class TreeHandler : public json::Handler {
   public:
-    explicit TreeHandler(Document& doc) : doc_(doc) {}
+    TreeHandler(Document& doc, std::string_view text) : doc_(doc), text_(text) {}
 
     bool null_value(SourceLoc loc) override { return leaf(NodeKind::Null, loc, "null"); }
     bool bool_value(bool b, SourceLoc loc) override {
@@ -20,19 +22,19 @@ class TreeHandler : public json::Handler {
         return attach(n);
     }
     bool number_value(double v, SourceLoc loc) override {
-        std::string text;
-        json::append_number(text, v);
-        Node& n = make(NodeKind::Number, loc, doc_.save(text));
+        number_text_.clear();
+        json::append_number(number_text_, v);
+        Node& n = make(NodeKind::Number, loc, doc_.save(number_text_));
         n.number = v;
         return attach(n);
     }
     bool string_value(std::string_view s, SourceLoc loc) override {
-        return leaf(NodeKind::String, loc, doc_.save(s));
+        return leaf(NodeKind::String, loc, stable(s));
     }
     bool begin_array(SourceLoc loc) override { return open(NodeKind::Sequence, loc); }
     bool begin_object(SourceLoc loc) override { return open(NodeKind::Mapping, loc); }
     bool key(std::string_view k, SourceLoc loc) override {
-        stack_.back().key = doc_.save(k);
+        stack_.back().key = stable(k);
         stack_.back().key_loc = loc;
         return true;
     }
@@ -46,6 +48,13 @@ class TreeHandler : public json::Handler {
         std::string_view key;
         SourceLoc key_loc;
     };
+
+    // A view of the template's text when `s` lies in it (no escapes), else a copy.
+    std::string_view stable(std::string_view s) {
+        if (s.data() >= text_.data() && s.data() + s.size() <= text_.data() + text_.size())
+            return s;
+        return doc_.save(s);
+    }
 
     Node& make(NodeKind kind, SourceLoc loc, std::string_view text) {
         Node& n = doc_.new_node();
@@ -88,6 +97,8 @@ class TreeHandler : public json::Handler {
     }
 
     Document& doc_;
+    std::string_view text_;
+    std::string number_text_;
     std::vector<Frame> stack_;
     ChildStack kids_;
 };
@@ -97,7 +108,7 @@ class TreeHandler : public json::Handler {
 bool read_json(std::string_view text, FileId file, Document& doc, ReadError& error,
                const ReadLimits& limits) {
     doc.file = file;
-    TreeHandler handler(doc);
+    TreeHandler handler(doc, text);
     json::ParseError perr;
     json::ParseOptions opts;
     opts.max_depth = limits.max_depth;
