@@ -57,8 +57,17 @@ struct Expr {
     Expr* b = nullptr;
     Expr* c = nullptr;
     Expr* d = nullptr;
-    std::vector<Expr*> items;                     // Tuple, Call arguments, Template parts
-    std::vector<std::pair<Expr*, Expr*>> members; // Object: key, value
+    // Tuple elements, Call arguments, Template parts; Object: key, value, key, value...
+    std::vector<Expr*> items;
+
+    // Object members.
+    size_t member_count() const { return items.size() / 2; }
+    const Expr* member_key(size_t i) const { return items[2 * i]; }
+    const Expr* member_value(size_t i) const { return items[2 * i + 1]; }
+    void add_member(Expr* key, Expr* value) {
+        items.push_back(key);
+        items.push_back(value);
+    }
 };
 
 struct Block;

@@ -238,9 +238,10 @@ class JsonReader {
             return e;
         case Type::Object:
             e->kind = ExprKind::Object;
-            for (size_t i = 0; i < n.members.size(); ++i)
-                e->members.push_back({string_literal(n.members[i].first, n.key_locs[i]),
-                                      literal(n.members[i].second)});
+            for (size_t i = 0; i < n.members.size(); ++i) {
+                Expr* key = string_literal(n.members[i].first, n.key_locs[i]);
+                e->add_member(key, literal(n.members[i].second));
+            }
             return e;
         }
         return e;
@@ -272,8 +273,8 @@ class JsonReader {
             Expr* e = f_.make(ExprKind::Object, n.loc);
             for (size_t i = 0; i < n.members.size(); ++i) {
                 if (n.members[i].first == "//") continue;
-                e->members.push_back({string_literal(n.members[i].first, n.key_locs[i]),
-                                      expression(n.members[i].second)});
+                Expr* key = string_literal(n.members[i].first, n.key_locs[i]);
+                e->add_member(key, expression(n.members[i].second));
             }
             return e;
         }

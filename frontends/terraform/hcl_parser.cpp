@@ -506,7 +506,7 @@ class Parser {
                 fail(peek().loc, std::string("expected `=` or `:` after the object key, found ") +
                                      tok_name(peek().kind));
             Expr* value = expression();
-            e->members.push_back({key, value});
+            e->add_member(key, value);
             Tok k = t_[i_].kind;
             if (k == Tok::Comma || k == Tok::Newline) {
                 ++i_;

@@ -409,8 +409,10 @@ ValPtr Evaluator::tuple(const Expr* e, const Scope* s) {
 
 ValPtr Evaluator::object(const Expr* e, const Scope* s) {
     Members members;
-    members.reserve(e->members.size());
-    for (const auto& [kx, vx] : e->members) {
+    members.reserve(e->member_count());
+    for (size_t i = 0; i < e->member_count(); ++i) {
+        const Expr* kx = e->member_key(i);
+        const Expr* vx = e->member_value(i);
         ValPtr k = eval(kx, s);
         if (k->unknown()) return unknown_from(*k, e->loc, k->refs);
         std::string key;

@@ -135,11 +135,11 @@ void print(const Expr* e, std::string& out, int budget) {
         return;
     case ExprKind::Object:
         out += "{";
-        for (size_t i = 0; i < e->members.size(); ++i) {
+        for (size_t i = 0; i < e->member_count(); ++i) {
             if (i) out += ", ";
-            print(e->members[i].first, out, budget);
+            print(e->member_key(i), out, budget);
             out += " = ";
-            print(e->members[i].second, out, budget);
+            print(e->member_value(i), out, budget);
         }
         out += "}";
         return;

@@ -77,14 +77,14 @@ TEST_CASE("hcl: literals, tuples and objects", "[hcl]") {
     CHECK(t->items[2]->loc.line == 6);
     const Expr* o = attr(f, "o");
     REQUIRE(o->kind == ExprKind::Object);
-    REQUIRE(o->members.size() == 3);
-    CHECK(o->members[0].first->kind == ExprKind::Literal);
-    CHECK(o->members[0].first->name == "a");
+    REQUIRE(o->member_count() == 3);
+    CHECK(o->member_key(0)->kind == ExprKind::Literal);
+    CHECK(o->member_key(0)->name == "a");
     // A quoted key without interpolations is a literal, marked as written in quotes.
-    CHECK(o->members[1].first->kind == ExprKind::Literal);
-    CHECK(o->members[1].first->unwrap);
-    CHECK(o->members[2].first->kind == ExprKind::Parens);
-    CHECK(o->members[2].second->loc.line == 10);
+    CHECK(o->member_key(1)->kind == ExprKind::Literal);
+    CHECK(o->member_key(1)->unwrap);
+    CHECK(o->member_key(2)->kind == ExprKind::Parens);
+    CHECK(o->member_value(2)->loc.line == 10);
 }
 
 TEST_CASE("hcl: templates with interpolation, directives and strip markers", "[hcl]") {
