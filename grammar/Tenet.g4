@@ -33,7 +33,7 @@ decl
 
 // ---------------------------------------------------------------- tests (`tenet test`)
 // `test`, `input`, `expect`, `fails`, ... are keywords only here: everywhere else they
-// are names (see `ident`). A parameter value is a single literal, so that the next
+// are names (see `ident`); `for` is a keyword everywhere (comprehensions). A parameter value is a single literal, so that the next
 // statement's first word can never be read as a predicate applied to it.
 
 testDecl : TEST name=STRING LBRACE (testStmt sep?)* RBRACE ;
@@ -75,8 +75,9 @@ ruleBody
           REQUIRES req=expr                                                      #everyBody
     | NO target=resourceType (AS binder=ident)? WHERE cond=expr                  #noBody
     | EXISTS target=resourceType (AS binder=ident)? (WHERE cond=expr)?           #existsBody
-    | AT LEAST percent=NUMBER PERCENT OF target=resourceType (AS binder=ident)?
-          (WHERE cond=expr)? REQUIRES req=expr                                   #atLeastBody
+    | AT LEAST (percent=NUMBER | PARAM DOT percentName=ident | percentName=ident) PERCENT OF
+          target=resourceType (AS binder=ident)? (WHERE cond=expr)? REQUIRES req=expr
+                                                                                 #atLeastBody
     ;
 
 resourceType
@@ -123,6 +124,9 @@ primary
     | K_TRUE                                                                       #trueLit
     | K_FALSE                                                                      #falseLit
     | K_NULL                                                                       #nullLit
+    | LBRACK elem=expr FOR var=ident IN coll=expr (IF cond=expr)? RBRACK        #listComp
+    | LBRACE key=expr COLON value=expr FOR var=ident IN coll=expr (IF cond=expr)? RBRACE
+                                                                                 #mapComp
     | LBRACK (expr (COMMA expr)* COMMA?)? RBRACK                                 #listLit
     | LBRACE (mapEntry (COMMA mapEntry)* COMMA?)? RBRACE                         #mapLit
     | LPAREN expr RPAREN                                                         #parenExpr
@@ -136,14 +140,14 @@ mapEntry : (STRING | anyName) COLON expr ;
 // Words that are keywords only where the grammar expects them.
 ident
     : IDENT | AT | LEAST | OF | TO | AS
-    | TEST | INPUT | EXPECT | FAILS | PASSES | UNKNOWN | APPLICABLE | FINDINGS | FOR | ON
+    | TEST | INPUT | EXPECT | FAILS | PASSES | UNKNOWN | APPLICABLE | FINDINGS | ON
     ;
 
 // After `.` and as field, metadata and mapping names every word is a name.
 anyName
     : ident | PACKAGE | IMPORT | PARAM | LET | PRED | TYPE | MAP | RULE | EVERY | NO
     | EXISTS | WHERE | REQUIRES | SOME | ALL | COUNT | IN | MATCHES | REFERENCES
-    | AND | OR | NOT | IF | THEN | ELSE | K_TRUE | K_FALSE | K_NULL
+    | AND | OR | NOT | IF | THEN | ELSE | K_TRUE | K_FALSE | K_NULL | FOR
     ;
 
 // An expression on its own: `{...}` parts of message templates.

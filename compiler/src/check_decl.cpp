@@ -375,12 +375,50 @@ void Checker::check_rule(RuleDecl& d, const File& f) {
         }
         let->local = s.add_local(let->name, t);
     }
-    if (d.form == RuleForm::AtLeast && (d.percent < 0 || d.percent > 100))
+    if (d.form == RuleForm::AtLeast && !d.percent_param && (d.percent < 0 || d.percent > 100))
         diags_.report(Diag::BadPercent, d.body_span, d.percent);
+    if (d.percent_param) check_percent_param(d, f);
     if (d.where) truth(*d.where, s);
     if (d.requires_) truth(*d.requires_, s);
     if (d.message) expr(*d.message, s);
     d.num_locals = s.next_slot;
+}
+
+void Checker::check_percent_param(RuleDecl& d, const File& f) {
+    Expr& e = *d.percent_param;
+    if (e.string_value.find('.') == std::string::npos)
+        if (Decl* named = lookup(e.string_value, f, e.span, false);
+            named && named->kind == DeclKind::Pred) {
+            diags_.report(Diag::PercentNotParam, e.span, e.string_value);
+            return;
+        }
+    Scope s; // a global scope: the name is never a field of the resource
+    s.package = package_of(f);
+    s.file = &f;
+    s.owner = &d;
+    const Type* t = expr(e, s);
+    if (!t || t->tag == Type::Tag::Error) return;
+    if (e.name_kind != NameKind::Global) {
+        diags_.report(Diag::PercentNotParam, e.span, e.string_value);
+        return;
+    }
+    if (!assignable(t, types_.number())) {
+        diags_.report(Diag::TypeMismatch, e.span, "number (a percentage)", t->to_string());
+        return;
+    }
+    // A literal default must be a percentage; an override is checked when it is given.
+    const Decl* g = nullptr;
+    for (auto& [ref, decl] : global_refs_)
+        if (ref == &e) g = decl;
+    const Expr* value = nullptr;
+    if (g && g->kind == DeclKind::Param)
+        value = static_cast<const ParamDecl*>(g)->default_value.get();
+    if (g && g->kind == DeclKind::Let) value = static_cast<const LetDecl*>(g)->value.get();
+    if (value && value->kind == ExprKind::Number &&
+        (value->number_value < 0 || value->number_value > 100)) {
+        auto& diag = diags_.report(Diag::BadPercent, value->span, value->number_value);
+        diag.notes.push_back({e.span, "used as the percentage of rule `" + d.name + "`"});
+    }
 }
 
 void Checker::check_metadata(RuleDecl& d) {

@@ -302,6 +302,7 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             break;
         }
         if (n == "stack") {
+            if (s.owner) model_reads_.emplace(s.owner, e.span);
             e.name_kind = NameKind::Stack;
             t = types_.any();
             break;
@@ -506,6 +507,34 @@ const Type* Checker::expr(Expr& e, Scope& s) {
         t = e.quant == QuantKind::Count ? types_.number() : types_.boolean();
         break;
     }
+    case ExprKind::Comprehension: {
+        const Type* coll = expr(*e.lhs, s);
+        const Type* elem = types_.error(); // silences the body when the collection failed
+        if (is_dynamic(coll))
+            elem = types_.any();
+        else if (is(coll, Type::Tag::List) || is(coll, Type::Tag::Map))
+            elem = coll->elem;
+        else if (!is_error(coll))
+            diags_.report(Diag::NotIterable, e.lhs->span, coll->to_string());
+        e.var_slot = s.add_local(e.var, elem);
+        bool ok = !is_error(elem);
+        if (e.third && is_error(truth(*e.third, s))) ok = false;
+        if (!e.items.empty()) {
+            const Type* key = expr(*e.items[0], s);
+            if (is_error(key)) {
+                ok = false;
+            } else if (!assignable(key, types_.string())) {
+                diags_.report(Diag::TypeMismatch, e.items[0]->span, "string (a map key)",
+                              key->to_string());
+                ok = false;
+            }
+        }
+        const Type* value = expr(*e.rhs, s);
+        s.locals.pop_back();
+        if (!ok || is_error(value)) break;
+        t = e.items.empty() ? types_.list(value) : types_.map(value);
+        break;
+    }
     case ExprKind::Apply: {
         const Type* arg = expr(*e.lhs, s);
         Decl* d = nullptr;
@@ -572,6 +601,7 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             break;
         }
         e.builtin = b;
+        if (n == "resources_of" && s.owner) model_reads_.emplace(s.owner, e.span);
         const BuiltinInfo& info = builtin_info(b);
         if (args.size() < info.min_args || args.size() > info.max_args) {
             std::string want = info.min_args == info.max_args
@@ -581,8 +611,9 @@ const Type* Checker::expr(Expr& e, Scope& s) {
             break;
         }
         // Literal patterns and CIDRs are checked now rather than at every evaluation.
-        if ((n == "matches" || n == "regex_find" || n == "regex_replace") && e.items.size() >= 2 &&
-            e.items[1]->kind == ExprKind::String) {
+        if ((n == "matches" || n == "regex_find" || n == "regex_find_all" ||
+             n == "regex_replace") &&
+            e.items.size() >= 2 && e.items[1]->kind == ExprKind::String) {
             RE2 re(e.items[1]->string_value, RE2::Quiet);
             if (!re.ok()) diags_.report(Diag::BadRegex, e.items[1]->span, re.error());
         }

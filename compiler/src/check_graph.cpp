@@ -109,4 +109,62 @@ void Checker::order_globals() {
                                              : static_cast<const LetDecl*>(d)->global;
 }
 
+void Checker::mark_scan_lets() {
+    // A declaration reads the model when its body does, or a predicate or let it uses
+    // does; where it does so first, for the diagnostics.
+    std::map<const Decl*, const SourceSpan*> reads;
+    std::set<const Decl*> busy;
+    std::function<const SourceSpan*(const Decl*)> reads_model = [&](const Decl* d) {
+        auto it = reads.find(d);
+        if (it != reads.end()) return it->second;
+        if (!busy.insert(d).second) return static_cast<const SourceSpan*>(nullptr); // a cycle
+        const SourceSpan* where = nullptr;
+        if (auto own = model_reads_.find(d); own != model_reads_.end()) where = &own->second;
+        for (const Decl* u : uses_[d])
+            if (!where && (u->kind == DeclKind::Pred || u->kind == DeclKind::Let))
+                where = reads_model(u);
+        busy.erase(d);
+        return reads[d] = where;
+    };
+    for (const Decl* g : prog_.globals) {
+        if (g->kind == DeclKind::Let) {
+            const_cast<LetDecl*>(static_cast<const LetDecl*>(g))->scan = reads_model(g) != nullptr;
+        } else if (const SourceSpan* where = reads_model(g)) {
+            auto& d = diags_.report(Diag::ParamReadsModel, g->name_span, g->name);
+            d.notes.push_back({*where, "the model is read here"});
+            d.help = "a parameter's value is known before any model is loaded: compute the value "
+                     "in a top-level `let` (evaluated once per scan) and use the parameter there";
+        }
+    }
+    for (const RuleDecl* r : prog_.rules)
+        if (r->percent_param && r->percent_param->name_kind == NameKind::Global)
+            for (auto& [ref, decl] : global_refs_)
+                if (ref == r->percent_param.get() && decl->kind == DeclKind::Let &&
+                    static_cast<const LetDecl*>(decl)->scan) {
+                    auto& d = diags_.report(Diag::PercentNotParam, ref->span, decl->name);
+                    d.notes.push_back(
+                        {decl->name_span, "`" + decl->name + "` is computed per scan"});
+                }
+    for (const MapDecl* m : prog_.maps) {
+        std::set<const Decl*> seen;
+        std::vector<const Decl*> todo{m};
+        while (!todo.empty()) {
+            const Decl* d = todo.back();
+            todo.pop_back();
+            for (const Decl* u : uses_[d]) {
+                if (!seen.insert(u).second) continue;
+                if (u->kind == DeclKind::Let && static_cast<const LetDecl*>(u)->scan) {
+                    auto& diag =
+                        diags_.report(Diag::MappingReadsScanLet, m->span, m->native_type, u->name);
+                    diag.notes.push_back({u->name_span, "`" + u->name + "` reads the model"});
+                    diag.help = "mappings build the resources a scan looks at; read the model "
+                                "in the mapping itself (relations `<-`, `referenced`)";
+                    return;
+                }
+                if (u->kind == DeclKind::Pred) todo.push_back(u);
+            }
+        }
+    }
+}
+
 } // namespace tenet::check

@@ -13,6 +13,7 @@ bool Checker::run() {
     check_decls();
     check_recursion();
     order_globals();
+    mark_scan_lets();
 
     std::map<std::string, const RuleDecl*> ids;
     for (const RuleDecl* r : prog_.rules) {

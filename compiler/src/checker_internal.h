@@ -69,6 +69,9 @@ class Checker {
     void check_map(MapDecl& d, const File& f);
     void check_rule(RuleDecl& d, const File& f);
     void check_metadata(RuleDecl& d);
+    // `at least NAME% of`: NAME is a number parameter or constant (not one computed per
+    // scan), and a literal default lies in 0..100.
+    void check_percent_param(RuleDecl& d, const File& f);
     const Type* resolve_type(TypeExpr& t, const File& f, bool resource_position);
     const Type* resource_type_named(const std::string& name, SourceSpan span, const File& f);
 
@@ -79,6 +82,9 @@ class Checker {
 
     // ---- graphs (check_graph.cpp): recursion, let cycles, global order
     void order_globals();
+    // Marks the top-level lets that read the model as scan-level (LetDecl::scan);
+    // reports parameters and mappings that would read the model before it exists.
+    void mark_scan_lets();
     void check_recursion();
 
     // ---- expressions (check_expr.cpp)
@@ -112,6 +118,9 @@ class Checker {
     std::vector<std::pair<Expr*, const Decl*>> global_refs_;
     std::set<const Decl*> used_params_;
     std::set<const Decl*> lets_started_;
+    // Declarations whose own body reads the model directly (`stack`, `resources_of`):
+    // where it first does.
+    std::map<const Decl*, SourceSpan> model_reads_;
 };
 
 } // namespace tenet::check

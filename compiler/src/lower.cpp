@@ -121,6 +121,7 @@ void Lowerer::lower_globals() {
             auto* l = static_cast<const LetDecl*>(d);
             const Type* t = l->type && l->type->resolved ? l->type->resolved : l->value->type;
             g.type = t ? t->to_string() : "any";
+            g.scan = l->scan;
             init = l->value.get();
         }
         if (init)
@@ -162,6 +163,7 @@ void Lowerer::lower_rule(const RuleDecl& r) {
     info.level = level_of(r.level);
     info.form = form_of(r.form);
     info.percent = r.percent;
+    if (r.percent_param) info.percent_global = r.percent_param->slot;
     info.loc = loc(r.name_span);
     const Type* target = r.target ? r.target->resolved : nullptr;
     if (target && target->decl) {

@@ -68,7 +68,9 @@ uint32_t locals_needed(const Expr& e) {
     uint32_t n = 0;
     if ((e.kind == ExprKind::Name || e.kind == ExprKind::ElemRef) && e.name_kind == NameKind::Local)
         n = e.slot + 1;
-    if (e.kind == ExprKind::Quant || e.kind == ExprKind::Projection) n = e.var_slot + 1;
+    if (e.kind == ExprKind::Quant || e.kind == ExprKind::Projection ||
+        e.kind == ExprKind::Comprehension)
+        n = e.var_slot + 1;
     for_children(e, [&](const Expr& c) { n = std::max(n, locals_needed(c)); });
     return n;
 }
@@ -163,9 +165,12 @@ void Lowerer::expr(Emitter& em, const Expr& e) {
         case NameKind::Local:
             em.emit(Op::LOAD, e.slot);
             return;
-        case NameKind::Global:
-            em.emit(Op::GLOBAL, e.slot);
+        case NameKind::Global: {
+            const Decl* d = e.slot < checked_.globals.size() ? checked_.globals[e.slot] : nullptr;
+            bool scan = d && d->kind == DeclKind::Let && static_cast<const LetDecl*>(d)->scan;
+            em.emit(scan ? Op::SCAN : Op::GLOBAL, e.slot);
             return;
+        }
         case NameKind::Field:
             em.emit(Op::LOAD, 0);
             em.emit(Op::FIELD, string_constant(e.string_value));
@@ -241,6 +246,9 @@ void Lowerer::expr(Emitter& em, const Expr& e) {
         return;
     case ExprKind::Quant:
         quantifier(em, e);
+        return;
+    case ExprKind::Comprehension:
+        comprehension(em, e);
         return;
     case ExprKind::Coalesce: {
         Label end = em.label();
@@ -387,6 +395,76 @@ void Lowerer::projection(Emitter& em, const Expr& e) {
     em.emit(Op::PROJECT_END, acc);
     em.bind(end);
     em.release(3);
+}
+
+// [ELEM for x in XS if COND], {KEY: ELEM for x in XS if COND}: a list (a map) of the
+// elements that pass; an unknown collection, condition, key or element makes the whole
+// result that unknown (the first met; the walk stops there). Null iterates nothing.
+//     XS; ITER_INIT it, end; PROJECT_INIT acc
+//     loop: ITER_NEXT it, x, done
+//           COND; TRUTH; DUP; JUMP_IF_UNKNOWN unknown2; JUMP_IF_FALSE loop
+//           [KEY; DUP; JUMP_IF_UNKNOWN unknown2]
+//           ELEM; DUP; JUMP_IF_UNKNOWN unknown2 (unknown3 after a key)
+//           [LIST 2]; PROJECT_PUSH acc; JUMP loop
+//     unknown3: POP; STORE t; POP; LOAD t; JUMP unknown1   (drop the key under it)
+//     unknown2: POP
+//     unknown1: PROJECT_END acc; POP; JUMP end      (the buffer released, the unknown kept)
+//     done: PROJECT_END acc; [CALL_BUILTIN from_entries 1]
+//     end:
+void Lowerer::comprehension(Emitter& em, const Expr& e) {
+    bool is_map = !e.items.empty();
+    uint32_t it = em.temp(2), acc = em.temp(), t = em.temp();
+    Label loop = em.label(), done = em.label(), end = em.label(), unknown1 = em.label(),
+          unknown2 = em.label(), unknown3 = em.label();
+    expr(em, *e.lhs);
+    em.at(e.span);
+    em.emit(Op::ITER_INIT, it, end.id);
+    em.emit(Op::PROJECT_INIT, acc);
+    em.bind(loop);
+    em.emit(Op::ITER_NEXT, it, e.var_slot, done.id);
+    if (e.third) {
+        expr(em, *e.third);
+        em.at(e.third->span);
+        em.emit(Op::TRUTH);
+        em.emit(Op::DUP);
+        em.emit(Op::JUMP_IF_UNKNOWN, unknown2.id);
+        em.emit(Op::JUMP_IF_FALSE, loop.id);
+    }
+    if (is_map) {
+        expr(em, *e.items[0]);
+        em.at(e.items[0]->span);
+        em.emit(Op::DUP);
+        em.emit(Op::JUMP_IF_UNKNOWN, unknown2.id);
+    }
+    expr(em, *e.rhs);
+    em.at(e.rhs->span);
+    em.emit(Op::DUP);
+    em.emit(Op::JUMP_IF_UNKNOWN, is_map ? unknown3.id : unknown2.id);
+    if (is_map) em.emit(Op::LIST, 2);
+    em.emit(Op::PROJECT_PUSH, acc);
+    em.emit(Op::JUMP, loop.id);
+    em.at(e.span);
+    em.bind(unknown3);
+    em.emit(Op::POP);
+    em.emit(Op::STORE, t);
+    em.emit(Op::POP);
+    em.emit(Op::LOAD, t);
+    em.emit(Op::JUMP, unknown1.id);
+    em.bind(unknown2);
+    em.emit(Op::POP);
+    em.bind(unknown1);
+    em.emit(Op::PROJECT_END, acc);
+    em.emit(Op::POP);
+    em.emit(Op::JUMP, end.id);
+    em.bind(done);
+    em.emit(Op::PROJECT_END, acc);
+    if (is_map) {
+        static const int from_entries = find_builtin("from_entries");
+        if (from_entries < 0) throw LowerError("no builtin from_entries");
+        em.emit(Op::CALL_BUILTIN, static_cast<uint32_t>(from_entries), 1);
+    }
+    em.bind(end);
+    em.release(4);
 }
 
 void Lowerer::call(Emitter& em, const Expr& e) {

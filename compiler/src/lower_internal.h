@@ -53,6 +53,7 @@ class Lowerer {
     // ---- expression helpers (lower_expr.cpp)
     void quantifier(Emitter& em, const Expr& e);
     void projection(Emitter& em, const Expr& e);
+    void comprehension(Emitter& em, const Expr& e);
     void conditional(Emitter& em, const Expr& e);
     void call(Emitter& em, const Expr& e);
     uint32_t function_of(const PredDecl* p) const;

@@ -157,7 +157,16 @@ void Builder::rule_body(RuleDecl& rule, TP::RuleBodyContext* ctx) {
     } else if (auto* c = dynamic_cast<TP::AtLeastBodyContext*>(ctx)) {
         rule.form = RuleForm::AtLeast;
         target = c->target, binder = c->binder, cond = c->cond, req = c->req;
-        rule.percent = number(c->percent);
+        if (c->percent) {
+            rule.percent = number(c->percent);
+        } else {
+            // `at least param.NAME% of`, `at least NAME% of`: resolved as a global.
+            rule.percent_param = std::make_unique<Expr>();
+            rule.percent_param->kind = ExprKind::Name;
+            rule.percent_param->span = run_.span(c->percentName);
+            rule.percent_param->string_value =
+                (c->PARAM() ? "param." : "") + c->percentName->getText();
+        }
     }
     if (auto* named = dynamic_cast<TP::NamedResourceContext*>(target)) {
         rule.target = type_ref(named->typeRef());

@@ -70,6 +70,23 @@ ExprPtr Builder::primary(TP::PrimaryContext* ctx) {
         return e;
     }
     if (dynamic_cast<TP::NullLitContext*>(ctx)) return make(ExprKind::Null, ctx);
+    if (auto* c = dynamic_cast<TP::ListCompContext*>(ctx)) {
+        auto e = make(ExprKind::Comprehension, ctx);
+        e->var = text(c->var);
+        e->lhs = expr(c->coll);
+        e->rhs = expr(c->elem);
+        if (c->cond) e->third = expr(c->cond);
+        return e;
+    }
+    if (auto* c = dynamic_cast<TP::MapCompContext*>(ctx)) {
+        auto e = make(ExprKind::Comprehension, ctx);
+        e->var = text(c->var);
+        e->lhs = expr(c->coll);
+        e->items.push_back(expr(c->key));
+        e->rhs = expr(c->value);
+        if (c->cond) e->third = expr(c->cond);
+        return e;
+    }
     if (auto* c = dynamic_cast<TP::ListLitContext*>(ctx)) {
         auto e = make(ExprKind::List, ctx);
         for (auto* item : c->expr()) e->items.push_back(expr(item));

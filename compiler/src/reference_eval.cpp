@@ -267,6 +267,9 @@ class RuleRunner {
             return;
         }
         double n = rule_.percent;
+        if (rule_.percent_param && rule_.percent_param->slot < ev_.globals.size() &&
+            ev_.globals[rule_.percent_param->slot].is(Kind::Number))
+            n = ev_.globals[rule_.percent_param->slot].as_number();
         if (t.applicable == 0 || 100.0 * t.passes >= n * t.applicable) {
             f.verdict = Verdict::Pass;
         } else if (100.0 * (t.passes + t.unknowns) < n * t.applicable) {
@@ -313,6 +316,7 @@ std::vector<Finding> reference_check(const CheckedProgram& checked, const Progra
                                      Model& model, const std::vector<ParamOverride>& overrides,
                                      std::string& error, const ReferenceOptions& options) {
     Evaluator ev(checked, model, options);
+    ev.program = &program;
     if (!init_globals(ev, overrides, error)) return {};
     normalize(ev);
     std::vector<Finding> out;

@@ -7,6 +7,7 @@
 #include "tenet/runtime/builtins.h"
 
 #include <cmath>
+#include <optional>
 
 namespace tenet::refeval {
 
@@ -131,6 +132,47 @@ Value Evaluator::quantifier(const Expr& e, Frame& f) {
     return Value::boolean(e.quant == QuantKind::All);
 }
 
+// The elements (or key/value entries) that pass the condition, in iteration order; the
+// first unknown collection, condition, key or element is the result, and ends the walk.
+Value Evaluator::comprehension(const Expr& e, Frame& f) {
+    Value coll = eval(*e.lhs, f);
+    if (coll.is_unknown()) return coll;
+    if (!coll.is_null() && !coll.is(Kind::List) && !coll.is(Kind::Map))
+        fail("cannot iterate over " + kind_phrase(coll.kind()));
+    bool is_map = !e.items.empty();
+    std::vector<Value> items;
+    std::vector<MapEntry> entries;
+    std::optional<Kind> bad_key;
+    for (const Value& el : elements(coll)) {
+        f.at(e.var_slot) = el;
+        if (e.third) {
+            Value c = truth(*e.third, f);
+            if (c.is_unknown()) return c;
+            if (!c.as_bool()) continue;
+        }
+        Value key;
+        if (is_map) {
+            key = eval(*e.items[0], f);
+            if (key.is_unknown()) return key;
+        }
+        Value v = eval(*e.rhs, f);
+        if (v.is_unknown()) return v;
+        if (!is_map) {
+            items.push_back(v);
+            continue;
+        }
+        // Keys are checked once the walk is over (a later unknown still wins), as the
+        // VM builds the map after the loop.
+        if (!key.is(Kind::String)) {
+            if (!bad_key) bad_key = key.kind();
+            continue;
+        }
+        entries.push_back({key.as_string(), v});
+    }
+    if (bad_key) fail("a map key must be a string, found " + kind_phrase(*bad_key));
+    return is_map ? ops.make_map(entries) : ops.make_list(items);
+}
+
 Value Evaluator::eval(const Expr& e, Frame& f) {
     return tracing ? eval_traced(e, f) : eval_node(e, f);
 }
@@ -211,6 +253,9 @@ Value Evaluator::eval_node(const Expr& e, Frame& f) {
         case NameKind::Local:
             return f.at(e.slot);
         case NameKind::Global:
+            if (const Decl* d = e.slot < checked.globals.size() ? checked.globals[e.slot] : nullptr;
+                d && d->kind == DeclKind::Let && static_cast<const LetDecl*>(d)->scan)
+                return scan_value(e.slot);
             return globals.at(e.slot);
         case NameKind::Field:
             return ops.field(f.at(0), e.string_value);
@@ -300,6 +345,8 @@ Value Evaluator::eval_node(const Expr& e, Frame& f) {
     }
     case ExprKind::Quant:
         return quantifier(e, f);
+    case ExprKind::Comprehension:
+        return comprehension(e, f);
     case ExprKind::Coalesce: {
         Value a = eval(*e.lhs, f);
         return a.is_null() ? eval(*e.rhs, f) : a;

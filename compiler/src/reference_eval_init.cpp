@@ -5,6 +5,7 @@
 #include "tenet/model/interner.h"
 #include "tenet/model/value_json.h"
 
+#include <limits>
 #include <map>
 
 namespace tenet::refeval {
@@ -116,6 +117,7 @@ bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, st
             }
             init = p->default_value.get();
         } else {
+            if (static_cast<const LetDecl*>(g)->scan) continue; // computed per scan, on first use
             init = static_cast<const LetDecl*>(g)->value.get();
         }
         ev.begin_evaluation(&ev.globals_arena);
@@ -127,6 +129,16 @@ bool init_globals(Evaluator& ev, const std::vector<ParamOverride>& overrides, st
         }
     }
     ev.ops.model_visible = true;
+    for (const RuleDecl* r : ev.checked.rules) {
+        if (!errors.empty() || !r->percent_param || r->percent_param->slot >= ev.globals.size())
+            continue;
+        const Value& v = ev.globals[r->percent_param->slot];
+        if (!v.is(Kind::Number) || !(v.as_number() >= 0 && v.as_number() <= 100))
+            errors.push_back("`" + qualified(*ev.checked.globals[r->percent_param->slot]) +
+                             "` is the percentage of rule `" + qualified(*r) +
+                             "`: it must be a number between 0 and 100, found " +
+                             value_to_display(v));
+    }
     for (size_t i = 0; i < errors.size(); ++i) error += (i ? "\n" : "") + errors[i];
     return errors.empty();
 }
@@ -180,6 +192,58 @@ void normalize(Evaluator& ev) {
         model.resources[v.resource].canonical = v.canonical;
     }
     model.finalize();
+}
+
+Value Evaluator::scan_value(uint32_t global) {
+    if (scan_memo_.size() < checked.globals.size()) scan_memo_.resize(checked.globals.size());
+    ScanMemo& memo = scan_memo_.at(global);
+    if (memo.state == 0) {
+        const auto& let = static_cast<const LetDecl&>(*checked.globals[global]);
+        std::string where = "`" + qualified(let) + "`";
+        if (program && global < program->globals.size()) {
+            const GlobalInfo& g = program->globals[global];
+            if (g.loc.line != 0 && g.loc.file < program->files.size())
+                where += " (" + program->files[g.loc.file] + ":" + std::to_string(g.loc.line) +
+                         ":" + std::to_string(g.loc.column) + ")";
+        }
+        // The reader's evaluation is suspended: its budget, arena, cap and tracing come
+        // back afterwards, as a separate Vm leaves the reader's Vm alone.
+        auto scaled = [](auto n, decltype(n) factor) {
+            return n > std::numeric_limits<decltype(n)>::max() / factor
+                       ? std::numeric_limits<decltype(n)>::max()
+                       : n * factor;
+        };
+        uint64_t saved_steps = steps_, saved_budget = options.step_budget;
+        Arena* saved_arena = arena;
+        size_t saved_cap = ops.cap();
+        uint32_t saved_rule = coverage_rule;
+        ExplainRequest* saved_tracing = tracing;
+        Arena scratch;
+        scratch.set_cap(scaled(options.memory_cap, size_t{16}));
+        options.step_budget = scaled(saved_budget, uint64_t{100});
+        ops.set_cap(scaled(options.memory_cap, size_t{16}));
+        steps_ = 0;
+        arena = &scratch;
+        coverage_rule = kNoRule;
+        tracing = nullptr;
+        try {
+            Frame f;
+            Value v = eval(*let.value, f);
+            memo.value = persist(v, globals_arena);
+            memo.state = 1;
+        } catch (const EvalError& e) {
+            memo.error = "computing " + where + ": " + e.message;
+            memo.state = 2;
+        }
+        steps_ = saved_steps;
+        options.step_budget = saved_budget;
+        arena = saved_arena;
+        ops.set_cap(saved_cap);
+        coverage_rule = saved_rule;
+        tracing = saved_tracing;
+    }
+    if (memo.state == 2) throw EvalError{memo.error};
+    return memo.value;
 }
 
 } // namespace tenet::refeval

@@ -50,6 +50,9 @@ class Ops {
     // before one is loaded): `stack` is null and relations and references find nothing.
     bool model_visible = true;
     [[noreturn]] void out_of_memory() const;
+    // The cap out_of_memory() names (a scan-level let has a larger one).
+    size_t cap() const { return cap_; }
+    void set_cap(size_t cap) { cap_ = cap; }
 
     Value field(const Value& obj, std::string_view name) const;
     Value index(const Value& obj, const Value& key) const;
@@ -84,6 +87,10 @@ class Evaluator {
     Value eval(const Expr& e, Frame& f);
     Value truth(const Expr& e, Frame& f);
     Value to_truth(const Value& v) const;
+    // The value of scan-level let `global` (LetDecl::scan): computed on first use, once
+    // per run, under 100 times the step budget and 16 times the memory cap, as the VM
+    // does (vm_scan.cpp); a failure is remembered and raised at every read.
+    Value scan_value(uint32_t global);
     // Calls a predicate with its arguments.
     Value call_pred(const PredDecl& p, std::vector<Value> args);
     // Evaluates the rule-local lets that `e` reads (directly or through other lets),
@@ -95,6 +102,7 @@ class Evaluator {
     void begin_evaluation(Arena* arena);
 
     const CheckedProgram& checked;
+    const Program* program = nullptr; // for the locations of scan-level lets
     Model& model;
     ReferenceOptions options;
     std::vector<Value> globals;
@@ -131,8 +139,15 @@ class Evaluator {
     Value eval_traced(const Expr& e, Frame& f);
     Value call_builtin(const Expr& e, Frame& f);
     Value quantifier(const Expr& e, Frame& f);
+    Value comprehension(const Expr& e, Frame& f);
     void collect_lets(const Expr* e, const RuleDecl& rule, std::set<const LetDecl*>& out);
     uint64_t steps_ = 0;
+    struct ScanMemo {
+        int state = 0; // 0 not computed, 1 computed, 2 failed
+        Value value;
+        std::string error;
+    };
+    std::vector<ScanMemo> scan_memo_; // by global index
 };
 
 // ---- set-up (reference_eval_init.cpp)

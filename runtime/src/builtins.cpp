@@ -126,6 +126,13 @@ const BuiltinInfo kBuiltins[] = {
      "attributes, URNs"},
     {"resources_of", 1, 16, R::ListAny, kPropagate, builtin_resources_of,
      "resources_of(T...): every resource of native or canonical type T"},
+    // appended: map comprehensions lower to it
+    {"from_entries", 1, 1, R::MapAny, kPropagate, builtin_from_entries,
+     "from_entries(pairs): the map of a list of [key, value] pairs (a later key replaces an "
+     "earlier one)"},
+    {"regex_find_all", 2, 2, R::ListString, kPropagate, builtin_regex_find_all,
+     "regex_find_all(s, re): every match, left to right, without overlaps (its first group "
+     "if re has one; matches where the group took no part are left out)"},
 };
 
 constexpr int kCount = static_cast<int>(sizeof(kBuiltins) / sizeof(kBuiltins[0]));

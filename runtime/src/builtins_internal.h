@@ -107,6 +107,8 @@ TENET_BUILTIN(builtin_ceil);
 TENET_BUILTIN(builtin_to_number);
 // builtins_list.cpp
 TENET_BUILTIN(builtin_keys);
+TENET_BUILTIN(builtin_regex_find_all);
+TENET_BUILTIN(builtin_from_entries);
 TENET_BUILTIN(builtin_values);
 TENET_BUILTIN(builtin_flatten);
 TENET_BUILTIN(builtin_distinct);

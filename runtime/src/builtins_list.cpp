@@ -73,6 +73,30 @@ Value builtin_keys(BuiltinContext& ctx, std::span<const Value> args) {
     return make_list_value(ctx, out);
 }
 
+Value builtin_from_entries(BuiltinContext& ctx, std::span<const Value> args) {
+    if (args[0].is_null()) return Value::map(empty_map());
+    if (!args[0].is(Kind::List)) return fail_type(ctx, "from_entries", "a list of pairs", args[0]);
+    std::vector<MapEntry> entries;
+    for (const Value& pair : args[0].as_list()->span()) {
+        if (pair.is_unknown()) return pair;
+        if (!pair.is(Kind::List) || pair.as_list()->size != 2)
+            return fail_type(ctx, "from_entries", "a [key, value] pair", pair);
+        const Value& key = pair.as_list()->items()[0];
+        if (key.is_unknown()) return key;
+        if (!key.is(Kind::String)) {
+            ctx.fail("a map key must be a string, found " + kind_phrase(key.kind()));
+            return Value::null();
+        }
+        entries.push_back({key.as_string(), pair.as_list()->items()[1]});
+    }
+    const MapObj* m = ctx.arena().make_map(entries);
+    if (!m) {
+        ctx.fail(kOutOfMemory);
+        return Value::null();
+    }
+    return Value::map(m);
+}
+
 Value builtin_values(BuiltinContext& ctx, std::span<const Value> args) {
     if (args[0].is_null()) return Value::list(empty_list());
     if (!args[0].is(Kind::Map)) return fail_type(ctx, "values", "a map", args[0]);

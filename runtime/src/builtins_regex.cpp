@@ -91,6 +91,29 @@ Value builtin_regex_find(BuiltinContext& ctx, std::span<const Value> args) {
     return make_string_value(ctx, std::string_view(found.data(), found.size()), args[0].prov());
 }
 
+Value builtin_regex_find_all(BuiltinContext& ctx, std::span<const Value> args) {
+    Value result;
+    const re2::RE2* re = regex_args(ctx, "regex_find_all", args, result);
+    if (!re) return result;
+    re2::StringPiece groups[2];
+    int n = re->NumberOfCapturingGroups() > 0 ? 2 : 1;
+    re2::StringPiece text = piece(args[0]);
+    std::vector<Value> out;
+    for (size_t at = 0; at <= text.size();) {
+        if (!re->Match(text, at, text.size(), RE2::UNANCHORED, groups, n)) break;
+        size_t end = static_cast<size_t>(groups[0].data() - text.data()) + groups[0].size();
+        re2::StringPiece found = groups[n - 1];
+        if (found.data() != nullptr) { // else the group took no part in this match
+            Value s = make_string_value(ctx, std::string_view(found.data(), found.size()),
+                                        args[0].prov());
+            if (s.is_null()) return s; // the memory cap
+            out.push_back(s);
+        }
+        at = end > at ? end : at + 1; // an empty match moves on by one byte
+    }
+    return make_list_value(ctx, out, args[0].prov());
+}
+
 Value builtin_regex_replace(BuiltinContext& ctx, std::span<const Value> args) {
     Value result;
     const re2::RE2* re = regex_args(ctx, "regex_replace", args, result);

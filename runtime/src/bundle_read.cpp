@@ -223,9 +223,10 @@ class Reader {
             for (uint32_t i = 0; i < n; ++i) {
                 GlobalInfo g;
                 g.name = str();
-                uint8_t is_param = u8();
-                if (is_param > 1) fail(fmt::format("invalid parameter flag {}", is_param));
-                g.is_param = is_param == 1;
+                uint8_t kind = u8(); // 0 let, 1 param, 2 scan-level let
+                if (kind > 2) fail(fmt::format("invalid global kind {}", kind));
+                g.is_param = kind == 1;
+                g.scan = kind == 2;
                 g.type = str();
                 g.init_fn = u32();
                 g.loc = loc();
@@ -234,7 +235,7 @@ class Reader {
             return;
         }
         case Section::Rules: {
-            uint32_t n = count(72);
+            uint32_t n = count(76);
             for (uint32_t i = 0; i < n; ++i) {
                 RuleInfo r;
                 r.name = str();
@@ -252,6 +253,7 @@ class Reader {
                     enum_u8<TargetKind>(static_cast<uint8_t>(TargetKind::Native), "target kind");
                 r.target_type = str();
                 r.percent = f64();
+                r.percent_global = u32();
                 r.where_fn = u32();
                 r.requires_fn = u32();
                 r.message_fn = u32();

@@ -159,7 +159,7 @@ class Writer {
             count(p_.globals.size());
             for (const GlobalInfo& g : p_.globals) {
                 str(g.name);
-                u8(g.is_param ? 1 : 0);
+                u8(g.is_param ? 1 : g.scan ? 2 : 0);
                 str(g.type);
                 u32(g.init_fn);
                 loc(g.loc);
@@ -181,6 +181,7 @@ class Writer {
                 u8(static_cast<uint8_t>(r.target_kind));
                 str(r.target_type);
                 f64(r.percent);
+                u32(r.percent_global);
                 u32(r.where_fn);
                 u32(r.requires_fn);
                 u32(r.message_fn);

@@ -247,7 +247,10 @@ std::string disassemble(const Program& p) {
     for (size_t i = 0; i < p.globals.size(); ++i) {
         const GlobalInfo& g = p.globals[i];
         out += fmt::format("  g{}  {}: {}  {}  init={}  ({})\n", i, g.name, g.type,
-                           g.is_param ? "param" : "let", fn_ref(g.init_fn), loc_text(p, g.loc));
+                           g.is_param ? "param"
+                           : g.scan   ? "scan let"
+                                      : "let",
+                           fn_ref(g.init_fn), loc_text(p, g.loc));
     }
     if (!p.rules.empty()) out += "rules:\n";
     for (size_t i = 0; i < p.rules.size(); ++i) {
@@ -256,6 +259,9 @@ std::string disassemble(const Program& p) {
         if (r.form == RuleForm::AtLeast) {
             std::string pct;
             number_text(pct, r.percent);
+            if (r.percent_global != kNoGlobal)
+                pct = r.percent_global < p.globals.size() ? p.globals[r.percent_global].name
+                                                          : "g" + std::to_string(r.percent_global);
             form += " " + pct + "% of";
         }
         out += fmt::format("  r{}  {}  id={}  {} {}  severity={} level={}\n", i, r.name, r.id, form,

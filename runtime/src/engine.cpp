@@ -3,6 +3,7 @@
 // evaluation is in engine_eval.cpp.
 #include "engine_internal.h"
 #include "tenet/model/interner.h"
+#include "tenet/model/value_json.h"
 #include "vm.h"
 
 #include <fmt/format.h>
@@ -59,6 +60,8 @@ bool Engine::init_globals(const std::vector<ParamOverride>& overrides,
             if (!parse_override(overrides[overridden[g]].json, info.type, im.globals_arena, value,
                                 error))
                 errors.push_back(fmt::format("--param {}: {}", info.name, error));
+        } else if (info.scan) {
+            // Computed per scan, on first use (ScanState, vm_scan.cpp).
         } else if (info.init_fn == kNoFunction) {
             errors.push_back(
                 fmt::format("parameter `{}` ({}) has no default: give it with --param {}=VALUE",
@@ -74,6 +77,19 @@ bool Engine::init_globals(const std::vector<ParamOverride>& overrides,
                 errors.push_back(fmt::format("initializing `{}`: out of memory", info.name));
         }
         im.globals.push_back(value); // null after an error, so later initializers still run
+    }
+    // `at least NAME% of`: NAME must hold a percentage (a default was checked when
+    // compiling; an override or a computed constant is checked here).
+    for (const RuleInfo& rule : program_.rules) {
+        if (rule.percent_global == kNoGlobal || rule.percent_global >= im.globals.size() ||
+            errors.size() != errors_before)
+            continue;
+        const Value& v = im.globals[rule.percent_global];
+        if (!v.is(Kind::Number) || !(v.as_number() >= 0 && v.as_number() <= 100))
+            errors.push_back(fmt::format(
+                "`{}` is the percentage of rule `{}`: it must be a number between 0 and 100, "
+                "found {}",
+                program_.globals[rule.percent_global].name, rule.name, value_to_display(v)));
     }
     im.globals_ready = true;
     return errors.size() == errors_before;

@@ -444,9 +444,10 @@ std::string percent_text(uint32_t part, uint32_t whole) {
 }
 
 // Merges an aggregate rule's partial results (in resource order) into its one finding.
+// `percent`: the rule's (AtLeast), from its literal or its percent global.
 Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index,
                           const std::vector<uint32_t>& targets, std::span<Aggregate> parts,
-                          const Model& model) {
+                          const Model& model, double percent) {
     Aggregate total;
     for (Aggregate& p : parts) {
         total.applicable += p.applicable;
@@ -484,7 +485,7 @@ Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index,
     }
     // AtLeast: pass if 100*passes >= N*applicable, fail if even every unknown passing
     // would not reach N%, else unknown.
-    double need = rule.percent * total.applicable;
+    double need = percent * total.applicable;
     if (total.applicable == 0 || 100.0 * total.passes >= need)
         f.verdict = Verdict::Pass;
     else if (100.0 * (total.passes + total.unknowns) < need)
@@ -495,7 +496,7 @@ Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index,
     f.related = std::move(total.failing);
     f.message = fmt::format("{} of {} ({}%) {} pass; at least {}% must", total.passes,
                             total.applicable, percent_text(total.passes, total.applicable), what,
-                            format_number(rule.percent));
+                            format_number(percent));
     if (total.unknowns) f.message += fmt::format(" ({} unknown)", total.unknowns);
     return f;
 }
@@ -530,9 +531,12 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
     Evaluator evaluator(program_, model, options_, shared);
     std::atomic<size_t> next{0};
     std::atomic<uint64_t> instructions{0};
+    ScanState scan(program_, model, impl_->globals,
+                   VmLimits{options_.instruction_budget, options_.memory_cap});
     auto worker = [&] {
         Vm vm(program_, &model, &impl_->globals,
               VmLimits{options_.instruction_budget, options_.memory_cap});
+        vm.set_scan(&scan);
         Evaluator::Scratch scratch;
         evaluator.prepare(vm, scratch);
         for (size_t t; (t = next.fetch_add(1)) < tasks.size();)
@@ -569,7 +573,8 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
                 parts.push_back(std::move(out.aggregates[shared.aggregate_of[r]]));
             std::vector<uint32_t> all =
                 rule.form == RuleForm::Exists ? targets_of(rule, model) : std::vector<uint32_t>{};
-            Finding f = aggregate_finding(rule, r, all, parts, model);
+            Finding f = aggregate_finding(rule, r, all, parts, model,
+                                          rule_percent(rule, impl_->globals));
             if (f.verdict == Verdict::Pass) ++passes_;
             if (f.verdict != Verdict::Pass || options_.include_passes)
                 findings.push_back(std::move(f));

@@ -18,6 +18,15 @@ struct Engine::Impl {
     bool globals_ready = false;
 };
 
+// An AtLeast rule's percentage: its literal, or the value of its percent global
+// (init_globals checked that it is a number in 0..100).
+inline double rule_percent(const RuleInfo& rule, const std::vector<Value>& globals) {
+    if (rule.percent_global == kNoGlobal || rule.percent_global >= globals.size() ||
+        !globals[rule.percent_global].is(Kind::Number))
+        return rule.percent;
+    return globals[rule.percent_global].as_number();
+}
+
 // Whether `v` has the declared type `type` (GlobalInfo::type text: any, bool, number,
 // string, null, list<T>, map<T>, or a record name, which takes a map).
 bool value_has_type(const Value& v, std::string_view type);

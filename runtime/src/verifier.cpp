@@ -39,7 +39,7 @@ class FunctionVerifier {
     FunctionVerifier(Program& p, uint32_t index, std::string& error)
         : prog_(p), index_(index), fn_(p.functions[index]), error_(error) {}
 
-    bool run(std::vector<uint32_t>& callees) {
+    bool run(std::vector<uint32_t>& callees, std::vector<uint32_t>& scans) {
         if (fn_.arity > fn_.num_locals)
             return fail(0,
                         fmt::format("arity {} exceeds its {} locals", fn_.arity, fn_.num_locals));
@@ -47,7 +47,10 @@ class FunctionVerifier {
         if (!decode()) return false;
         if (!falls_through_end()) return fail(code_.back().pc, "code must end with RETURN or JUMP");
         for (const Instr& in : code_)
-            if (in.op == Op::CALL) callees.push_back(in.operand[0]);
+            if (in.op == Op::CALL)
+                callees.push_back(in.operand[0]);
+            else if (in.op == Op::SCAN)
+                scans.push_back(in.operand[0]);
         if (!check_lines()) return false;
         return flow();
     }
@@ -134,6 +137,13 @@ class FunctionVerifier {
             case OperandKind::GLOBAL:
                 if (v >= prog_.globals.size())
                     return fail(in.pc, fmt::format("global {} out of bounds", v));
+                // A scan-level let has no value until a scan computes it: only SCAN
+                // reads one, and SCAN reads nothing else.
+                if (in.op == Op::SCAN && !prog_.globals[v].scan)
+                    return fail(in.pc, fmt::format("SCAN of global {}, not a scan-level let", v));
+                if (in.op != Op::SCAN && prog_.globals[v].scan)
+                    return fail(in.pc, fmt::format("{} of scan-level let {} (only SCAN reads it)",
+                                                   info.name, v));
                 break;
             case OperandKind::FUNC:
                 if (v >= prog_.functions.size())
@@ -343,6 +353,12 @@ bool check_metadata(const Program& p, std::string& error) {
             error = what + ": percentage out of range";
             return false;
         }
+        if (r.percent_global != kNoGlobal &&
+            (r.form != RuleForm::AtLeast || r.percent_global >= p.globals.size() ||
+             p.globals[r.percent_global].scan)) {
+            error = what + ": invalid percent global";
+            return false;
+        }
         if ((r.target_kind == TargetKind::Any) != r.target_type.empty()) {
             error = what + ": target type does not match its kind";
             return false;
@@ -364,6 +380,60 @@ bool check_metadata(const Program& p, std::string& error) {
     return true;
 }
 
+// Scan-level lets are computed on first use: the computation of one may read only
+// scan-level lets before it (no cycle, so no computation waits on itself), and the
+// other globals' initializers and the mappings, which run before there is a scan,
+// read none. Call graphs are acyclic by now.
+bool check_scan_order(const Program& p, const std::vector<std::vector<uint32_t>>& callees,
+                      const std::vector<std::vector<uint32_t>>& scans, std::string& error) {
+    constexpr int64_t kUnvisited = -2; // -1: reads no scan-level let
+    std::vector<int64_t> highest(p.functions.size(), kUnvisited);
+    // The highest scan-level let function f reads, directly or through its callees.
+    std::vector<std::pair<uint32_t, size_t>> stack;
+    auto highest_of = [&](uint32_t root) {
+        if (highest[root] != kUnvisited) return highest[root];
+        stack.push_back({root, 0});
+        while (!stack.empty()) {
+            auto& [f, next] = stack.back();
+            if (next < callees[f].size()) {
+                uint32_t g = callees[f][next++];
+                if (highest[g] == kUnvisited) stack.push_back({g, 0});
+                continue;
+            }
+            int64_t h = -1;
+            for (uint32_t s : scans[f]) h = std::max<int64_t>(h, s);
+            for (uint32_t g : callees[f]) h = std::max(h, highest[g]);
+            highest[f] = h;
+            stack.pop_back();
+        }
+        return highest[root];
+    };
+    for (size_t i = 0; i < p.globals.size(); ++i) {
+        const GlobalInfo& g = p.globals[i];
+        if (g.scan && (g.is_param || g.init_fn == kNoFunction)) {
+            error = fmt::format("global {} ({}): a scan-level let needs an initializer", i, g.name);
+            return false;
+        }
+        if (g.init_fn == kNoFunction) continue;
+        int64_t h = highest_of(g.init_fn);
+        if (g.scan ? h >= static_cast<int64_t>(i) : h >= 0) {
+            error = fmt::format(
+                "global {} ({}): its initializer reads scan-level let {}{}", i, g.name, h,
+                g.scan ? ", which is not computed before it" : " before there is a scan");
+            return false;
+        }
+    }
+    for (const MappingInfo& m : p.mappings)
+        for (const MapFieldInfo& f : m.fields)
+            if (int64_t h = highest_of(f.fn); h >= 0) {
+                error = fmt::format("mapping {} field {} reads scan-level let {} before there is a "
+                                    "scan",
+                                    m.native_type, f.name, h);
+                return false;
+            }
+    return true;
+}
+
 } // namespace
 
 bool verify_program(Program& program, std::string& error) {
@@ -375,11 +445,13 @@ bool verify_program(Program& program, std::string& error) {
         }
     }
     std::vector<std::vector<uint32_t>> callees(program.functions.size());
+    std::vector<std::vector<uint32_t>> scans(program.functions.size());
     for (uint32_t i = 0; i < program.functions.size(); ++i) {
         FunctionVerifier v(program, i, error);
-        if (!v.run(callees[i])) return false;
+        if (!v.run(callees[i], scans[i])) return false;
     }
-    return check_no_recursion(program, callees, error) && check_metadata(program, error);
+    return check_no_recursion(program, callees, error) && check_metadata(program, error) &&
+           check_scan_order(program, callees, scans, error);
 }
 
 } // namespace tenet

@@ -720,6 +720,12 @@ dispatch:
         executed_ = executed;
         return true;
     }
+    CASE(SCAN) {
+        Value v;
+        TRY(scan_value(ip->a, v));
+        *sp++ = v;
+        NEXT();
+    }
 
     // ---- fused pairs (vm_code.h) ----
     XCASE(X_LOAD_FIELD) {

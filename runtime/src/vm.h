@@ -28,6 +28,33 @@ struct VmLimits {
     size_t memory_cap = 64u << 20;            // arena bytes per evaluation (0: none)
 };
 
+// Scan-level lets (top-level lets that read the model): each is computed at most once
+// per scan, by the first worker that reads it, under its own limits (VmLimits scaled by
+// kScanBudgetFactor / kScanMemoryFactor), and then shared read-only by every worker. A
+// failed computation is remembered: every later read fails with the same located
+// message. One ScanState per Engine::evaluate() call.
+inline constexpr uint64_t kScanBudgetFactor = 100;
+inline constexpr size_t kScanMemoryFactor = 16;
+
+struct ScanSlot;
+
+class ScanState {
+  public:
+    ScanState(const Program& program, const Model& model, const std::vector<Value>& globals,
+              VmLimits evaluation_limits);
+    ~ScanState();
+    // The value of scan-level let `global` (computing it first if needed). False with
+    // `error` set when its computation failed.
+    bool get(uint16_t global, Value& out, std::string& error);
+
+  private:
+    const Program& program_;
+    const Model& model_;
+    const std::vector<Value>& globals_;
+    VmLimits limits_;
+    std::unique_ptr<ScanSlot[]> slots_; // by global index
+};
+
 class Vm final : public BuiltinContext {
   public:
     // `model` may be null (global initializers run before there is one); `globals` is
@@ -81,6 +108,9 @@ class Vm final : public BuiltinContext {
     // then RETURN) is written straight into `out`, not built in the arena first.
     bool call_text(uint32_t fn, std::span<const Value> args, std::string& out);
     const std::string& error() const { return error_; }
+    // The scan-level lets of the scan being evaluated (vm_scan.cpp); null outside a scan
+    // (global initializers, mappings), where SCAN is an evaluation error.
+    void set_scan(ScanState* scan) { scan_ = scan; }
     // Instructions executed since construction (for the engine's counters).
     uint64_t instructions_total() const { return total_instructions_ + executed_; }
 
@@ -126,6 +156,8 @@ class Vm final : public BuiltinContext {
     bool relation(const Value& r, const StrObj* type, const StrObj* attribute, Value& out);
     bool references(const Value& v, std::string_view target, Value& out);
     bool call_builtin(uint16_t index, std::span<const Value> args, Value& out);
+    // SCAN: the value of scan-level let `global`, computed on first use (vm_scan.cpp).
+    [[gnu::noinline]] bool scan_value(uint16_t global, Value& out);
     // Truth conversion: Bool and Unknown stay, null is false, anything else an error.
     bool truth(const Value& v, Value& out) {
         if (v.is(Kind::Bool) || v.is_unknown()) return out = v, true;
@@ -145,6 +177,7 @@ class Vm final : public BuiltinContext {
     const Program& program_;
     const Model* model_;
     const std::vector<Value>* globals_;
+    ScanState* scan_ = nullptr;
     VmLimits limits_;
     Arena arena_;
     std::vector<DecodedFunction*> decoded_; // by function index; null until first run

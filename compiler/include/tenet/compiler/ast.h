@@ -75,17 +75,19 @@ enum class ExprKind : uint8_t {
     Unary,      // op, lhs
     Binary,     // op, lhs, rhs
     And,
-    Or,         // lhs, rhs (three-valued, short-circuit)
-    Not,        // lhs
-    If,         // cond (lhs), then (rhs), else (third)
-    Quant,      // quantifier: some / all / count; var, lhs = collection, rhs = body
-    Coalesce,   // lhs ?? rhs
-    Call,       // name(args): predicate or builtin
-    Apply,      // lhs pred: apply predicate `name` to the value of lhs
-    Relation,   // lhs <- type.attribute
-    References, // lhs references target (var.X / param.X / Type.name)
-    Matches,    // lhs matches rhs
-    In,         // lhs in rhs
+    Or,            // lhs, rhs (three-valued, short-circuit)
+    Not,           // lhs
+    If,            // cond (lhs), then (rhs), else (third)
+    Quant,         // quantifier: some / all / count; var, lhs = collection, rhs = body
+    Coalesce,      // lhs ?? rhs
+    Call,          // name(args): predicate or builtin
+    Apply,         // lhs pred: apply predicate `name` to the value of lhs
+    Relation,      // lhs <- type.attribute
+    References,    // lhs references target (var.X / param.X / Type.name)
+    Matches,       // lhs matches rhs
+    In,            // lhs in rhs
+    Comprehension, // [rhs for var in lhs if third] (third may be null); a map
+                   // comprehension {items[0]: rhs for var in lhs if third} has one item
 };
 
 enum class BinOp : uint8_t { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge };
@@ -119,7 +121,7 @@ struct Expr {
     std::vector<std::unique_ptr<Expr>>
         items;                     // List items, MapLit values, Call args, Template parts
     std::vector<std::string> keys; // MapLit keys
-    std::string var;               // Quant variable
+    std::string var;               // Quant / Comprehension variable
     std::string
         attribute; // Relation attribute; References: target kind ("var", "param", or a type)
 
@@ -127,7 +129,7 @@ struct Expr {
     const Type* type = nullptr;
     NameKind name_kind = NameKind::Unresolved;
     uint32_t slot = 0;                // Local slot (within the enclosing function), or Global index
-    uint32_t var_slot = 0;            // Quant: slot of the bound variable
+    uint32_t var_slot = 0;            // Quant, Comprehension: slot of the bound variable
     const PredDecl* callee = nullptr; // Call/Apply of a predicate
     int builtin = -1;                 // Call of a builtin: index into the builtin table
     bool implicit_resource_arg = false; // Name that is a bare predicate applied to `it`
@@ -164,6 +166,9 @@ struct LetDecl : Decl {
     ExprPtr value;
     uint32_t global = 0; // checker
     uint32_t local = 0;  // checker, for rule-local lets: the slot
+    // checker, top-level lets: the value reads the model (`stack`, `resources_of`, a
+    // predicate or let that does), so it is computed once per scan, on first use.
+    bool scan = false;
 };
 
 struct PredParam {
@@ -231,6 +236,7 @@ struct RuleDecl : Decl {
     ExprPtr where;                    // may be null
     ExprPtr requires_;                // Every / AtLeast
     double percent = 100;             // AtLeast
+    ExprPtr percent_param;            // AtLeast with `param.NAME%` / `NAME%`: a Name
     SourceSpan body_span;
 
     // ---- checker: normalized metadata

@@ -12,7 +12,7 @@
 
 namespace tenet {
 
-constexpr uint32_t kBundleFormatVersion = 1;
+constexpr uint32_t kBundleFormatVersion = 2;
 
 std::vector<uint8_t> write_bundle(const Program& program);
 

@@ -43,6 +43,7 @@ const char* severity_name(Severity s);
 const char* level_name(Level l);
 
 constexpr uint32_t kNoFunction = 0xFFFFFFFF;
+constexpr uint32_t kNoGlobal = 0xFFFFFFFF;
 
 struct RuleInfo {
     std::string name; // qualified: aws.s3.s3_kms_and_tls
@@ -55,13 +56,14 @@ struct RuleInfo {
     Level level = Level::Hard;
     RuleForm form = RuleForm::Every;
     TargetKind target_kind = TargetKind::Any;
-    std::string target_type;            // canonical or native type name; empty for Any
-    double percent = 100;               // AtLeast
-    uint32_t where_fn = kNoFunction;    // (resource) -> truth
-    uint32_t requires_fn = kNoFunction; // (resource) -> truth; for No: the condition
-    uint32_t message_fn = kNoFunction;  // (resource) -> string
-    std::string message;                // the message template as written (for docs)
-    LineEntry loc{};                    // where the rule is declared
+    std::string target_type;             // canonical or native type name; empty for Any
+    double percent = 100;                // AtLeast
+    uint32_t percent_global = kNoGlobal; // AtLeast with `NAME%`: the global giving it
+    uint32_t where_fn = kNoFunction;     // (resource) -> truth
+    uint32_t requires_fn = kNoFunction;  // (resource) -> truth; for No: the condition
+    uint32_t message_fn = kNoFunction;   // (resource) -> string
+    std::string message;                 // the message template as written (for docs)
+    LineEntry loc{};                     // where the rule is declared
 };
 
 struct MapFieldInfo {
@@ -80,6 +82,9 @@ struct MappingInfo {
 struct GlobalInfo {
     std::string name; // qualified: aws.s3.allowed_sse
     bool is_param = false;
+    // A scan-level let: it reads the model, so it is computed per scan, on first use
+    // (SCAN), not when the globals are initialized; only SCAN reads it.
+    bool scan = false;
     std::string type;               // the declared type, as text: list<string>
     uint32_t init_fn = kNoFunction; // () -> value; kNoFunction: a param without default
     LineEntry loc{};
