@@ -71,7 +71,10 @@ class PendingReferences {
     }
     void known_address(const std::string& address) {
         addresses_.insert(address);
-        instances_[base_address(address)].push_back(address);
+        // flush() finds an address in addresses_ before it looks at instances_, so only
+        // instances (`x["k"]`, `x[0]`) need an entry under their base address.
+        std::string base = base_address(address);
+        if (base != address) instances_[base].push_back(address);
     }
     void flush(ModelBuilder& b);
 

@@ -208,7 +208,7 @@ class PulumiLoader {
                 {r.loc, "Pulumi resource without `urn` or `type` (at " + pointer + ")"});
             return;
         }
-        if (!loaded_.insert(urn).second) return;
+        if (!loaded_.insert(r.get("urn")->str()).second) return; // a view of the document
         note_stack_name(urn);
         const json::Elem* del = r.get("delete");
         if (del && del->is(json::Type::Bool) && del->boolean) return; // pending deletion
@@ -400,7 +400,7 @@ class PulumiLoader {
     bool stack_named_ = false;
     const json::Elem& doc_;
     ProgramSources& sources_;
-    std::set<std::string> loaded_;
+    std::set<std::string_view> loaded_;
     std::vector<std::pair<const json::Elem*, std::string>>
         states_; // resource states and their pointers
     plan::IdentityIndex identities_;
