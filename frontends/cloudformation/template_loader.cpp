@@ -26,6 +26,23 @@ std::string provider_of(std::string_view type) {
     return p;
 }
 
+// Properties whose CloudFormation type is a list of rules, which CloudFormation rejects
+// when written as a single mapping ("must be of type List"). Policies iterate them as
+// lists, so such a mapping is reported where it is written and stands as unknown.
+struct ListProperty {
+    std::string_view type, property;
+};
+constexpr ListProperty kListProperties[] = {
+    {"AWS::EC2::SecurityGroup", "SecurityGroupIngress"},
+    {"AWS::EC2::SecurityGroup", "SecurityGroupEgress"},
+};
+
+bool must_be_list(std::string_view type, std::string_view property) {
+    return std::any_of(
+        std::begin(kListProperties), std::end(kListProperties),
+        [&](const ListProperty& l) { return l.type == type && l.property == property; });
+}
+
 bool names_resource(const std::string& ref) {
     return !ref.starts_with("param.") && !ref.starts_with("condition.") &&
            !ref.starts_with("import.");
@@ -194,6 +211,15 @@ class Loader {
                 for (const Member& p : doc_.members(*props)) {
                     CVal v = ev_->eval(*p.value);
                     note(std::string(p.key));
+                    if (v.is(CVal::Kind::Map) && must_be_list(type, p.key)) {
+                        problem(p.value->loc, "`" + std::string(p.key) + "` of `" +
+                                                  std::string(res.key) + "` (" + std::string(type) +
+                                                  ") must be a list: CloudFormation rejects a "
+                                                  "single rule written as a mapping; write it "
+                                                  "as a one-element list");
+                        v = CVal::unknown("written as a mapping, not a list (invalid template)",
+                                          v.loc);
+                    }
                     if (!v.is(CVal::Kind::Absent))
                         out.emplace_back(std::string(p.key), std::move(v));
                 }

@@ -601,6 +601,43 @@ TEST_CASE("cloudformation: input errors are located and the other resources stil
     }
 }
 
+TEST_CASE("cloudformation: a security group's rules written as a mapping are located and unknown") {
+    // CloudFormation rejects a single rule where its type is a list ("must be of type List"):
+    // no normalizing to a one-element list; an input error where it is written, the value
+    // unknown, the list form and the other resources unaffected.
+    auto l = load_text(R"(Resources:
+  Bad:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: one rule as a mapping
+      SecurityGroupIngress:
+        IpProtocol: tcp
+        FromPort: 22
+        ToPort: 22
+        CidrIp: 0.0.0.0/0
+  Good:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: one rule as a list
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 10.0.0.0/8
+      SecurityGroupEgress:
+        - IpProtocol: "-1"
+          CidrIp: 10.0.0.0/8
+)");
+    INFO(l->error_text());
+    REQUIRE(l->errors.size() == 1);
+    CHECK(l->has_error(7, 9,
+                       "`SecurityGroupIngress` of `Bad` (AWS::EC2::SecurityGroup) must be a list"));
+    CHECK(reason(l->at("Bad", "SecurityGroupIngress")) ==
+          "Bad.SecurityGroupIngress: written as a mapping, not a list (invalid template)");
+    CHECK(l->at("Good", "SecurityGroupIngress").is(Kind::List));
+    CHECK(l->at("Good", "SecurityGroupEgress").is(Kind::List));
+}
+
 TEST_CASE("cloudformation: hostile input neither hangs nor crashes") {
     SECTION("billion laughs") {
         auto l = load_fixture("errors/alias_bomb.yaml");
