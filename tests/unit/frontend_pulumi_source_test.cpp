@@ -103,6 +103,21 @@ TEST_CASE("sourcePosition: a line without a column, the export below the project
     CHECK(l.where("b") == "__main__.py:4:5");
 }
 
+TEST_CASE("sourcePosition: a preview step's newState", "[frontend][pulumi]") {
+    Scratch s("preview", "tenet-suppress", "project:///__main__.py#4,5");
+    std::string urn = kUrn + "p";
+    Scratch::write(
+        s.dir / "preview.json",
+        R"({"config": {"aws:region": "eu-west-1"}, "steps": [{"op": "create", "urn": ")" + urn +
+            R"(", "newState": {"urn": ")" + urn +
+            R"(", "custom": true, "type": "aws:s3/bucketV2:BucketV2",
+                       "inputs": {"bucket": "p"}, "sourcePosition": "project:///__main__.py#4,5"}}],
+                       "changeSummary": {"create": 1}})");
+    Loaded l((s.dir / "preview.json").string());
+    REQUIRE(l.ok);
+    CHECK(l.where("p") == "__main__.py:4:5");
+}
+
 TEST_CASE("sourcePosition: unresolvable positions keep the JSON location", "[frontend][pulumi]") {
     SECTION("another project's Pulumi.yaml") {
         Scratch s("other", "someone-else", "project:///__main__.py#4");
