@@ -376,6 +376,10 @@ void add_scan_options(CLI::App* cmd, CheckOptions& opts) {
     cmd->add_option("--cfn-param", o->inputs.frontend.cfn_params,
                     "CloudFormation parameter NAME=VALUE; repeatable")
         ->type_name("NAME=VALUE");
+    cmd->add_option("--exclude", o->inputs.frontend.exclude,
+                    "Skip files and folders matching this glob when scanning folders (with the "
+                    "config's exclude); repeatable")
+        ->type_name("GLOB");
     cmd->add_option("-p,--policy", o->policy.paths,
                     "Policy files, folders, or one .tnb bundle; repeatable")
         ->type_name("PATH");
