@@ -121,7 +121,7 @@ TEST_CASE("the header is checked with clear messages", "[bundle]") {
         b[4] = 9;
         CHECK_FALSE(read_bundle(b, p, error));
         CHECK(error ==
-              "invalid bundle: unsupported bundle format version 9 (this tenet reads version 1)");
+              "invalid bundle: unsupported bundle format version 9 (this tenet reads version 2)");
     }
     SECTION("checksum") {
         b.back() ^= 1;

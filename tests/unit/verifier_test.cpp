@@ -268,3 +268,59 @@ TEST_CASE("line tables and metadata locations are checked", "[verifier]") {
     p.functions[0].lines.push_back({0, 0, 2, 1});
     CHECK(contains(rejection(p), "not sorted"));
 }
+
+TEST_CASE("scan-level lets are read by SCAN only, in their order, and never before a scan",
+          "[verifier]") {
+    // Function 0 reads global 0 with `op`; global 0 is a scan-level let computed by
+    // function 1 (TRUE), global 1 a let or scan-level let computed by function 0.
+    auto program = [](Op op, bool second_scan) {
+        Program p = one_function(Asm().op(op, 0).op(Op::RETURN));
+        p.functions.push_back(make_function("init", 0, 0, Asm().op(Op::TRUE_).op(Op::RETURN)));
+        GlobalInfo first;
+        first.name = "first";
+        first.scan = true;
+        first.init_fn = 1;
+        GlobalInfo second;
+        second.name = "second";
+        second.scan = second_scan;
+        second.init_fn = 0;
+        p.globals = {first, second};
+        return p;
+    };
+    SECTION("a scan-level let reading an earlier one is fine") {
+        Program p = program(Op::SCAN, true);
+        std::string error;
+        INFO(error);
+        CHECK(verify_program(p, error));
+    }
+    SECTION("GLOBAL cannot read a scan-level let") {
+        Program p = program(Op::GLOBAL, true);
+        CHECK(contains(rejection(p), "GLOBAL of scan-level let 0 (only SCAN reads it)"));
+    }
+    SECTION("SCAN cannot read anything else") {
+        Program p = program(Op::SCAN, true);
+        p.globals[0].scan = false;
+        CHECK(contains(rejection(p), "SCAN of global 0, not a scan-level let"));
+    }
+    SECTION("a plain let's initializer runs before there is a scan") {
+        Program p = program(Op::SCAN, false);
+        CHECK(contains(rejection(p), "reads scan-level let 0 before there is a scan"));
+    }
+    SECTION("a scan-level let reads only the ones before it") {
+        Program p = program(Op::SCAN, true);
+        std::swap(p.globals[0], p.globals[1]); // now global 0 (function 0) reads itself
+        p.functions[0] = make_function("f", 0, 0, Asm().op(Op::SCAN, 1).op(Op::RETURN));
+        p.globals[0].init_fn = 1;
+        p.globals[1].init_fn = 0;
+        CHECK(contains(rejection(p), "which is not computed before it"));
+    }
+    SECTION("a mapping runs before there is a scan") {
+        Program p = program(Op::SCAN, true);
+        p.functions.push_back(make_function("map", 1, 1, Asm().op(Op::SCAN, 0).op(Op::RETURN)));
+        MappingInfo m;
+        m.native_type = "t";
+        m.fields.push_back({"f", 2});
+        p.mappings.push_back(m);
+        CHECK(contains(rejection(p), "reads scan-level let 0 before there is a scan"));
+    }
+}
