@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include "tenet/common/file.h"
 #include "tenet/runtime/bundle.h"
 
 #include <cerrno>
@@ -32,20 +33,10 @@ void print_error(const std::string& message) {
 }
 
 bool read_file(const std::string& path, std::string& out, std::string& error) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        error = fmt::format("cannot read `{}`: it is a directory", path);
-        return false;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = fmt::format("cannot read `{}`: {}", path, std::strerror(errno));
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
+    std::string why;
+    if (tenet::read_file(path, out, why)) return true;
+    error = fmt::format("cannot read `{}`: {}", path, why);
+    return false;
 }
 
 bool write_file(const std::string& path, const std::string& data, std::string& error) {

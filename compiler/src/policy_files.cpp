@@ -1,37 +1,14 @@
 // load_policy_paths: reads the .tenet files named on the command line, and every
 // .tenet file under the folders named there (recursively, in sorted order).
+#include "tenet/common/file.h"
 #include "tenet/compiler/compiler.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace tenet {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-bool read_file(const std::string& path, std::string& out, std::string& error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        error = std::strerror(errno);
-        return false;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) {
-        error = "read error";
-        return false;
-    }
-    out = ss.str();
-    return true;
-}
-
-} // namespace
 
 std::vector<FileId> load_policy_paths(SourceManager& sm, const std::vector<std::string>& paths,
                                       DiagnosticBag& diags) {

@@ -4,6 +4,7 @@
 // cdk:cloud-assembly) are followed. Each template loads as CloudFormation with
 // frontend "cdk"; with several stacks, addresses read "<artifactId>/<LogicalId>".
 #include "template_loader.h"
+#include "tenet/common/file.h"
 #include "tenet/common/json.h"
 
 #include <filesystem>
@@ -25,15 +26,6 @@ struct StackArtifact {
 };
 
 constexpr int kMaxAssemblyDepth = 8;
-
-bool read_file(const fs::path& p, std::string& out) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
-}
 
 // Reads one manifest and collects its stacks (and those of nested assemblies).
 void collect_stacks(SourceManager& sm, const fs::path& dir, std::vector<StackArtifact>& stacks,

@@ -1,6 +1,7 @@
 #include "plan_config.h"
 
 #include "json_values.h"
+#include "tenet/common/file.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -241,11 +242,8 @@ std::map<std::string, std::string> installed_module_dirs(const std::string& root
     std::map<std::string, std::string> out;
     if (root_dir.empty()) return out;
     fs::path p = fs::path(root_dir) / ".terraform" / "modules" / "modules.json";
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return out;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str(); // the Doc's strings view it
+    std::string text; // the Doc's strings view it
+    if (!read_file(p, text)) return out;
     json::Doc doc;
     json::ParseError err;
     if (!json::parse(text, 0, doc, err)) return out;

@@ -1,6 +1,7 @@
 #include "tf_locator.h"
 
 #include "json_values.h"
+#include "tenet/common/file.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -287,13 +288,6 @@ size_t BodyScanner::skip_heredoc(size_t pos) {
     return text_.size();
 }
 
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 } // namespace
 
 void scan_tf_blocks(std::string_view text, FileId file,
@@ -335,7 +329,8 @@ const TfLocator::Directory& TfLocator::scan(const std::string& dir) {
         if (e.is_regular_file(ec) && e.path().extension() == ".tf") files.push_back(e.path());
     std::sort(files.begin(), files.end());
     for (auto& f : files) {
-        std::string text = read_file(f);
+        std::string text;
+        read_file(f, text); // an unreadable file has no blocks to locate
         FileId id = sm_.add(f.lexically_normal().string(), std::move(text));
         scan_tf_blocks(sm_.text(id), id, d->blocks);
     }

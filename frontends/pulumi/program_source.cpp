@@ -1,5 +1,6 @@
 #include "program_source.h"
 
+#include "tenet/common/file.h"
 #include "tenet/common/json.h"
 #include "tenet/common/yaml.h"
 
@@ -37,21 +38,10 @@ bool percent_decode(std::string_view in, std::string& out) {
     return true;
 }
 
-bool read_text(const fs::path& p, std::string& out) {
-    std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) return false;
-    std::ifstream in(p, std::ios::binary);
-    if (!in) return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
-}
-
 // The `name:` of a Pulumi.yaml; empty when it has none or does not parse.
 std::string project_name(const fs::path& file) {
     std::string text;
-    if (!read_text(file, text)) return {};
+    if (!read_file(file, text)) return {};
     json::Node doc;
     json::ParseError err;
     if (!yaml::parse(text, 0, doc, err)) return {};
@@ -109,7 +99,7 @@ std::optional<SourceLoc> ProgramSources::locate(std::string_view uri, const std:
     if (it == files_.end()) {
         std::string text;
         File f;
-        if (read_text(full, text)) {
+        if (read_file(full, text)) {
             f.lines = 1;
             for (char c : text) f.lines += c == '\n';
             if (!text.empty() && text.back() == '\n') --f.lines;

@@ -1,4 +1,5 @@
 // load_path: one entry point for `tenet check PATH`, whatever PATH holds.
+#include "tenet/common/file.h"
 #include "tenet/common/glob.h"
 #include "tenet/common/ignore_rules.h"
 #include "tenet/frontends/frontend.h"
@@ -21,14 +22,12 @@ bool skipped_dir(const std::string& name) {
 }
 
 bool read_into(SourceManager& sm, const fs::path& p, FileId& id, std::vector<ModelError>& errors) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
+    std::string text;
+    if (!read_file(p, text)) {
         errors.push_back({SourceLoc{}, p.string() + ": cannot read the file"});
         return false;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    id = sm.add(p.string(), ss.str());
+    id = sm.add(p.string(), std::move(text));
     return true;
 }
 
@@ -55,11 +54,8 @@ struct Walker {
     void read_ignore_files(const fs::path& dir) {
         if (!opts.ignore_files) return;
         for (const char* name : kIgnoreFiles) {
-            std::ifstream in(dir / name, std::ios::binary);
-            if (!in) continue;
-            std::ostringstream ss;
-            ss << in.rdbuf();
-            ignores.add(ss.str(), relative_to_ignore_root(dir));
+            std::string text;
+            if (read_file(dir / name, text)) ignores.add(text, relative_to_ignore_root(dir));
         }
     }
 

@@ -2,6 +2,7 @@
 // Relative paths resolve against the root module's directory, as Terraform resolves
 // them against its working directory (path.module already includes the module path).
 #include "hcl_parser.h"
+#include "tenet/common/file.h"
 #include "tf_eval.h"
 #include "tf_functions.h"
 
@@ -38,11 +39,10 @@ bool read_file(const fs::path& p, std::string& out, std::string& error) {
         error = p.string() + " is larger than 16 MiB";
         return false;
     }
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return true;
+    std::string why;
+    if (tenet::read_file(p, out, why)) return true;
+    error = "cannot read " + p.string() + ": " + why;
+    return false;
 }
 
 ValPtr templatefile(std::vector<ValPtr>& args, const FnEnv& env) {

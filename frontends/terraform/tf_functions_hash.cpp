@@ -1,6 +1,7 @@
 // Hash functions: md5, sha1, sha256, sha512 and their base64 and file variants
 // (filebase64sha256 is how Lambda code hashes are usually written). Plain
 // implementations of RFC 1321, FIPS 180-4; no dependency.
+#include "tenet/common/file.h"
 #include "tf_functions.h"
 
 #include <array>
@@ -256,10 +257,9 @@ ValPtr call_hash_function(const std::string& name, std::vector<ValPtr>& args, co
         if (!fs::is_regular_file(p, ec)) return arg_error(name, "no file " + p.string(), env.loc);
         if (fs::file_size(p, ec) > 64 * 1024 * 1024)
             return arg_error(name, p.string() + " is larger than 64 MiB", env.loc);
-        std::ifstream in(p, std::ios::binary);
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        s = ss.str();
+        std::string why;
+        if (!tenet::read_file(p, s, why))
+            return arg_error(name, "cannot read " + p.string() + ": " + why, env.loc);
     }
     std::string digest = hash(s);
     return v_str(b64 ? base64_encode(digest) : hex(digest));

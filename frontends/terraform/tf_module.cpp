@@ -1,6 +1,7 @@
 #include "tf_module.h"
 
 #include "hcl_parser.h"
+#include "tenet/common/file.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -32,14 +33,12 @@ const ResourceDecl* ModuleConfig::resource(const std::string& key) const {
 
 bool read_source(SourceManager& sm, const std::string& path, FileId& id,
                  std::vector<ModelError>& errors) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::string text;
+    if (!read_file(path, text)) {
         errors.push_back({SourceLoc{}, path + ": cannot read the file"});
         return false;
     }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    id = sm.add(path, ss.str());
+    id = sm.add(path, std::move(text));
     return true;
 }
 
