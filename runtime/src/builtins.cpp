@@ -133,6 +133,9 @@ const BuiltinInfo kBuiltins[] = {
     {"regex_find_all", 2, 2, R::ListString, kPropagate, builtin_regex_find_all,
      "regex_find_all(s, re): every match, left to right, without overlaps (its first group "
      "if re has one; matches where the group took no part are left out)"},
+    {"unknown", 1, 1, R::Any, kPropagate, builtin_unknown,
+     "unknown(reason): a value not known from the inputs, with the reason its verdicts give "
+     "(for what the stack cannot tell, such as a resource outside it)"},
 };
 
 constexpr int kCount = static_cast<int>(sizeof(kBuiltins) / sizeof(kBuiltins[0]));

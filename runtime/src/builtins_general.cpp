@@ -48,6 +48,12 @@ Value builtin_is_unknown(BuiltinContext&, std::span<const Value> args) {
     return Value::boolean(args[0].is_unknown());
 }
 
+Value builtin_unknown(BuiltinContext& ctx, std::span<const Value> args) {
+    // The reason is what a verdict resting on this value will say: it must be text.
+    if (!args[0].is(Kind::String)) return fail_type(ctx, "unknown", "a string", args[0]);
+    return Value::unknown(args[0].as_string());
+}
+
 Value builtin_default(BuiltinContext&, std::span<const Value> args) {
     // Like `??`: an unknown first argument is not null, so it stays.
     return args[0].is_null() ? args[1] : args[0];

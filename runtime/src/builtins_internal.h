@@ -74,6 +74,7 @@ TENET_BUILTIN(builtin_len);
 TENET_BUILTIN(builtin_has);
 TENET_BUILTIN(builtin_type_of);
 TENET_BUILTIN(builtin_is_unknown);
+TENET_BUILTIN(builtin_unknown);
 TENET_BUILTIN(builtin_default);
 TENET_BUILTIN(builtin_to_string);
 TENET_BUILTIN(builtin_referenced);
