@@ -40,9 +40,17 @@ bool read_file(const std::string& path, std::string& out, std::string& error) {
 }
 
 bool write_file(const std::string& path, const std::string& data, std::string& error) {
+    // Reports go where CI expects them (`-o sarif=reports/tenet.sarif`): make the folder.
+    std::error_code ec;
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec) &&
+        !std::filesystem::create_directories(parent, ec)) {
+        error = fmt::format("cannot write `{}`: cannot create its folder: {}", path, ec.message());
+        return false;
+    }
     std::ofstream outf(path, std::ios::binary | std::ios::trunc);
     if (!outf || !outf.write(data.data(), static_cast<std::streamsize>(data.size()))) {
-        error = fmt::format("cannot write `{}`", path);
+        error = fmt::format("cannot write `{}`: {}", path, std::strerror(errno));
         return false;
     }
     return true;
