@@ -494,9 +494,9 @@ Finding aggregate_finding(const RuleInfo& rule, uint32_t rule_index,
         f.verdict = Verdict::Unknown;
     if (f.verdict == Verdict::Unknown) f.reason = total.first_unknown;
     f.related = std::move(total.failing);
-    f.message = fmt::format("{} of {} ({}%) {} pass; at least {}% must", total.passes,
-                            total.applicable, percent_text(total.passes, total.applicable), what,
-                            format_number(percent));
+    f.message =
+        fmt::format("{} of {} ({}%) {} pass; at least {}% must", total.passes, total.applicable,
+                    percent_text(total.passes, total.applicable), what, format_number(percent));
     if (total.unknowns) f.message += fmt::format(" ({} unknown)", total.unknowns);
     return f;
 }
@@ -573,8 +573,8 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
                 parts.push_back(std::move(out.aggregates[shared.aggregate_of[r]]));
             std::vector<uint32_t> all =
                 rule.form == RuleForm::Exists ? targets_of(rule, model) : std::vector<uint32_t>{};
-            Finding f = aggregate_finding(rule, r, all, parts, model,
-                                          rule_percent(rule, impl_->globals));
+            Finding f =
+                aggregate_finding(rule, r, all, parts, model, rule_percent(rule, impl_->globals));
             if (f.verdict == Verdict::Pass) ++passes_;
             if (f.verdict != Verdict::Pass || options_.include_passes)
                 findings.push_back(std::move(f));
