@@ -11,20 +11,6 @@ namespace {
 constexpr size_t kExprWidth = 72;  // expression text column
 constexpr size_t kValueWidth = 60; // longest value shown
 
-const char* verdict_word(Verdict v) {
-    switch (v) {
-    case Verdict::Pass:
-        return "pass";
-    case Verdict::Fail:
-        return "fail";
-    case Verdict::Unknown:
-        return "unknown";
-    case Verdict::Error:
-        return "error";
-    }
-    return "?";
-}
-
 std::string location(const SourceManager& sm, SourceLoc loc) {
     if (!loc.valid() || loc.file == 0 || loc.file >= sm.size()) return "";
     return fmt::format("{}:{}:{}", sm.path(loc.file), loc.line, loc.column);
@@ -190,7 +176,7 @@ bool explain(SourceManager& sm, const Program& program, const CheckedProgram& ch
         std::string where;
         if (req.resource != kStackResource) where = location(sm, model.resources[req.resource].loc);
         out += fmt::format("{} {} on {}{}\n", info.id.empty() ? info.name : info.id,
-                           verdict_word(t.verdict), t.resource,
+                           verdict_name(t.verdict), t.resource,
                            where.empty() ? "" : " (" + where + ")");
         if (const ast::RuleDecl* decl = rule_decl(checked, info)) {
             out += fmt::format("  rule {} at {}\n", info.name, location(sm, decl->span.begin));
