@@ -95,18 +95,12 @@ bool Engine::init_globals(const std::vector<ParamOverride>& overrides,
     return errors.size() == errors_before;
 }
 
-namespace {
-
-// `map terraform` also covers CDKTF and `map cloudformation` also covers the CDK,
-// whose synthesized output is CloudFormation.
 bool frontend_matches(std::string_view mapping, std::string_view resource) {
     if (mapping == resource) return true;
     if (mapping == "terraform") return resource == "cdktf";
     if (mapping == "cloudformation") return resource == "cdk";
     return false;
 }
-
-} // namespace
 
 void Engine::normalize(Model& model) {
     if (!impl_->globals_ready) {

@@ -132,6 +132,7 @@ struct Record {
     uint32_t resource;
     uint32_t detail; // index into TaskOut::details, or kNoDetail
     SourceLoc loc;
+    SourceLoc value_loc; // fail, unknown: Finding::value_loc
     Verdict verdict;
 };
 constexpr uint32_t kNoDetail = 0xFFFFFFFF;
@@ -275,7 +276,8 @@ class Evaluator {
         std::vector<Plan> plans;     // by rule: looked up in the worker's Vm once
         std::vector<uint32_t> order; // the task's resources, by rule set
         std::vector<uint32_t> bucket;
-        std::string text; // messages as written, copied into TaskOut::text at the end
+        std::string text;     // messages as written, copied into TaskOut::text at the end
+        Vm* tracer = nullptr; // locates the deciding values (EngineOptions::locate_values)
     };
 
     void prepare(Vm& vm, Scratch& work) {
@@ -332,11 +334,14 @@ class Evaluator {
                     if (o.verdict == Verdict::Pass) {
                         ++out.passes[rule];
                         if (options_.include_passes)
-                            scratch.push_back({rule, i, kNoDetail, r.loc, Verdict::Pass});
+                            scratch.push_back({rule, i, kNoDetail, r.loc, {}, Verdict::Pass});
                         continue;
                     }
                     uint32_t detail = add_detail(vm, plan, self, o, out, work.text);
-                    scratch.push_back({rule, i, detail, r.loc, o.verdict});
+                    SourceLoc value_loc;
+                    if (work.tracer && o.verdict != Verdict::Error)
+                        value_loc = locate(*work.tracer, plan, self, o.verdict);
+                    scratch.push_back({rule, i, detail, r.loc, value_loc, o.verdict});
                 }
             }
         out.text = work.text;
@@ -391,6 +396,37 @@ class Evaluator {
             }
         }
 #endif
+    }
+
+    // Where the value that decided a fail or unknown verdict was written: the function
+    // that decided it (where, when it was unknown; else requires) run again in trace mode
+    // (Vm::trace1), whose result carries the deciding value's provenance. Invalid when
+    // that names no place in a source, names a default, or the traced run does not give
+    // the verdict's truth again. A separate Vm, so the scan's counters stay as they were.
+    SourceLoc locate(Vm& tracer, const Plan& plan, const Value& self, Verdict verdict) const {
+        Value t;
+        auto run = [&](uint32_t fn) {
+            tracer.begin_evaluation();
+            return tracer.trace1(fn, self, t);
+        };
+        if (plan.where_fn != kNoFunction) {
+            if (!run(plan.where_fn)) return {};
+            if (t.is_unknown()) return verdict == Verdict::Unknown ? written_at(t) : SourceLoc{};
+            if (!(t.is(Kind::Bool) && t.as_bool())) return {};
+        }
+        if (plan.requires_fn == kNoFunction || !run(plan.requires_fn)) return {};
+        bool holds = t.is(Kind::Bool) && t.as_bool();
+        bool same = verdict == Verdict::Unknown ? t.is_unknown()
+                    : plan.form == RuleForm::No ? holds
+                                                : !t.is_unknown() && !holds;
+        return same ? written_at(t) : SourceLoc{};
+    }
+
+    SourceLoc written_at(const Value& v) const {
+        if (v.prov() == 0 || v.prov() >= model_.provenance.size()) return {};
+        const Provenance& p = model_.prov(v.prov());
+        if (p.state == ValueState::Default || !p.loc.valid() || p.loc.file == 0) return {};
+        return p.loc;
     }
 
     // The detail of a verdict other than pass: its reason, and for a fail or an unknown
@@ -539,6 +575,14 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
         vm.set_scan(&scan);
         Evaluator::Scratch scratch;
         evaluator.prepare(vm, scratch);
+        std::unique_ptr<Vm> tracer;
+        if (options_.locate_values) {
+            tracer =
+                std::make_unique<Vm>(program_, &model, &impl_->globals,
+                                     VmLimits{options_.instruction_budget, options_.memory_cap});
+            tracer->set_scan(&scan);
+            scratch.tracer = tracer.get();
+        }
         for (size_t t; (t = next.fetch_add(1)) < tasks.size();)
             evaluator.run_task(vm, tasks[t], outs[t], scratch);
         vm.begin_evaluation(); // folds the last evaluation into the total
@@ -589,6 +633,7 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
                 f.resource = rec.resource;
                 f.verdict = rec.verdict;
                 f.loc = rec.loc;
+                f.value_loc = rec.value_loc;
                 if (rec.detail != kNoDetail) {
                     Detail& d = out.details[rec.detail];
                     f.message.assign(out.text, d.message_begin, d.message_size);

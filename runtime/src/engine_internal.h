@@ -27,6 +27,11 @@ inline double rule_percent(const RuleInfo& rule, const std::vector<Value>& globa
     return globals[rule.percent_global].as_number();
 }
 
+// Whether a mapping for `mapping` (its frontend) applies to a resource loaded by frontend
+// `resource`: `map terraform` also covers CDKTF and `map cloudformation` also covers the
+// CDK, whose synthesized output is CloudFormation.
+bool frontend_matches(std::string_view mapping, std::string_view resource);
+
 // Whether `v` has the declared type `type` (GlobalInfo::type text: any, bool, number,
 // string, null, list<T>, map<T>, or a record name, which takes a map).
 bool value_has_type(const Value& v, std::string_view type);

@@ -202,6 +202,10 @@ bool Vm::render_template(const DecodedFunction& fn, const Value& self, std::stri
     return true;
 }
 
+// Trace mode (Trace = true, vm_trace.cpp): the same semantics, and the result of each
+// comparison, test and builtin carries the provenance of the operand it came from
+// (borrow()), so the function's result names the model value that decided it.
+template <bool Trace>
 bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& result) {
     if (!fn.ok) {
         fail(fn.error);
@@ -355,6 +359,7 @@ dispatch:
     CASE(FIELD) {
         Value r;
         TRY(field_cached(sp[-1], *ip, r));
+        if constexpr (Trace) r = traced_field(sp[-1], ip->k.as_string(), r);
         sp[-1] = r;
         NEXT();
     }
@@ -418,6 +423,7 @@ dispatch:
     CASE(NEG) {
         Value r;
         TRY(negate(sp[-1], r));
+        if constexpr (Trace) borrow(r, sp[-1]);
         sp[-1] = r;
         NEXT();
     }
@@ -428,6 +434,7 @@ dispatch:
         if (!(sp[-2].is(Kind::Number) && sp[-1].is(Kind::Number) &&                                \
               number_op(Op::name, sp[-2].as_number(), sp[-1].as_number(), r)))                     \
             TRY(arith(static_cast<int>(Op::name), sp[-2], sp[-1], r));                             \
+        if constexpr (Trace) borrow(r, sp[-2], sp[-1]);                                            \
         --sp;                                                                                      \
         sp[-1] = r;                                                                                \
         NEXT();                                                                                    \
@@ -443,6 +450,7 @@ dispatch:
         Value r;                                                                                   \
         if (!compare_fast(Op::name, sp[-2], sp[-1], r))                                            \
             TRY(compare(static_cast<int>(Op::name), sp[-2], sp[-1], r));                           \
+        if constexpr (Trace) borrow(r, sp[-2], sp[-1]);                                            \
         --sp;                                                                                      \
         sp[-1] = r;                                                                                \
         NEXT();                                                                                    \
@@ -474,6 +482,7 @@ dispatch:
         } else {
             TRY(in(sp[-2], sp[-1], r));
         }
+        if constexpr (Trace) traced_in(r, sp[-2], sp[-1]);
         --sp;
         sp[-1] = r;
         NEXT();
@@ -481,6 +490,7 @@ dispatch:
     XCASE(X_MATCHES_LITERAL) {
         // MATCHES with a pattern that is literal text, anchored or not: as match() has it.
         Value& v = sp[-1];
+        [[maybe_unused]] const Value before = v;
         if (v.is(Kind::String)) {
             std::string_view text = v.as_view(), literal = ip->k.as_view();
             bool hit = ip->a == kAnchoredBoth    ? text == literal
@@ -494,6 +504,7 @@ dispatch:
             fail_cold("cannot match ", v.kind(), " against a regular expression");
             goto failure;
         }
+        if constexpr (Trace) borrow(v, before);
         NEXT();
     }
     CASE(MATCHES) {
@@ -502,12 +513,14 @@ dispatch:
         if (!re && !(re = uncompiled_regex(i))) goto failure;
         Value r;
         TRY(match(sp[-1], *re, r));
+        if constexpr (Trace) borrow(r, sp[-1]);
         sp[-1] = r;
         NEXT();
     }
     CASE(MATCHES_DYN) {
         Value r;
         TRY(match_dynamic(sp[-2], sp[-1], r));
+        if constexpr (Trace) borrow(r, sp[-2], sp[-1]);
         --sp;
         sp[-1] = r;
         NEXT();
@@ -515,16 +528,20 @@ dispatch:
     CASE(NOT) {
         Value t;
         TRY(truth(sp[-1], t));
-        sp[-1] = t.is_unknown() ? t : Value::boolean(!t.as_bool());
+        if constexpr (Trace) borrow(t, sp[-1]);
+        sp[-1] = t.is_unknown() ? t : Value::boolean(!t.as_bool(), Trace ? t.prov() : 0);
         NEXT();
     }
     CASE(TRUTH) {
+        [[maybe_unused]] const Value before = sp[-1];
         TRY(truth(sp[-1], sp[-1]));
+        if constexpr (Trace) borrow(sp[-1], before);
         NEXT();
     }
     CASE(AND_TEST) {
         Value t;
         TRY(truth(sp[-1], t));
+        if constexpr (Trace) borrow(t, sp[-1]);
         sp[-1] = t;
         if (t.is(Kind::Bool) && !t.as_bool()) JUMP();
         NEXT();
@@ -532,6 +549,7 @@ dispatch:
     CASE(OR_TEST) {
         Value t;
         TRY(truth(sp[-1], t));
+        if constexpr (Trace) borrow(t, sp[-1]);
         sp[-1] = t;
         if (t.is(Kind::Bool) && t.as_bool()) JUMP();
         NEXT();
@@ -549,6 +567,7 @@ dispatch:
             sp[-1] = a;
         else
             sp[-1] = b; // true, or b's unknown
+        if constexpr (Trace) borrow_agreeing(sp[-1], a, b);
         NEXT();
     }
     CASE(OR) {
@@ -564,6 +583,7 @@ dispatch:
             sp[-1] = a;
         else
             sp[-1] = b; // false, or b's unknown
+        if constexpr (Trace) borrow_agreeing(sp[-1], a, b);
         NEXT();
     }
     CASE(COALESCE_TEST) {
@@ -622,13 +642,17 @@ dispatch:
     CASE(QUANT_SOME) {
         Value t;
         TRY(truth(*--sp, t));
+        if constexpr (Trace) borrow(t, *sp);
         if (quant_step(Op::QUANT_SOME, t, locals[ip->a])) JUMP();
+        if constexpr (Trace) borrow_agreeing(locals[ip->a], t, t);
         NEXT();
     }
     CASE(QUANT_ALL) {
         Value t;
         TRY(truth(*--sp, t));
+        if constexpr (Trace) borrow(t, *sp);
         if (quant_step(Op::QUANT_ALL, t, locals[ip->a])) JUMP();
+        if constexpr (Trace) borrow_agreeing(locals[ip->a], t, t);
         NEXT();
     }
     CASE(QUANT_COUNT) {
@@ -683,7 +707,7 @@ dispatch:
         size_t callee_base = static_cast<size_t>(sp - slots_.data()) - callee_fn.arity;
         Value r;
         executed_ = executed;
-        if (!execute(callee_fn, callee_base, depth + 1, r)) return false;
+        if (!execute<Trace>(callee_fn, callee_base, depth + 1, r)) return false;
         executed = executed_;
         // The callee may have grown slots_: re-derive this frame's pointers.
         locals = slots_.data() + base;
@@ -695,6 +719,7 @@ dispatch:
         uint32_t n = ip->b;
         Value r;
         TRY(call_builtin(ip->a, std::span<const Value>(sp - n, n), r));
+        if constexpr (Trace) borrow_first(r, std::span<const Value>(sp - n, n));
         sp -= n;
         *sp++ = r;
         NEXT();
@@ -712,7 +737,7 @@ dispatch:
         NEXT();
     }
     CASE(HAS) {
-        sp[-1] = Value::boolean(!sp[-1].is_null());
+        sp[-1] = Value::boolean(!sp[-1].is_null(), Trace ? sp[-1].prov() : 0);
         NEXT();
     }
     CASE(RETURN) {
@@ -733,6 +758,7 @@ dispatch:
         COUNT();
         Value r;
         TRY(field_cached(obj, *ip, r));
+        if constexpr (Trace) r = traced_field(obj, ip->k.as_string(), r);
         *sp++ = r;
         NEXT();
     }
@@ -743,6 +769,7 @@ dispatch:
         COUNT();
         Value& a = sp[-1];
         const Value& k = ip->k;
+        [[maybe_unused]] const Value before = a;
         bool want = ip->op == X_EQ_K;
         if (a.is(Kind::String) && k.is(Kind::String)) {
             a = Value::boolean(strings_equal(a.as_string(), k.as_string()) == want);
@@ -752,6 +779,7 @@ dispatch:
             if (!compare_fast(op, a, k, r)) TRY(compare(static_cast<int>(op), a, k, r));
             a = r;
         }
+        if constexpr (Trace) borrow(a, before, k);
         NEXT();
     }
     XCASE(X_LT_K)
@@ -765,6 +793,7 @@ dispatch:
         Value r;
         if (!compare_fast(op, sp[-1], ip->k, r))
             TRY(compare(static_cast<int>(op), sp[-1], ip->k, r));
+        if constexpr (Trace) borrow(r, sp[-1], ip->k);
         sp[-1] = r;
         NEXT();
     }
@@ -800,9 +829,11 @@ dispatch:
     XCASE(X_QUANT_ALL_JUMP) {
         Value t;
         TRY(truth(*--sp, t));
+        if constexpr (Trace) borrow(t, *sp);
         if (quant_step(ip->op == X_QUANT_SOME_JUMP ? Op::QUANT_SOME : Op::QUANT_ALL, t,
                        locals[ip->a]))
             JUMP();
+        if constexpr (Trace) borrow_agreeing(locals[ip->a], t, t);
         COUNT();
         ip = code + ip->b;
         DISPATCH();
@@ -816,6 +847,7 @@ dispatch:
     }
     XCASE(X_TRUTH_RETURN) {
         TRY(truth(sp[-1], result));
+        if constexpr (Trace) borrow(result, sp[-1]);
         COUNT();
         executed_ = executed;
         return true;
@@ -842,5 +874,8 @@ return false;
 #undef JUMP
 #undef TRACE
 }
+
+template bool Vm::execute<false>(const DecodedFunction&, size_t, int, Value&);
+template bool Vm::execute<true>(const DecodedFunction&, size_t, int, Value&);
 
 } // namespace tenet

@@ -114,6 +114,15 @@ class Vm final : public BuiltinContext {
     // Instructions executed since construction (for the engine's counters).
     uint64_t instructions_total() const { return total_instructions_ + executed_; }
 
+    // Trace mode (vm_trace.cpp), for locating the value that decided a verdict: runs
+    // program.functions[fn] on `arg` as call1() would, without the fused shapes, so that
+    // every read is seen; the result of each comparison, test, logical operator,
+    // quantifier and builtin carries the provenance of the operand that decided it (a
+    // model value read directly keeps its own), and a canonical attribute computed by a
+    // mapping takes the provenance of the mapping's deciding value (the mapping is
+    // traced in turn, once deep). The caller starts the evaluation (begin_evaluation()).
+    bool trace1(uint32_t fn, const Value& arg, Value& result);
+
     // BuiltinContext
     Arena& arena() override { return arena_; }
     const Model* model() override { return model_; }
@@ -121,6 +130,8 @@ class Vm final : public BuiltinContext {
 
   private:
     // Executes one function whose arguments are already in slots_[base..base+arity).
+    // Trace: trace1()'s mode (the same results, with provenance carried along).
+    template <bool Trace = false>
     bool execute(const DecodedFunction& fn, size_t base, int depth, Value& result);
     // The function's decoded code (vm_code.h), decoded on first use; fn must exist.
     const DecodedFunction* decoded(uint32_t fn) {
@@ -165,6 +176,30 @@ class Vm final : public BuiltinContext {
         return truth_error(v);
     }
     bool truth_error(const Value& v);
+    // Trace mode: `r`, computed from the operands, takes the provenance of the first
+    // that has one when it has none (booleans and numbers: a builtin's strings and
+    // lists already say where they came from).
+    static void borrow(Value& r, const Value& a, const Value& b = Value()) {
+        if (r.prov() != 0 || !(r.is(Kind::Bool) || r.is(Kind::Number))) return;
+        if (ProvId p = a.prov() ? a.prov() : b.prov()) r = r.with_prov(p);
+    }
+    static void borrow_first(Value& r, std::span<const Value> args) {
+        for (const Value& a : args)
+            if (a.prov()) return borrow(r, a);
+    }
+    // A truth that both operands agree with (and/or) takes the provenance of the
+    // first that has one; a quantifier's running result, of a step that agrees with it.
+    static void borrow_agreeing(Value& r, const Value& a, const Value& b) {
+        if (r.prov() != 0 || !r.is(Kind::Bool)) return;
+        for (const Value* v : {&a, &b})
+            if (v->is(Kind::Bool) && v->as_bool() == r.as_bool() && v->prov())
+                return void(r = r.with_prov(v->prov()));
+    }
+    // Trace mode: a FIELD read; a canonical attribute a mapping computed takes the
+    // provenance of the value that decided the mapping.
+    Value traced_field(const Value& obj, const StrObj* name, const Value& read);
+    // Trace mode: `x in coll` true takes the matching element's provenance.
+    void traced_in(Value& r, const Value& x, const Value& coll);
     bool out_of_memory();
     [[gnu::cold, gnu::noinline]] void fail_cold(const char* what);
     [[gnu::cold, gnu::noinline]] void fail_cold(const char* what, Kind kind,
@@ -193,7 +228,14 @@ class Vm final : public BuiltinContext {
     uint64_t total_instructions_ = 0;
     bool failed_ = false;
     std::string error_;
+    // Trace mode: the Vm that traces mappings (its own frames and arena), made on first
+    // use; trace_level_ 1 in it, so that it does not trace further.
+    std::unique_ptr<Vm> mapping_tracer_;
+    int trace_level_ = 0;
 };
+
+extern template bool Vm::execute<false>(const DecodedFunction&, size_t, int, Value&);
+extern template bool Vm::execute<true>(const DecodedFunction&, size_t, int, Value&);
 
 // Deep copy of `v` into `arena` with interned strings, for values that outlive an
 // evaluation (globals, canonical views). Returns false when the arena's cap is hit.

@@ -27,7 +27,12 @@ struct Finding {
     uint32_t rule = 0;                  // index into Program::rules
     uint32_t resource = kStackResource; // index into Model::resources
     Verdict verdict = Verdict::Pass;
-    SourceLoc loc;                 // where to point: the resource, or the deciding value
+    SourceLoc loc; // where the resource is declared (invalid: the stack)
+    // A fail or unknown verdict on a resource: where the model value that decided it was
+    // written (the attribute's value, perhaps in a related resource, or the native value
+    // a mapping computed the canonical attribute from). Invalid when that value is
+    // absent, a default, or has no source position: then point at `loc`.
+    SourceLoc value_loc;
     std::string message;           // interpolated rule message (fail/unknown)
     std::string reason;            // unknown: which input and why; error: what failed
     std::vector<uint32_t> related; // AtLeast/Exists: the resources that failed / were checked
@@ -38,6 +43,7 @@ struct EngineOptions {
     uint64_t instruction_budget = 10'000'000; // per rule x resource evaluation
     size_t memory_cap = 64u << 20;            // bytes allocated per evaluation
     bool include_passes = false;              // report Pass verdicts too
+    bool locate_values = true; // fill Finding::value_loc (one traced re-run per fail/unknown)
 };
 
 struct ParamOverride {
