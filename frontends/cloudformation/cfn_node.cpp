@@ -1,39 +1,44 @@
 #include "cfn_node.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
 namespace tenet::cfn {
 
-std::span<const Node* const> Document::items(const Node& n) const {
+double Node::number() const {
+    double v = 0;
+    if (kind == NodeKind::Number && data) std::memcpy(&v, data - sizeof v, sizeof v);
+    return v;
+}
+
+NodeList Document::items(const Node& n) const {
     if (n.kind != NodeKind::Sequence || n.count == 0) return {};
-    return {item_pool_.data() + n.first, n.count};
+    return {this, item_pool_.data() + n.first, n.count};
 }
 
-std::span<const Member> Document::members(const Node& n) const {
+MemberList Document::members(const Node& n) const {
     if (n.kind != NodeKind::Mapping || n.count == 0) return {};
-    return {member_pool_.data() + n.first, n.count};
+    return {this, member_pool_.data() + n.first, n.count};
 }
 
-const Member* Document::member(const Node& n, std::string_view key) const {
-    const Member* found = nullptr;
-    for (const Member& m : members(n))
-        if (m.key == key) found = &m;
-    return found;
+Member Document::member(const Node& n, std::string_view key) const {
+    if (n.kind != NodeKind::Mapping || n.count == 0) return {};
+    const MemberSlot* found = nullptr;
+    for (const MemberSlot *s = member_pool_.data() + n.first, *e = s + n.count; s != e; ++s)
+        if (std::string_view(s->key, s->key_size) == key) found = s;
+    if (!found) return {};
+    return member_of(*this, *found);
 }
 
 const Node* Document::get(const Node& n, std::string_view key) const {
-    const Member* m = member(n, key);
-    return m ? m->value : nullptr;
+    return member(n, key).value;
 }
 
-Node& Document::new_node() {
-    constexpr size_t kChunk = 4096;
-    if (node_chunks_.empty() || nodes_in_chunk_ == kChunk) {
-        node_chunks_.push_back(std::make_unique<Node[]>(kChunk));
-        nodes_in_chunk_ = 0;
-    }
-    return node_chunks_.back()[nodes_in_chunk_++];
+NodeId Document::new_node() {
+    if ((nodes_ & kChunkMask) == 0)
+        node_chunks_.push_back(std::make_unique<Node[]>(kChunkMask + 1));
+    return nodes_++;
 }
 
 std::string_view Document::save(std::string_view text) {
@@ -49,13 +54,34 @@ std::string_view Document::save(std::string_view text) {
     return {dst, text.size()};
 }
 
-uint32_t Document::add_items(std::span<const Node* const> items) {
+const char* Document::save_number(double value, std::string_view text) {
+    std::string block(sizeof value + text.size(), '\0');
+    std::memcpy(block.data(), &value, sizeof value);
+    std::memcpy(block.data() + sizeof value, text.data(), text.size());
+    return save(block).data() + sizeof value;
+}
+
+bool Document::add_tag(std::string_view tag, uint16_t& id) {
+    id = 0;
+    if (tag.empty()) return true;
+    for (size_t i = 1; i < tags_.size(); ++i)
+        if (tags_[i] == tag) {
+            id = static_cast<uint16_t>(i);
+            return true;
+        }
+    if (tags_.size() > UINT16_MAX) return false;
+    tags_.push_back(save(tag));
+    id = static_cast<uint16_t>(tags_.size() - 1);
+    return true;
+}
+
+uint32_t Document::add_items(std::span<const NodeId> items) {
     auto start = static_cast<uint32_t>(item_pool_.size());
     item_pool_.insert(item_pool_.end(), items.begin(), items.end());
     return start;
 }
 
-uint32_t Document::add_members(std::span<const Member> members) {
+uint32_t Document::add_members(std::span<const MemberSlot> members) {
     auto start = static_cast<uint32_t>(member_pool_.size());
     member_pool_.insert(member_pool_.end(), members.begin(), members.end());
     return start;
@@ -66,29 +92,35 @@ void Document::compact() {
     member_pool_.shrink_to_fit();
 }
 
-void ChildStack::add_member(Open& o, const Member& m, std::vector<ReadError>& problems) {
+void ChildStack::add_member(Open& o, std::string_view key, SourceLoc key_loc, NodeId value,
+                            uint64_t weight, std::vector<ReadError>& problems) {
     constexpr size_t kIndexFrom = 16; // below this, a linear scan is cheaper than hashing
+    MemberSlot m{key.data(), static_cast<uint32_t>(key.size()), key_loc.line, key_loc.column,
+                 value};
     size_t count = members_.size() - o.from;
     size_t found = SIZE_MAX;
     if (o.index) {
-        auto it = o.index->find(m.key);
+        auto it = o.index->find(key);
         if (it != o.index->end()) found = it->second;
     } else {
         for (size_t i = o.from; i < members_.size(); ++i)
-            if (members_[i].key == m.key) found = i;
+            if (std::string_view(members_[i].key, members_[i].key_size) == key) found = i;
     }
     if (found != SIZE_MAX) {
         problems.push_back(
-            {m.key_loc, "duplicate key `" + std::string(m.key) + "` (the last one is used)"});
+            {key_loc, "duplicate key `" + std::string(key) + "` (the last one is used)"});
         members_[found] = m;
+        member_weights_[found] = weight;
         return;
     }
     members_.push_back(m);
+    member_weights_.push_back(weight);
     if (o.index) {
-        o.index->emplace(m.key, members_.size() - 1);
+        o.index->emplace(key, members_.size() - 1);
     } else if (count + 1 >= kIndexFrom) {
         o.index = std::make_unique<std::unordered_map<std::string_view, size_t>>();
-        for (size_t i = o.from; i < members_.size(); ++i) o.index->emplace(members_[i].key, i);
+        for (size_t i = o.from; i < members_.size(); ++i)
+            o.index->emplace(std::string_view(members_[i].key, members_[i].key_size), i);
     }
 }
 
@@ -98,22 +130,26 @@ uint64_t saturating_add(uint64_t a, uint64_t b) {
 }
 } // namespace
 
-void ChildStack::close(Document& doc, Node& n, const Open& o) {
+uint64_t ChildStack::close(Document& doc, Node& n, const Open& o) {
     uint64_t weight = 1;
     if (n.is(NodeKind::Sequence)) {
-        std::span<const Node* const> kids(items_.data() + o.from, items_.size() - o.from);
+        std::span<const NodeId> kids(items_.data() + o.from, items_.size() - o.from);
         n.first = doc.add_items(kids);
         n.count = static_cast<uint32_t>(kids.size());
-        for (const Node* c : kids) weight = saturating_add(weight, c->weight);
+        for (size_t i = o.from; i < item_weights_.size(); ++i)
+            weight = saturating_add(weight, item_weights_[i]);
         items_.resize(o.from);
+        item_weights_.resize(o.from);
     } else {
-        std::span<const Member> kids(members_.data() + o.from, members_.size() - o.from);
+        std::span<const MemberSlot> kids(members_.data() + o.from, members_.size() - o.from);
         n.first = doc.add_members(kids);
         n.count = static_cast<uint32_t>(kids.size());
-        for (const Member& m : kids) weight = saturating_add(weight, m.value->weight);
+        for (size_t i = o.from; i < member_weights_.size(); ++i)
+            weight = saturating_add(weight, member_weights_[i]);
         members_.resize(o.from);
+        member_weights_.resize(o.from);
     }
-    n.weight = weight;
+    return weight;
 }
 
 namespace {
@@ -164,8 +200,7 @@ bool has_leading_zero(std::string_view s) {
 
 } // namespace
 
-void resolve_plain_scalar(Node& n, std::string_view text) {
-    n.text = text;
+void resolve_plain_scalar(Node& n, std::string_view text, double& number) {
     if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
         n.kind = NodeKind::Null;
         return;
@@ -183,7 +218,7 @@ void resolve_plain_scalar(Node& n, std::string_view text) {
             uint64_t v = 0;
             std::from_chars(digits.data(), digits.data() + digits.size(), v, hex ? 16 : 8);
             n.kind = NodeKind::Number;
-            n.number = static_cast<double>(v);
+            number = static_cast<double>(v);
             return;
         }
     }
@@ -193,7 +228,7 @@ void resolve_plain_scalar(Node& n, std::string_view text) {
         auto res = std::from_chars(s.data(), s.data() + s.size(), v);
         if (res.ec == std::errc() && res.ptr == s.data() + s.size()) {
             n.kind = NodeKind::Number;
-            n.number = v;
+            number = v;
             return;
         }
     }

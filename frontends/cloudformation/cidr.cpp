@@ -118,17 +118,17 @@ CVal Evaluator::fn_cidr(const Node& arg, bool, SourceLoc at) {
     if (!block.is_scalar() || slash == std::string::npos ||
         !parse_uint(text.substr(slash + 1), width, prefix) ||
         !(v6 ? parse_ipv6(text.substr(0, slash), addr) : parse_ipv4(text.substr(0, slash), addr)))
-        return invalid(args[0]->loc,
+        return invalid(doc_.loc(*args[0]),
                        "Fn::Cidr: `" + text + "` is not an address block like 10.0.0.0/16");
     if (!count.is_scalar() || !parse_uint(scalar_text(count), 256, n) || n == 0)
-        return invalid(args[1]->loc, "Fn::Cidr: the count must be a number from 1 to 256");
+        return invalid(doc_.loc(*args[1]), "Fn::Cidr: the count must be a number from 1 to 256");
     if (!bits.is_scalar() || !parse_uint(scalar_text(bits), width, host_bits) || host_bits == 0 ||
         host_bits >= width || width - host_bits < prefix)
-        return invalid(args[2]->loc, "Fn::Cidr: the subnet bits do not fit in the block");
+        return invalid(doc_.loc(*args[2]), "Fn::Cidr: the subnet bits do not fit in the block");
     uint32_t sub_prefix = width - host_bits;
     // The block must hold `n` subnets.
     if (sub_prefix - prefix < 9 && (u128(1) << (sub_prefix - prefix)) < n)
-        return invalid(args[1]->loc,
+        return invalid(doc_.loc(*args[1]),
                        "Fn::Cidr: the block holds fewer than " + std::to_string(n) + " subnets");
     u128 mask = prefix == 0 ? 0 : (~u128(0)) << (128 - prefix);
     if (!v6) mask >>= 96;

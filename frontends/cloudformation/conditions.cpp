@@ -62,16 +62,17 @@ Decision Evaluator::compute_condition(std::string_view name, SourceLoc use) {
 Decision Evaluator::truth(const Node& n, bool ignore_tag) {
     DepthGuard guard(depth_);
     if (depth_ > 600) {
-        report(n.loc, "conditions nest too deeply");
+        report(doc_.loc(n), "conditions nest too deeply");
         return Decision{Truth::Undecided, {}, "conditions nest too deeply"};
     }
     // Inside conditions, {"Condition": "Name"} refers to another condition.
-    if (!ignore_tag && n.tag == "!Condition") return decide("Condition", n, n.loc);
-    if (!ignore_tag && (n.tag == "!Equals" || n.tag == "!Not" || n.tag == "!And" || n.tag == "!Or"))
-        return decide("Fn::" + std::string(n.tag.substr(1)), n, n.loc);
-    if (n.tag.empty() && n.is(NodeKind::Mapping) && n.count == 1) {
+    std::string_view tag = ignore_tag ? std::string_view() : doc_.tag(n);
+    if (tag == "!Condition") return decide("Condition", n, doc_.loc(n));
+    if (tag == "!Equals" || tag == "!Not" || tag == "!And" || tag == "!Or")
+        return decide("Fn::" + std::string(tag.substr(1)), n, doc_.loc(n));
+    if (!n.tagged() && n.is(NodeKind::Mapping) && n.count == 1) {
         const Member& m = doc_.members(n)[0];
-        if (is_boolean_function(m.key)) return decide(m.key, *m.value, n.loc);
+        if (is_boolean_function(m.key)) return decide(m.key, *m.value, doc_.loc(n));
     }
     CVal v = eval_node(n, ignore_tag);
     if (v.is(CVal::Kind::Unknown)) return Decision{Truth::Undecided, v.refs, v.text};
@@ -81,7 +82,7 @@ Decision Evaluator::truth(const Node& n, bool ignore_tag) {
     else if (v.is(CVal::Kind::String) && (v.text == "true" || v.text == "false"))
         b = v.text == "true";
     else {
-        report(n.loc, "expected a condition (true or false)");
+        report(doc_.loc(n), "expected a condition (true or false)");
         return Decision{Truth::Undecided, v.refs, "not a condition"};
     }
     return Decision{b ? Truth::True : Truth::False, v.refs, {}};
@@ -93,7 +94,7 @@ Decision Evaluator::decide(std::string_view fn, const Node& arg, SourceLoc at) {
             report(at, "Condition takes the name of a condition");
             return Decision{Truth::Undecided, {}, "invalid Condition"};
         }
-        return condition(arg.text, arg.loc);
+        return condition(arg.text(), doc_.loc(arg));
     }
     std::vector<const Node*> args;
     size_t min = fn == "Fn::Not" ? 1 : 2, max = fn == "Fn::Not" ? 1 : fn == "Fn::Equals" ? 2 : 10;
@@ -143,10 +144,10 @@ Decision Evaluator::decide(std::string_view fn, const Node& arg, SourceLoc at) {
 CVal Evaluator::fn_if(const Node& arg, bool, SourceLoc at) {
     std::vector<const Node*> args;
     if (!list_args(arg, "Fn::If", 3, 3, at, args)) return CVal::unknown("invalid Fn::If", at);
-    if (!args[0]->is(NodeKind::String) || !args[0]->tag.empty())
-        return invalid(args[0]->loc, "Fn::If: the first argument must be a condition name");
-    std::string name(args[0]->text);
-    Decision d = condition(name, args[0]->loc);
+    if (!args[0]->is(NodeKind::String) || args[0]->tagged())
+        return invalid(doc_.loc(*args[0]), "Fn::If: the first argument must be a condition name");
+    std::string name(args[0]->text());
+    Decision d = condition(name, doc_.loc(*args[0]));
     if (d.truth != Truth::Undecided) {
         bool yes = d.truth == Truth::True;
         CVal v = eval(*args[yes ? 1 : 2]);

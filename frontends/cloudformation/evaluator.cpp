@@ -47,17 +47,17 @@ void collect_refs(const CVal& v, std::vector<std::string>& out) {
 void index_template(const Document& doc, Template& t, std::vector<ModelError>& problems) {
     t.doc = &doc;
     if (!doc.root || !doc.root->is(NodeKind::Mapping)) {
-        SourceLoc at = doc.root ? doc.root->loc : SourceLoc{doc.file, 1, 1};
+        SourceLoc at = doc.root ? doc.loc(*doc.root) : SourceLoc{doc.file, 1, 1};
         problems.push_back({at, "a template is a mapping with a Resources section"});
         return;
     }
     auto section = [&](std::string_view name) -> const Node* {
-        const Member* m = doc.member(*doc.root, name);
-        if (!m) return nullptr;
-        if (m->value->is(NodeKind::Mapping)) return m->value;
-        if (!m->value->is(NodeKind::Null))
+        const Node* value = doc.get(*doc.root, name);
+        if (!value) return nullptr;
+        if (value->is(NodeKind::Mapping)) return value;
+        if (!value->is(NodeKind::Null))
             problems.push_back(
-                {m->value->loc, "the " + std::string(name) + " section must be a mapping"});
+                {doc.loc(*value), "the " + std::string(name) + " section must be a mapping"});
         return nullptr;
     };
     t.parameters = section("Parameters");
@@ -66,11 +66,11 @@ void index_template(const Document& doc, Template& t, std::vector<ModelError>& p
     t.resources = section("Resources");
     t.outputs = section("Outputs");
     t.globals = section("Globals");
-    if (!t.resources && !doc.member(*doc.root, "Resources"))
-        problems.push_back({doc.root->loc, "the template has no Resources section"});
+    if (!t.resources && !doc.get(*doc.root, "Resources"))
+        problems.push_back({doc.loc(*doc.root), "the template has no Resources section"});
     if (const Node* transform = doc.get(*doc.root, "Transform")) {
-        if (transform->is(NodeKind::String)) t.sam |= transform->text == kSamTransform;
-        for (const Node* item : doc.items(*transform)) t.sam |= item->text == kSamTransform;
+        if (transform->is(NodeKind::String)) t.sam |= transform->text() == kSamTransform;
+        for (const Node* item : doc.items(*transform)) t.sam |= item->text() == kSamTransform;
     }
     if (t.resources)
         for (const Member& m : doc.members(*t.resources)) t.resource_by_id[m.key] = m.value;
@@ -141,7 +141,7 @@ void Evaluator::init_parameters(const std::vector<std::string>& overrides) {
         std::string ref = "param." + name;
         const Node* type_node = doc_.get(*m.value, "Type");
         std::string_view type =
-            type_node && type_node->is_scalar() ? type_node->text : std::string_view("String");
+            type_node && type_node->is_scalar() ? type_node->text() : std::string_view("String");
         const Node* def = doc_.get(*m.value, "Default");
         CVal v;
         auto from_text = [&](std::string_view text, SourceLoc loc) {
@@ -169,13 +169,14 @@ void Evaluator::init_parameters(const std::vector<std::string>& overrides) {
             from_text(it->second, m.key_loc);
             v.pointer = "--cfn-param " + name;
         } else if (type.starts_with("AWS::SSM::Parameter::Value<")) {
-            std::string where = def && def->is_scalar() ? " `" + std::string(def->text) + "`" : "";
+            std::string where =
+                def && def->is_scalar() ? " `" + std::string(def->text()) + "`" : "";
             v = CVal::unknown("param " + name + " is read from the SSM parameter" + where +
                                   " at deploy time",
                               m.key_loc);
         } else if (def && def->is_scalar() && !def->is(NodeKind::Null)) {
-            from_text(def->text, def->loc);
-            if (def->is(NodeKind::Number) && type == "Number") v.number = def->number;
+            from_text(def->text(), doc_.loc(*def));
+            if (def->is(NodeKind::Number) && type == "Number") v.number = def->number();
             v.pointer = "Parameters." + name + ".Default";
         } else if (def && def->is(NodeKind::Sequence)) {
             v = literal(*def);
@@ -244,28 +245,28 @@ CVal Evaluator::get_att(std::string_view resource, std::string_view attribute, S
 CVal Evaluator::fn_ref(const Node& arg, bool, SourceLoc at) {
     if (!arg.is(NodeKind::String))
         return invalid(at, "Ref takes the name of a parameter or resource");
-    return ref(arg.text, at);
+    return ref(arg.text(), at);
 }
 
 CVal Evaluator::fn_get_att(const Node& arg, bool, SourceLoc at) {
     if (arg.is(NodeKind::String)) {
-        size_t dot = arg.text.find('.');
-        if (dot == std::string_view::npos || dot == 0 || dot + 1 == arg.text.size())
+        size_t dot = arg.text().find('.');
+        if (dot == std::string_view::npos || dot == 0 || dot + 1 == arg.text().size())
             return invalid(at, "Fn::GetAtt takes `Resource.Attribute` or [Resource, Attribute]");
-        return get_att(arg.text.substr(0, dot), arg.text.substr(dot + 1), at, {});
+        return get_att(arg.text().substr(0, dot), arg.text().substr(dot + 1), at, {});
     }
     std::vector<const Node*> args;
     if (!list_args(arg, "Fn::GetAtt", 2, 2, at, args))
         return CVal::unknown("invalid Fn::GetAtt", at);
-    if (!args[0]->is(NodeKind::String) || !args[0]->tag.empty())
-        return invalid(args[0]->loc, "Fn::GetAtt: the resource must be a logical id");
+    if (!args[0]->is(NodeKind::String) || args[0]->tagged())
+        return invalid(doc_.loc(*args[0]), "Fn::GetAtt: the resource must be a logical id");
     CVal attr = eval(*args[1]);
     CVal failed;
-    if (!known_string(attr, "Fn::GetAtt: the attribute", args[1]->loc, failed)) {
-        failed.add_ref(t_.address_prefix + std::string(args[0]->text));
+    if (!known_string(attr, "Fn::GetAtt: the attribute", doc_.loc(*args[1]), failed)) {
+        failed.add_ref(t_.address_prefix + std::string(args[0]->text()));
         return failed;
     }
-    return get_att(args[0]->text, scalar_text(attr), at, attr.refs);
+    return get_att(args[0]->text(), scalar_text(attr), at, attr.refs);
 }
 
 // ---- dispatch
@@ -339,19 +340,20 @@ CVal Evaluator::call(std::string_view fn, const Node& arg, bool short_form, Sour
 
 CVal Evaluator::eval_node(const Node& n, bool ignore_tag) {
     DepthGuard guard(depth_);
-    if (depth_ > kMaxEvalDepth) return invalid(n.loc, "intrinsic functions nest too deeply");
-    if (!ignore_tag && !n.tag.empty()) {
-        std::string fn = tag_function(n.tag);
-        if (fn.empty()) return invalid(n.loc, "unknown tag `" + std::string(n.tag) + "`");
-        return call(fn, n, true, n.loc);
+    if (depth_ > kMaxEvalDepth) return invalid(doc_.loc(n), "intrinsic functions nest too deeply");
+    if (!ignore_tag && n.tagged()) {
+        std::string fn = tag_function(doc_.tag(n));
+        if (fn.empty())
+            return invalid(doc_.loc(n), "unknown tag `" + std::string(doc_.tag(n)) + "`");
+        return call(fn, n, true, doc_.loc(n));
     }
     if (n.is(NodeKind::Mapping)) {
         auto members = doc_.members(n);
         if (members.size() == 1 && (members[0].key == "Ref" || members[0].key.starts_with("Fn::")))
-            return call(members[0].key, *members[0].value, false, n.loc);
+            return call(members[0].key, *members[0].value, false, doc_.loc(n));
         CVal m;
         m.kind = CVal::Kind::Map;
-        m.loc = n.loc;
+        m.loc = doc_.loc(n);
         m.members.reserve(members.size());
         for (const Member& member : members) {
             CVal v = eval_node(*member.value, false);
@@ -363,7 +365,7 @@ CVal Evaluator::eval_node(const Node& n, bool ignore_tag) {
     if (n.is(NodeKind::Sequence)) {
         CVal l;
         l.kind = CVal::Kind::List;
-        l.loc = n.loc;
+        l.loc = doc_.loc(n);
         for (const Node* item : doc_.items(n)) {
             CVal v = eval_node(*item, false);
             if (!v.is(CVal::Kind::Absent)) l.items.push_back(std::move(v));
@@ -375,7 +377,7 @@ CVal Evaluator::eval_node(const Node& n, bool ignore_tag) {
 
 CVal Evaluator::scalar(const Node& n) const {
     CVal v;
-    v.loc = n.loc;
+    v.loc = doc_.loc(n);
     switch (n.kind) {
     case NodeKind::Null:
         v.kind = CVal::Kind::Null;
@@ -386,32 +388,32 @@ CVal Evaluator::scalar(const Node& n) const {
         break;
     case NodeKind::Number:
         v.kind = CVal::Kind::Number;
-        v.number = n.number;
-        v.text = std::string(n.text);
+        v.number = n.number();
+        v.text = std::string(n.text());
         break;
     default:
         v.kind = CVal::Kind::String;
-        v.text = std::string(n.text);
+        v.text = std::string(n.text());
         break;
     }
     return v;
 }
 
 CVal Evaluator::literal(const Node& n) const {
-    if (!n.tag.empty()) {
-        std::string fn = tag_function(n.tag);
+    if (n.tagged()) {
+        std::string fn = tag_function(doc_.tag(n));
         Node untagged = n;
-        untagged.tag = {};
+        untagged.tag = 0;
         CVal m;
         m.kind = CVal::Kind::Map;
-        m.loc = n.loc;
-        m.members.emplace_back(fn.empty() ? std::string(n.tag) : fn, literal(untagged));
+        m.loc = doc_.loc(n);
+        m.members.emplace_back(fn.empty() ? std::string(doc_.tag(n)) : fn, literal(untagged));
         return m;
     }
     if (n.is(NodeKind::Mapping)) {
         CVal m;
         m.kind = CVal::Kind::Map;
-        m.loc = n.loc;
+        m.loc = doc_.loc(n);
         for (const Member& member : doc_.members(n))
             m.members.emplace_back(std::string(member.key), literal(*member.value));
         return m;
@@ -419,7 +421,7 @@ CVal Evaluator::literal(const Node& n) const {
     if (n.is(NodeKind::Sequence)) {
         CVal l;
         l.kind = CVal::Kind::List;
-        l.loc = n.loc;
+        l.loc = doc_.loc(n);
         for (const Node* item : doc_.items(n)) l.items.push_back(literal(*item));
         return l;
     }

@@ -103,14 +103,14 @@ CVal Evaluator::fn_sub(const Node& arg, bool short_form, SourceLoc at) {
         if (!list_args(arg, "Fn::Sub", 1, 2, at, args)) return CVal::unknown("invalid Fn::Sub", at);
         text_node = args[0];
         if (args.size() == 2) {
-            if (!args[1]->is(NodeKind::Mapping) || !args[1]->tag.empty())
-                return invalid(args[1]->loc, "Fn::Sub: the variables must be a mapping");
+            if (!args[1]->is(NodeKind::Mapping) || args[1]->tagged())
+                return invalid(doc_.loc(*args[1]), "Fn::Sub: the variables must be a mapping");
             vars = args[1];
         }
     }
-    if (!text_node->is(NodeKind::String) || (text_node != &arg && !text_node->tag.empty()))
-        return invalid(text_node->loc, "Fn::Sub takes a string, or [string, {variables}]");
-    std::string_view s = text_node->text;
+    if (!text_node->is(NodeKind::String) || (text_node != &arg && text_node->tagged()))
+        return invalid(doc_.loc(*text_node), "Fn::Sub takes a string, or [string, {variables}]");
+    std::string_view s = text_node->text();
     std::string out;
     std::vector<std::string> refs;
     const CVal* unknown = nullptr;
@@ -126,7 +126,7 @@ CVal Evaluator::fn_sub(const Node& arg, bool short_form, SourceLoc at) {
         out.append(s.substr(i, open - i));
         size_t close = s.find('}', open + 2);
         if (close == std::string_view::npos)
-            return invalid(text_node->loc, "Fn::Sub: `${` without a closing `}`");
+            return invalid(doc_.loc(*text_node), "Fn::Sub: `${` without a closing `}`");
         std::string_view name = s.substr(open + 2, close - open - 2);
         i = close + 1;
         if (name.starts_with("!")) { // ${!Literal} is written out as ${Literal}
@@ -167,13 +167,13 @@ CVal Evaluator::fn_join(const Node& arg, bool, SourceLoc at) {
     std::vector<const Node*> args;
     if (!list_args(arg, "Fn::Join", 2, 2, at, args)) return CVal::unknown("invalid Fn::Join", at);
     CVal delim = eval(*args[0]), list = eval(*args[1]), failed;
-    if (!known_string(delim, "Fn::Join: the delimiter", args[0]->loc, failed)) return failed;
+    if (!known_string(delim, "Fn::Join: the delimiter", doc_.loc(*args[0]), failed)) return failed;
     std::vector<std::string> refs;
     collect_refs(delim, refs);
     collect_refs(list, refs);
     if (list.is(CVal::Kind::Unknown)) return unknown_from(list, at, std::move(refs));
     if (!list.is(CVal::Kind::List))
-        return invalid(args[1]->loc, "Fn::Join: the second argument must be a list");
+        return invalid(doc_.loc(*args[1]), "Fn::Join: the second argument must be a list");
     if (const CVal* u = first_unknown(list)) return unknown_from(*u, at, std::move(refs));
     std::string out;
     for (size_t i = 0; i < list.items.size(); ++i) {
@@ -202,12 +202,13 @@ CVal Evaluator::fn_select(const Node& arg, bool, SourceLoc at) {
                          [](char c) { return c >= '0' && c <= '9'; }))
         n = std::strtod(index.text.c_str(), nullptr);
     if (!(n >= 0 && n <= 1e9) || n != static_cast<double>(static_cast<uint64_t>(n)))
-        return invalid(args[0]->loc, "Fn::Select: the index must be a whole number, 0 or more");
+        return invalid(doc_.loc(*args[0]),
+                       "Fn::Select: the index must be a whole number, 0 or more");
     if (list.is(CVal::Kind::Unknown)) return unknown_from(list, at, std::move(refs));
     if (!list.is(CVal::Kind::List))
-        return invalid(args[1]->loc, "Fn::Select: the second argument must be a list");
+        return invalid(doc_.loc(*args[1]), "Fn::Select: the second argument must be a list");
     if (n >= static_cast<double>(list.items.size()))
-        return invalid(args[0]->loc,
+        return invalid(doc_.loc(*args[0]),
                        "Fn::Select: index " + std::to_string(static_cast<uint64_t>(n)) +
                            " is out of range for a list of " + std::to_string(list.items.size()));
     CVal v = list.items[static_cast<size_t>(n)];
@@ -219,16 +220,16 @@ CVal Evaluator::fn_split(const Node& arg, bool, SourceLoc at) {
     std::vector<const Node*> args;
     if (!list_args(arg, "Fn::Split", 2, 2, at, args)) return CVal::unknown("invalid Fn::Split", at);
     CVal delim = eval(*args[0]), source = eval(*args[1]), failed;
-    if (!known_string(delim, "Fn::Split: the delimiter", args[0]->loc, failed)) return failed;
+    if (!known_string(delim, "Fn::Split: the delimiter", doc_.loc(*args[0]), failed)) return failed;
     std::vector<std::string> refs;
     collect_refs(delim, refs);
     collect_refs(source, refs);
-    if (!known_string(source, "Fn::Split: the source", args[1]->loc, failed)) {
+    if (!known_string(source, "Fn::Split: the source", doc_.loc(*args[1]), failed)) {
         failed.refs = refs;
         return failed;
     }
     std::string d = scalar_text(delim), s = scalar_text(source);
-    if (d.empty()) return invalid(args[0]->loc, "Fn::Split: the delimiter must not be empty");
+    if (d.empty()) return invalid(doc_.loc(*args[0]), "Fn::Split: the delimiter must not be empty");
     CVal out;
     out.kind = CVal::Kind::List;
     out.loc = at;
@@ -255,7 +256,7 @@ CVal Evaluator::fn_find_in_map(const Node& arg, bool, SourceLoc at) {
     for (int i = 0; i < 3; ++i) {
         CVal k = eval(*args[i]), failed;
         collect_refs(k, refs);
-        if (!known_string(k, "Fn::FindInMap: a key", args[i]->loc, failed)) {
+        if (!known_string(k, "Fn::FindInMap: a key", doc_.loc(*args[i]), failed)) {
             failed.refs = refs;
             failed.loc = at;
             return failed;
@@ -266,7 +267,7 @@ CVal Evaluator::fn_find_in_map(const Node& arg, bool, SourceLoc at) {
     if (args.size() == 4) {
         defaults = args[3]->is(NodeKind::Mapping) ? doc_.get(*args[3], "DefaultValue") : nullptr;
         if (!defaults)
-            return invalid(args[3]->loc,
+            return invalid(doc_.loc(*args[3]),
                            "Fn::FindInMap: the fourth argument is {DefaultValue: ...}");
     }
     const Node* node = t_.mappings ? doc_.get(*t_.mappings, keys[0]) : nullptr;
@@ -362,7 +363,7 @@ CVal Evaluator::fn_transform(const Node& arg, bool, SourceLoc at) {
     const Node* name = arg.is(NodeKind::Mapping) ? doc_.get(arg, "Name") : nullptr;
     if (!name || !name->is(NodeKind::String))
         return invalid(at, "Fn::Transform takes {Name: ..., Parameters: ...}");
-    return CVal::unknown("the macro `" + std::string(name->text) +
+    return CVal::unknown("the macro `" + std::string(name->text()) +
                              "` (Fn::Transform) is applied at deploy time",
                          at);
 }

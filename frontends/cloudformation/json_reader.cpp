@@ -17,16 +17,18 @@ class TreeHandler : public json::Handler {
 
     bool null_value(SourceLoc loc) override { return leaf(NodeKind::Null, loc, "null"); }
     bool bool_value(bool b, SourceLoc loc) override {
-        Node& n = make(NodeKind::Bool, loc, b ? "true" : "false");
-        n.boolean = b;
-        return attach(n);
+        NodeId id = make(NodeKind::Bool, loc, b ? "true" : "false");
+        doc_.at(id).boolean = b;
+        return attach(id);
     }
     bool number_value(double v, SourceLoc loc) override {
         number_text_.clear();
         json::append_number(number_text_, v);
-        Node& n = make(NodeKind::Number, loc, doc_.save(number_text_));
-        n.number = v;
-        return attach(n);
+        NodeId id = make(NodeKind::Number, loc, {});
+        Node& n = doc_.at(id);
+        n.data = doc_.save_number(v, number_text_);
+        n.size = static_cast<uint32_t>(number_text_.size());
+        return attach(id);
     }
     bool string_value(std::string_view s, SourceLoc loc) override {
         return leaf(NodeKind::String, loc, stable(s));
@@ -43,7 +45,8 @@ class TreeHandler : public json::Handler {
 
   private:
     struct Frame {
-        Node* node;
+        NodeId node;
+        bool sequence;
         ChildStack::Open children;
         std::string_view key;
         SourceLoc key_loc;
@@ -56,43 +59,49 @@ class TreeHandler : public json::Handler {
         return doc_.save(s);
     }
 
-    Node& make(NodeKind kind, SourceLoc loc, std::string_view text) {
-        Node& n = doc_.new_node();
+    NodeId make(NodeKind kind, SourceLoc loc, std::string_view text) {
+        NodeId id = doc_.new_node();
+        Node& n = doc_.at(id);
         n.kind = kind;
-        n.loc = loc;
-        n.text = text;
-        return n;
+        n.line = loc.line;
+        n.column = loc.column;
+        if (kind != NodeKind::Sequence && kind != NodeKind::Mapping) {
+            n.data = text.data();
+            n.size = static_cast<uint32_t>(text.size());
+        }
+        return id;
     }
     bool leaf(NodeKind kind, SourceLoc loc, std::string_view text) {
         return attach(make(kind, loc, text));
     }
 
     bool open(NodeKind kind, SourceLoc loc) {
-        ChildStack::Open children =
-            kind == NodeKind::Sequence ? kids_.open_sequence() : kids_.open_mapping();
-        stack_.push_back(Frame{&make(kind, loc, {}), std::move(children), {}, {}});
+        bool seq = kind == NodeKind::Sequence;
+        ChildStack::Open children = seq ? kids_.open_sequence() : kids_.open_mapping();
+        stack_.push_back(Frame{make(kind, loc, {}), seq, std::move(children), {}, {}});
         return true;
     }
 
     bool close() {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
-        Node& n = *f.node;
-        kids_.close(doc_, n, f.children);
-        return attach(n);
+        kids_.close(doc_, doc_.at(f.node), f.children);
+        return attach(f.node);
     }
 
-    bool attach(const Node& n) {
+    // JSON has no aliases: a subtree's expanded size is its written size, which the
+    // reader does not need to count.
+    bool attach(NodeId n) {
         if (stack_.empty()) {
-            doc_.root = &n;
+            doc_.root = &doc_.node(n);
             return true;
         }
         Frame& parent = stack_.back();
-        if (parent.node->is(NodeKind::Sequence)) {
-            kids_.add_item(&n);
+        if (parent.sequence) {
+            kids_.add_item(n, 1);
             return true;
         }
-        kids_.add_member(parent.children, Member{parent.key, parent.key_loc, &n}, doc_.problems);
+        kids_.add_member(parent.children, parent.key, parent.key_loc, n, 1, doc_.problems);
         return true;
     }
 

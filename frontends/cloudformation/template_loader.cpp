@@ -106,8 +106,8 @@ class Loader {
         if (!t_.parameters) return;
         for (const Member& m : doc_.members(*t_.parameters)) {
             if (!m.value->is(NodeKind::Mapping)) {
-                errors_.push_back({m.value->loc, "parameter `" + std::string(m.key) +
-                                                     "` must be a mapping with a Type"});
+                errors_.push_back({doc_.loc(*m.value), "parameter `" + std::string(m.key) +
+                                                           "` must be a mapping with a Type"});
                 continue;
             }
             if (!doc_.get(*m.value, "Type"))
@@ -137,11 +137,11 @@ class Loader {
             Decision d = ev_->condition(m.key, m.key_loc);
             CVal value;
             if (d.truth == Truth::Undecided) {
-                value = CVal::unknown(d.reason, m.value->loc, d.refs);
+                value = CVal::unknown(d.reason, doc_.loc(*m.value), d.refs);
             } else {
                 value.kind = CVal::Kind::Bool;
                 value.boolean = d.truth == Truth::True;
-                value.loc = m.value->loc;
+                value.loc = doc_.loc(*m.value);
                 value.state = ValueState::Computed;
                 value.refs = d.refs;
             }
@@ -157,15 +157,15 @@ class Loader {
         if (!t_.outputs) return;
         for (const Member& m : doc_.members(*t_.outputs)) {
             if (!m.value->is(NodeKind::Mapping) || !doc_.get(*m.value, "Value")) {
-                errors_.push_back({m.value->loc, "output `" + std::string(m.key) +
-                                                     "` must be a mapping with a Value"});
+                errors_.push_back({doc_.loc(*m.value), "output `" + std::string(m.key) +
+                                                           "` must be a mapping with a Value"});
                 continue;
             }
             std::string name = entry_name(m.key);
             CVal entry = ev_->eval(*m.value);
             if (const Node* cond = doc_.get(*m.value, "Condition");
                 cond && cond->is(NodeKind::String))
-                ev_->condition(cond->text, cond->loc);
+                ev_->condition(cond->text(), doc_.loc(*cond));
             record_export(entry);
             b_.stack_entry("outputs", name, ValueWriter(b_, "").write(entry, "outputs." + name));
         }
@@ -205,18 +205,19 @@ class Loader {
         ev_->take_undecided_conditions();
         const Node& node = *res.value;
         if (const Node* props = doc_.get(node, "Properties")) {
-            bool plain = props->is(NodeKind::Mapping) && props->tag.empty() &&
+            bool plain = props->is(NodeKind::Mapping) && !props->tagged() &&
                          !(props->count == 1 && doc_.members(*props)[0].key.starts_with("Fn::"));
             if (plain) {
                 for (const Member& p : doc_.members(*props)) {
                     CVal v = ev_->eval(*p.value);
                     note(std::string(p.key));
                     if (v.is(CVal::Kind::Map) && must_be_list(type, p.key)) {
-                        problem(p.value->loc, "`" + std::string(p.key) + "` of `" +
-                                                  std::string(res.key) + "` (" + std::string(type) +
-                                                  ") must be a list: CloudFormation rejects a "
-                                                  "single rule written as a mapping; write it "
-                                                  "as a one-element list");
+                        problem(doc_.loc(*p.value),
+                                "`" + std::string(p.key) + "` of `" + std::string(res.key) + "` (" +
+                                    std::string(type) +
+                                    ") must be a list: CloudFormation rejects a "
+                                    "single rule written as a mapping; write it "
+                                    "as a one-element list");
                         v = CVal::unknown("written as a mapping, not a list (invalid template)",
                                           v.loc);
                     }
@@ -235,7 +236,7 @@ class Loader {
                 else if (v.is(CVal::Kind::Unknown))
                     out.emplace_back("Properties", std::move(v));
                 else if (!v.is(CVal::Kind::Absent))
-                    problem(props->loc,
+                    problem(doc_.loc(*props),
                             "the Properties of `" + std::string(res.key) + "` must be a mapping");
             }
         }
@@ -277,11 +278,11 @@ class Loader {
 
     CVal condition_attribute(const Node& v) {
         CVal out = ev_->literal(v);
-        if (!v.is(NodeKind::String) || !v.tag.empty()) {
-            problem(v.loc, "a resource's Condition is the name of a condition");
+        if (!v.is(NodeKind::String) || v.tagged()) {
+            problem(doc_.loc(v), "a resource's Condition is the name of a condition");
             return out;
         }
-        Decision d = ev_->condition(v.text, v.loc);
+        Decision d = ev_->condition(v.text(), doc_.loc(v));
         out.add_refs(d.refs);
         return out;
     }
@@ -335,13 +336,13 @@ class Loader {
         }
         if (!res.value->is(NodeKind::Mapping)) {
             errors_.push_back(
-                {res.value->loc, "resource `" + id + "` must be a mapping with a Type"});
+                {doc_.loc(*res.value), "resource `" + id + "` must be a mapping with a Type"});
             return;
         }
         const Node* type = doc_.get(*res.value, "Type");
-        if (!type || !type->is(NodeKind::String) || !type->tag.empty()) {
+        if (!type || !type->is(NodeKind::String) || type->tagged()) {
             errors_.push_back(
-                {type ? type->loc : res.key_loc, "resource `" + id + "` has no Type"});
+                {type ? doc_.loc(*type) : res.key_loc, "resource `" + id + "` has no Type"});
             return;
         }
         for (const Member& m : doc_.members(*res.value))
@@ -354,24 +355,24 @@ class Loader {
 
         ConditionsByAttribute undecided;
         std::vector<std::pair<std::string, CVal>> members =
-            native_members(res, type->text, &undecided);
+            native_members(res, type->text(), &undecided);
         std::vector<std::pair<std::string, std::vector<std::string>>> refs;
         for (const auto& [key, value] : members) {
             refs.emplace_back(key, std::vector<std::string>{});
             collect_refs(value, refs.back().second);
         }
         if (!undecided.empty())
-            members.emplace_back("Fn::If", branch_views(res, type->text, undecided));
+            members.emplace_back("Fn::If", branch_views(res, type->text(), undecided));
 
         std::string address = ctx_.address_prefix + id;
         Resource r;
         r.address = b_.key(address);
-        r.native_type = b_.key(type->text);
+        r.native_type = b_.key(type->text());
         r.frontend = b_.key(frontend_name(ctx_.kind));
-        r.provider = b_.key(provider_of(type->text));
+        r.provider = b_.key(provider_of(type->text()));
         r.loc = res.key_loc;
         r.native = ValueWriter(b_, construct_path(id, *res.value))
-                       .write(map_of(std::move(members), res.value->loc), address);
+                       .write(map_of(std::move(members), doc_.loc(*res.value)), address);
         uint32_t index = b_.add_resource(r);
         for (const auto& [key, targets] : refs)
             for (const std::string& target : targets)
@@ -382,7 +383,7 @@ class Loader {
         if (const Node* meta = doc_.get(res, "Metadata"))
             if (const Node* path = doc_.get(*meta, "aws:cdk:path");
                 path && path->is(NodeKind::String))
-                return std::string(path->text);
+                return std::string(path->text());
         auto it = ctx_.construct_paths.find(id);
         return it == ctx_.construct_paths.end() ? std::string() : it->second;
     }

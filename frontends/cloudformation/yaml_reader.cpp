@@ -53,8 +53,9 @@ uint64_t saturating_add(uint64_t a, uint64_t b) {
 
 class TreeBuilder {
   public:
-    TreeBuilder(Document& doc, const Positions& pos, const ReadLimits& limits, ReadError& error)
-        : doc_(doc), pos_(pos), limits_(limits), error_(error) {}
+    TreeBuilder(std::string_view text, Document& doc, const Positions& pos,
+                const ReadLimits& limits, ReadError& error)
+        : text_(text), doc_(doc), pos_(pos), limits_(limits), error_(error) {}
 
     // Returns false (with error_ set) to stop.
     bool on(const yaml_event_t& e) {
@@ -80,12 +81,17 @@ class TreeBuilder {
 
   private:
     struct Frame {
-        Node* node;
+        NodeId node;
+        bool sequence;
         std::string anchor;
         ChildStack::Open children;
         bool have_key = false;
         std::string_view key;
         SourceLoc key_loc;
+    };
+    struct Anchored {
+        NodeId node;
+        uint64_t weight;
     };
 
     bool fail(const yaml_mark_t& m, std::string message) {
@@ -98,11 +104,36 @@ class TreeBuilder {
         return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
     }
 
+    // The scalar's value as a view of the template's text where it is written there as
+    // it reads (no escapes, folding or line breaks), else a copy in the document.
+    std::string_view stable(const yaml_event_t& e) {
+        auto& s = e.data.scalar;
+        std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
+        size_t from = e.start_mark.index, to = e.end_mark.index;
+        if (from <= to && to <= text_.size() && !value.empty()) {
+            std::string_view written = text_.substr(from, to - from);
+            if (s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
+                char quote = s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? '\'' : '"';
+                if (written.size() >= value.size() + 2 && written.back() == quote)
+                    written.remove_suffix(1);
+                else
+                    written = {};
+            }
+            if (written.ends_with(value)) return written.substr(written.size() - value.size());
+        }
+        return doc_.save(value);
+    }
+
+    bool set_tag(Node& n, std::string_view tag, const yaml_mark_t& mark) {
+        if (doc_.add_tag(tag, n.tag)) return true;
+        return fail(mark, "more than " + std::to_string(UINT16_MAX) + " distinct tags");
+    }
+
     bool scalar(const yaml_event_t& e) {
         auto& s = e.data.scalar;
-        std::string_view text = doc_.save({reinterpret_cast<const char*>(s.value), s.length});
-        if (!stack_.empty() && stack_.back().node->is(NodeKind::Mapping) &&
-            !stack_.back().have_key && !s.anchor) {
+        std::string_view text = stable(e);
+        if (!stack_.empty() && !stack_.back().sequence && !stack_.back().have_key && !s.anchor) {
             // A mapping key needs no node of its own: its text and position are enough.
             Frame& parent = stack_.back();
             parent.have_key = true;
@@ -110,14 +141,20 @@ class TreeBuilder {
             parent.key_loc = pos_.at(e.start_mark);
             return true;
         }
-        Node& n = doc_.new_node();
-        n.loc = pos_.at(e.start_mark);
+        NodeId id = doc_.new_node();
+        Node& n = doc_.at(id);
+        SourceLoc loc = pos_.at(e.start_mark);
+        n.line = loc.line;
+        n.column = loc.column;
+        n.data = text.data();
+        n.size = static_cast<uint32_t>(text.size());
         std::string_view tag = str(s.tag);
+        double number = 0;
         if (tag.empty() && s.style == YAML_PLAIN_SCALAR_STYLE) {
-            resolve_plain_scalar(n, text);
+            resolve_plain_scalar(n, text, number);
         } else if (tag.starts_with(kCoreTag)) {
             std::string_view t = tag.substr(kCoreTag.size());
-            resolve_plain_scalar(n, text);
+            resolve_plain_scalar(n, text, number);
             bool ok = (t == "str") || (t == "null" && n.is(NodeKind::Null)) ||
                       (t == "bool" && n.is(NodeKind::Bool)) ||
                       ((t == "int" || t == "float") && n.is(NodeKind::Number));
@@ -127,10 +164,10 @@ class TreeBuilder {
                             "`" + std::string(text) + "` is not a valid !!" + std::string(t));
         } else {
             n.kind = NodeKind::String;
-            n.text = text;
-            if (tag != "!") n.tag = doc_.save(tag);
+            if (!tag.empty() && tag != "!" && !set_tag(n, tag, e.start_mark)) return false;
         }
-        return attach(n, str(s.anchor), e.start_mark);
+        if (n.is(NodeKind::Number)) n.data = doc_.save_number(number, text);
+        return attach(id, 1, str(s.anchor), e.start_mark);
     }
 
     bool open(const yaml_event_t& e) {
@@ -138,16 +175,22 @@ class TreeBuilder {
             return fail(e.start_mark,
                         "nesting is deeper than " + std::to_string(limits_.max_depth) + " levels");
         bool seq = e.type == YAML_SEQUENCE_START_EVENT;
-        Node& n = doc_.new_node();
+        NodeId id = doc_.new_node();
+        Node& n = doc_.at(id);
         n.kind = seq ? NodeKind::Sequence : NodeKind::Mapping;
-        n.loc = pos_.at(e.start_mark);
+        SourceLoc loc = pos_.at(e.start_mark);
+        n.line = loc.line;
+        n.column = loc.column;
         std::string_view tag = seq ? str(e.data.sequence_start.tag) : str(e.data.mapping_start.tag);
         std::string_view anchor =
             seq ? str(e.data.sequence_start.anchor) : str(e.data.mapping_start.anchor);
-        if (!tag.empty() && !tag.starts_with(kCoreTag) && tag != "!") n.tag = doc_.save(tag);
-        if (!stack_.empty() && stack_.back().node->is(NodeKind::Mapping) && !stack_.back().have_key)
+        if (!tag.empty() && !tag.starts_with(kCoreTag) && tag != "!" &&
+            !set_tag(n, tag, e.start_mark))
+            return false;
+        if (!stack_.empty() && !stack_.back().sequence && !stack_.back().have_key)
             return fail(e.start_mark, "a mapping key must be plain text, not a list or mapping");
-        stack_.push_back(Frame{&n,
+        stack_.push_back(Frame{id,
+                               seq,
                                std::string(anchor),
                                seq ? kids_.open_sequence() : kids_.open_mapping(),
                                false,
@@ -159,9 +202,8 @@ class TreeBuilder {
     bool close(const yaml_event_t& e) {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
-        Node& n = *f.node;
-        kids_.close(doc_, n, f.children);
-        return attach(n, f.anchor, e.start_mark);
+        uint64_t weight = kids_.close(doc_, doc_.at(f.node), f.children);
+        return attach(f.node, weight, f.anchor, e.start_mark);
     }
 
     bool alias(const yaml_event_t& e) {
@@ -169,46 +211,48 @@ class TreeBuilder {
         auto it = anchors_.find(name);
         if (it == anchors_.end())
             return fail(e.start_mark, "alias *" + name + " names no anchor defined before it");
-        expanded_ = saturating_add(expanded_, it->second->weight);
+        expanded_ = saturating_add(expanded_, it->second.weight);
         if (expanded_ > limits_.max_expanded_nodes)
             return fail(e.start_mark, "aliases expand to more than " +
                                           std::to_string(limits_.max_expanded_nodes) +
                                           " nodes (an alias bomb?)");
-        return attach(*it->second, {}, e.start_mark);
+        return attach(it->second.node, it->second.weight, {}, e.start_mark);
     }
 
     // Places a finished node into its parent (as key or value) or as the root.
-    bool attach(const Node& n, std::string_view anchor, const yaml_mark_t& mark) {
-        if (!anchor.empty()) anchors_[std::string(anchor)] = &n;
+    bool attach(NodeId id, uint64_t weight, std::string_view anchor, const yaml_mark_t& mark) {
+        if (!anchor.empty()) anchors_[std::string(anchor)] = Anchored{id, weight};
+        const Node& n = doc_.node(id);
         if (stack_.empty()) {
             if (!doc_.root) doc_.root = &n;
             return true;
         }
         Frame& parent = stack_.back();
-        if (parent.node->is(NodeKind::Sequence)) {
-            kids_.add_item(&n);
+        if (parent.sequence) {
+            kids_.add_item(id, weight);
             return true;
         }
         if (!parent.have_key) {
             if (!n.is_scalar())
                 return fail(mark, "a mapping key must be plain text, not a list or mapping");
             parent.have_key = true;
-            parent.key = n.text;
-            parent.key_loc = n.loc;
+            parent.key = n.text();
+            parent.key_loc = doc_.loc(n);
             return true;
         }
-        kids_.add_member(parent.children, Member{parent.key, parent.key_loc, &n}, doc_.problems);
+        kids_.add_member(parent.children, parent.key, parent.key_loc, id, weight, doc_.problems);
         parent.have_key = false;
         return true;
     }
 
+    std::string_view text_;
     Document& doc_;
     const Positions& pos_;
     const ReadLimits& limits_;
     ReadError& error_;
     std::vector<Frame> stack_;
     ChildStack kids_;
-    std::unordered_map<std::string, const Node*> anchors_;
+    std::unordered_map<std::string, Anchored> anchors_;
     uint64_t expanded_ = 0;
     int documents_ = 0;
 };
@@ -227,7 +271,7 @@ bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& err
     yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()),
                                  text.size());
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-    TreeBuilder builder(doc, pos, limits, error);
+    TreeBuilder builder(text, doc, pos, limits, error);
     bool ok = true;
     while (true) {
         yaml_event_t event;

@@ -723,7 +723,7 @@ TEST_CASE("cloudformation: the Trivy conformance examples load") {
             size_t i = 0;
             for (const cfn::Node* t : doc.items(*list)) {
                 std::string name = cols[5] + "#" + kind + std::to_string(i++);
-                auto l = load_text(std::string(t->text), {}, name);
+                auto l = load_text(std::string(t->text()), {}, name);
                 ++templates;
                 INFO(name << "\n" << l->error_text());
                 CHECK(l->ok);
