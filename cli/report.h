@@ -67,4 +67,30 @@ std::string markdown_cell(std::string_view s);
 // The display name of a finding's subject: the resource address, or "stack".
 std::string subject_name(const CheckReport& report, const Finding& f);
 
+// Where a finding points (report_location.cpp): the value that decided the verdict
+// (Finding::value_loc) when it is in the resource's file, else the resource's
+// declaration (invalid for the stack). `end_column` (exclusive, on loc's line; 0 when
+// the line cannot be read) ends the span to underline: the whole value token (a quoted
+// string, a bracketed list or map as far as this line goes, a bare word), or the
+// declaration's first word.
+struct FindingSpan {
+    SourceLoc loc;
+    uint32_t end_column = 0;
+    bool value = false; // loc is the deciding value's
+};
+FindingSpan finding_span(const CheckReport& report, const Finding& f);
+
+// The column where an attribute's value starts when `column` is the attribute's name at
+// the start of an HCL line (`bucket = "x"`: some inputs locate the attribute, not its
+// value); else `column`.
+uint32_t value_start_column(std::string_view line, uint32_t column);
+
+// The exclusive end column of the value token starting at 1-based `column` of `line`
+// (0 when the column is outside the line).
+uint32_t value_end_column(std::string_view line, uint32_t column);
+
+// The text of `loc`'s line, from the SourceManager or, for a file the model named but
+// did not load, from disk; empty when there is none.
+std::string source_line(SourceManager& sm, const SourceLoc& loc);
+
 } // namespace tenet::cli

@@ -66,10 +66,13 @@ std::string render_github(const CheckReport& r) {
             r.blocking[i] ? "error"
                           : (f.verdict == Verdict::Fail && !sup.active() ? "warning" : "notice");
         std::string props;
-        if (f.loc.valid() && f.loc.file < r.sources->size())
-            props =
-                fmt::format("file={},line={},col={},", escape_property(r.sources->path(f.loc.file)),
-                            f.loc.line, f.loc.column);
+        const FindingSpan span = finding_span(r, f); // the deciding value, or the declaration
+        const SourceLoc& at = span.loc;
+        if (at.valid() && at.file < r.sources->size()) {
+            props = fmt::format("file={},line={},col={},",
+                                escape_property(r.sources->path(at.file)), at.line, at.column);
+            if (span.value) props += fmt::format("endColumn={},", span.end_column);
+        }
         props += fmt::format(
             "title={}", escape_property(fmt::format("{} {} ({})", rule.id, verdict_name(f.verdict),
                                                     severity_name(rule.severity))));
@@ -115,8 +118,9 @@ std::string render_markdown(const CheckReport& r) {
                            : f.verdict == Verdict::Fail    ? (r.blocking[i] ? ":x:" : ":warning:")
                            : f.verdict == Verdict::Unknown ? ":grey_question:"
                                                            : ":boom:";
-        std::string loc = f.loc.valid() && f.loc.file < r.sources->size()
-                              ? fmt::format("`{}:{}`", r.sources->path(f.loc.file), f.loc.line)
+        const SourceLoc at = finding_span(r, f).loc;
+        std::string loc = at.valid() && at.file < r.sources->size()
+                              ? fmt::format("`{}:{}`", r.sources->path(at.file), at.line)
                               : std::string("stack");
         std::string msg = f.message.empty() ? rule.title : f.message;
         if (!f.reason.empty()) msg += fmt::format(" ({})", f.reason);

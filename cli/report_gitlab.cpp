@@ -84,10 +84,11 @@ std::string render_gitlab(const CheckReport& r, const std::string& version) {
             .value("Tenet")
             .end_object();
         w.key("location").begin_object();
-        if (f.loc.valid() && f.loc.file < r.sources->size()) {
-            w.key("file").value(r.sources->path(f.loc.file));
-            w.key("start_line").value(static_cast<int64_t>(f.loc.line));
-            w.key("end_line").value(static_cast<int64_t>(f.loc.line));
+        const SourceLoc at = finding_span(r, f).loc; // the deciding value, or the declaration
+        if (at.valid() && at.file < r.sources->size()) {
+            w.key("file").value(r.sources->path(at.file));
+            w.key("start_line").value(static_cast<int64_t>(at.line));
+            w.key("end_line").value(static_cast<int64_t>(at.line));
         }
         w.key("class").value(subject_name(r, f));
         w.end_object();

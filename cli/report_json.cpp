@@ -7,7 +7,9 @@ namespace tenet::cli {
 
 namespace {
 
-void write_location(json::Writer& w, const CheckReport& r, const SourceLoc& loc) {
+// `end_column` (exclusive) when the location is a deciding value's span.
+void write_location(json::Writer& w, const CheckReport& r, const SourceLoc& loc,
+                    uint32_t end_column = 0) {
     if (!loc.valid() || loc.file >= r.sources->size()) {
         w.null();
         return;
@@ -16,6 +18,7 @@ void write_location(json::Writer& w, const CheckReport& r, const SourceLoc& loc)
     w.key("file").value(r.sources->path(loc.file));
     w.key("line").value(static_cast<int64_t>(loc.line));
     w.key("column").value(static_cast<int64_t>(loc.column));
+    if (end_column) w.key("end_column").value(static_cast<int64_t>(end_column));
     w.end_object();
 }
 
@@ -63,7 +66,11 @@ std::string render_json(const CheckReport& r) {
         }
         w.key("message").value(f.message);
         w.key("reason").value(f.reason);
+        // Where to look: the deciding value when located, else the declaration.
+        const FindingSpan span = finding_span(r, f);
         w.key("location");
+        write_location(w, r, span.loc, span.value ? span.end_column : 0);
+        w.key("resource_location");
         write_location(w, r, f.loc);
         const Suppression& sup = r.suppression(i);
         w.key("suppression");

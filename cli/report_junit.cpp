@@ -42,9 +42,11 @@ std::string xml_escape(std::string_view s) {
 
 namespace {
 
+// The deciding value's position, or the declaration's.
 std::string location_text(const CheckReport& r, const Finding& f) {
-    if (!f.loc.valid() || f.loc.file >= r.sources->size()) return "stack";
-    return fmt::format("{}:{}:{}", r.sources->path(f.loc.file), f.loc.line, f.loc.column);
+    const SourceLoc at = finding_span(r, f).loc;
+    if (!at.valid() || at.file >= r.sources->size()) return "stack";
+    return fmt::format("{}:{}:{}", r.sources->path(at.file), at.line, at.column);
 }
 
 } // namespace

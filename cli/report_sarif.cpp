@@ -140,16 +140,20 @@ void write_result(json::Writer& w, const CheckReport& r, const Finding& f, bool 
                             f.reason);
     w.key("message").begin_object().key("text").value(text).end_object();
     w.key("locations").begin_array().begin_object();
-    if (f.loc.valid() && f.loc.file < r.sources->size()) {
+    // The region is the deciding value when the engine located it, else the declaration.
+    const FindingSpan span = finding_span(r, f);
+    const SourceLoc& at = span.loc;
+    if (at.valid() && at.file < r.sources->size()) {
         w.key("physicalLocation").begin_object();
         w.key("artifactLocation")
             .begin_object()
             .key("uri")
-            .value(r.sources->path(f.loc.file))
+            .value(r.sources->path(at.file))
             .end_object();
         w.key("region").begin_object();
-        w.key("startLine").value(static_cast<int64_t>(f.loc.line));
-        w.key("startColumn").value(static_cast<int64_t>(std::max<uint32_t>(1, f.loc.column)));
+        w.key("startLine").value(static_cast<int64_t>(at.line));
+        w.key("startColumn").value(static_cast<int64_t>(std::max<uint32_t>(1, at.column)));
+        if (span.value) w.key("endColumn").value(static_cast<int64_t>(span.end_column));
         w.end_object();
         w.end_object();
     }

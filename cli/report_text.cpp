@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <fmt/color.h>
 #include <fmt/format.h>
-#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -37,46 +36,33 @@ fmt::text_style verdict_style(Verdict v) {
     return {};
 }
 
-// The source line of `loc`, read from the SourceManager or, when the model named a
-// file it did not load, from disk.
-std::string line_at(SourceManager& sm, const SourceLoc& loc) {
-    if (!loc.valid() || loc.file == 0 || loc.file >= sm.size()) return {};
-    std::string_view line = sm.line_text(loc.file, loc.line);
-    if (!line.empty() || !sm.text(loc.file).empty()) return std::string(line);
-    std::ifstream in(sm.path(loc.file));
-    std::string text;
-    for (uint32_t i = 0; i < loc.line && std::getline(in, text); ++i) {
-    }
-    return in ? text : std::string();
-}
-
-// Length of the token starting at `column` (1-based), at least 1.
-size_t token_length(const std::string& line, uint32_t column) {
-    size_t start = column - 1, end = start;
-    while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
-    return std::max<size_t>(1, end - start);
-}
-
+// The finding's line with its span underlined: the deciding value, or the declaration.
 void render_finding(std::string& out, const CheckReport& r, const Finding& f, bool blocking,
                     const Suppression& sup, const Style& st) {
     const RuleInfo& rule = r.rule(f);
+    const FindingSpan span = finding_span(r, f);
+    const SourceLoc& at = span.loc;
     std::string where = "stack";
-    if (f.loc.valid())
-        where = fmt::format("{}:{}:{}", r.sources->path(f.loc.file), f.loc.line, f.loc.column);
+    if (at.valid()) where = fmt::format("{}:{}:{}", r.sources->path(at.file), at.line, at.column);
     out += fmt::format("{}: {}[{}] {}: {}\n", st.paint(fmt::emphasis::bold, where),
                        st.paint(verdict_style(f.verdict), verdict_name(f.verdict)), rule.id,
                        severity_name(rule.severity), f.message.empty() ? rule.title : f.message);
-    std::string line = line_at(*r.sources, f.loc);
-    if (!line.empty() && f.loc.column >= 1 && f.loc.column <= line.size() + 1) {
-        std::string num = std::to_string(f.loc.line);
+    std::string line = source_line(*r.sources, at);
+    if (!line.empty() && at.column >= 1 && at.column <= line.size() + 1) {
+        std::string num = std::to_string(at.line);
         std::string pad(num.size(), ' ');
+        size_t width = span.end_column > at.column ? span.end_column - at.column : 1;
         out += fmt::format(" {} |\n", pad);
         out += fmt::format(" {} | {}\n", num, line);
-        out += fmt::format(
-            " {} | {}{}\n", pad, std::string(f.loc.column - 1, ' '),
-            st.paint(verdict_style(f.verdict), std::string(token_length(line, f.loc.column), '^')));
+        out += fmt::format(" {} | {}{}\n", pad, std::string(at.column - 1, ' '),
+                           st.paint(verdict_style(f.verdict), std::string(width, '^')));
     }
-    out += fmt::format("   = resource: {}\n", subject_name(r, f));
+    // Underlining a value, say where the resource is (it may be another one's value).
+    if (span.value)
+        out += fmt::format("   = resource: {} ({}:{}:{})\n", subject_name(r, f),
+                           r.sources->path(f.loc.file), f.loc.line, f.loc.column);
+    else
+        out += fmt::format("   = resource: {}\n", subject_name(r, f));
     if (!f.reason.empty())
         out += fmt::format("   = {}: {}\n",
                            f.verdict == Verdict::Error ? "error" : "unknown because", f.reason);
@@ -118,17 +104,24 @@ std::string render_text(const CheckReport& r, bool color) {
             fmt::format("{}: {}\n", st.paint(fmt::fg(fmt::terminal_color::red), "input error"), e);
     if (!r.input_errors.empty()) out += "\n";
 
-    // Group by file in path order, stack-level findings last.
+    // Group by file in path order, stack-level findings last; in a file, by the line shown.
     std::vector<size_t> order(r.findings.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    auto file_key = [&](const Finding& f) {
-        return f.loc.valid() ? std::string(r.sources->path(f.loc.file)) : std::string("\xff");
+    std::vector<SourceLoc> shown(r.findings.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+        order[i] = i;
+        if (r.findings[i].verdict != Verdict::Pass)
+            shown[i] = finding_span(r, r.findings[i]).loc;
+        else
+            shown[i] = r.findings[i].loc;
+    }
+    auto file_key = [&](const SourceLoc& loc) {
+        return loc.valid() ? std::string(r.sources->path(loc.file)) : std::string("\xff");
     };
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        const Finding &x = r.findings[a], &y = r.findings[b];
+        const SourceLoc &x = shown[a], &y = shown[b];
         auto kx = file_key(x), ky = file_key(y);
         if (kx != ky) return kx < ky;
-        if (x.loc.line != y.loc.line) return x.loc.line < y.loc.line;
+        if (x.line != y.line) return x.line < y.line;
         return a < b;
     });
     std::map<Verdict, size_t> by_verdict;

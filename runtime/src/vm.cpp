@@ -567,7 +567,7 @@ dispatch:
             sp[-1] = a;
         else
             sp[-1] = b; // true, or b's unknown
-        if constexpr (Trace) borrow_agreeing(sp[-1], a, b);
+        if constexpr (Trace) decided_by(sp[-1], a, b);
         NEXT();
     }
     CASE(OR) {
@@ -583,7 +583,7 @@ dispatch:
             sp[-1] = a;
         else
             sp[-1] = b; // false, or b's unknown
-        if constexpr (Trace) borrow_agreeing(sp[-1], a, b);
+        if constexpr (Trace) decided_by(sp[-1], a, b);
         NEXT();
     }
     CASE(COALESCE_TEST) {
@@ -644,7 +644,7 @@ dispatch:
         TRY(truth(*--sp, t));
         if constexpr (Trace) borrow(t, *sp);
         if (quant_step(Op::QUANT_SOME, t, locals[ip->a])) JUMP();
-        if constexpr (Trace) borrow_agreeing(locals[ip->a], t, t);
+        if constexpr (Trace) borrow_agreeing(locals[ip->a], t);
         NEXT();
     }
     CASE(QUANT_ALL) {
@@ -652,7 +652,7 @@ dispatch:
         TRY(truth(*--sp, t));
         if constexpr (Trace) borrow(t, *sp);
         if (quant_step(Op::QUANT_ALL, t, locals[ip->a])) JUMP();
-        if constexpr (Trace) borrow_agreeing(locals[ip->a], t, t);
+        if constexpr (Trace) borrow_agreeing(locals[ip->a], t);
         NEXT();
     }
     CASE(QUANT_COUNT) {
@@ -833,7 +833,7 @@ dispatch:
         if (quant_step(ip->op == X_QUANT_SOME_JUMP ? Op::QUANT_SOME : Op::QUANT_ALL, t,
                        locals[ip->a]))
             JUMP();
-        if constexpr (Trace) borrow_agreeing(locals[ip->a], t, t);
+        if constexpr (Trace) borrow_agreeing(locals[ip->a], t);
         COUNT();
         ip = code + ip->b;
         DISPATCH();

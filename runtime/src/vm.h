@@ -187,13 +187,20 @@ class Vm final : public BuiltinContext {
         for (const Value& a : args)
             if (a.prov()) return borrow(r, a);
     }
-    // A truth that both operands agree with (and/or) takes the provenance of the
-    // first that has one; a quantifier's running result, of a step that agrees with it.
-    static void borrow_agreeing(Value& r, const Value& a, const Value& b) {
-        if (r.prov() != 0 || !r.is(Kind::Bool)) return;
+    // and / or: the truth takes the provenance of the first operand that agrees with it
+    // and has one (both agree when neither short-circuits: the first decided as well).
+    static void decided_by(Value& r, const Value& a, const Value& b) {
+        if (!r.is(Kind::Bool)) return;
         for (const Value* v : {&a, &b})
             if (v->is(Kind::Bool) && v->as_bool() == r.as_bool() && v->prov())
                 return void(r = r.with_prov(v->prov()));
+    }
+    // A quantifier's running result, not decided by any step yet, takes the provenance
+    // of the first step that agrees with it.
+    static void borrow_agreeing(Value& r, const Value& step) {
+        if (r.prov() == 0 && r.is(Kind::Bool) && step.is(Kind::Bool) &&
+            step.as_bool() == r.as_bool() && step.prov())
+            r = r.with_prov(step.prov());
     }
     // Trace mode: a FIELD read; a canonical attribute a mapping computed takes the
     // provenance of the value that decided the mapping.
