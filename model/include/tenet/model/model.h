@@ -4,6 +4,7 @@
 
 #include "tenet/common/source.h"
 #include "tenet/model/arena.h"
+#include "tenet/model/chunked_vector.h"
 #include "tenet/model/value.h"
 
 #include <cstdint>
@@ -87,7 +88,7 @@ class Model {
     Arena arena;
     SourceManager* sources = nullptr; // file ids in provenance refer to this (not owned)
     std::vector<Resource> resources;
-    std::vector<Provenance> provenance; // [0] is "none"
+    ChunkedVector<Provenance> provenance; // [0] is "none"
     std::vector<const StrObj*> ref_pool;
     std::vector<ReferenceEdge> edges;
     RelationIndex relations;
