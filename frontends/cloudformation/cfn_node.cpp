@@ -3,6 +3,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <new>
+
+#if __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#define TENET_CFN_MMAP 1
+#else
+#define TENET_CFN_MMAP 0
+#endif
 
 namespace tenet::cfn {
 
@@ -12,20 +20,43 @@ double Node::number() const {
     return v;
 }
 
+Pages::Pages(size_t bytes) : bytes_(bytes) {
+#if TENET_CFN_MMAP
+    data_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (data_ == MAP_FAILED) {
+        data_ = nullptr;
+        throw std::bad_alloc();
+    }
+#else
+    data_ = ::operator new(bytes);
+#endif
+}
+
+void Pages::reset() {
+    if (!data_) return;
+#if TENET_CFN_MMAP
+    munmap(data_, bytes_);
+#else
+    ::operator delete(data_);
+#endif
+    data_ = nullptr;
+    bytes_ = 0;
+}
+
 NodeList Document::items(const Node& n) const {
     if (n.kind != NodeKind::Sequence || n.count == 0) return {};
-    return {this, item_pool_.data() + n.first, n.count};
+    return {this, item_pool_.at(n.first), n.count};
 }
 
 MemberList Document::members(const Node& n) const {
     if (n.kind != NodeKind::Mapping || n.count == 0) return {};
-    return {this, member_pool_.data() + n.first, n.count};
+    return {this, member_pool_.at(n.first), n.count};
 }
 
 Member Document::member(const Node& n, std::string_view key) const {
     if (n.kind != NodeKind::Mapping || n.count == 0) return {};
     const MemberSlot* found = nullptr;
-    for (const MemberSlot *s = member_pool_.data() + n.first, *e = s + n.count; s != e; ++s)
+    for (const MemberSlot *s = member_pool_.at(n.first), *e = s + n.count; s != e; ++s)
         if (std::string_view(s->key, s->key_size) == key) found = s;
     if (!found) return {};
     return member_of(*this, *found);
@@ -36,9 +67,10 @@ const Node* Document::get(const Node& n, std::string_view key) const {
 }
 
 NodeId Document::new_node() {
-    if ((nodes_ & kChunkMask) == 0)
-        node_chunks_.push_back(std::make_unique<Node[]>(kChunkMask + 1));
-    return nodes_++;
+    if ((nodes_ & kChunkMask) == 0) node_chunks_.emplace_back((kChunkMask + 1) * sizeof(Node));
+    NodeId id = nodes_++;
+    new (&at(id)) Node();
+    return id;
 }
 
 std::string_view Document::save(std::string_view text) {
@@ -75,21 +107,36 @@ bool Document::add_tag(std::string_view tag, uint16_t& id) {
     return true;
 }
 
-uint32_t Document::add_items(std::span<const NodeId> items) {
-    auto start = static_cast<uint32_t>(item_pool_.size());
-    item_pool_.insert(item_pool_.end(), items.begin(), items.end());
-    return start;
+uint32_t Document::add_items(std::span<const NodeId> items, NodeId owner) {
+    return item_pool_.add(items, owner);
 }
 
-uint32_t Document::add_members(std::span<const MemberSlot> members) {
-    auto start = static_cast<uint32_t>(member_pool_.size());
-    member_pool_.insert(member_pool_.end(), members.begin(), members.end());
-    return start;
+uint32_t Document::add_members(std::span<const MemberSlot> members, NodeId owner) {
+    return member_pool_.add(members, owner);
 }
 
-void Document::compact() {
-    item_pool_.shrink_to_fit();
-    member_pool_.shrink_to_fit();
+NodeId Document::subtree_end(NodeId id) const {
+    while (true) {
+        const Node& n = node(id);
+        if (n.is_scalar() || n.count == 0) return id + 1;
+        NodeId last = id;
+        if (n.is(NodeKind::Sequence))
+            for (NodeId c : std::span(item_pool_.at(n.first), n.count)) last = std::max(last, c);
+        else
+            for (const MemberSlot& m : std::span(member_pool_.at(n.first), n.count))
+                last = std::max(last, m.value);
+        id = last;
+    }
+}
+
+void Document::release(NodeId from, NodeId to) {
+    for (; nodes_released_ < node_chunks_.size(); ++nodes_released_) {
+        auto begin = static_cast<NodeId>(nodes_released_ << kChunkBits);
+        if (begin + kChunkMask >= to) break; // its last node is not released yet
+        if (begin >= from) node_chunks_[nodes_released_].reset();
+    }
+    item_pool_.release(from, to);
+    member_pool_.release(from, to);
 }
 
 void ChildStack::add_member(Open& o, std::string_view key, SourceLoc key_loc, NodeId value,
@@ -130,11 +177,12 @@ uint64_t saturating_add(uint64_t a, uint64_t b) {
 }
 } // namespace
 
-uint64_t ChildStack::close(Document& doc, Node& n, const Open& o) {
+uint64_t ChildStack::close(Document& doc, NodeId id, const Open& o) {
+    Node& n = doc.at(id);
     uint64_t weight = 1;
     if (n.is(NodeKind::Sequence)) {
         std::span<const NodeId> kids(items_.data() + o.from, items_.size() - o.from);
-        n.first = doc.add_items(kids);
+        n.first = doc.add_items(kids, id);
         n.count = static_cast<uint32_t>(kids.size());
         for (size_t i = o.from; i < item_weights_.size(); ++i)
             weight = saturating_add(weight, item_weights_[i]);
@@ -142,7 +190,7 @@ uint64_t ChildStack::close(Document& doc, Node& n, const Open& o) {
         item_weights_.resize(o.from);
     } else {
         std::span<const MemberSlot> kids(members_.data() + o.from, members_.size() - o.from);
-        n.first = doc.add_members(kids);
+        n.first = doc.add_members(kids, id);
         n.count = static_cast<uint32_t>(kids.size());
         for (size_t i = o.from; i < member_weights_.size(); ++i)
             weight = saturating_add(weight, member_weights_[i]);

@@ -9,14 +9,17 @@
 
 #include "tenet/common/source.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace tenet::cfn {
@@ -71,6 +74,7 @@ struct Member {
     std::string_view key;
     SourceLoc key_loc;
     const Node* value = nullptr;
+    NodeId value_id = 0;
 };
 
 // Limits for hostile input: nesting depth and the expanded size of aliases.
@@ -85,6 +89,81 @@ struct ReadError {
 };
 
 class Document;
+
+// Memory for the document's chunks, straight from the system where it can be (mmap):
+// a released chunk's pages go back at once, instead of staying with the allocator as
+// holes that the model's allocations, made meanwhile, fit badly.
+class Pages {
+  public:
+    Pages() = default;
+    explicit Pages(size_t bytes);
+    Pages(Pages&& o) noexcept
+        : data_(std::exchange(o.data_, nullptr)), bytes_(std::exchange(o.bytes_, 0)) {}
+    Pages& operator=(Pages&& o) noexcept {
+        if (this != &o) {
+            reset();
+            data_ = std::exchange(o.data_, nullptr);
+            bytes_ = std::exchange(o.bytes_, 0);
+        }
+        return *this;
+    }
+    Pages(const Pages&) = delete;
+    Pages& operator=(const Pages&) = delete;
+    ~Pages() { reset(); }
+    void* data() const { return data_; }
+    void reset();
+
+  private:
+    void* data_ = nullptr;
+    size_t bytes_ = 0;
+};
+
+// The children's slices of one kind, in chunks: a slice never straddles two chunks, so
+// that a chunk can be given back once every container whose children it holds (its
+// owners) is released. A slice's start is its chunk (high bits) and offset (low bits).
+template <class T> class SlicePool {
+  public:
+    static constexpr uint32_t kBits = 12;
+    static constexpr uint32_t kChunk = 1u << kBits;
+
+    uint32_t add(std::span<const T> slice, NodeId owner) {
+        if (slice.empty()) return 0;
+        if (chunks_.empty() || used_ + slice.size() > chunks_.back().capacity) {
+            size_t capacity = std::max<size_t>(kChunk, slice.size());
+            // The pages a chunk does not fill are never touched.
+            chunks_.push_back(Chunk{Pages(capacity * sizeof(T)), capacity, owner, owner});
+            used_ = 0;
+        }
+        Chunk& c = chunks_.back();
+        std::memcpy(static_cast<T*>(c.data.data()) + used_, slice.data(), slice.size_bytes());
+        c.min_owner = std::min(c.min_owner, owner);
+        c.max_owner = std::max(c.max_owner, owner);
+        auto first = static_cast<uint32_t>(((chunks_.size() - 1) << kBits) | used_);
+        used_ += slice.size();
+        return first;
+    }
+    const T* at(uint32_t first) const {
+        return static_cast<const T*>(chunks_[first >> kBits].data.data()) + (first & (kChunk - 1));
+    }
+    // Frees the chunks whose owners all lie in [from, to); `to` grows from call to call.
+    void release(NodeId from, NodeId to) {
+        for (; released_ < chunks_.size(); ++released_) {
+            Chunk& c = chunks_[released_];
+            if (c.max_owner >= to) return; // not yet
+            if (c.min_owner >= from) c.data.reset();
+        }
+    }
+
+  private:
+    struct Chunk {
+        Pages data;
+        size_t capacity;
+        NodeId min_owner, max_owner;
+    };
+    std::vector<Chunk> chunks_;
+    size_t used_ = 0;
+    size_t released_ = 0;
+};
 
 const Node& node_of(const Document& doc, const NodeId& id);
 Member member_of(const Document& doc, const MemberSlot& slot);
@@ -150,31 +229,41 @@ class Document {
     const Node* get(const Node& n, std::string_view key) const;
     // The member named `key`; its value is nullptr when absent or `n` is no mapping.
     Member member(const Node& n, std::string_view key) const;
-    const Node& node(NodeId id) const { return node_chunks_[id >> kChunkBits][id & kChunkMask]; }
+    const Node& node(NodeId id) const {
+        return static_cast<const Node*>(node_chunks_[id >> kChunkBits].data())[id & kChunkMask];
+    }
 
     // ---- building (used by the readers)
     NodeId new_node();
-    Node& at(NodeId id) { return node_chunks_[id >> kChunkBits][id & kChunkMask]; }
+    Node& at(NodeId id) {
+        return static_cast<Node*>(node_chunks_[id >> kChunkBits].data())[id & kChunkMask];
+    }
     std::string_view save(std::string_view text); // copies into the document's storage
     // Stores a number with its text; returns the text's copy (Node::data of a Number).
     const char* save_number(double value, std::string_view text);
     // The index of tag `tag` for Node::tag; false when the document has too many distinct tags.
     bool add_tag(std::string_view tag, uint16_t& id);
     // Appends children contiguously and returns the slice start.
-    uint32_t add_items(std::span<const NodeId> items);
-    uint32_t add_members(std::span<const MemberSlot> members);
-    // Gives back the room the child pools grew into but do not use (up to half of them),
-    // once the document is read: the document stays alive while the model is built.
-    void compact();
+    uint32_t add_items(std::span<const NodeId> items, NodeId owner);
+    uint32_t add_members(std::span<const MemberSlot> members, NodeId owner);
+    // The end of the ids of `id`'s subtree (nodes are numbered in document order, a
+    // container before its children). Not for documents with aliases.
+    NodeId subtree_end(NodeId id) const;
+    // Frees the nodes with ids in [from, to) and their children's slices, as far as whole
+    // chunks allow; nothing may look at them afterwards. Calls grow `to` with the same
+    // `from`. Only for documents without aliases (an alias may share a released node).
+    void release(NodeId from, NodeId to);
+    bool has_aliases = false;
 
   private:
     static constexpr uint32_t kChunkBits = 12;
     static constexpr uint32_t kChunkMask = (1u << kChunkBits) - 1;
     // Nodes in chunks (stable addresses, one allocation per 4096 nodes).
-    std::vector<std::unique_ptr<Node[]>> node_chunks_;
+    std::vector<Pages> node_chunks_;
     uint32_t nodes_ = 0;
-    std::vector<NodeId> item_pool_;
-    std::vector<MemberSlot> member_pool_;
+    size_t nodes_released_ = 0; // chunks
+    SlicePool<NodeId> item_pool_;
+    SlicePool<MemberSlot> member_pool_;
     std::vector<std::string_view> tags_{std::string_view()};
     std::vector<std::unique_ptr<char[]>> chunks_;
     size_t chunk_used_ = 0;
@@ -187,7 +276,7 @@ inline const Node& node_of(const Document& doc, const NodeId& id) {
 
 inline Member member_of(const Document& doc, const MemberSlot& s) {
     return Member{std::string_view(s.key, s.key_size),
-                  SourceLoc{doc.file, s.key_line, s.key_column}, &doc.node(s.value)};
+                  SourceLoc{doc.file, s.key_line, s.key_column}, &doc.node(s.value), s.value};
 }
 
 // The children of the containers being read, on one stack shared by every open
@@ -210,8 +299,8 @@ class ChildStack {
     }
     void add_member(Open& o, std::string_view key, SourceLoc key_loc, NodeId value, uint64_t weight,
                     std::vector<ReadError>& problems);
-    // Moves the children into `doc`, sets `n`'s slice; returns `n`'s weight.
-    uint64_t close(Document& doc, Node& n, const Open& o);
+    // Moves the children into `doc`, sets the slice of node `id`; returns its weight.
+    uint64_t close(Document& doc, NodeId id, const Open& o);
 
   private:
     std::vector<NodeId> items_;

@@ -73,7 +73,7 @@ void index_template(const Document& doc, Template& t, std::vector<ModelError>& p
         for (const Node* item : doc.items(*transform)) t.sam |= item->text() == kSamTransform;
     }
     if (t.resources)
-        for (const Member& m : doc.members(*t.resources)) t.resource_by_id[m.key] = m.value;
+        for (const Member& m : doc.members(*t.resources)) t.resource_ids.insert(m.key);
 }
 
 Evaluator::Evaluator(const Template& t, const std::vector<std::string>& overrides,
@@ -220,7 +220,7 @@ CVal Evaluator::ref(std::string_view name, SourceLoc at) {
         return invalid(at, "`" + n + "` is not a pseudo parameter");
     }
     std::string target = t_.address_prefix + std::string(name);
-    if (t_.resource_by_id.count(name)) return CVal::unknown("known after deploy", at, {target});
+    if (t_.resource_ids.count(name)) return CVal::unknown("known after deploy", at, {target});
     if (t_.sam)
         return CVal::unknown("`" + std::string(name) +
                                  "` is not declared in the template (made by the SAM transform?)",
@@ -233,7 +233,7 @@ CVal Evaluator::get_att(std::string_view resource, std::string_view attribute, S
                         std::vector<std::string> refs) {
     std::string target = t_.address_prefix + std::string(resource) + "." + std::string(attribute);
     refs.push_back(target);
-    if (t_.resource_by_id.count(resource)) return CVal::unknown("known after deploy", at, refs);
+    if (t_.resource_ids.count(resource)) return CVal::unknown("known after deploy", at, refs);
     if (t_.sam)
         return CVal::unknown("`" + std::string(resource) +
                                  "` is not declared in the template (made by the SAM transform?)",

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace tenet::cfn {
@@ -34,7 +35,8 @@ struct Template {
     bool sam = false;              // Transform includes AWS::Serverless-2016-10-31
     // Prepended to logical ids in refs and addresses ("Stack/" in a multi-stack cdk.out).
     std::string address_prefix;
-    std::unordered_map<std::string_view, const Node*> resource_by_id;
+    // The logical ids of Resources (their bodies may be released once loaded).
+    std::unordered_set<std::string_view> resource_ids;
     // Exports of the other stacks of a cdk.out: name -> resource refs (may be null).
     const std::unordered_map<std::string, std::vector<std::string>>* exports = nullptr;
 };

@@ -85,7 +85,7 @@ class TreeHandler : public json::Handler {
     bool close() {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
-        kids_.close(doc_, doc_.at(f.node), f.children);
+        kids_.close(doc_, f.node, f.children);
         return attach(f.node);
     }
 

@@ -87,8 +87,7 @@ class Loader {
         load_parameters();
         load_mappings();
         load_conditions();
-        if (t_.resources)
-            for (const Member& m : doc_.members(*t_.resources)) load_resource(m);
+        if (t_.resources) load_resources();
         load_outputs();
         return true;
     }
@@ -265,7 +264,7 @@ class Loader {
                 problem(name.loc, "DependsOn takes logical ids");
                 return;
             }
-            if (!t_.resource_by_id.count(name.text))
+            if (!t_.resource_ids.count(name.text))
                 problem(name.loc, "DependsOn names `" + name.text + "`, which is not a resource");
             name.add_ref(ctx_.address_prefix + name.text);
         };
@@ -324,6 +323,35 @@ class Loader {
         ev_->set_muted(false);
         muted_ = false;
         return views;
+    }
+
+    // Each resource's body is needed only while it is loaded: once it is, its nodes are
+    // released (unless aliases may share them), so that the template's document and the
+    // model it becomes are not both whole at the same time.
+    void load_resources() {
+        MemberList resources = doc_.members(*t_.resources);
+        if (resources.empty()) return;
+        // The resources' table grows here, not by doubling while the model is largest (a
+        // doubling copies the table and holds both for a moment).
+        std::vector<Resource>& table = b_.model().resources;
+        if (table.size() + resources.size() > table.capacity())
+            table.reserve(std::max(table.size() + resources.size(), 2 * table.capacity()));
+        bool release = !doc_.has_aliases;
+        // Bodies are numbered in document order; a repeated key keeps its first place but
+        // the later body, so the frontier is the first body of those not loaded yet.
+        std::vector<NodeId> frontier(resources.size() + 1);
+        NodeId first = resources[0].value_id, last = first;
+        for (const Member& m : resources) {
+            first = std::min(first, m.value_id);
+            last = std::max(last, m.value_id);
+        }
+        frontier.back() = release ? doc_.subtree_end(last) : 0;
+        for (size_t i = resources.size(); i-- > 0;)
+            frontier[i] = std::min(frontier[i + 1], resources[i].value_id);
+        for (size_t i = 0; i < resources.size(); ++i) {
+            load_resource(resources[i]);
+            if (release) doc_.release(first, frontier[i + 1]);
+        }
     }
 
     void load_resource(const Member& res) {

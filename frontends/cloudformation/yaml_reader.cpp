@@ -202,7 +202,7 @@ class TreeBuilder {
     bool close(const yaml_event_t& e) {
         Frame f = std::move(stack_.back());
         stack_.pop_back();
-        uint64_t weight = kids_.close(doc_, doc_.at(f.node), f.children);
+        uint64_t weight = kids_.close(doc_, f.node, f.children);
         return attach(f.node, weight, f.anchor, e.start_mark);
     }
 
@@ -211,6 +211,7 @@ class TreeBuilder {
         auto it = anchors_.find(name);
         if (it == anchors_.end())
             return fail(e.start_mark, "alias *" + name + " names no anchor defined before it");
+        doc_.has_aliases = true;
         expanded_ = saturating_add(expanded_, it->second.weight);
         if (expanded_ > limits_.max_expanded_nodes)
             return fail(e.start_mark, "aliases expand to more than " +
@@ -292,7 +293,6 @@ bool read_yaml(std::string_view text, FileId file, Document& doc, ReadError& err
         if (done) break;
     }
     yaml_parser_delete(&parser);
-    doc.compact();
     if (ok && !doc.root) {
         error = {SourceLoc{file, 1, 1}, "the template is empty"};
         return false;
