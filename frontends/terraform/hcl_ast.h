@@ -1,15 +1,20 @@
 // The HCL2 syntax tree shared by the native-syntax parser and the JSON-syntax reader.
 //
-// A File owns its expressions in a deque (stable addresses), so nodes point at each
-// other with plain pointers. Every node keeps the line and column where it starts.
+// A File owns its nodes' storage: expressions, their item lists and every name and
+// literal text live in the file's arena (chunks with stable addresses, freed with the
+// file), so nodes point at each other with plain pointers and names are views.
+// Every node keeps the line and column where it starts.
 #pragma once
 
 #include "tenet/common/source.h"
 
+#include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <memory>
+#include <new>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tenet::hcl {
@@ -40,9 +45,28 @@ enum class Op : uint8_t { Or, And, Eq, Ne, Lt, Le, Gt, Ge, Add, Sub, Mul, Div, M
 
 const char* op_text(Op op);
 
+struct Expr;
+
+// A list of expressions in the file's arena.
+class ExprList {
+  public:
+    ExprList() = default;
+    ExprList(Expr* const* data, uint32_t size) : data_(data), size_(size) {}
+    Expr* const* begin() const { return data_; }
+    Expr* const* end() const { return data_ + size_; }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    Expr* operator[](size_t i) const { return data_[i]; }
+    Expr* front() const { return data_[0]; }
+    Expr* back() const { return data_[size_ - 1]; }
+
+  private:
+    Expr* const* data_ = nullptr;
+    uint32_t size_ = 0;
+};
+
 struct Expr {
     ExprKind kind = ExprKind::Literal;
-    SourceLoc loc;
     LitKind lit = LitKind::Null;
     Op op = Op::Or;
     bool boolean = false;
@@ -50,30 +74,35 @@ struct Expr {
     bool object_for = false; // For: `{for ...}`
     bool unwrap = false;     // Template: exactly one interpolation, its value is returned as is;
                              // Literal: a quoted string without interpolations (a template)
-    double number = 0;
-    std::string name;       // string literal, variable, attribute, function, key variable
-    std::string_view name2; // value variable of for expressions (File::keep holds it)
+    SourceLoc loc;
+    // string literal, variable, attribute, function, key variable (in the file's arena)
+    std::string_view name;
+    union {
+        std::string_view name2; // For, TemplateFor: the value variable
+        // Tuple elements, Call arguments, Template parts; Object: key, value, key, value...
+        ExprList items;
+    };
     Expr* a = nullptr;
     Expr* b = nullptr;
     Expr* c = nullptr;
-    Expr* d = nullptr;
-    // Tuple elements, Call arguments, Template parts; Object: key, value, key, value...
-    std::vector<Expr*> items;
+    union {
+        Expr* d;       // For: the `if` condition
+        double number; // Literal Number
+    };
+
+    // Kinds share the storage of the fields they do not use (92 bytes instead of 124).
+    Expr() : items(), d(nullptr) {}
 
     // Object members.
     size_t member_count() const { return items.size() / 2; }
     const Expr* member_key(size_t i) const { return items[2 * i]; }
     const Expr* member_value(size_t i) const { return items[2 * i + 1]; }
-    void add_member(Expr* key, Expr* value) {
-        items.push_back(key);
-        items.push_back(value);
-    }
 };
 
 struct Block;
 
 struct Attribute {
-    std::string name;
+    std::string_view name; // in the file's arena
     SourceLoc loc;
     Expr* expr = nullptr;
 };
@@ -89,39 +118,78 @@ struct Body {
 };
 
 struct Block {
-    std::string type;
+    std::string_view type; // in the file's arena
     std::vector<std::string> labels;
     std::vector<SourceLoc> label_locs;
     SourceLoc loc;
     Body body;
 };
 
-// One parsed file. Expressions live in the file's pool: chunks of 64 nodes (stable
-// addresses, one allocation per 64 expressions, little unused room in small files).
+// One parsed file. Its arena grows in chunks, from a size the parser estimates from the
+// source length (about one expression per 17 bytes of source), so that small files do
+// not hold mostly empty chunks.
 struct File {
     FileId id = 0;
     bool json = false;
     Body body;
 
+    File() = default;
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+    // Nodes stay where they are: the chunks move to the new file.
+    File(File&& o) noexcept
+        : id(o.id), json(o.json), body(std::move(o.body)), chunks_(std::move(o.chunks_)),
+          cur_(std::exchange(o.cur_, nullptr)), left_(std::exchange(o.left_, 0)),
+          next_chunk_(o.next_chunk_) {}
+
     Expr* make(ExprKind kind, SourceLoc loc) {
-        if (pool_.empty() || pool_used_ == kPoolChunk) {
-            pool_.push_back(std::make_unique<Expr[]>(kPoolChunk));
-            pool_used_ = 0;
-        }
-        Expr& e = pool_.back()[pool_used_++];
-        e.kind = kind;
-        e.loc = loc;
-        return &e;
+        Expr* e = new (alloc(sizeof(Expr), alignof(Expr))) Expr();
+        e->kind = kind;
+        e->loc = loc;
+        return e;
+    }
+    // A copy of `s` for the file's lifetime.
+    std::string_view keep(std::string_view s) {
+        if (s.empty()) return {};
+        char* p = static_cast<char*>(alloc(s.size(), 1));
+        std::char_traits<char>::copy(p, s.data(), s.size());
+        return {p, s.size()};
+    }
+    ExprList list(const std::vector<Expr*>& items) {
+        if (items.empty()) return {};
+        auto** p = static_cast<Expr**>(alloc(items.size() * sizeof(Expr*), alignof(Expr*)));
+        std::char_traits<char>::copy(reinterpret_cast<char*>(p),
+                                     reinterpret_cast<const char*>(items.data()),
+                                     items.size() * sizeof(Expr*));
+        return {p, static_cast<uint32_t>(items.size())};
+    }
+    // The size of the next chunk (the parser sets it from the source length).
+    void reserve(size_t bytes) {
+        if (left_ < bytes) next_chunk_ = std::max(next_chunk_, std::min<size_t>(bytes, kMaxChunk));
     }
 
-    // Keeps a name for the file's lifetime (the value variables of for expressions).
-    std::string_view keep(std::string s) { return names_.emplace_back(std::move(s)); }
-
   private:
-    static constexpr size_t kPoolChunk = 64;
-    std::vector<std::unique_ptr<Expr[]>> pool_;
-    size_t pool_used_ = 0;
-    std::deque<std::string> names_;
+    void* alloc(size_t n, size_t align) {
+        size_t pad = (align - reinterpret_cast<uintptr_t>(cur_) % align) % align;
+        if (pad + n > left_) {
+            size_t size = std::max(next_chunk_, n + align);
+            chunks_.push_back(std::unique_ptr<char[]>(new char[size])); // not zeroed
+            cur_ = chunks_.back().get();
+            left_ = size;
+            next_chunk_ = std::min<size_t>(next_chunk_ * 2, kMaxChunk);
+            pad = (align - reinterpret_cast<uintptr_t>(cur_) % align) % align;
+        }
+        char* p = cur_ + pad;
+        cur_ = p + n;
+        left_ -= pad + n;
+        return p;
+    }
+
+    static constexpr size_t kMaxChunk = 64 * 1024;
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    char* cur_ = nullptr;
+    size_t left_ = 0;
+    size_t next_chunk_ = 1024;
 };
 
 } // namespace tenet::hcl

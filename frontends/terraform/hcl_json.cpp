@@ -84,8 +84,8 @@ class JsonReader {
         if (!root.is(Type::Object)) fail(root.loc, "a .tfvars.json file must hold an object");
         f_.body.loc = root.loc;
         for (size_t i = 0; i < root.members.size(); ++i)
-            f_.body.attributes.push_back(
-                {root.members[i].first, root.key_locs[i], literal(root.members[i].second)});
+            f_.body.attributes.push_back({f_.keep(root.members[i].first), root.key_locs[i],
+                                          literal(root.members[i].second)});
     }
 
   private:
@@ -112,7 +112,7 @@ class JsonReader {
         if (levels == 0) {
             for_each_object(n, [&](const Node& o) {
                 Block blk;
-                blk.type = type;
+                blk.type = f_.keep(type);
                 blk.labels = labels;
                 blk.label_locs = label_locs;
                 blk.loc = loc;
@@ -165,7 +165,7 @@ class JsonReader {
             if (nested) {
                 for_each_object(value, [&](const Node& item) {
                     Block blk;
-                    blk.type = key;
+                    blk.type = f_.keep(key);
                     blk.loc = kloc;
                     body(blk.body, item, BodyKind::Blocks, key);
                     b.blocks.push_back(std::move(blk));
@@ -176,7 +176,7 @@ class JsonReader {
             Expr* e = literal_value ? literal(value) : expression(value);
             if (type == "variable" && key == "type" && value.is(Type::String))
                 e = type_expression(value);
-            b.attributes.push_back({key, kloc, e});
+            b.attributes.push_back({f_.keep(key), kloc, e});
         }
     }
 
@@ -188,7 +188,7 @@ class JsonReader {
                     (key == "validation" && type == "variable");
         if (meta) {
             for_each_object(value, [&](const Node& item) {
-                Block blk{key, {}, {}, kloc, {}};
+                Block blk{f_.keep(key), {}, {}, kloc, {}};
                 body(blk.body, item, BodyKind::Attributes, key);
                 b.blocks.push_back(std::move(blk));
             });
@@ -199,7 +199,7 @@ class JsonReader {
             for_each_object(value, [&](const Node& labels) {
                 for (size_t i = 0; i < labels.members.size(); ++i) {
                     for_each_object(labels.members[i].second, [&](const Node& item) {
-                        Block blk{key,
+                        Block blk{f_.keep(key),
                                   {labels.members[i].first},
                                   {labels.key_locs[i]},
                                   labels.key_locs[i],
@@ -230,19 +230,25 @@ class JsonReader {
             return e;
         case Type::String:
             e->lit = LitKind::String;
-            e->name = n.string;
+            e->name = f_.keep(n.string);
             return e;
-        case Type::Array:
+        case Type::Array: {
             e->kind = ExprKind::Tuple;
-            for (const Node& i : n.items) e->items.push_back(literal(i));
+            std::vector<Expr*> items;
+            for (const Node& i : n.items) items.push_back(literal(i));
+            e->items = f_.list(items);
             return e;
-        case Type::Object:
+        }
+        case Type::Object: {
             e->kind = ExprKind::Object;
+            std::vector<Expr*> items;
             for (size_t i = 0; i < n.members.size(); ++i) {
-                Expr* key = string_literal(n.members[i].first, n.key_locs[i]);
-                e->add_member(key, literal(n.members[i].second));
+                items.push_back(string_literal(n.members[i].first, n.key_locs[i]));
+                items.push_back(literal(n.members[i].second));
             }
+            e->items = f_.list(items);
             return e;
+        }
         }
         return e;
     }
@@ -250,7 +256,7 @@ class JsonReader {
     Expr* string_literal(const std::string& s, SourceLoc loc) {
         Expr* k = f_.make(ExprKind::Literal, loc);
         k->lit = LitKind::String;
-        k->name = s;
+        k->name = f_.keep(s);
         return k;
     }
 
@@ -266,16 +272,20 @@ class JsonReader {
         }
         case Type::Array: {
             Expr* e = f_.make(ExprKind::Tuple, n.loc);
-            for (const Node& i : n.items) e->items.push_back(expression(i));
+            std::vector<Expr*> items;
+            for (const Node& i : n.items) items.push_back(expression(i));
+            e->items = f_.list(items);
             return e;
         }
         case Type::Object: {
             Expr* e = f_.make(ExprKind::Object, n.loc);
+            std::vector<Expr*> items;
             for (size_t i = 0; i < n.members.size(); ++i) {
                 if (n.members[i].first == "//") continue;
-                Expr* key = string_literal(n.members[i].first, n.key_locs[i]);
-                e->add_member(key, expression(n.members[i].second));
+                items.push_back(string_literal(n.members[i].first, n.key_locs[i]));
+                items.push_back(expression(n.members[i].second));
             }
+            e->items = f_.list(items);
             return e;
         }
         default:

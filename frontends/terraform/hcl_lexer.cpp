@@ -125,8 +125,8 @@ enum class Mode : uint8_t { Normal, Brace, Interp, Quoted, Heredoc, Bare };
 
 struct Frame {
     Mode mode;
-    std::string delim; // Heredoc
-    size_t indent = 0; // Heredoc `<<-`: columns removed from every line
+    std::string_view delim; // Heredoc (a view of the source)
+    size_t indent = 0;      // Heredoc `<<-`: columns removed from every line
     bool line_start = true;
 };
 
@@ -161,7 +161,8 @@ class Lexer {
             Mode m = stack_.back().mode;
             if (m == Mode::Quoted) fail(here(), "unterminated string: expected a closing `\"`");
             if (m == Mode::Heredoc)
-                fail(here(), "unterminated heredoc: expected `" + stack_.back().delim + "`");
+                fail(here(),
+                     "unterminated heredoc: expected `" + std::string(stack_.back().delim) + "`");
             if (m == Mode::Interp) fail(here(), "unterminated template sequence: expected `}`");
         } catch (const LexFailure&) {
             r.ok = false;
@@ -169,6 +170,7 @@ class Lexer {
         }
         push(Tok::Eof, here());
         r.tokens = std::move(out_);
+        r.decoded = std::move(decoded_);
         return r;
     }
 
@@ -195,10 +197,13 @@ class Lexer {
         error_ = {loc, std::move(msg)};
         throw LexFailure{};
     }
-    Token& push(Tok k, SourceLoc loc, std::string text = {}) {
-        out_.push_back(Token{k, false, loc, std::move(text)});
+    Token& push(Tok k, SourceLoc loc, std::string_view text = {}) {
+        out_.push_back(Token{k, false, loc, text});
         return out_.back();
     }
+    // A literal text that differs from the source (escapes decoded, indentation removed),
+    // kept for the tokens' lifetime.
+    std::string& decoded(std::string_view start) { return decoded_.emplace_back(start); }
 
     void normal_token() {
         char c = peek();
@@ -230,7 +235,7 @@ class Lexer {
             size_t b = pos_, e = pos_;
             while (e < s_.size() && is_ident_char(static_cast<unsigned char>(s_[e]))) ++e;
             skip_in_line(e - b);
-            push(Tok::Ident, at, std::string(s_.substr(b, e - b)));
+            push(Tok::Ident, at, s_.substr(b, e - b));
             return;
         }
         if (is_digit(static_cast<unsigned char>(c))) {
@@ -336,7 +341,7 @@ class Lexer {
                 while (is_digit(static_cast<unsigned char>(peek()))) advance();
             }
         }
-        push(Tok::Number, at, std::string(s_.substr(b, pos_ - b)));
+        push(Tok::Number, at, s_.substr(b, pos_ - b));
     }
 
     void close_brace(SourceLoc at, bool strip) {
@@ -386,23 +391,30 @@ class Lexer {
         }
         if (template_sequence()) return;
         SourceLoc at = here();
-        std::string lit;
+        size_t b = pos_;
+        std::string* lit = nullptr; // once an escape makes the text differ from the source
         while (pos_ < s_.size()) {
-            char c = peek();
+            char c = s_[pos_];
             if (c == '"') break;
-            if ((c == '$' || c == '%') && peek(1) == '{') break;
-            if (escaped_sequence(lit)) continue;
-            if (c == '\n')
+            if (c == '$' || c == '%') {
+                if (peek(1) == '{') break;
+                if (peek(1) == c && peek(2) == '{') {
+                    if (!lit) lit = &decoded(s_.substr(b, pos_ - b));
+                    escaped_sequence(*lit);
+                    continue;
+                }
+            } else if (c == '\n') {
                 fail(here(),
                      "unterminated string: a quoted string cannot span lines (use a heredoc)");
-            if (c == '\\') {
-                escape(lit);
+            } else if (c == '\\') {
+                if (!lit) lit = &decoded(s_.substr(b, pos_ - b));
+                escape(*lit);
                 continue;
             }
-            lit += c;
-            advance();
+            if (lit) *lit += c;
+            skip_in_line(1);
         }
-        push(Tok::TemplateLit, at, std::move(lit));
+        push(Tok::TemplateLit, at, lit ? std::string_view(*lit) : s_.substr(b, pos_ - b));
     }
 
     void escape(std::string& lit) {
@@ -465,7 +477,7 @@ class Lexer {
             fail(at, "expected a heredoc delimiter after `<<`");
         size_t b = pos_;
         while (is_ident_char(static_cast<unsigned char>(peek()))) advance();
-        std::string delim(s_.substr(b, pos_ - b));
+        std::string_view delim = s_.substr(b, pos_ - b);
         if (peek() == '\r') advance();
         if (peek() != '\n') fail(here(), "a heredoc delimiter must be followed by a newline");
         advance();
@@ -485,7 +497,8 @@ class Lexer {
             if (ws < line.size()) indent = std::min(indent, ws);
             p = e + 1;
         }
-        if (!closed) fail(at, "unterminated heredoc: expected a line with `" + delim + "`");
+        if (!closed)
+            fail(at, "unterminated heredoc: expected a line with `" + std::string(delim) + "`");
         push(Tok::OHeredoc, at, delim);
         stack_.push_back({Mode::Heredoc, delim, flush && indent != SIZE_MAX ? indent : 0, true});
     }
@@ -538,7 +551,7 @@ class Lexer {
             advance();
             if (c == '\n') fr.line_start = true;
         }
-        if (!lit.empty()) push(Tok::TemplateLit, at, std::move(lit));
+        if (!lit.empty()) push(Tok::TemplateLit, at, decoded(lit));
     }
 
     void bare_part() {
@@ -552,7 +565,7 @@ class Lexer {
             lit += c;
             advance();
         }
-        push(Tok::TemplateLit, at, std::move(lit));
+        push(Tok::TemplateLit, at, decoded(lit));
     }
 
     std::string_view s_;
@@ -562,6 +575,7 @@ class Lexer {
     FileId file_;
     std::vector<Frame> stack_;
     std::vector<Token> out_;
+    std::deque<std::string> decoded_;
     LexError error_;
 };
 

@@ -9,6 +9,7 @@
 
 #include "tenet/common/source.h"
 
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,11 +61,13 @@ enum class Tok : uint8_t {
 
 const char* tok_name(Tok t);
 
+// `text` views the source (identifiers, numbers, literal text without escapes) or the
+// LexResult's `decoded` strings: valid while both live.
 struct Token {
     Tok kind = Tok::Eof;
     bool strip = false;
     SourceLoc loc;
-    std::string text;
+    std::string_view text;
 };
 
 struct LexError {
@@ -73,7 +76,8 @@ struct LexError {
 };
 
 struct LexResult {
-    std::vector<Token> tokens; // always ends with Eof
+    std::vector<Token> tokens;       // always ends with Eof
+    std::deque<std::string> decoded; // literal texts that differ from the source
     bool ok = true;
     LexError error;
 };

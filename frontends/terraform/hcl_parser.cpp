@@ -77,8 +77,10 @@ class Parser {
 
     Expr* lone_template() {
         Expr* tpl = f_.make(ExprKind::Template, t_.front().loc);
-        std::string end = template_parts(tpl->items, Tok::Eof);
+        std::vector<Expr*> parts;
+        std::string end = template_parts(parts, Tok::Eof);
         if (!end.empty()) fail(t_[i_].loc, "unexpected `%{ " + end + " }`");
+        tpl->items = f_.list(parts);
         finish_template(tpl);
         return tpl;
     }
@@ -148,14 +150,14 @@ class Parser {
             if (t.kind != Tok::Ident)
                 fail(t.loc,
                      std::string("expected an attribute or block name, found ") + tok_name(t.kind));
-            std::string name = t.text;
+            std::string_view name = f_.keep(t.text);
             SourceLoc loc = t.loc;
             ++i_;
             if (t_[i_].kind == Tok::Assign) {
                 ++i_;
-                attribute(b, std::move(name), loc);
+                attribute(b, name, loc);
             } else {
-                block(b, std::move(name), loc);
+                block(b, name, loc);
             }
             end_of_item(end);
         }
@@ -173,23 +175,23 @@ class Parser {
              std::string("expected a newline after the attribute or block, found ") + tok_name(k));
     }
 
-    void attribute(Body& b, std::string name, SourceLoc loc) {
+    void attribute(Body& b, std::string_view name, SourceLoc loc) {
         for (const Attribute& a : b.attributes)
             if (a.name == name)
-                fail(loc, "attribute `" + name + "` is already defined at line " +
+                fail(loc, "attribute `" + std::string(name) + "` is already defined at line " +
                               std::to_string(a.loc.line));
         Expr* e = expression();
-        b.attributes.push_back({std::move(name), loc, e});
+        b.attributes.push_back({name, loc, e});
     }
 
-    void block(Body& b, std::string type, SourceLoc loc) {
+    void block(Body& b, std::string_view type, SourceLoc loc) {
         Block blk;
-        blk.type = std::move(type);
+        blk.type = type;
         blk.loc = loc;
         while (true) {
             const Token& t = t_[i_];
             if (t.kind == Tok::Ident) {
-                blk.labels.push_back(t.text);
+                blk.labels.emplace_back(t.text);
                 blk.label_locs.push_back(t.loc);
                 ++i_;
             } else if (t.kind == Tok::OQuote) {
@@ -208,8 +210,8 @@ class Parser {
         }
         if (t_[i_].kind != Tok::LBrace) {
             const char* hint = blk.labels.empty() ? "`=` or `{`" : "`{`";
-            fail(t_[i_].loc, std::string("expected ") + hint + " after `" + blk.type + "`, found " +
-                                 tok_name(t_[i_].kind));
+            fail(t_[i_].loc, std::string("expected ") + hint + " after `" + std::string(blk.type) +
+                                 "`, found " + tok_name(t_[i_].kind));
         }
         blk.body.loc = t_[i_].loc;
         ++i_;
@@ -221,14 +223,14 @@ class Parser {
             nl_ignore_.push_back(false);
             if (t_[i_].kind != Tok::Ident || raw(1).kind != Tok::Assign)
                 fail(t_[i_].loc, "a single-line block can hold only one attribute");
-            std::string name = t_[i_].text;
+            std::string_view name = f_.keep(t_[i_].text);
             SourceLoc aloc = t_[i_].loc;
             i_ += 2;
-            attribute(blk.body, std::move(name), aloc);
+            attribute(blk.body, name, aloc);
             nl_ignore_.pop_back();
         }
         if (t_[i_].kind != Tok::RBrace)
-            fail(t_[i_].loc, "expected `}` to close the `" + blk.type + "` block");
+            fail(t_[i_].loc, "expected `}` to close the `" + std::string(blk.type) + "` block");
         ++i_;
         b.blocks.push_back(std::move(blk));
     }
@@ -334,7 +336,7 @@ class Parser {
                 Expr* g =
                     f_.make(ExprKind::GetAttr, e->loc); // a traversal starts where its root does
                 g->a = e;
-                g->name = name.text;
+                g->name = f_.keep(name.text);
                 return g;
             }
             if (name.kind == Tok::Number) {
@@ -377,7 +379,7 @@ class Parser {
     Expr* number_literal(const Token& t) {
         Expr* e = f_.make(ExprKind::Literal, t.loc);
         e->lit = LitKind::Number;
-        e->number = std::strtod(t.text.c_str(), nullptr);
+        e->number = std::strtod(std::string(t.text).c_str(), nullptr);
         return e;
     }
 
@@ -424,25 +426,33 @@ class Parser {
             return e;
         }
         if (t.text == "null") return f_.make(ExprKind::Literal, t.loc);
-        std::string name = t.text;
+        std::string_view name = t.text;
         // provider::aws::arn_parse(...)
-        while (raw().kind == Tok::DoubleColon && raw(1).kind == Tok::Ident) {
-            name += "::" + raw(1).text;
-            i_ += 2;
+        if (raw().kind == Tok::DoubleColon && raw(1).kind == Tok::Ident) {
+            std::string full(name);
+            while (raw().kind == Tok::DoubleColon && raw(1).kind == Tok::Ident) {
+                full += "::";
+                full += raw(1).text;
+                i_ += 2;
+            }
+            name = f_.keep(full);
+        } else {
+            name = f_.keep(name);
         }
-        if (raw().kind == Tok::LParen) return call(std::move(name), t.loc);
+        if (raw().kind == Tok::LParen) return call(name, t.loc);
         Expr* v = f_.make(ExprKind::Variable, t.loc);
-        v->name = std::move(name);
+        v->name = name;
         return v;
     }
 
-    Expr* call(std::string name, SourceLoc loc) {
+    Expr* call(std::string_view name, SourceLoc loc) {
         ++i_; // (
         nl_ignore_.push_back(true);
         Expr* c = f_.make(ExprKind::Call, loc);
-        c->name = std::move(name);
+        c->name = name;
+        std::vector<Expr*> args;
         while (peek().kind != Tok::RParen) {
-            c->items.push_back(expression());
+            args.push_back(expression());
             if (accept(Tok::Ellipsis)) {
                 c->expand = true;
                 accept(Tok::Comma);
@@ -452,10 +462,11 @@ class Parser {
             }
             if (!accept(Tok::Comma) && peek().kind != Tok::RParen)
                 fail(peek().loc, std::string("expected `,` or `)` in the arguments of `") +
-                                     c->name + "`, found " + tok_name(peek().kind));
+                                     std::string(c->name) + "`, found " + tok_name(peek().kind));
         }
         next();
         nl_ignore_.pop_back();
+        c->items = f_.list(args);
         return c;
     }
 
@@ -469,12 +480,14 @@ class Parser {
             e = for_expr(loc, false);
         } else {
             e = f_.make(ExprKind::Tuple, loc);
+            std::vector<Expr*> items;
             while (peek().kind != Tok::RBrack) {
-                e->items.push_back(expression());
+                items.push_back(expression());
                 if (!accept(Tok::Comma) && peek().kind != Tok::RBrack)
                     fail(peek().loc, std::string("expected `,` or `]` in the tuple, found ") +
                                          tok_name(peek().kind));
             }
+            e->items = f_.list(items);
         }
         expect(Tok::RBrack, "`]`");
         nl_ignore_.pop_back();
@@ -492,6 +505,7 @@ class Parser {
         }
         nl_ignore_.back() = false;
         Expr* e = f_.make(ExprKind::Object, loc);
+        std::vector<Expr*> members;
         while (true) {
             skip_newlines();
             if (t_[i_].kind == Tok::RBrace) break;
@@ -506,7 +520,8 @@ class Parser {
                 fail(peek().loc, std::string("expected `=` or `:` after the object key, found ") +
                                      tok_name(peek().kind));
             Expr* value = expression();
-            e->add_member(key, value);
+            members.push_back(key);
+            members.push_back(value);
             Tok k = t_[i_].kind;
             if (k == Tok::Comma || k == Tok::Newline) {
                 ++i_;
@@ -518,6 +533,7 @@ class Parser {
         }
         ++i_;
         nl_ignore_.pop_back();
+        e->items = f_.list(members);
         return e;
     }
 
@@ -528,7 +544,7 @@ class Parser {
         e->object_for = object_form;
         e->name2 = f_.keep(expect(Tok::Ident, "a variable name after `for`").text);
         if (accept(Tok::Comma)) {
-            e->name = std::string(e->name2);
+            e->name = e->name2;
             e->name2 = f_.keep(expect(Tok::Ident, "a value variable name after `,`").text);
         }
         if (!at_keyword("in")) fail(peek().loc, "expected `in` in the for expression");
@@ -566,7 +582,7 @@ class Parser {
             return lit;
         }
         Expr* tpl = f_.make(ExprKind::Template, loc);
-        tpl->items = std::move(parts);
+        tpl->items = f_.list(parts);
         finish_template(tpl);
         return tpl;
     }
@@ -582,24 +598,24 @@ class Parser {
     static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
     void add_literal(std::vector<Expr*>& parts, const Token& t) {
-        std::string text = t.text;
+        std::string_view text = t.text;
         if (strip_next_) {
             size_t k = 0;
             while (k < text.size() && is_space(text[k])) ++k;
-            text.erase(0, k);
+            text.remove_prefix(k);
             strip_next_ = false;
         }
         if (text.empty()) return;
         Expr* lit = f_.make(ExprKind::Literal, t.loc);
         lit->lit = LitKind::String;
-        lit->name = std::move(text);
+        lit->name = f_.keep(text);
         parts.push_back(lit);
     }
 
     static void strip_previous(std::vector<Expr*>& parts) {
         if (parts.empty() || parts.back()->kind != ExprKind::Literal) return;
-        std::string& s = parts.back()->name;
-        while (!s.empty() && is_space(s.back())) s.pop_back();
+        std::string_view& s = parts.back()->name;
+        while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
         if (s.empty()) parts.pop_back();
     }
 
@@ -641,7 +657,7 @@ class Parser {
                 ++i_;
                 nl_ignore_.push_back(true);
                 const Token& kw = peek();
-                std::string word = kw.kind == Tok::Ident ? kw.text : "";
+                std::string word = kw.kind == Tok::Ident ? std::string(kw.text) : "";
                 nl_ignore_.pop_back();
                 if (word == "else" || word == "endif" || word == "endfor") {
                     next();
@@ -666,7 +682,9 @@ class Parser {
 
     Expr* directive_body(SourceLoc loc, Tok close, std::string& end) {
         Expr* body = f_.make(ExprKind::Template, loc);
-        end = template_parts(body->items, close);
+        std::vector<Expr*> parts;
+        end = template_parts(parts, close);
+        body->items = f_.list(parts);
         return body;
     }
 
@@ -692,7 +710,7 @@ class Parser {
         Expr* e = f_.make(ExprKind::TemplateFor, loc);
         e->name2 = f_.keep(expect(Tok::Ident, "a variable name after `for`").text);
         if (accept(Tok::Comma)) {
-            e->name = std::string(e->name2);
+            e->name = e->name2;
             e->name2 = f_.keep(expect(Tok::Ident, "a value variable name after `,`").text);
         }
         if (!at_keyword("in")) fail(peek().loc, "expected `in` in the `%{ for }` directive");
@@ -720,6 +738,7 @@ class Parser {
 
 bool parse_native(std::string_view text, FileId id, File& out, ParseError& error) {
     out.id = id;
+    out.reserve(text.size() * 3 + 256);
     LexResult lx = lex_file(text, id);
     if (!lx.ok) {
         error = {lx.error.loc, lx.error.message};

@@ -52,7 +52,7 @@ void load_tfvars(Loader& loader, const std::string& path,
     NoNames ctx(loader.root_dir);
     Evaluator ev(ctx);
     for (const hcl::Attribute& a : file->body.attributes)
-        loader.root_inputs[a.name] = with_loc(ev.eval(a.expr, nullptr), a.expr->loc);
+        loader.root_inputs[std::string(a.name)] = with_loc(ev.eval(a.expr, nullptr), a.expr->loc);
     for (const hcl::Block& b : file->body.blocks)
         loader.errors.push_back({b.loc, "a variables file holds only `name = value` lines"});
     keep.push_back(std::move(file));

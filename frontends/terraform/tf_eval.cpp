@@ -26,7 +26,7 @@ bool has_error(const ValPtr& v) {
 
 // An unknown result standing for `u` at `loc`, with the refs of everything involved.
 ValPtr unknown_from(const Val& u, SourceLoc loc, const Refs& refs) {
-    auto v = std::make_shared<Val>();
+    auto v = new_val();
     v->kind = VKind::Unknown;
     v->text = u.text;
     v->error = u.error;
@@ -68,7 +68,7 @@ ValPtr Evaluator::eval_inner(const Expr* e, const Scope* s) {
         case hcl::LitKind::Number:
             return v_num(e->number, e->loc);
         case hcl::LitKind::String:
-            return v_str(e->name, e->loc);
+            return v_str(std::string(e->name), e->loc);
         }
         return v_null(e->loc);
     case ExprKind::Template:
@@ -122,7 +122,7 @@ ValPtr Evaluator::traversal(const Expr* e, const Scope* s) {
     switch (e->kind) {
     case ExprKind::Variable: {
         if (const ValPtr* v = s ? s->lookup(e->name) : nullptr) return *v;
-        return v_error("there is no variable named `" + e->name + "`", e->loc);
+        return v_error("there is no variable named `" + std::string(e->name) + "`", e->loc);
     }
     case ExprKind::GetAttr:
         return get_attr(eval(e->a, s), e->name, e->loc);
@@ -131,7 +131,8 @@ ValPtr Evaluator::traversal(const Expr* e, const Scope* s) {
     }
 }
 
-ValPtr Evaluator::get_attr(const ValPtr& obj, const std::string& name, SourceLoc loc) {
+ValPtr Evaluator::get_attr(const ValPtr& obj, std::string_view name_view, SourceLoc loc) {
+    const std::string name(name_view);
     if (obj->unknown()) return obj;
     if (obj->is(VKind::Map)) {
         if (const ValPtr* m = obj->find(name)) {
@@ -237,7 +238,7 @@ bool Evaluator::template_append(const Expr* part, const Scope* s, std::string& o
         }
         auto body = [&](ValPtr k, ValPtr v) {
             Scope ks{s, part->name, std::move(k)};
-            Scope vs{part->name.empty() ? s : &ks, std::string(part->name2), std::move(v)};
+            Scope vs{part->name.empty() ? s : &ks, part->name2, std::move(v)};
             for (const Expr* p : part->b->items)
                 if (!template_append(p, &vs, out, refs, unknown)) return false;
             return true;
@@ -384,7 +385,7 @@ ValPtr Evaluator::conditional(const Expr* e, const Scope* s) {
     if (c->unknown()) {
         Refs refs;
         collect_refs(c, refs);
-        auto u = std::make_shared<Val>(*unknown_from(*c, e->loc, refs));
+        auto u = new_val(*unknown_from(*c, e->loc, refs));
         if (!u->error) u->text = "depends on the condition " + expr_text(e->a) + ": " + c->text;
         return u;
     }
@@ -442,7 +443,7 @@ ValPtr Evaluator::for_expr(const Expr* e, const Scope* s) {
     std::vector<std::pair<std::string, std::vector<ValPtr>>> groups;
     for (auto& [k, v] : pairs) {
         Scope ks{s, e->name, k};
-        Scope vs{e->name.empty() ? s : &ks, std::string(e->name2), v};
+        Scope vs{e->name.empty() ? s : &ks, e->name2, v};
         if (e->d) {
             ValPtr c = eval(e->d, &vs);
             if (c->unknown()) return unknown_from(*c, e->loc, coll->refs);
@@ -517,11 +518,12 @@ ValPtr Evaluator::call(const Expr* e, const Scope* s) {
         for (const ValPtr& i : last->items) args.push_back(with_refs(i, last->refs));
     }
     FnEnv env{ctx_.base_dir(), e->loc, this};
-    ValPtr result = call_function(e->name, args, env);
+    ValPtr result = call_function(std::string(e->name), args, env);
     if (!result) {
         Refs refs;
         for (const ValPtr& a : args) collect_refs(a, refs);
-        return v_unknown("function `" + e->name + "` is not supported by Tenet", e->loc, refs);
+        return v_unknown("function `" + std::string(e->name) + "` is not supported by Tenet",
+                         e->loc, refs);
     }
     // A scalar result derives from everything in its arguments; a collection's elements
     // keep their own refs and the collection gets the arguments' own refs.

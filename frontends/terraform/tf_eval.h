@@ -18,7 +18,7 @@ namespace tenet::tf {
 // Names bound by for expressions, count, for_each and dynamic blocks, innermost first.
 struct Scope {
     const Scope* parent = nullptr;
-    std::string name;
+    std::string_view name; // a name of the syntax tree or a literal: outlives the scope
     ValPtr value;
 
     const ValPtr* lookup(std::string_view n) const {
@@ -61,7 +61,7 @@ class Evaluator {
     void set_budget(struct StepBudget* budget) { budget_ = budget; }
 
     // Shared with the functions: attribute access and indexing with HCL's rules.
-    static ValPtr get_attr(const ValPtr& obj, const std::string& name, SourceLoc loc);
+    static ValPtr get_attr(const ValPtr& obj, std::string_view name, SourceLoc loc);
     static ValPtr index(const ValPtr& obj, const ValPtr& key, SourceLoc loc);
 
   private:

@@ -12,7 +12,7 @@ namespace {
 
 void print(const Expr* e, std::string& out, int budget);
 
-void print_list(const std::vector<Expr*>& items, std::string& out, int budget) {
+void print_list(const hcl::ExprList& items, std::string& out, int budget) {
     for (size_t i = 0; i < items.size(); ++i) {
         if (i) out += ", ";
         print(items[i], out, budget);
@@ -35,7 +35,7 @@ void print_template_parts(const Expr* t, std::string& out, int budget) {
             out += "%{ endif }";
         } else if (p->kind == ExprKind::TemplateFor) {
             out += "%{ for ";
-            if (!p->name.empty()) out += p->name + ", ";
+            if (!p->name.empty()) out.append(p->name).append(", ");
             out.append(p->name2).append(" in ");
             print(p->a, out, budget);
             out += " }";
@@ -91,7 +91,7 @@ void print(const Expr* e, std::string& out, int budget) {
         return;
     case ExprKind::GetAttr:
         print(e->a, out, budget);
-        out += "." + e->name;
+        out.append(".").append(e->name);
         return;
     case ExprKind::Index:
         print(e->a, out, budget);
@@ -107,7 +107,7 @@ void print(const Expr* e, std::string& out, int budget) {
     case ExprKind::SplatItem:
         return;
     case ExprKind::Call:
-        out += e->name + "(";
+        out.append(e->name).append("(");
         print_list(e->items, out, budget);
         if (e->expand) out += "...";
         out += ")";
@@ -145,7 +145,7 @@ void print(const Expr* e, std::string& out, int budget) {
         return;
     case ExprKind::For:
         out += e->object_for ? "{for " : "[for ";
-        if (!e->name.empty()) out += e->name + ", ";
+        if (!e->name.empty()) out.append(e->name).append(", ");
         out.append(e->name2).append(" in ");
         print(e->a, out, budget);
         out += " : ";

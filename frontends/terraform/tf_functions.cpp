@@ -130,7 +130,7 @@ ValPtr conversion(const std::string& name, std::vector<ValPtr>& args, const FnEn
 
 ValPtr call_function(const std::string& name, std::vector<ValPtr>& args, const FnEnv& env) {
     auto same_unknown = [&](const Val& u) {
-        auto v = std::make_shared<Val>(u);
+        auto v = new_val(u);
         v->loc = env.loc;
         return ValPtr(v);
     };

@@ -178,14 +178,14 @@ ValPtr iam_policy_document_json(const ValPtr& attrs, SourceLoc loc) {
     for (const ValPtr& st : overrides) put(statements, st);
     doc.emplace_back("Statement", v_list(statements));
     if (unknown_leaves) {
-        auto out = std::make_shared<Val>(*v_map(doc, loc));
+        auto out = new_val(*v_map(doc, loc));
         out->computed = true;
         out->refs = refs;
         return out;
     }
     std::string text;
     to_json(*v_map(doc), text);
-    auto out = std::make_shared<Val>(*v_str(text, loc));
+    auto out = new_val(*v_str(text, loc));
     out->computed = true;
     out->refs = refs;
     return out;

@@ -115,9 +115,9 @@ ValPtr ModuleInstance::typed(const hcl::Block* decl, ValPtr v) {
     const hcl::Attribute* type = decl->body.attribute("type");
     if (!type || type->expr->kind != ExprKind::Variable || v->unknown() || v->is(VKind::Null))
         return v;
-    const std::string& t = type->expr->name;
+    std::string_view t = type->expr->name;
     auto copy = [&](ValPtr nv) {
-        auto c = std::make_shared<Val>(*nv);
+        auto c = new_val(*nv);
         c->loc = v->loc;
         c->refs = v->refs;
         return ValPtr(c);
@@ -282,8 +282,7 @@ ValPtr ModuleInstance::reference(const Expr* e, const Scope* s) {
     if (e->kind != ExprKind::GetAttr) return nullptr;
     const Expr* base = e->a;
     if (base->kind == ExprKind::Variable) {
-        const std::string& root = base->name;
-        const std::string& name = e->name;
+        const std::string root(base->name), name(e->name);
         ValPtr v;
         if (root == "var") {
             v = variable(name);
@@ -319,17 +318,17 @@ ValPtr ModuleInstance::reference(const Expr* e, const Scope* s) {
         return with_loc(v, e->loc);
     }
     if (base->kind == ExprKind::GetAttr && base->a->kind == ExprKind::Variable) {
-        const std::string& root = base->a->name;
+        std::string_view root = base->a->name;
+        const std::string middle(base->name), name(e->name);
         if (root == "data") {
-            ValPtr v = resource("data." + base->name + "." + e->name);
+            ValPtr v = resource("data." + middle + "." + name);
             if (!v)
-                return v_error("reference to an undeclared data source data." + base->name + "." +
-                                   e->name,
+                return v_error("reference to an undeclared data source data." + middle + "." + name,
                                e->loc);
             return with_loc(v, e->loc);
         }
         if (root == "module")
-            if (ValPtr v = module_output(base->name, e->name)) return with_loc(v, e->loc);
+            if (ValPtr v = module_output(middle, name)) return with_loc(v, e->loc);
     }
     return nullptr;
 }

@@ -56,7 +56,7 @@ class Collector {
     void add(const hcl::File& f) {
         for (const hcl::Block& b : f.body.blocks) block(b);
         for (const hcl::Attribute& a : f.body.attributes)
-            errors_.push_back({a.loc, "unexpected attribute `" + a.name +
+            errors_.push_back({a.loc, "unexpected attribute `" + std::string(a.name) +
                                           "` at the top level of a Terraform file"});
     }
 
@@ -67,8 +67,8 @@ class Collector {
 
     bool labels(const hcl::Block& b, size_t n) {
         if (b.labels.size() == n) return true;
-        errors_.push_back({b.loc, "a `" + b.type + "` block needs " + std::to_string(n) + " label" +
-                                      (n == 1 ? "" : "s")});
+        errors_.push_back({b.loc, "a `" + std::string(b.type) + "` block needs " +
+                                      std::to_string(n) + " label" + (n == 1 ? "" : "s")});
         return false;
     }
 
@@ -90,11 +90,12 @@ class Collector {
         }
         if (b.type == "locals") {
             for (const hcl::Attribute& a : b.body.attributes) {
-                if (cfg_.local(a.name)) {
-                    duplicate(a.loc, "local value `" + a.name + "`");
+                std::string name(a.name);
+                if (cfg_.local(name)) {
+                    duplicate(a.loc, "local value `" + name + "`");
                     continue;
                 }
-                cfg_.locals.push_back({a.name, &a});
+                cfg_.locals.push_back({std::move(name), &a});
             }
             return;
         }

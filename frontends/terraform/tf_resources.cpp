@@ -11,10 +11,10 @@ namespace tenet::tf {
 
 namespace {
 
-bool is_meta_attribute(const std::string& n) {
+bool is_meta_attribute(std::string_view n) {
     return n == "count" || n == "for_each" || n == "depends_on" || n == "provider";
 }
-bool is_meta_block(const std::string& n) {
+bool is_meta_block(std::string_view n) {
     return n == "lifecycle" || n == "provisioner" || n == "connection";
 }
 
@@ -26,7 +26,7 @@ std::string key_suffix(const std::string& key) {
 
 std::shared_ptr<Val> open_map(Members m, SourceLoc loc, std::shared_ptr<const std::string> open,
                               const Refs& refs = {}) {
-    auto v = std::make_shared<Val>();
+    auto v = new_val();
     v->kind = VKind::Map;
     v->loc = loc;
     sort_members(m);
@@ -189,14 +189,16 @@ ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const s
     }
     std::vector<std::pair<std::string, std::vector<ValPtr>>> groups;
     std::map<std::string, ValPtr> unknown_groups;
-    auto group = [&](const std::string& type) -> std::vector<ValPtr>& {
+    auto group = [&](std::string_view type) -> std::vector<ValPtr>& {
         for (auto& g : groups)
             if (g.first == type) return g.second;
-        groups.push_back({type, {}});
+        groups.push_back({std::string(type), {}});
         return groups.back().second;
     };
-    auto path = [&](const std::string& type, size_t i) {
-        return open + "." + type + "[" + std::to_string(i) + "]";
+    auto path = [&](std::string_view type, size_t i) {
+        std::string p = open;
+        p.append(".").append(type).append("[").append(std::to_string(i)).append("]");
+        return p;
     };
     for (const hcl::Block& b : body.blocks) {
         if (skip_meta && is_meta_block(b.type)) continue;
@@ -207,7 +209,7 @@ ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const s
         }
         const std::string& type = b.labels[0];
         auto& items = group(type);
-        std::string iterator = type;
+        std::string_view iterator = type;
         if (const hcl::Attribute* it = b.body.attribute("iterator"))
             if (it->expr->kind == hcl::ExprKind::Variable) iterator = it->expr->name;
         const hcl::Block* content = nullptr;

@@ -43,6 +43,10 @@ struct Val {
     const ValPtr* find(std::string_view key) const;
 };
 
+// A new value node (from the thread's pool of value blocks), empty or a copy.
+std::shared_ptr<Val> new_val();
+std::shared_ptr<Val> new_val(const Val& copy);
+
 ValPtr v_null(SourceLoc loc = {});
 ValPtr v_bool(bool b, SourceLoc loc = {});
 ValPtr v_num(double n, SourceLoc loc = {});
