@@ -132,7 +132,6 @@ struct Record {
     uint32_t resource;
     uint32_t detail; // index into TaskOut::details, or kNoDetail
     SourceLoc loc;
-    SourceLoc value_loc; // fail, unknown: Finding::value_loc
     Verdict verdict;
 };
 constexpr uint32_t kNoDetail = 0xFFFFFFFF;
@@ -142,6 +141,7 @@ constexpr uint32_t kNoDetail = 0xFFFFFFFF;
 struct Detail {
     uint32_t message_begin = 0, message_size = 0;
     std::string reason;
+    SourceLoc value_loc; // fail, unknown: Finding::value_loc
 };
 
 // An aggregate rule's (Exists, AtLeast) counts over one task's resources.
@@ -334,14 +334,13 @@ class Evaluator {
                     if (o.verdict == Verdict::Pass) {
                         ++out.passes[rule];
                         if (options_.include_passes)
-                            scratch.push_back({rule, i, kNoDetail, r.loc, {}, Verdict::Pass});
+                            scratch.push_back({rule, i, kNoDetail, r.loc, Verdict::Pass});
                         continue;
                     }
                     uint32_t detail = add_detail(vm, plan, self, o, out, work.text);
-                    SourceLoc value_loc;
                     if (work.tracer && o.verdict != Verdict::Error)
-                        value_loc = locate(*work.tracer, plan, self, o.verdict);
-                    scratch.push_back({rule, i, detail, r.loc, value_loc, o.verdict});
+                        out.details[detail].value_loc = locate(*work.tracer, plan, self, o.verdict);
+                    scratch.push_back({rule, i, detail, r.loc, o.verdict});
                 }
             }
         out.text = work.text;
@@ -633,9 +632,9 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
                 f.resource = rec.resource;
                 f.verdict = rec.verdict;
                 f.loc = rec.loc;
-                f.value_loc = rec.value_loc;
                 if (rec.detail != kNoDetail) {
                     Detail& d = out.details[rec.detail];
+                    f.value_loc = d.value_loc;
                     f.message.assign(out.text, d.message_begin, d.message_size);
                     f.reason = std::move(d.reason);
                 }
