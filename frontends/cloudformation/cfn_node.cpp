@@ -53,17 +53,22 @@ MemberList Document::members(const Node& n) const {
     return {this, member_pool_.at(n.first), n.count};
 }
 
-Member Document::member(const Node& n, std::string_view key) const {
-    if (n.kind != NodeKind::Mapping || n.count == 0) return {};
+const MemberSlot* Document::find(const Node& n, std::string_view key) const {
+    if (n.kind != NodeKind::Mapping || n.count == 0) return nullptr;
     const MemberSlot* found = nullptr;
     for (const MemberSlot *s = member_pool_.at(n.first), *e = s + n.count; s != e; ++s)
-        if (std::string_view(s->key, s->key_size) == key) found = s;
-    if (!found) return {};
-    return member_of(*this, *found);
+        if (s->key_size == key.size() && std::string_view(s->key, s->key_size) == key) found = s;
+    return found;
+}
+
+Member Document::member(const Node& n, std::string_view key) const {
+    const MemberSlot* found = find(n, key);
+    return found ? member_of(*this, *found) : Member{};
 }
 
 const Node* Document::get(const Node& n, std::string_view key) const {
-    return member(n, key).value;
+    const MemberSlot* found = find(n, key);
+    return found ? &node(found->value) : nullptr;
 }
 
 NodeId Document::new_node() {
@@ -157,11 +162,11 @@ void ChildStack::add_member(Open& o, std::string_view key, SourceLoc key_loc, No
         problems.push_back(
             {key_loc, "duplicate key `" + std::string(key) + "` (the last one is used)"});
         members_[found] = m;
-        member_weights_[found] = weight;
+        if (weighted_) member_weights_[found] = weight;
         return;
     }
     members_.push_back(m);
-    member_weights_.push_back(weight);
+    if (weighted_) member_weights_.push_back(weight);
     if (o.index) {
         o.index->emplace(key, members_.size() - 1);
     } else if (count + 1 >= kIndexFrom) {
@@ -184,18 +189,22 @@ uint64_t ChildStack::close(Document& doc, NodeId id, const Open& o) {
         std::span<const NodeId> kids(items_.data() + o.from, items_.size() - o.from);
         n.first = doc.add_items(kids, id);
         n.count = static_cast<uint32_t>(kids.size());
-        for (size_t i = o.from; i < item_weights_.size(); ++i)
-            weight = saturating_add(weight, item_weights_[i]);
         items_.resize(o.from);
-        item_weights_.resize(o.from);
+        if (weighted_) {
+            for (size_t i = o.from; i < item_weights_.size(); ++i)
+                weight = saturating_add(weight, item_weights_[i]);
+            item_weights_.resize(o.from);
+        }
     } else {
         std::span<const MemberSlot> kids(members_.data() + o.from, members_.size() - o.from);
         n.first = doc.add_members(kids, id);
         n.count = static_cast<uint32_t>(kids.size());
-        for (size_t i = o.from; i < member_weights_.size(); ++i)
-            weight = saturating_add(weight, member_weights_[i]);
         members_.resize(o.from);
-        member_weights_.resize(o.from);
+        if (weighted_) {
+            for (size_t i = o.from; i < member_weights_.size(); ++i)
+                weight = saturating_add(weight, member_weights_[i]);
+            member_weights_.resize(o.from);
+        }
     }
     return weight;
 }

@@ -256,6 +256,8 @@ class Document {
     bool has_aliases = false;
 
   private:
+    // The last slot of mapping `n` with key `key`, or nullptr.
+    const MemberSlot* find(const Node& n, std::string_view key) const;
     static constexpr uint32_t kChunkBits = 12;
     static constexpr uint32_t kChunkMask = (1u << kChunkBits) - 1;
     // Nodes in chunks (stable addresses, one allocation per 4096 nodes).
@@ -291,11 +293,13 @@ class ChildStack {
         size_t from = 0; // where the container's children start on the stack
         std::unique_ptr<std::unordered_map<std::string_view, size_t>> index; // large mappings only
     };
+    // Without `weighted` (JSON: no aliases), weights are neither kept nor summed.
+    explicit ChildStack(bool weighted) : weighted_(weighted) {}
     Open open_sequence() const { return Open{items_.size(), nullptr}; }
     Open open_mapping() const { return Open{members_.size(), nullptr}; }
     void add_item(NodeId n, uint64_t weight) {
         items_.push_back(n);
-        item_weights_.push_back(weight);
+        if (weighted_) item_weights_.push_back(weight);
     }
     void add_member(Open& o, std::string_view key, SourceLoc key_loc, NodeId value, uint64_t weight,
                     std::vector<ReadError>& problems);
@@ -303,6 +307,7 @@ class ChildStack {
     uint64_t close(Document& doc, NodeId id, const Open& o);
 
   private:
+    bool weighted_;
     std::vector<NodeId> items_;
     std::vector<uint64_t> item_weights_;
     std::vector<MemberSlot> members_;

@@ -105,7 +105,9 @@ bool Evaluator::list_args(const Node& arg, std::string_view fn, size_t min, size
         report(at, std::string(fn) + " takes a list of " + want + " arguments");
         return false;
     }
-    out.assign(items.begin(), items.end());
+    out.clear();
+    out.reserve(items.size());
+    for (const Node* item : items) out.push_back(item);
     return true;
 }
 

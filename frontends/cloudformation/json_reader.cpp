@@ -109,7 +109,7 @@ class TreeHandler : public json::Handler {
     std::string_view text_;
     std::string number_text_;
     std::vector<Frame> stack_;
-    ChildStack kids_;
+    ChildStack kids_{false};
 };
 
 } // namespace

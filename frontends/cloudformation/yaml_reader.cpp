@@ -252,7 +252,7 @@ class TreeBuilder {
     const ReadLimits& limits_;
     ReadError& error_;
     std::vector<Frame> stack_;
-    ChildStack kids_;
+    ChildStack kids_{true};
     std::unordered_map<std::string, Anchored> anchors_;
     uint64_t expanded_ = 0;
     int documents_ = 0;
