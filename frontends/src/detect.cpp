@@ -3,6 +3,7 @@
 // decide between the JSON-based formats.
 #include "tenet/frontends/frontend.h"
 
+#include <array>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -58,7 +59,21 @@ std::vector<std::string> top_level_json_keys(const std::string& text) {
     int depth = 0;
     const char* b = text.data();
     const size_t n = text.size();
+    // Only quotes and brackets matter: the bytes between them (indentation, numbers,
+    // punctuation) are skipped through a table, four at a time.
+    static const auto special = [] {
+        std::array<bool, 256> t{};
+        for (unsigned char c : {'{', '}', '[', ']', '"'}) t[c] = true;
+        return t;
+    }();
     for (size_t i = 0; i < n; ++i) {
+        while (i + 4 <= n && !(special[static_cast<unsigned char>(b[i])] |
+                               special[static_cast<unsigned char>(b[i + 1])] |
+                               special[static_cast<unsigned char>(b[i + 2])] |
+                               special[static_cast<unsigned char>(b[i + 3])]))
+            i += 4;
+        while (i < n && !special[static_cast<unsigned char>(b[i])]) ++i;
+        if (i >= n) break;
         char c = b[i];
         if (c == '{' || c == '[')
             ++depth;
