@@ -20,6 +20,18 @@ ProvId ModelBuilder::prov(SourceLoc loc, ValueState state, std::span<const std::
     return model_.add_provenance(p);
 }
 
+ProvId ModelBuilder::prov_interned(SourceLoc loc, ValueState state,
+                                   std::span<const StrObj* const> refs, std::string_view pointer) {
+    Provenance p;
+    p.loc = loc;
+    p.state = state;
+    if (!pointer.empty()) p.pointer = model_.arena.make_string(pointer);
+    p.refs_begin = static_cast<uint32_t>(model_.ref_pool.size());
+    model_.ref_pool.insert(model_.ref_pool.end(), refs.begin(), refs.end());
+    p.refs_count = static_cast<uint32_t>(refs.size());
+    return model_.add_provenance(p);
+}
+
 ProvId ModelBuilder::prov_sharing_refs(ProvId refs_of, SourceLoc loc, ValueState state,
                                        std::string_view pointer) {
     Provenance p;

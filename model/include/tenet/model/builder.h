@@ -31,6 +31,9 @@ class ModelBuilder {
     // interning or storing the refs again.
     ProvId prov_sharing_refs(ProvId refs_of, SourceLoc loc, ValueState state = ValueState::Explicit,
                              std::string_view pointer = {});
+    // As prov, with refs the caller has already interned (no hashing or lookups again).
+    ProvId prov_interned(SourceLoc loc, ValueState state, std::span<const StrObj* const> refs,
+                         std::string_view pointer = {});
 
     // ---- values (strings interned, containers in the model's arena)
     const StrObj* key(std::string_view s);
