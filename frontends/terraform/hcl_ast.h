@@ -125,9 +125,9 @@ struct Block {
     Body body;
 };
 
-// One parsed file. Its arena grows in chunks, from a size the parser estimates from the
-// source length (about one expression per 17 bytes of source), so that small files do
-// not hold mostly empty chunks.
+// One parsed file. Its arena starts with one chunk of the size the parser estimates from
+// the token count (about 26 bytes of nodes, lists and names per token), then grows by
+// small chunks, so that little room is left unused.
 struct File {
     FileId id = 0;
     bool json = false;
@@ -163,9 +163,9 @@ struct File {
                                      items.size() * sizeof(Expr*));
         return {p, static_cast<uint32_t>(items.size())};
     }
-    // The size of the next chunk (the parser sets it from the source length).
+    // The size of the next chunk (the parser's estimate of what the file needs).
     void reserve(size_t bytes) {
-        if (left_ < bytes) next_chunk_ = std::max(next_chunk_, std::min<size_t>(bytes, kMaxChunk));
+        if (left_ < bytes) next_chunk_ = std::min<size_t>(bytes, kMaxChunk);
     }
 
   private:
@@ -176,7 +176,7 @@ struct File {
             chunks_.push_back(std::unique_ptr<char[]>(new char[size])); // not zeroed
             cur_ = chunks_.back().get();
             left_ = size;
-            next_chunk_ = std::min<size_t>(next_chunk_ * 2, kMaxChunk);
+            next_chunk_ = kGrowChunk;
             pad = (align - reinterpret_cast<uintptr_t>(cur_) % align) % align;
         }
         char* p = cur_ + pad;
@@ -185,11 +185,12 @@ struct File {
         return p;
     }
 
-    static constexpr size_t kMaxChunk = 64 * 1024;
+    static constexpr size_t kMaxChunk = 4 << 20;
+    static constexpr size_t kGrowChunk = 4096;
     std::vector<std::unique_ptr<char[]>> chunks_;
     char* cur_ = nullptr;
     size_t left_ = 0;
-    size_t next_chunk_ = 1024;
+    size_t next_chunk_ = kGrowChunk;
 };
 
 } // namespace tenet::hcl

@@ -738,12 +738,12 @@ class Parser {
 
 bool parse_native(std::string_view text, FileId id, File& out, ParseError& error) {
     out.id = id;
-    out.reserve(text.size() * 3 + 256);
     LexResult lx = lex_file(text, id);
     if (!lx.ok) {
         error = {lx.error.loc, lx.error.message};
         return false;
     }
+    out.reserve(lx.tokens.size() * 26 + 256);
     try {
         Parser(out, lx.tokens).file_body(out.body);
     } catch (const ParseFailure& f) {
