@@ -31,6 +31,12 @@ std::string Emitter::Path::text() const {
     return out + "." + std::string(key);
 }
 
+ProvId Emitter::prov(SourceLoc loc, ValueState state, const Refs& refs, std::string_view pointer) {
+    refs_scratch_.clear();
+    for (const Ref& r : refs) refs_scratch_.push_back(r.s);
+    return b_.prov_interned(loc, state, refs_scratch_, pointer);
+}
+
 Value Emitter::convert(const ValPtr& v, const Refs& inherited, ProvId inherited_prov,
                        const Path& path, const std::string& pointer) {
     const Refs* use = &inherited;
@@ -46,7 +52,7 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, ProvId inherited_
                        : v->computed ? ValueState::Computed
                                      : ValueState::Explicit;
     ProvId p = use == &inherited ? b_.prov_sharing_refs(inherited_prov, v->loc, state, pointer)
-                                 : b_.prov(v->loc, state, refs, pointer);
+                                 : prov(v->loc, state, refs, pointer);
     switch (v->kind) {
     case VKind::Null:
         return b_.null(p);
@@ -95,8 +101,8 @@ void Emitter::resources(std::deque<ResourceInstance>& list) {
         for (const auto& [name, v] : r.attrs->members) {
             Refs refs;
             collect_refs(v, refs);
-            for (const std::string& ref : refs)
-                if (is_resource_ref(ref)) b_.add_reference(index, name, ref);
+            for (const Ref& ref : refs)
+                if (is_resource_ref(ref.view())) b_.add_reference(index, name, ref.view());
         }
         r.attrs.reset();
     }

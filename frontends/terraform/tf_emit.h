@@ -31,7 +31,7 @@ class Emitter {
                   const std::string& pointer) {
         return convert(v, inherited,
                        inherited.empty() ? 0
-                                         : b_.prov(SourceLoc{}, ValueState::Explicit, inherited),
+                                         : prov(SourceLoc{}, ValueState::Explicit, inherited, {}),
                        Path{nullptr, subject, 0}, pointer);
     }
     // Releases each instance's values once they are in the model, so that the evaluated
@@ -40,10 +40,12 @@ class Emitter {
     void stack(ModuleInstance& root, const Loader& loader);
 
   private:
+    ProvId prov(SourceLoc loc, ValueState state, const Refs& refs, std::string_view pointer);
     Value entry(const std::vector<std::pair<std::string, Value>>& fields, SourceLoc loc);
 
     ModelBuilder& b_;
     std::string frontend_;
+    std::vector<const StrObj*> refs_scratch_;
 };
 
 // Whether a provenance ref names a resource or data source (possibly inside modules)

@@ -142,7 +142,7 @@ ValPtr Evaluator::get_attr(const ValPtr& obj, std::string_view name_view, Source
         }
         if (obj->open) {
             std::string what = *obj->open + "." + name;
-            return v_unknown(what + " is known after apply", loc, {what});
+            return v_unknown(what + " is known after apply", loc, {Ref(what)});
         }
         return v_error("the object has no attribute `" + name + "`", loc);
     }
@@ -179,7 +179,7 @@ ValPtr Evaluator::index(const ValPtr& obj, const ValPtr& key, SourceLoc loc) {
         }
         if (obj->open) {
             std::string what = *obj->open + "." + k;
-            return v_unknown(what + " is known after apply", loc, {what});
+            return v_unknown(what + " is known after apply", loc, {Ref(what)});
         }
         return v_error("the map has no element for the key \"" + k + "\"", loc);
     }

@@ -150,7 +150,7 @@ ValPtr ModuleInstance::variable(const std::string& name) {
             if (const hcl::Attribute* def = decl->body.attribute("default"))
                 v = ev_.eval(def->expr, nullptr);
         if (!v) v = v_unknown(ref + " has no value", decl->loc);
-        Refs refs{ref};
+        Refs refs{Ref(ref)};
         return with_refs(typed(decl, v), refs);
     });
 }
@@ -160,7 +160,7 @@ ValPtr ModuleInstance::local(const std::string& name) {
     if (!a) return nullptr;
     if (const ValPtr* v = done(locals_, name)) return *v;
     return memo(locals_, "local.", name, a->loc, [&]() -> ValPtr {
-        return with_refs(ev_.eval(a->expr, nullptr), Refs{prefix_ + "local." + name});
+        return with_refs(ev_.eval(a->expr, nullptr), Refs{Ref(prefix_ + "local." + name)});
     });
 }
 
@@ -174,7 +174,7 @@ ValPtr ModuleInstance::output(const std::string& name) {
         ValPtr v = ev_.eval(value->expr, nullptr);
         if (!parent_) return v;
         std::string p = prefix_;
-        return with_refs(v, Refs{p + name});
+        return with_refs(v, Refs{Ref(p + name)});
     });
 }
 

@@ -151,7 +151,7 @@ ValPtr ModuleInstance::resource(const std::string& key) {
                             d->block->loc});
             items.push_back(attrs);
         }
-        Refs refs{address};
+        Refs refs{Ref(address)};
         if (ex.unknown) return ex.unknown;
         if (ex.keyed) {
             // The suffixes hold the keys JSON-quoted; each.key holds them as they are.
@@ -171,13 +171,13 @@ ValPtr ModuleInstance::resource(const std::string& key) {
 ValPtr ModuleInstance::instance_value(const ResourceDecl& d, const std::string& address,
                                       const Scope* s) {
     if (!d.data || d.type != "aws_iam_policy_document")
-        return body_value(d.block->body, s, address, true, Refs{address});
+        return body_value(d.block->body, s, address, true, Refs{Ref(address)});
     ValPtr attrs = body_value(d.block->body, s, address, true);
     Members m = attrs->members;
     ValPtr json = iam_policy_document_json(attrs, d.block->loc);
     m.emplace_back("json", json);
     m.emplace_back("minified_json", json);
-    return with_refs(open_map(std::move(m), attrs->loc, address), Refs{address});
+    return with_refs(open_map(std::move(m), attrs->loc, address), Refs{Ref(address)});
 }
 
 ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const std::string& open,

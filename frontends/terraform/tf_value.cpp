@@ -1,6 +1,7 @@
 #include "tf_value.h"
 
 #include "tenet/common/json.h"
+#include "tenet/model/interner.h"
 
 #include <algorithm>
 #include <cmath>
@@ -215,9 +216,12 @@ void merge_refs(Refs& into, const Refs& from) {
     into = std::move(out);
 }
 
-void add_ref(Refs& into, std::string ref) {
+Ref::Ref(std::string_view text) : s(intern(text)) {}
+
+void add_ref(Refs& into, std::string_view text) {
+    Ref ref(text);
     auto it = std::lower_bound(into.begin(), into.end(), ref);
-    if (it == into.end() || *it != ref) into.insert(it, std::move(ref));
+    if (it == into.end() || !(*it == ref)) into.insert(it, ref);
 }
 
 void collect_refs(const ValPtr& v, Refs& out) {

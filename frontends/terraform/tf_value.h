@@ -6,6 +6,7 @@
 #pragma once
 
 #include "tenet/common/source.h"
+#include "tenet/model/value.h"
 
 #include <memory>
 #include <string>
@@ -19,7 +20,18 @@ enum class VKind : uint8_t { Null, Bool, Number, String, List, Map, Unknown };
 
 struct Val;
 using ValPtr = std::shared_ptr<const Val>;
-using Refs = std::vector<std::string>;                       // sorted, unique
+
+// What a value derives from ("var.env", "aws_kms_key.main.arn"): interned text, so that
+// refs are copied, merged and compared without allocating; ordered by the text.
+struct Ref {
+    const StrObj* s = nullptr;
+    Ref() = default;
+    explicit Ref(std::string_view text);
+    std::string_view view() const { return s->view(); }
+    bool operator==(const Ref& o) const { return s == o.s; }
+    bool operator<(const Ref& o) const { return s != o.s && view() < o.view(); }
+};
+using Refs = std::vector<Ref>;                               // sorted, unique
 using Members = std::vector<std::pair<std::string, ValPtr>>; // sorted by key, unique
 
 struct Val {
@@ -65,7 +77,7 @@ ValPtr with_loc(const ValPtr& v, SourceLoc loc);
 ValPtr as_computed(const ValPtr& v, SourceLoc loc, const Refs& refs);
 
 void merge_refs(Refs& into, const Refs& from);
-void add_ref(Refs& into, std::string ref);
+void add_ref(Refs& into, std::string_view ref);
 // Every ref in the tree.
 void collect_refs(const ValPtr& v, Refs& out);
 // The first unknown anywhere in the tree, or nullptr.
