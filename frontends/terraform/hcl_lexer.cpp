@@ -95,8 +95,18 @@ namespace {
 bool is_ident_start(unsigned char c) {
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
+// Identifier characters by byte: a table, as identifiers are most of the source's tokens.
+struct IdentTable {
+    bool ident[256] = {};
+    constexpr IdentTable() {
+        for (int c = 0; c < 256; ++c)
+            ident[c] = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 ||
+                       (c >= '0' && c <= '9') || c == '-';
+    }
+};
+constexpr IdentTable kIdent;
 bool is_ident_char(unsigned char c) {
-    return is_ident_start(c) || (c >= '0' && c <= '9') || c == '-';
+    return kIdent.ident[c];
 }
 bool is_digit(unsigned char c) {
     return c >= '0' && c <= '9';
@@ -216,7 +226,9 @@ class Lexer {
         }
         if (c == '\n') {
             push(Tok::Newline, at);
-            advance();
+            ++pos_;
+            ++line_;
+            col_ = 1;
             return;
         }
         if (c == '#' || (c == '/' && peek(1) == '/')) {
@@ -321,9 +333,9 @@ class Lexer {
         fail(at, std::string("unexpected character `") + c + "`");
     }
 
-    void op(Tok k, SourceLoc at, size_t n) {
+    void op(Tok k, SourceLoc at, size_t n) { // operators hold no newline
         push(k, at);
-        advance(n);
+        skip_in_line(n);
     }
 
     void number(SourceLoc at) {

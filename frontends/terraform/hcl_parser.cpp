@@ -731,7 +731,7 @@ class Parser {
     size_t i_ = 0;
     uint32_t depth_ = 0;
     bool strip_next_ = false;
-    std::vector<bool> nl_ignore_;
+    std::vector<uint8_t> nl_ignore_; // not vector<bool>: read at every token
 };
 
 } // namespace

@@ -210,6 +210,12 @@ void merge_refs(Refs& into, const Refs& from) {
         into = from;
         return;
     }
+    // Most merges add nothing new (the same refs again) or one ref: no new vector then.
+    if (std::includes(into.begin(), into.end(), from.begin(), from.end())) return;
+    if (from.size() == 1) {
+        into.insert(std::lower_bound(into.begin(), into.end(), from[0]), from[0]);
+        return;
+    }
     Refs out;
     out.reserve(into.size() + from.size());
     std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(out));
