@@ -183,6 +183,7 @@ ValPtr ModuleInstance::instance_value(const ResourceDecl& d, const std::string& 
 ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const std::string& open,
                                   bool skip_meta, const Refs& refs) {
     Members m;
+    m.reserve(body.attributes.size() + body.blocks.size()); // at most one member each
     for (const hcl::Attribute& a : body.attributes) {
         if (skip_meta && is_meta_attribute(a.name)) continue;
         m.emplace_back(a.name, with_loc(ev_.eval(a.expr, s), a.expr->loc));
