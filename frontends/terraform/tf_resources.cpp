@@ -134,9 +134,15 @@ ValPtr ModuleInstance::resource(const std::string& key) {
         std::vector<ResourceInstance>& list = instances_[key];
         list.clear();
         std::vector<ValPtr> items;
+        // The same for every instance of the declaration.
+        const StrObj* native_type = intern(d->data ? "data." + d->type : d->type);
+        const StrObj* provider = intern(std::string_view(d->type).substr(0, d->type.find('_')));
+        list.reserve(ex.instances.size());
+        items.reserve(ex.instances.size());
         for (auto& [suffix, scope] : ex.instances) {
+            std::string instance_address = address + suffix;
             ValPtr attrs =
-                instance_value(*d, address + suffix, scope.empty() ? nullptr : &scope[0]);
+                instance_value(*d, instance_address, scope.empty() ? nullptr : &scope[0]);
             if (ex.unknown) {
                 // The one instance stands for an unknown number of them: say so in its attributes.
                 Members m = attrs->members;
@@ -145,10 +151,8 @@ ValPtr ModuleInstance::resource(const std::string& key) {
                                ex.unknown);
                 attrs = open_map(std::move(m), attrs->loc, attrs->open);
             }
-            list.push_back({address + suffix, d, attrs, d->block->body.json_comment_path,
-                            intern(d->data ? "data." + d->type : d->type),
-                            intern(std::string_view(d->type).substr(0, d->type.find('_'))),
-                            d->block->loc});
+            list.push_back({std::move(instance_address), d, attrs, d->block->body.json_comment_path,
+                            native_type, provider, d->block->loc});
             items.push_back(attrs);
         }
         Refs refs{Ref(address)};
