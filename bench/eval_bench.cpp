@@ -7,7 +7,11 @@
 //
 //   bench/gen_policies.py 100 /tmp/rules100.tenet
 //   python3 bench/gen_model.py 100000 /tmp/model100k.json
-//   build/bench/tenet_bench_eval /tmp/rules100.tenet /tmp/model100k.json [RUNS]
+//   build/bench/tenet_bench_eval /tmp/rules100.tenet /tmp/model100k.json [RUNS [JOBS MODE]]
+//
+// JOBS and MODE (listed or counted) run that one configuration only, e.g. under
+// `valgrind --tool=callgrind --toggle-collect='tenet::Engine::evaluate(tenet::Model const&)'`
+// for the instructions per evaluation.
 #include "bench_util.h"
 #include "tenet/compiler/compiler.h"
 #include "tenet/model/json_model.h"
@@ -20,7 +24,9 @@ using namespace tenet;
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        fmt::print(stderr, "usage: tenet_bench_eval POLICY.tenet MODEL.json [RUNS]\n");
+        fmt::print(
+            stderr,
+            "usage: tenet_bench_eval POLICY.tenet MODEL.json [RUNS [JOBS listed|counted]]\n");
         return 2;
     }
     SourceManager sm;
@@ -51,8 +57,11 @@ int main(int argc, char** argv) {
     int runs = argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
     fmt::print("load average {:.2f} before evaluating\n", bench::load_average());
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    unsigned only_jobs = argc > 4 ? static_cast<unsigned>(std::max(1, std::atoi(argv[4]))) : 0;
+    std::string only_mode = argc > 5 ? argv[5] : "";
     for (unsigned jobs : {1u, cores}) {
         for (bool listed : {true, false}) {
+            if (only_jobs && (jobs != only_jobs || listed != (only_mode == "listed"))) continue;
             EngineOptions opts;
             opts.jobs = jobs;
             opts.include_passes = listed;
@@ -75,6 +84,8 @@ int main(int argc, char** argv) {
                        compiled.program->rules.size(), jobs, listed ? "listed" : "counted", evals,
                        best, evals / best / 1e6, evals / best / 1e6 / jobs, best_cpu,
                        evals / best_cpu / 1e6, findings, engine.passes());
+            fmt::print("  {} bytecode instructions = {:.1f} per evaluation\n",
+                       engine.instructions(), engine.instructions() / evals);
         }
     }
     fmt::print("load average {:.2f} after\n", bench::load_average());
