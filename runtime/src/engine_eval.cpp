@@ -136,10 +136,10 @@ struct Record {
 };
 constexpr uint32_t kNoDetail = 0xFFFFFFFF;
 
-// A finding's texts: its message is a slice of its task's text (messages are written
-// one after the other into one buffer, not each into its own string).
+// A finding's texts, written where the verdict is found (by each worker) and moved into
+// the Finding by the merge, which then copies no text.
 struct Detail {
-    uint32_t message_begin = 0, message_size = 0;
+    std::string message;
     std::string reason;
     SourceLoc value_loc; // fail, unknown: Finding::value_loc
 };
@@ -162,7 +162,6 @@ struct TaskOut {
     std::vector<uint32_t> rule_begin; // rule r's records: [rule_begin[r], rule_begin[r + 1])
     std::vector<uint32_t> passes;     // pass verdicts by rule (listed or not)
     std::vector<Detail> details;
-    std::string text;                  // the details' messages
     std::vector<Aggregate> aggregates; // by aggregate number (Shared::aggregate_of)
 };
 
@@ -276,7 +275,6 @@ class Evaluator {
         std::vector<Plan> plans;     // by rule: looked up in the worker's Vm once
         std::vector<uint32_t> order; // the task's resources, by rule set
         std::vector<uint32_t> bucket;
-        std::string text;     // messages as written, copied into TaskOut::text at the end
         Vm* tracer = nullptr; // locates the deciding values (EngineOptions::locate_values)
     };
 
@@ -313,7 +311,6 @@ class Evaluator {
 
         std::vector<Record>& scratch = work.records;
         scratch.clear();
-        work.text.clear();
         for (size_t set = 0; set + 1 < work.bucket.size(); ++set)
             for (const uint32_t rule : shared_.sets[set].rules) {
                 const Plan& plan = work.plans[rule];
@@ -337,13 +334,12 @@ class Evaluator {
                             scratch.push_back({rule, i, kNoDetail, r.loc, Verdict::Pass});
                         continue;
                     }
-                    uint32_t detail = add_detail(vm, plan, self, o, out, work.text);
+                    uint32_t detail = add_detail(vm, plan, self, o, out);
                     if (work.tracer && o.verdict != Verdict::Error)
                         out.details[detail].value_loc = locate(*work.tracer, plan, self, o.verdict);
                     scratch.push_back({rule, i, detail, r.loc, o.verdict});
                 }
             }
-        out.text = work.text;
         for (Aggregate& a : out.aggregates) std::sort(a.failing.begin(), a.failing.end());
         // Sort by rule, then resource: a counting sort by rule keeps each rule's records
         // in resource order, except a rule in several sets (a rule on any resource), whose
@@ -429,17 +425,15 @@ class Evaluator {
     }
 
     // The detail of a verdict other than pass: its reason, and for a fail or an unknown
-    // its message, written at the end of `text`.
+    // its message.
     static uint32_t add_detail(Vm& vm, const Plan& plan, const Value& self, const Outcome& o,
-                               TaskOut& out, std::string& text) {
+                               TaskOut& out) {
         auto index = static_cast<uint32_t>(out.details.size());
         Detail& d = out.details.emplace_back();
-        d.reason = o.reason; // copied before message_of runs more code in this evaluation
-        if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown) {
-            d.message_begin = static_cast<uint32_t>(text.size());
-            message_of(vm, *plan.rule, self, text);
-            d.message_size = static_cast<uint32_t>(text.size() - d.message_begin);
-        }
+        // Copied before message_of runs more code in this evaluation.
+        if (!o.reason.empty()) d.reason = o.reason;
+        if (o.verdict == Verdict::Fail || o.verdict == Verdict::Unknown)
+            message_of(vm, *plan.rule, self, d.message);
         return index;
     }
 
@@ -635,7 +629,7 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
                 if (rec.detail != kNoDetail) {
                     Detail& d = out.details[rec.detail];
                     f.value_loc = d.value_loc;
-                    f.message.assign(out.text, d.message_begin, d.message_size);
+                    f.message = std::move(d.message);
                     f.reason = std::move(d.reason);
                 }
             }

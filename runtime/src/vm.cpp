@@ -33,6 +33,7 @@ namespace tenet {
 Vm::Vm(const Program& program, const Model* model, const std::vector<Value>* globals,
        VmLimits limits)
     : program_(program), model_(model), globals_(globals), limits_(limits) {
+    arena_.set_cap(limits_.memory_cap);
     slots_.resize(256);
 }
 
@@ -107,6 +108,14 @@ bool Vm::call_text(uint32_t fn, std::span<const Value> args, std::string& out) {
 
 namespace {
 
+// Whether the bytes at `at` are `literal`'s. A literal pattern is short and most texts
+// differ from it in the first bytes: compared here, without a call to memcmp.
+inline bool same_bytes(const char* at, std::string_view literal) {
+    for (size_t i = 0; i < literal.size(); ++i)
+        if (at[i] != literal[i]) return false;
+    return true;
+}
+
 // The buffer index a PROJECT_* local holds, or SIZE_MAX when it holds something else.
 inline size_t projection_handle(const Value& v) {
     if (!v.is(Kind::Number) || !(v.as_number() >= 0 && v.as_number() < 1e9)) return SIZE_MAX;
@@ -173,6 +182,19 @@ bool Vm::render_template(const DecodedFunction& fn, const Value& self, std::stri
     const size_t mark = out.size();
     const Ins* c = fn.code.data();
     const size_t end = fn.code.size() - 2; // CONCAT, RETURN
+    // The text's size, or near it (a field's text is guessed): one allocation, usually.
+    size_t size = mark;
+    for (size_t i = 0; i < end; ++i) {
+        if (c[i].op == static_cast<uint8_t>(Op::CONST)) {
+            size += c[i].k.as_string()->size;
+        } else if (c[i].op == X_LOAD_FIELD) {
+            size += 16;
+        } else {
+            size += address ? address->size : 0;
+            ++i;
+        }
+    }
+    out.reserve(size);
     for (size_t i = 0; i < end; ++i) {
         if (c[i].op == static_cast<uint8_t>(Op::CONST)) {
             const StrObj* s = c[i].k.as_string();
@@ -214,11 +236,14 @@ bool Vm::execute(const DecodedFunction& fn, size_t base, int depth, Value& resul
     size_t need = base + fn.frame;
     if (slots_.size() < need) slots_.resize(need); // callers re-derive their pointers after CALL
     Value* locals = slots_.data() + base;
-    // The other locals start null: a null Value is all zero bytes.
-    static_assert(std::is_trivially_copyable_v<Value>);
-    if (fn.num_locals > fn.arity)
-        std::memset(static_cast<void*>(locals + fn.arity), 0,
-                    (fn.num_locals - fn.arity) * sizeof(Value));
+    // The other locals start null. Functions have few locals: stored one by one, which
+    // costs less than a call to memset.
+    for (Value *p = locals + fn.arity, *end = locals + fn.num_locals; p < end; ++p) {
+        *p = Value();
+#if defined(__GNUC__)
+        asm("" : : "r"(p) : "memory"); // keeps the loop a loop, not a memset call
+#endif
+    }
     Value* sp = locals + fn.num_locals; // next free operand slot
     // The decoded code is this Vm's own: FIELD writes its inline cache into it.
     Ins* const code = const_cast<Ins*>(fn.code.data());
@@ -493,10 +518,13 @@ dispatch:
         [[maybe_unused]] const Value before = v;
         if (v.is(Kind::String)) {
             std::string_view text = v.as_view(), literal = ip->k.as_view();
-            bool hit = ip->a == kAnchoredBoth    ? text == literal
-                       : ip->a == kAnchoredStart ? text.starts_with(literal)
-                       : ip->a == kAnchoredEnd   ? text.ends_with(literal)
-                                                 : text.find(literal) != std::string_view::npos;
+            size_t n = literal.size();
+            bool hit = ip->a == kAnchoredBoth ? text.size() == n && same_bytes(text.data(), literal)
+                       : ip->a == kAnchoredStart
+                           ? text.size() >= n && same_bytes(text.data(), literal)
+                       : ip->a == kAnchoredEnd
+                           ? text.size() >= n && same_bytes(text.data() + text.size() - n, literal)
+                           : text.find(literal) != std::string_view::npos;
             v = Value::boolean(hit);
         } else if (v.is_null()) {
             v = Value::boolean(false);

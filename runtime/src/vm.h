@@ -66,8 +66,7 @@ class Vm final : public BuiltinContext {
     // Resets the arena (values from the previous evaluation die), the budget and the error.
     // Runs before every rule x resource evaluation, so it does only what the last one needs.
     void begin_evaluation() {
-        if (arena_.used() != 0 || arena_.over_cap()) arena_.reset();
-        arena_.set_cap(limits_.memory_cap);
+        if (arena_.used() != 0 || arena_.over_cap()) arena_.reset(); // the cap stays
         total_instructions_ += executed_;
         executed_ = 0;
         if (failed_) {
