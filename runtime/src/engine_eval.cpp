@@ -404,9 +404,10 @@ class Evaluator {
             tracer.begin_evaluation();
             return tracer.trace1(fn, self, t);
         };
-        if (plan.where_fn != kNoFunction) {
+        // A fail had its where hold: only an unknown may come from it.
+        if (plan.where_fn != kNoFunction && verdict == Verdict::Unknown) {
             if (!run(plan.where_fn)) return {};
-            if (t.is_unknown()) return verdict == Verdict::Unknown ? written_at(t) : SourceLoc{};
+            if (t.is_unknown()) return written_at(t);
             if (!(t.is(Kind::Bool) && t.as_bool())) return {};
         }
         if (plan.requires_fn == kNoFunction || !run(plan.requires_fn)) return {};
