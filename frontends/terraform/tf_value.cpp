@@ -222,6 +222,15 @@ void merge_refs(Refs& into, const Refs& from) {
     into = std::move(out);
 }
 
+void Refs::grow(size_t n) {
+    Ref* heap = new Ref[n];
+    const Ref* old = data();
+    for (uint32_t i = 0; i < size_; ++i) heap[i] = old[i];
+    if (cap_ > kInline) delete[] u_.heap;
+    u_.heap = heap;
+    cap_ = static_cast<uint32_t>(n);
+}
+
 Ref::Ref(std::string_view text) : s(intern(text)) {}
 
 void add_ref(Refs& into, std::string_view text) {

@@ -8,6 +8,7 @@
 #include "tenet/common/source.h"
 #include "tenet/model/value.h"
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,7 +32,107 @@ struct Ref {
     bool operator==(const Ref& o) const { return s == o.s; }
     bool operator<(const Ref& o) const { return s != o.s && view() < o.view(); }
 };
-using Refs = std::vector<Ref>;                               // sorted, unique
+
+// Sorted, unique refs. Most values have none or one or two, so up to two are held in
+// place (copying a value's refs then allocates nothing); more go to the heap. The
+// same 24 bytes as a std::vector.
+class Refs {
+  public:
+    using value_type = Ref;
+    using iterator = Ref*;
+    using const_iterator = const Ref*;
+
+    Refs() {}
+    Refs(std::initializer_list<Ref> refs) { assign(refs.begin(), refs.size()); }
+    Refs(const Refs& o) { assign(o.data(), o.size_); }
+    Refs(Refs&& o) noexcept { take(o); }
+    Refs& operator=(const Refs& o) {
+        if (this != &o) {
+            size_ = 0;
+            assign(o.data(), o.size_);
+        }
+        return *this;
+    }
+    Refs& operator=(Refs&& o) noexcept {
+        if (this != &o) {
+            release();
+            take(o);
+        }
+        return *this;
+    }
+    ~Refs() { release(); }
+
+    bool empty() const { return size_ == 0; }
+    size_t size() const { return size_; }
+    Ref* data() { return cap_ > kInline ? u_.heap : u_.in; }
+    const Ref* data() const { return cap_ > kInline ? u_.heap : u_.in; }
+    Ref* begin() { return data(); }
+    Ref* end() { return data() + size_; }
+    const Ref* begin() const { return data(); }
+    const Ref* end() const { return data() + size_; }
+    Ref& operator[](size_t i) { return data()[i]; }
+    const Ref& operator[](size_t i) const { return data()[i]; }
+    void clear() { size_ = 0; }
+    void reserve(size_t n) {
+        if (n > cap_) grow(n);
+    }
+    void push_back(const Ref& r) {
+        if (size_ == cap_) grow(size_t{cap_} * 2);
+        data()[size_++] = r;
+    }
+    // Inserts before `pos` (a pointer into this), returns the new element.
+    Ref* insert(const Ref* pos, const Ref& r) {
+        size_t at = static_cast<size_t>(pos - data());
+        if (size_ == cap_) grow(size_t{cap_} * 2);
+        Ref* d = data();
+        for (size_t i = size_; i > at; --i) d[i] = d[i - 1];
+        d[at] = r;
+        ++size_;
+        return d + at;
+    }
+    bool operator==(const Refs& o) const {
+        if (size_ != o.size_) return false;
+        for (uint32_t i = 0; i < size_; ++i)
+            if (!(data()[i] == o.data()[i])) return false;
+        return true;
+    }
+
+  private:
+    static constexpr uint32_t kInline = 2;
+    void assign(const Ref* from, size_t n) {
+        reserve(n);
+        Ref* d = data();
+        for (size_t i = 0; i < n; ++i) d[i] = from[i];
+        size_ = static_cast<uint32_t>(n);
+    }
+    void grow(size_t n);
+    void release() {
+        if (cap_ > kInline) delete[] u_.heap;
+        cap_ = kInline;
+        size_ = 0;
+    }
+    void take(Refs& o) {
+        size_ = o.size_;
+        cap_ = o.cap_;
+        if (o.cap_ > kInline) {
+            u_.heap = o.u_.heap;
+        } else {
+            u_.in[0] = o.u_.in[0];
+            u_.in[1] = o.u_.in[1];
+        }
+        o.size_ = 0;
+        o.cap_ = kInline;
+    }
+
+    uint32_t size_ = 0;
+    uint32_t cap_ = kInline;
+    union U {
+        Ref in[kInline];
+        Ref* heap;
+        U() {}
+    } u_;
+};
+static_assert(sizeof(Refs) == 24);
 using Members = std::vector<std::pair<std::string, ValPtr>>; // sorted by key, unique
 
 struct Val {
