@@ -74,9 +74,8 @@ ModuleInstance::ModuleInstance(Loader& loader, const ModuleConfig& cfg, std::str
     ev_.set_budget(&loader_.budget);
 }
 
-ValPtr ModuleInstance::memo(std::map<std::string, Memo>& table, const char* kind,
-                            const std::string& name, SourceLoc loc,
-                            const std::function<ValPtr()>& compute) {
+ValPtr ModuleInstance::memo(StrMap<Memo>& table, const char* kind, const std::string& name,
+                            SourceLoc loc, const std::function<ValPtr()>& compute) {
     Memo& m = table[name];
     if (m.state == Memo::Done) return m.value;
     std::string qualified = prefix_ + kind + name;

@@ -117,10 +117,10 @@ class ModuleInstance : public Context {
     };
 
     // `kind` ("var.", "local.", "output.", "") only names the value in cycle messages.
-    ValPtr memo(std::map<std::string, Memo>& table, const char* kind, const std::string& name,
-                SourceLoc loc, const std::function<ValPtr()>& compute);
+    ValPtr memo(StrMap<Memo>& table, const char* kind, const std::string& name, SourceLoc loc,
+                const std::function<ValPtr()>& compute);
     // The value when it is already evaluated: the common case, without building a closure.
-    static const ValPtr* done(const std::map<std::string, Memo>& table, const std::string& name) {
+    static const ValPtr* done(const StrMap<Memo>& table, const std::string& name) {
         auto it = table.find(name);
         return it != table.end() && it->second.state == Memo::Done ? &it->second.value : nullptr;
     }
@@ -139,9 +139,9 @@ class ModuleInstance : public Context {
     std::vector<Scope> call_scope_; // count/each of the module call, evaluated in the parent
     int depth_;
     Evaluator ev_;
-    std::map<std::string, Memo> vars_, locals_, outputs_, resources_;
-    std::map<std::string, std::vector<ResourceInstance>> instances_;
-    std::map<std::string, Call> calls_;
+    StrMap<Memo> vars_, locals_, outputs_, resources_;
+    StrMap<std::vector<ResourceInstance>> instances_;
+    StrMap<Call> calls_;
 };
 
 // aws_iam_policy_document: the `json` attribute from the statement blocks.

@@ -20,13 +20,12 @@ ModuleConfig::find(const std::vector<std::pair<std::string, const hcl::Block*>>&
     return nullptr;
 }
 
-const hcl::Attribute* ModuleConfig::local(const std::string& name) const {
-    for (const auto& [n, a] : locals)
-        if (n == name) return a;
-    return nullptr;
+const hcl::Attribute* ModuleConfig::local(std::string_view name) const {
+    auto it = local_index.find(name);
+    return it == local_index.end() ? nullptr : locals[it->second].second;
 }
 
-const ResourceDecl* ModuleConfig::resource(const std::string& key) const {
+const ResourceDecl* ModuleConfig::resource(std::string_view key) const {
     auto it = resource_index.find(key);
     return it == resource_index.end() ? nullptr : &resources[it->second];
 }
@@ -91,7 +90,7 @@ class Collector {
         if (b.type == "locals") {
             for (const hcl::Attribute& a : b.body.attributes) {
                 std::string name(a.name);
-                if (cfg_.local(name)) {
+                if (!cfg_.local_index.emplace(name, cfg_.locals.size()).second) {
                     duplicate(a.loc, "local value `" + name + "`");
                     continue;
                 }
@@ -103,9 +102,9 @@ class Collector {
             if (!labels(b, 2)) return;
             ResourceDecl d{&b, b.type == "data", b.labels[0], b.labels[1], {}};
             d.key = (d.data ? "data." : "") + d.type + "." + d.name;
-            if (cfg_.resource_index.count(d.key)) return duplicate(b.loc, "`" + d.key + "`");
-            cfg_.resource_index[d.key] = cfg_.resources.size();
-            if (!d.data) cfg_.managed_types[d.type] = true;
+            if (!cfg_.resource_index.emplace(d.key, cfg_.resources.size()).second)
+                return duplicate(b.loc, "`" + d.key + "`");
+            if (!d.data) cfg_.managed_types.emplace(d.type, true);
             cfg_.resources.push_back(std::move(d));
         }
         // terraform, moved, import, check, removed: nothing to evaluate.

@@ -9,9 +9,19 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace tenet::tf {
+
+// A hash map keyed by strings that is searched with any string or string_view (no
+// temporary std::string per lookup). For tables that are only looked up, never listed.
+struct StrHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+template <class V> using StrMap = std::unordered_map<std::string, V, StrHash, std::equal_to<>>;
 
 struct ResourceDecl {
     const hcl::Block* block = nullptr;
@@ -30,13 +40,14 @@ struct ModuleConfig {
     std::vector<std::pair<std::string, const hcl::Attribute*>> locals;
     std::vector<ResourceDecl> resources;
     std::vector<const hcl::Block*> providers;
-    std::map<std::string, size_t> resource_index; // key -> index in `resources`
-    std::map<std::string, bool> managed_types;    // types of managed resources
+    StrMap<size_t> resource_index; // key -> index in `resources`
+    StrMap<bool> managed_types;    // types of managed resources
+    StrMap<size_t> local_index;    // name -> index in `locals`
 
     const hcl::Block* find(const std::vector<std::pair<std::string, const hcl::Block*>>& list,
                            const std::string& name) const;
-    const hcl::Attribute* local(const std::string& name) const;
-    const ResourceDecl* resource(const std::string& key) const;
+    const hcl::Attribute* local(std::string_view name) const;
+    const ResourceDecl* resource(std::string_view key) const;
 };
 
 // Reads and parses every .tf and .tf.json file of `dir` (in name order), adding them
