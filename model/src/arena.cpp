@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <new>
+#include <vector>
 
 namespace tenet {
 
@@ -55,28 +56,60 @@ const ListObj* Arena::make_list(std::span<const Value> items) {
     return obj;
 }
 
+namespace {
+
+bool map_key_before(const MapEntry& a, const MapEntry& b) {
+    if (a.key->hash != b.key->hash) return a.key->hash < b.key->hash;
+    return a.key->view() < b.key->view();
+}
+
+// Sorts by key (stable: among duplicate keys the last written stays last), then keeps the
+// last entry of each key; returns how many are left at the front.
+size_t sort_unique(MapEntry* e, size_t n) {
+    if (n <= 16) {
+        for (size_t i = 1; i < n; ++i) { // insertion sort: stable, no buffer
+            MapEntry x = e[i];
+            size_t j = i;
+            for (; j > 0 && map_key_before(x, e[j - 1]); --j) e[j] = e[j - 1];
+            e[j] = x;
+        }
+    } else {
+        std::stable_sort(e, e + n, map_key_before);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (kept > 0 && e[kept - 1].key->view() == e[i].key->view())
+            e[kept - 1] = e[i];
+        else
+            e[kept++] = e[i];
+    }
+    return kept;
+}
+
+} // namespace
+
 const MapObj* Arena::make_map(std::span<const MapEntry> entries) {
     if (entries.empty()) return empty_map();
-    std::vector<MapEntry> sorted(entries.begin(), entries.end());
-    // Stable so that among duplicate keys the last written stays last.
-    std::stable_sort(sorted.begin(), sorted.end(), [](const MapEntry& a, const MapEntry& b) {
-        if (a.key->hash != b.key->hash) return a.key->hash < b.key->hash;
-        return a.key->view() < b.key->view();
-    });
-    std::vector<MapEntry> unique;
-    unique.reserve(sorted.size());
-    for (auto& e : sorted) {
-        if (!unique.empty() && unique.back().key->view() == e.key->view())
-            unique.back() = e;
-        else
-            unique.push_back(e);
+    std::vector<MapEntry> near_cap;
+    if (cap_ != 0 && used_ + sizeof(MapObj) + entries.size() * sizeof(MapEntry) > cap_) {
+        // Near the cap only the unique entries' size counts against it, as it always did.
+        near_cap.assign(entries.begin(), entries.end());
+        near_cap.resize(sort_unique(near_cap.data(), near_cap.size()));
+        entries = near_cap;
     }
-    void* p = allocate(sizeof(MapObj) + unique.size() * sizeof(MapEntry));
+    // Sorted and made unique where they are stored (no temporary vectors); the bytes that
+    // repeated keys leave unused at the end are given back at once.
+    void* p = allocate(sizeof(MapObj) + entries.size() * sizeof(MapEntry));
     if (!p) return nullptr;
     auto* obj = static_cast<MapObj*>(p);
-    obj->size = static_cast<uint32_t>(unique.size());
+    auto* slots = reinterpret_cast<MapEntry*>(obj + 1);
+    std::memcpy(static_cast<void*>(slots), entries.data(), entries.size() * sizeof(MapEntry));
+    size_t kept = sort_unique(slots, entries.size());
+    size_t unused = (entries.size() - kept) * sizeof(MapEntry);
+    offset_ -= unused;
+    used_ -= unused;
+    obj->size = static_cast<uint32_t>(kept);
     obj->pad_ = 0;
-    std::memcpy(static_cast<void*>(obj + 1), unique.data(), unique.size() * sizeof(MapEntry));
     return obj;
 }
 
