@@ -368,7 +368,9 @@ CVal Evaluator::eval_node(const Node& n, bool ignore_tag) {
         CVal l;
         l.kind = CVal::Kind::List;
         l.loc = doc_.loc(n);
-        for (const Node* item : doc_.items(n)) {
+        auto items = doc_.items(n);
+        l.items.reserve(items.size());
+        for (const Node* item : items) {
             CVal v = eval_node(*item, false);
             if (!v.is(CVal::Kind::Absent)) l.items.push_back(std::move(v));
         }

@@ -197,9 +197,9 @@ class Loader {
     std::vector<std::pair<std::string, CVal>>
     native_members(const Member& res, std::string_view type, ConditionsByAttribute* conditions) {
         std::vector<std::pair<std::string, CVal>> out;
-        auto note = [&](const std::string& key) {
+        auto note = [&](std::string_view key) {
             std::vector<std::string> met = ev_->take_undecided_conditions();
-            if (conditions && !met.empty()) (*conditions)[key] = std::move(met);
+            if (conditions && !met.empty()) (*conditions)[std::string(key)] = std::move(met);
         };
         ev_->take_undecided_conditions();
         const Node& node = *res.value;
@@ -207,9 +207,11 @@ class Loader {
             bool plain = props->is(NodeKind::Mapping) && !props->tagged() &&
                          !(props->count == 1 && doc_.members(*props)[0].key.starts_with("Fn::"));
             if (plain) {
-                for (const Member& p : doc_.members(*props)) {
+                MemberList members = doc_.members(*props);
+                out.reserve(members.size() + std::size(kResourceAttributes));
+                for (const Member& p : members) {
                     CVal v = ev_->eval(*p.value);
-                    note(std::string(p.key));
+                    note(p.key);
                     if (v.is(CVal::Kind::Map) && must_be_list(type, p.key)) {
                         problem(doc_.loc(*p.value),
                                 "`" + std::string(p.key) + "` of `" + std::string(res.key) + "` (" +
@@ -252,7 +254,7 @@ class Loader {
                 out.emplace_back("Condition", condition_attribute(*v));
             else
                 out.emplace_back(std::string(attr), ev_->eval(*v));
-            note(std::string(attr));
+            note(attr);
         }
         return out;
     }

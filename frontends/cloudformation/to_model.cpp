@@ -7,9 +7,15 @@ Value ValueWriter::write(const CVal& v, std::string subject) {
 }
 
 Value ValueWriter::convert(const CVal& v, std::string& subject) {
-    std::string pointer = prefix_;
-    if (!v.pointer.empty()) pointer = pointer.empty() ? v.pointer : pointer + "; " + v.pointer;
-    ProvId p = b_.prov(v.loc, v.state, v.refs, pointer);
+    ProvId p;
+    if (v.pointer.empty() || prefix_.empty()) {
+        p = b_.prov(v.loc, v.state, v.refs, v.pointer.empty() ? prefix_ : v.pointer);
+    } else {
+        std::string pointer;
+        pointer.reserve(prefix_.size() + 2 + v.pointer.size());
+        pointer.append(prefix_).append("; ").append(v.pointer);
+        p = b_.prov(v.loc, v.state, v.refs, pointer);
+    }
     switch (v.kind) {
     case CVal::Kind::Null:
     case CVal::Kind::Absent:
