@@ -561,6 +561,14 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
     Evaluator evaluator(program_, model, options_, shared);
     std::atomic<size_t> next{0};
     std::atomic<uint64_t> instructions{0};
+    // Locating deciding values needs values written somewhere: not worth a trace when no
+    // provenance of the model has a source position (a model file without positions).
+    bool locate = false;
+    if (options_.locate_values)
+        for (size_t i = 1; i < model.provenance.size() && !locate; ++i) {
+            const Provenance& p = model.provenance[i];
+            locate = p.loc.valid() && p.loc.file != 0 && p.state != ValueState::Default;
+        }
     ScanState scan(program_, model, impl_->globals,
                    VmLimits{options_.instruction_budget, options_.memory_cap});
     auto worker = [&] {
@@ -570,7 +578,7 @@ std::vector<Finding> Engine::evaluate(const Model& model) {
         Evaluator::Scratch scratch;
         evaluator.prepare(vm, scratch);
         std::unique_ptr<Vm> tracer;
-        if (options_.locate_values) {
+        if (locate) {
             tracer =
                 std::make_unique<Vm>(program_, &model, &impl_->globals,
                                      VmLimits{options_.instruction_budget, options_.memory_cap});

@@ -16,6 +16,7 @@
 #include "vm_code.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -238,6 +239,9 @@ class Vm final : public BuiltinContext {
     // use; trace_level_ 1 in it, so that it does not trace further.
     std::unique_ptr<Vm> mapping_tracer_;
     int trace_level_ = 0;
+    // What traced_field() found for a (resource, canonical attribute): rules read the
+    // same attributes of a resource again and again, and a mapping may be costly.
+    std::map<std::pair<uint32_t, const StrObj*>, ProvId> traced_fields_;
 };
 
 extern template bool Vm::execute<false>(const DecodedFunction&, size_t, int, Value&);

@@ -22,6 +22,8 @@ Value Vm::traced_field(const Value& obj, const StrObj* name, const Value& read) 
         obj.resource_index() >= model_->resources.size() ||
         !(read.is(Kind::Bool) || read.is(Kind::Number) || read.is(Kind::String)))
         return read;
+    auto [cached, fresh] = traced_fields_.try_emplace({obj.resource_index(), name}, 0);
+    if (!fresh) return cached->second ? read.with_prov(cached->second) : read;
     const Resource& r = model_->resources[obj.resource_index()];
     if (!r.native_type || !r.frontend) return read;
     uint32_t fn = kNoFunction;
@@ -46,6 +48,7 @@ Value Vm::traced_field(const Value& obj, const StrObj* name, const Value& read) 
     if (!t.trace1(fn, Value::resource(obj.resource_index(), View::Native), computed) ||
         computed.prov() == 0 || computed.kind() != read.kind() || !values_equal(computed, read))
         return read;
+    cached->second = computed.prov();
     return read.with_prov(computed.prov());
 }
 
