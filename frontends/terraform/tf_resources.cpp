@@ -155,8 +155,8 @@ ValPtr ModuleInstance::resource(const std::string& key) {
                             native_type, provider, d->block->loc});
             items.push_back(attrs);
         }
-        Refs refs{Ref(address)};
         if (ex.unknown) return ex.unknown;
+        Refs refs{Ref(address)};
         if (ex.keyed) {
             // The suffixes hold the keys JSON-quoted; each.key holds them as they are.
             Members m;

@@ -137,8 +137,20 @@ ValPtr v_map(Members members, SourceLoc loc) {
 
 void sort_members(Members& members) {
     auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
-    if (!std::is_sorted(members.begin(), members.end(), by_key))
+    if (members.size() <= 32) {
+        // A body's few members: a stable insertion sort, without the temporary buffer
+        // std::stable_sort allocates.
+        for (size_t i = 1; i < members.size(); ++i) {
+            if (!by_key(members[i], members[i - 1])) continue;
+            auto moving = std::move(members[i]);
+            size_t j = i;
+            for (; j > 0 && by_key(moving, members[j - 1]); --j)
+                members[j] = std::move(members[j - 1]);
+            members[j] = std::move(moving);
+        }
+    } else if (!std::is_sorted(members.begin(), members.end(), by_key)) {
         std::stable_sort(members.begin(), members.end(), by_key);
+    }
     // Keep the last of equal keys.
     size_t out = 0;
     for (size_t i = 0; i < members.size(); ++i) {
