@@ -386,10 +386,13 @@ class Loader {
         ConditionsByAttribute undecided;
         std::vector<std::pair<std::string, CVal>> members =
             native_members(res, type->text(), &undecided);
+        // Only the members that name something keep their references.
         std::vector<std::pair<std::string, std::vector<std::string>>> refs;
+        std::vector<std::string> named;
         for (const auto& [key, value] : members) {
-            refs.emplace_back(key, std::vector<std::string>{});
-            collect_refs(value, refs.back().second);
+            collect_refs(value, named);
+            if (!named.empty()) refs.emplace_back(key, std::move(named));
+            named.clear();
         }
         if (!undecided.empty())
             members.emplace_back("Fn::If", branch_views(res, type->text(), undecided));
@@ -401,8 +404,8 @@ class Loader {
         r.frontend = b_.key(frontend_name(ctx_.kind));
         r.provider = b_.key(provider_of(type->text()));
         r.loc = res.key_loc;
-        r.native = ValueWriter(b_, construct_path(id, *res.value))
-                       .write(map_of(std::move(members), doc_.loc(*res.value)), address);
+        writer_.set_prefix(construct_path(id, *res.value));
+        r.native = writer_.write(map_of(std::move(members), doc_.loc(*res.value)), address);
         uint32_t index = b_.add_resource(r);
         for (const auto& [key, targets] : refs)
             for (const std::string& target : targets)
@@ -427,7 +430,8 @@ class Loader {
     Document doc_;
     Template t_;
     Evaluator* ev_ = nullptr;
-    bool muted_ = false; // branch views evaluate again: their problems are already reported
+    ValueWriter writer_{b_, ""}; // the resources' (its buffers kept from one to the next)
+    bool muted_ = false;         // branch views evaluate again: their problems are already reported
 };
 
 } // namespace

@@ -29,27 +29,35 @@ Value ValueWriter::convert(const CVal& v, std::string& subject) {
     case CVal::Kind::Unknown:
         return b_.unknown(subject, v.text, p);
     case CVal::Kind::List: {
-        std::vector<Value> items;
-        items.reserve(v.items.size());
-        size_t base = subject.size();
+        // Items gather on one stack shared by every level (no vector per list).
+        size_t first = items_.size(), base = subject.size();
         for (size_t i = 0; i < v.items.size(); ++i) {
             subject.append("[").append(std::to_string(i)).append("]");
-            items.push_back(convert(v.items[i], subject));
+            Value item = convert(v.items[i], subject);
+            items_.push_back(item);
             subject.resize(base);
         }
-        return b_.list(items, p);
+        Value out = b_.list(std::span<const Value>(items_).subspan(first), p);
+        items_.resize(first);
+        return out;
     }
     case CVal::Kind::Map: {
-        std::vector<MapEntry> entries;
-        entries.reserve(v.members.size());
+        // One vector per nesting depth, kept for the next map at that depth.
+        if (depth_ == entries_.size()) entries_.emplace_back();
         size_t base = subject.size();
+        ++depth_;
         for (const auto& [k, m] : v.members) {
             subject.append(".").append(k);
-            entries.push_back({b_.key(k), convert(m, subject)});
+            const StrObj* key = b_.key(k);
+            Value value = convert(m, subject);
+            entries_[depth_ - 1].push_back({key, value});
             subject.resize(base);
         }
+        --depth_;
         // Keys are unique: the readers keep the last of a repeated key.
-        return b_.map(entries, p);
+        Value out = b_.map(entries_[depth_], p);
+        entries_[depth_].clear();
+        return out;
     }
     }
     return b_.null(p);

@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tenet::cfn {
 
@@ -18,11 +19,15 @@ class ValueWriter {
 
     // `subject` names where `v` ends up ("MyBucket.BucketName", "outputs.Arn.Value").
     Value write(const CVal& v, std::string subject);
+    void set_prefix(std::string pointer_prefix) { prefix_ = std::move(pointer_prefix); }
 
   private:
     Value convert(const CVal& v, std::string& subject);
     ModelBuilder& b_;
     std::string prefix_;
+    std::vector<Value> items_;                   // the lists' items being converted
+    std::vector<std::vector<MapEntry>> entries_; // the maps' entries, by nesting depth
+    size_t depth_ = 0;
 };
 
 } // namespace tenet::cfn
