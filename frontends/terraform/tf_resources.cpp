@@ -135,7 +135,7 @@ ValPtr ModuleInstance::resource(const std::string& key) {
         list.clear();
         std::vector<ValPtr> items;
         // The same for every instance of the declaration.
-        const StrObj* native_type = intern(d->data ? "data." + d->type : d->type);
+        const StrObj* native_type = d->data ? intern("data." + d->type) : intern(d->type);
         const StrObj* provider = intern(std::string_view(d->type).substr(0, d->type.find('_')));
         list.reserve(ex.instances.size());
         items.reserve(ex.instances.size());
