@@ -3,13 +3,14 @@
 // one worker thread (per core figure) and with all cores, in wall and CPU time (best of
 // RUNS, default 5), in two modes: every verdict listed as a Finding, passes included
 // (as the spec tests and `tenet check --show-passes` ask), and passes only counted (as
-// `tenet check` asks).
+// `tenet check` asks), and "bare": passes counted and the deciding values of fails and
+// unknowns not located (EngineOptions::locate_values off), the evaluation alone.
 //
 //   bench/gen_policies.py 100 /tmp/rules100.tenet
 //   python3 bench/gen_model.py 100000 /tmp/model100k.json
 //   build/bench/tenet_bench_eval /tmp/rules100.tenet /tmp/model100k.json [RUNS [JOBS MODE]]
 //
-// JOBS and MODE (listed or counted) run that one configuration only, e.g. under
+// JOBS and MODE (listed, counted or bare) run that one configuration only, e.g. under
 // `valgrind --tool=callgrind --toggle-collect='tenet::Engine::evaluate(tenet::Model const&)'`
 // for the instructions per evaluation.
 #include "bench_util.h"
@@ -18,6 +19,7 @@
 #include "tenet/runtime/engine.h"
 
 #include <fmt/format.h>
+#include <string_view>
 #include <thread>
 
 using namespace tenet;
@@ -26,7 +28,7 @@ int main(int argc, char** argv) {
     if (argc < 3) {
         fmt::print(
             stderr,
-            "usage: tenet_bench_eval POLICY.tenet MODEL.json [RUNS [JOBS listed|counted]]\n");
+            "usage: tenet_bench_eval POLICY.tenet MODEL.json [RUNS [JOBS listed|counted|bare]]\n");
         return 2;
     }
     SourceManager sm;
@@ -60,11 +62,13 @@ int main(int argc, char** argv) {
     unsigned only_jobs = argc > 4 ? static_cast<unsigned>(std::max(1, std::atoi(argv[4]))) : 0;
     std::string only_mode = argc > 5 ? argv[5] : "";
     for (unsigned jobs : {1u, cores}) {
-        for (bool listed : {true, false}) {
-            if (only_jobs && (jobs != only_jobs || listed != (only_mode == "listed"))) continue;
+        for (const char* mode : {"listed", "counted", "bare"}) {
+            if (only_jobs && (jobs != only_jobs || only_mode != mode)) continue;
+            bool listed = std::string_view(mode) == "listed";
             EngineOptions opts;
             opts.jobs = jobs;
             opts.include_passes = listed;
+            opts.locate_values = std::string_view(mode) != "bare";
             Engine engine(*compiled.program, opts);
             std::vector<std::string> errs;
             if (!engine.init_globals({}, errs)) return 1;
@@ -78,12 +82,12 @@ int main(int argc, char** argv) {
                 best_cpu = std::min(best_cpu, bench::cpu_seconds() - c);
             }
             double evals = static_cast<double>(engine.evaluations());
-            fmt::print("evaluate: {} rules, jobs={}, passes {}: {:.0f} rule x resource evaluations "
+            fmt::print("evaluate: {} rules, jobs={}, mode {}: {:.0f} rule x resource evaluations "
                        "in {:.3f} s = {:.1f} M/s ({:.1f} M/s per core); CPU {:.3f} s = {:.1f} M/s "
                        "per CPU second; {} findings, {} passes\n",
-                       compiled.program->rules.size(), jobs, listed ? "listed" : "counted", evals,
-                       best, evals / best / 1e6, evals / best / 1e6 / jobs, best_cpu,
-                       evals / best_cpu / 1e6, findings, engine.passes());
+                       compiled.program->rules.size(), jobs, mode, evals, best, evals / best / 1e6,
+                       evals / best / 1e6 / jobs, best_cpu, evals / best_cpu / 1e6, findings,
+                       engine.passes());
             fmt::print("  {} bytecode instructions = {:.1f} per evaluation\n",
                        engine.instructions(), engine.instructions() / evals);
         }
