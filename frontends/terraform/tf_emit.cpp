@@ -24,11 +24,20 @@ bool is_resource_ref(std::string_view ref) {
              head == "count" || head == "each" || head == "self" || head == "module");
 }
 
-std::string Emitter::Path::text() const {
-    std::string out = parent ? parent->text() : std::string();
-    if (!parent) return std::string(key);
-    if (key.empty()) return out + "[" + std::to_string(index) + "]";
-    return out + "." + std::string(key);
+void Emitter::Path::append_to(std::string& out) const {
+    if (!parent) {
+        out.append(key);
+        return;
+    }
+    parent->append_to(out);
+    if (key.empty()) {
+        out += '[';
+        out += std::to_string(index);
+        out += ']';
+    } else {
+        out += '.';
+        out.append(key);
+    }
 }
 
 ProvId Emitter::prov(SourceLoc loc, ValueState state, const Refs& refs, std::string_view pointer) {
@@ -62,8 +71,11 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, ProvId inherited_
         return b_.num(v->number, p);
     case VKind::String:
         return b_.str(v->text, p);
-    case VKind::Unknown:
-        return b_.unknown(path.text(), v->text, p);
+    case VKind::Unknown: {
+        path_scratch_.clear();
+        path.append_to(path_scratch_);
+        return b_.unknown(path_scratch_, v->text, p);
+    }
     case VKind::List: {
         std::vector<Value> items;
         items.reserve(v->items.size());
@@ -83,6 +95,7 @@ Value Emitter::convert(const ValPtr& v, const Refs& inherited, ProvId inherited_
 }
 
 void Emitter::resources(std::deque<ResourceInstance>& list) {
+    const StrObj* frontend = b_.key(frontend_);
     for (ResourceInstance& r : list) {
         std::vector<MapEntry> attrs;
         attrs.reserve(r.attrs->members.size());
@@ -93,7 +106,7 @@ void Emitter::resources(std::deque<ResourceInstance>& list) {
         Resource res;
         res.address = b_.key(r.address);
         res.native_type = r.native_type;
-        res.frontend = b_.key(frontend_);
+        res.frontend = frontend;
         res.provider = r.provider;
         res.native = b_.map(attrs, b_.prov(r.loc, ValueState::Explicit, {}, r.construct_path));
         res.loc = r.loc;

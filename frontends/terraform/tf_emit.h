@@ -20,7 +20,8 @@ class Emitter {
         const Path* parent;
         std::string_view key; // a member name, or empty for a list element
         size_t index;
-        std::string text() const;
+        // Appends its text ("aws_s3_bucket.b.tags[0]") to `out`.
+        void append_to(std::string& out) const;
     };
     // `pointer` is the CDKTF construct path (empty for HCL). `inherited_prov` is a
     // provenance whose refs are `inherited` (0 when they are empty): a value that adds no
@@ -46,6 +47,7 @@ class Emitter {
     ModelBuilder& b_;
     std::string frontend_;
     std::vector<const StrObj*> refs_scratch_;
+    std::string path_scratch_;
 };
 
 // Whether a provenance ref names a resource or data source (possibly inside modules)

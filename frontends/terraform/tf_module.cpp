@@ -12,14 +12,6 @@ namespace tenet::tf {
 
 namespace fs = std::filesystem;
 
-const hcl::Block*
-ModuleConfig::find(const std::vector<std::pair<std::string, const hcl::Block*>>& list,
-                   const std::string& name) const {
-    for (const auto& [n, b] : list)
-        if (n == name) return b;
-    return nullptr;
-}
-
 const hcl::Attribute* ModuleConfig::local(std::string_view name) const {
     auto it = local_index.find(name);
     return it == local_index.end() ? nullptr : locals[it->second].second;
@@ -71,12 +63,10 @@ class Collector {
         return false;
     }
 
-    void named(std::vector<std::pair<std::string, const hcl::Block*>>& list, const hcl::Block& b,
-               const char* kind) {
+    void named(NamedBlocks& list, const hcl::Block& b, const char* kind) {
         if (!labels(b, 1)) return;
-        if (cfg_.find(list, b.labels[0]))
-            return duplicate(b.loc, std::string(kind) + " `" + b.labels[0] + "`");
-        list.push_back({b.labels[0], &b});
+        if (!list.add(b.labels[0], &b))
+            duplicate(b.loc, std::string(kind) + " `" + b.labels[0] + "`");
     }
 
     void block(const hcl::Block& b) {

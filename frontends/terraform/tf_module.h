@@ -31,12 +31,35 @@ struct ResourceDecl {
     std::string key; // "aws_s3_bucket.b" or "data.aws_iam_policy_document.p"
 };
 
+// Blocks named by their one label (variables, outputs, module calls), in declaration
+// order, with an index by name so that a lookup does not scan the list.
+class NamedBlocks {
+  public:
+    using Entry = std::pair<std::string, const hcl::Block*>;
+    // False (and nothing added) when `name` is already there.
+    bool add(const std::string& name, const hcl::Block* b) {
+        if (!index_.emplace(name, list_.size()).second) return false;
+        list_.push_back({name, b});
+        return true;
+    }
+    const hcl::Block* find(std::string_view name) const {
+        auto it = index_.find(name);
+        return it == index_.end() ? nullptr : list_[it->second].second;
+    }
+    std::vector<Entry>::const_iterator begin() const { return list_.begin(); }
+    std::vector<Entry>::const_iterator end() const { return list_.end(); }
+
+  private:
+    std::vector<Entry> list_;
+    StrMap<size_t> index_;
+};
+
 struct ModuleConfig {
     std::string dir;
     std::vector<std::unique_ptr<hcl::File>> files;
-    std::vector<std::pair<std::string, const hcl::Block*>> variables;
-    std::vector<std::pair<std::string, const hcl::Block*>> outputs;
-    std::vector<std::pair<std::string, const hcl::Block*>> module_calls;
+    NamedBlocks variables;
+    NamedBlocks outputs;
+    NamedBlocks module_calls;
     std::vector<std::pair<std::string, const hcl::Attribute*>> locals;
     std::vector<ResourceDecl> resources;
     std::vector<const hcl::Block*> providers;
@@ -44,8 +67,9 @@ struct ModuleConfig {
     StrMap<bool> managed_types;    // types of managed resources
     StrMap<size_t> local_index;    // name -> index in `locals`
 
-    const hcl::Block* find(const std::vector<std::pair<std::string, const hcl::Block*>>& list,
-                           const std::string& name) const;
+    const hcl::Block* find(const NamedBlocks& list, std::string_view name) const {
+        return list.find(name);
+    }
     const hcl::Attribute* local(std::string_view name) const;
     const ResourceDecl* resource(std::string_view key) const;
 };

@@ -216,6 +216,21 @@ ValPtr as_computed(const ValPtr& v, SourceLoc loc, const Refs& refs) {
     return c;
 }
 
+namespace {
+
+// Whether every ref of `some` is in `all` (both sorted and unique).
+bool refs_include(const Refs& all, const Refs& some) {
+    // Refs are interned: a few are looked up by pointer, without comparing their text.
+    if (all.size() * some.size() <= 32) {
+        for (const Ref& r : some)
+            if (std::find(all.begin(), all.end(), r) == all.end()) return false;
+        return true;
+    }
+    return std::includes(all.begin(), all.end(), some.begin(), some.end());
+}
+
+} // namespace
+
 void merge_refs(Refs& into, const Refs& from) {
     if (from.empty()) return;
     if (into.empty()) {
@@ -223,7 +238,7 @@ void merge_refs(Refs& into, const Refs& from) {
         return;
     }
     // Most merges add nothing new (the same refs again) or one ref: no new vector then.
-    if (std::includes(into.begin(), into.end(), from.begin(), from.end())) return;
+    if (refs_include(into, from)) return;
     if (from.size() == 1) {
         into.insert(std::lower_bound(into.begin(), into.end(), from[0]), from[0]);
         return;

@@ -32,11 +32,15 @@ void Arena::reset() {
 }
 
 const StrObj* Arena::make_string(std::string_view s) {
+    return make_string(s, hash_bytes(s));
+}
+
+const StrObj* Arena::make_string(std::string_view s, uint32_t hash) {
     void* p = allocate(sizeof(StrObj) + s.size() + 1);
     if (!p) return nullptr;
     auto* obj = static_cast<StrObj*>(p);
     obj->size = static_cast<uint32_t>(s.size());
-    obj->hash = hash_bytes(s);
+    obj->hash = hash;
     obj->interned = 0;
     obj->pad_ = 0;
     char* data = reinterpret_cast<char*>(obj + 1);

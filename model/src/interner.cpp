@@ -67,7 +67,7 @@ const StrObj* Interner::intern(std::string_view s) {
     }
     std::unique_lock lock(impl_->mutex);
     if (const StrObj* found = impl_->find(s, hash)) return found;
-    auto* obj = const_cast<StrObj*>(impl_->arena.make_string(s));
+    auto* obj = const_cast<StrObj*>(impl_->arena.make_string(s, hash));
     obj->interned = 1;
     impl_->insert(obj);
     return obj;

@@ -31,6 +31,8 @@ class Arena {
 
     // Builders. All return nullptr when the cap is exceeded.
     const StrObj* make_string(std::string_view s);
+    // The same, with `hash` already computed (it must be hash_bytes(s)).
+    const StrObj* make_string(std::string_view s, uint32_t hash);
     const ListObj* make_list(std::span<const Value> items);
     // Sorts entries and drops duplicate keys (the last one wins).
     const MapObj* make_map(std::span<const MapEntry> entries);
