@@ -90,7 +90,7 @@ void ModelBuilder::add_reference(uint32_t from, std::string_view attribute,
 }
 
 size_t ModelBuilder::resolve_references() {
-    model_.finalize(); // the address index
+    model_.index_addresses();
     size_t unresolved = 0;
     for (const Pending& p : pending_) {
         // The whole target, else its longest prefix cut before a `.` or `[`.

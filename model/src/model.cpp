@@ -72,15 +72,21 @@ std::span<const uint32_t> Model::of_type(const StrObj* type) const {
 
 void Model::finalize() {
     by_type_.clear();
-    by_address_.clear();
     for (uint32_t i = 0; i < resources.size(); ++i) {
         const Resource& r = resources[i];
         if (r.native_type) by_type_[r.native_type].push_back(i);
         if (r.canonical_type && r.canonical_type != r.native_type)
             by_type_[r.canonical_type].push_back(i);
-        if (r.address) by_address_.emplace(r.address, i); // the first resource with an address wins
     }
+    index_addresses();
     relations.build(resources, edges);
+}
+
+void Model::index_addresses() {
+    by_address_.clear();
+    for (uint32_t i = 0; i < resources.size(); ++i)
+        if (const StrObj* address = resources[i].address)
+            by_address_.emplace(address, i); // the first resource with an address wins
 }
 
 int64_t Model::find_address(std::string_view address) const {

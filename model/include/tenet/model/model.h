@@ -106,6 +106,8 @@ class Model {
     // Rebuilds the type index and the relation index; call after adding resources,
     // edges, or canonical views.
     void finalize();
+    // Rebuilds the address index alone (all that find_address and resolve_reference read).
+    void index_addresses();
     // The address lookup used to resolve references: -1 when absent.
     int64_t find_address(std::string_view address) const;
     // The resource a reference names ("aws_kms_key.k.arn", "MyKey.Arn", a URN): the longest
