@@ -1,5 +1,7 @@
 #include "tf_emit.h"
 
+#include "tenet/model/interner.h"
+
 #include <algorithm>
 
 namespace tenet::tf {
@@ -104,7 +106,7 @@ void Emitter::resources(std::deque<ResourceInstance>& list) {
             attrs.push_back(
                 {b_.key(name), convert(v, {}, 0, Path{&root, name, 0}, r.construct_path)});
         Resource res;
-        res.address = b_.key(r.address);
+        res.address = intern(r.address); // unique: not worth the builder's key cache
         res.native_type = r.native_type;
         res.frontend = frontend;
         res.provider = r.provider;

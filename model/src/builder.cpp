@@ -45,7 +45,11 @@ ProvId ModelBuilder::prov_sharing_refs(ProvId refs_of, SourceLoc loc, ValueState
 }
 
 const StrObj* ModelBuilder::key(std::string_view s) {
-    return intern(s);
+    auto it = keys_.find(s);
+    if (it != keys_.end()) return it->second;
+    const StrObj* k = intern(s);
+    keys_.emplace(k->view(), k);
+    return k;
 }
 
 Value ModelBuilder::str(std::string_view s, ProvId p) {

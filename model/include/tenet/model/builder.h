@@ -79,6 +79,9 @@ class ModelBuilder {
     // Per section, name -> position in its entries (stack_entry replaces in place).
     std::vector<std::unordered_map<std::string, size_t>> section_index_;
     std::vector<std::pair<std::string, Value>> fields_;
+    // Member names recur (every bucket has `bucket` and `tags`): key() finds them here,
+    // without the process-wide interner's lock. Views of interned strings, never freed.
+    std::unordered_map<std::string_view, const StrObj*> keys_;
 };
 
 } // namespace tenet
