@@ -106,7 +106,8 @@ void Emitter::resources(std::deque<ResourceInstance>& list) {
             attrs.push_back(
                 {b_.key(name), convert(v, {}, 0, Path{&root, name, 0}, r.construct_path)});
         Resource res;
-        res.address = intern(r.address); // unique: not worth the builder's key cache
+        // Addresses are unique: interned once by the evaluator, not via the builder's key cache.
+        res.address = r.interned ? r.interned : intern(r.address);
         res.native_type = r.native_type;
         res.frontend = frontend;
         res.provider = r.provider;

@@ -29,6 +29,7 @@ struct ResourceInstance {
     const StrObj* native_type = nullptr; // aws_subnet, data.aws_iam_policy_document (interned)
     const StrObj* provider = nullptr;    // aws (interned)
     SourceLoc loc;                       // the declaration's block
+    const StrObj* interned = nullptr;    // `address`, interned
 };
 
 // A module call seen anywhere in the tree, for the stack's "modules" section.
@@ -126,7 +127,9 @@ class ModuleInstance : public Context {
     }
     Expansion expand(const hcl::Body& body, const std::string& what);
     void evaluate_resource(const ResourceDecl& d, Memo& m);
-    ValPtr instance_value(const ResourceDecl& d, const std::string& address, const Scope* s);
+    // `self` is the instance's address as a ref.
+    ValPtr instance_value(const ResourceDecl& d, const std::string& address, const Ref& self,
+                          const Scope* s);
     Call& call(const std::string& name);
     void block_values(const hcl::Body& body, const Scope* s, const std::string& open, Members& out);
     ValPtr typed(const hcl::Block* decl, ValPtr v);

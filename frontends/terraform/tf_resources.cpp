@@ -141,8 +141,9 @@ ValPtr ModuleInstance::resource(const std::string& key) {
         items.reserve(ex.instances.size());
         for (auto& [suffix, scope] : ex.instances) {
             std::string instance_address = address + suffix;
+            Ref self(instance_address);
             ValPtr attrs =
-                instance_value(*d, instance_address, scope.empty() ? nullptr : &scope[0]);
+                instance_value(*d, instance_address, self, scope.empty() ? nullptr : &scope[0]);
             if (ex.unknown) {
                 // The one instance stands for an unknown number of them: say so in its attributes.
                 Members m = attrs->members;
@@ -152,7 +153,7 @@ ValPtr ModuleInstance::resource(const std::string& key) {
                 attrs = open_map(std::move(m), attrs->loc, attrs->open);
             }
             list.push_back({std::move(instance_address), d, attrs, d->block->body.json_comment_path,
-                            native_type, provider, d->block->loc});
+                            native_type, provider, d->block->loc, self.s});
             items.push_back(attrs);
         }
         if (ex.unknown) return ex.unknown;
@@ -173,15 +174,15 @@ ValPtr ModuleInstance::resource(const std::string& key) {
 }
 
 ValPtr ModuleInstance::instance_value(const ResourceDecl& d, const std::string& address,
-                                      const Scope* s) {
+                                      const Ref& self, const Scope* s) {
     if (!d.data || d.type != "aws_iam_policy_document")
-        return body_value(d.block->body, s, address, true, Refs{Ref(address)});
+        return body_value(d.block->body, s, address, true, Refs{self});
     ValPtr attrs = body_value(d.block->body, s, address, true);
     Members m = attrs->members;
     ValPtr json = iam_policy_document_json(attrs, d.block->loc);
     m.emplace_back("json", json);
     m.emplace_back("minified_json", json);
-    return with_refs(open_map(std::move(m), attrs->loc, address), Refs{Ref(address)});
+    return with_refs(open_map(std::move(m), attrs->loc, address), Refs{self});
 }
 
 ValPtr ModuleInstance::body_value(const hcl::Body& body, const Scope* s, const std::string& open,
